@@ -1,0 +1,77 @@
+/**
+ * Postgres through @neondatabase/serverless (WebSocket Pool, so transactions work) and drizzle.
+ * A Worker may not share sockets across requests, so each request opens its own pool lazily
+ * and closes it after the response (`close()` is handed to ctx.waitUntil by server.ts).
+ */
+import { Pool, neonConfig } from "@neondatabase/serverless";
+import { sql } from "drizzle-orm";
+import { type NeonDatabase, drizzle } from "drizzle-orm/neon-serverless";
+import * as schema from "~/db/schema";
+import type { AppEnv } from "./env.server";
+
+export type Database = NeonDatabase<typeof schema>;
+
+// Bounds only the TCP/WebSocket connect; queries are raced against their own timers.
+const CONNECT_TIMEOUT_MS = 2_000;
+
+function configureDriver(env: AppEnv) {
+  // Locally a plain Postgres sits behind a WebSocket bridge without TLS; Neon needs none of this.
+  if (env.NEON_WS_PROXY) {
+    const proxy = env.NEON_WS_PROXY;
+    neonConfig.wsProxy = (host, port) => `${proxy}/v1?address=${host}:${port}`;
+    neonConfig.useSecureWebSocket = false;
+    neonConfig.pipelineTLS = false;
+    neonConfig.pipelineConnect = false;
+  }
+}
+
+export interface DatabaseHandle {
+  /** The request's database; the pool opens on first use. */
+  readonly db: Database;
+  /** Ends the pool if it was opened. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+export function openDatabase(env: AppEnv): DatabaseHandle {
+  let pool: Pool | undefined;
+  let db: Database | undefined;
+  return {
+    get db() {
+      if (!db) {
+        configureDriver(env);
+        pool = new Pool({ connectionString: env.DATABASE_URL, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+        // An idle client that loses its socket emits 'error' on the pool; without a listener
+        // that would crash the isolate. The query that needed it reports the failure itself.
+        pool.on("error", () => {});
+        db = drizzle({ client: pool, schema });
+      }
+      return db;
+    },
+    async close() {
+      const open = pool;
+      pool = undefined;
+      db = undefined;
+      await open?.end().catch(() => {});
+    },
+  };
+}
+
+export class TimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what} did not answer within ${ms} ms`);
+    this.name = "TimeoutError";
+  }
+}
+
+/** Resolves with the promise, or rejects with TimeoutError after `ms` (the promise is left to settle). */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(what, ms)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function pingDatabase(db: Database, timeoutMs: number): Promise<void> {
+  await withTimeout(db.execute(sql`select 1`), timeoutMs, "database");
+}

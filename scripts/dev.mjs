@@ -1,0 +1,113 @@
+/**
+ * `npm run dev` — the whole local stack as one process tree:
+ *   embedded Postgres (data in .data/pg; skipped when DATABASE_URL is set) → WebSocket bridge →
+ *   migrations → Turnstile stub → `.dev.vars` (written once from .dev.vars.example) →
+ *   `remix build`, then `remix watch` and `wrangler dev` on PORT (default 8787).
+ * Stops on Ctrl-C, SIGTERM or SIGHUP, and when its parent process dies: children first,
+ * Postgres last (a clean shutdown, so the data stays intact).
+ * Env: PORT, DATABASE_URL, BLOQR_DATA_DIR (default .data), INSPECTOR_PORT.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, resolve } from "node:path";
+import { ensureDevVars } from "./lib/dev-vars.mjs";
+import { freePort } from "./lib/free-port.mjs";
+import { startLocalServices } from "./lib/local-services.mjs";
+
+const require = createRequire(import.meta.url);
+const binOf = (pkg, file) => resolve(dirname(require.resolve(`${pkg}/package.json`)), file);
+const REMIX_CLI = binOf("@remix-run/dev", "dist/cli.js");
+const WRANGLER_CLI = binOf("wrangler", "bin/wrangler.js");
+const PARENT_POLL_MS = 1000;
+
+const port = Number(process.env.PORT ?? 8787);
+const dataDir = resolve(process.env.BLOQR_DATA_DIR ?? ".data");
+const log = (line) => console.log(`[dev] ${line}`);
+
+const children = [];
+let services;
+let stopping = false;
+
+async function shutdown(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  log("stopping…");
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((done) => {
+          if (child.exitCode !== null || child.signalCode !== null) return done();
+          child.once("exit", done);
+          child.kill("SIGTERM");
+          setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+        }),
+    ),
+  );
+  await services?.stop();
+  log("stopped");
+  process.exit(code);
+}
+
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => shutdown(0));
+const parentPid = process.ppid;
+setInterval(() => process.ppid !== parentPid && shutdown(0), PARENT_POLL_MS).unref();
+
+function run(name, args) {
+  const child = spawn(process.execPath, args, {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+  });
+  child.once("exit", (code, signal) => {
+    if (!stopping) {
+      log(`${name} exited (${signal ?? code}); stopping the stack`);
+      shutdown(code || 1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+async function main() {
+  if (Number(process.versions.node.split(".")[0]) < 22) {
+    throw new Error(`wrangler needs Node >= 22.12; this is ${process.version}. Run it through npm (npm run dev).`);
+  }
+  mkdirSync(dataDir, { recursive: true });
+  if (ensureDevVars()) log("wrote .dev.vars from .dev.vars.example with fresh development secrets");
+
+  const started = Date.now();
+  services = await startLocalServices({ dataDir, databaseUrl: process.env.DATABASE_URL, log: () => {} });
+  log(`database ready and migrated in ${Date.now() - started} ms (${services.wsProxy ? "embedded/local" : "remote"})`);
+
+  const build = spawnSync(process.execPath, [REMIX_CLI, "build"], { stdio: "inherit" });
+  if (build.status !== 0) throw new Error("remix build failed");
+
+  const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+  const vars = {
+    DATABASE_URL: services.databaseUrl,
+    CLERK_AUTHORIZED_PARTIES: [process.env.CLERK_AUTHORIZED_PARTIES, ...origins].filter(Boolean).join(","),
+    ...(services.wsProxy && { NEON_WS_PROXY: services.wsProxy }),
+    ...(services.turnstileVerifyUrl && { TURNSTILE_VERIFY_URL: services.turnstileVerifyUrl }),
+  };
+  run("remix watch", [REMIX_CLI, "watch"]);
+  run("wrangler", [
+    WRANGLER_CLI,
+    "dev",
+    "--port",
+    String(port),
+    "--ip",
+    "127.0.0.1",
+    "--inspector-port",
+    String(process.env.INSPECTOR_PORT ?? (await freePort())),
+    "--persist-to",
+    resolve(dataDir, "wrangler"),
+    "--show-interactive-dev-session=false",
+    ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
+  ]);
+  log(`Bloqr on http://localhost:${port}`);
+}
+
+main().catch((error) => {
+  console.error(`[dev] ${error.message}`);
+  shutdown(1);
+});

@@ -1,0 +1,50 @@
+/**
+ * The WebSocket→TCP bridge that `@neondatabase/serverless` needs to reach a plain Postgres:
+ * each WebSocket connection names its target in `?address=host:port` and gets a TCP socket
+ * piped both ways. Only loopback targets are allowed, so it cannot be used as an open relay.
+ */
+import { connect } from "node:net";
+import { WebSocketServer } from "ws";
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+export function parseTarget(url) {
+  const address = new URL(url, "http://bridge").searchParams.get("address") ?? "";
+  const match = /^(.+):(\d{1,5})$/.exec(address);
+  if (!match || !LOOPBACK_HOSTS.has(match[1])) return null;
+  const port = Number(match[2]);
+  if (port < 1 || port > 65535) return null;
+  return { host: match[1].replace(/^\[|\]$/g, ""), port };
+}
+
+/** @returns {Promise<{ port: number, close: () => Promise<void> }>} */
+export function startWsBridge({ port = 0 } = {}) {
+  const server = new WebSocketServer({ host: "127.0.0.1", port });
+  server.on("connection", (socket, request) => {
+    const target = parseTarget(request.url ?? "");
+    if (!target) {
+      socket.close(1008, "address must be a loopback host:port");
+      return;
+    }
+    const tcp = connect(target);
+    tcp.on("data", (data) => socket.readyState === socket.OPEN && socket.send(data));
+    tcp.on("close", () => socket.close());
+    tcp.on("error", () => socket.close());
+    socket.on("message", (data) => tcp.write(data));
+    socket.on("close", () => tcp.destroy());
+    socket.on("error", () => tcp.destroy());
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.once("listening", () =>
+      resolve({
+        port: server.address().port,
+        close: () =>
+          new Promise((done) => {
+            for (const client of server.clients) client.terminate();
+            server.close(() => done());
+          }),
+      }),
+    );
+  });
+}

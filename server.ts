@@ -1,0 +1,58 @@
+/**
+ * The Worker: `fetch` hands requests to Remix with the load context; `queue` hands batches to
+ * the compile consumer. Nothing else lives here.
+ */
+import { createRequestHandler, type ServerBuild } from "@remix-run/cloudflare";
+// @ts-ignore — build/index.js is produced by `remix build` before wrangler bundles this file.
+import * as build from "./build/index.js";
+import { openDatabase } from "./app/services/db.server";
+import { EnvError, getAppEnv } from "./app/services/env.server";
+import { isApiPath, jsonError } from "./app/services/http.server";
+import { consumeCompileBatch } from "./app/services/queue-consumer.server";
+import { renderStandaloneErrorPage } from "./app/services/error-page.server";
+
+// Production mode everywhere: Remix's development mode would send stack traces to clients.
+const handleRemixRequest = createRequestHandler(build as unknown as ServerBuild, "production");
+
+function internalError(request: Request): Response {
+  return isApiPath(new URL(request.url).pathname)
+    ? jsonError(500, "The server is misconfigured. The operators have been told.")
+    : renderStandaloneErrorPage(500);
+}
+
+/**
+ * Remix answers a method a resource route does not handle, or an unexpected throw in one, with
+ * its own body (`{"message":"Unexpected Server Error"}` or plain text). Keep the API's one shape.
+ */
+async function ensureApiErrorShape(response: Response): Promise<Response> {
+  if (response.status !== 405 && response.status !== 500) return response;
+  const body = (await response.clone().json().catch(() => null)) as Record<string, unknown> | null;
+  const isRemixDefault = body === null || (Object.keys(body).length === 1 && typeof body.message === "string");
+  if (!isRemixDefault) return response;
+  return response.status === 405
+    ? jsonError(405, "This endpoint does not accept that method.")
+    : jsonError(500, "Something went wrong on our side.");
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    let config: ReturnType<typeof getAppEnv>;
+    try {
+      config = getAppEnv(env);
+    } catch (error) {
+      console.error(error instanceof EnvError ? error.message : error);
+      return internalError(request);
+    }
+    const database = openDatabase(config);
+    try {
+      const response = await handleRemixRequest(request, { cloudflare: { env, ctx }, config, database });
+      return isApiPath(new URL(request.url).pathname) ? ensureApiErrorShape(response) : response;
+    } finally {
+      ctx.waitUntil(database.close());
+    }
+  },
+
+  async queue(batch, env, ctx) {
+    await consumeCompileBatch(batch, env, ctx);
+  },
+} satisfies ExportedHandler<Env>;
