@@ -1,10 +1,12 @@
 /**
- * Remix classic compiler, targeting workerd. The server bundle is a plain ESM module that
- * `server.ts` imports; wrangler then bundles `server.ts` as the Worker.
+ * Remix classic compiler, targeting workerd. `server.ts` is the entry of the server bundle, so
+ * build/index.js is the whole Worker (Remix, the app and every dependency): the one artifact
+ * that `wrangler dev`, `wrangler deploy` and the Workers tests all run.
  * @type {import('@remix-run/dev').AppConfig}
  */
 export default {
   ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],
+  server: "./server.ts",
   serverBuildPath: "build/index.js",
   serverModuleFormat: "esm",
   serverPlatform: "neutral",

@@ -2,17 +2,16 @@
  * The Worker: `fetch` hands requests to Remix with the load context; `queue` hands batches to
  * the compile consumer. Nothing else lives here.
  */
-import { createRequestHandler, type ServerBuild } from "@remix-run/cloudflare";
-// @ts-ignore — build/index.js is produced by `remix build` before wrangler bundles this file.
-import * as build from "./build/index.js";
+import { createRequestHandler } from "@remix-run/cloudflare";
+import * as build from "@remix-run/dev/server-build";
 import { openDatabase } from "./app/services/db.server";
 import { EnvError, getAppEnv } from "./app/services/env.server";
+import { renderStandaloneErrorPage } from "./app/services/error-page.server";
 import { isApiPath, jsonError } from "./app/services/http.server";
 import { consumeCompileBatch } from "./app/services/queue-consumer.server";
-import { renderStandaloneErrorPage } from "./app/services/error-page.server";
 
 // Production mode everywhere: Remix's development mode would send stack traces to clients.
-const handleRemixRequest = createRequestHandler(build as unknown as ServerBuild, "production");
+const handleRemixRequest = createRequestHandler(build, "production");
 
 function internalError(request: Request): Response {
   return isApiPath(new URL(request.url).pathname)
@@ -26,7 +25,10 @@ function internalError(request: Request): Response {
  */
 async function ensureApiErrorShape(response: Response): Promise<Response> {
   if (response.status !== 405 && response.status !== 500) return response;
-  const body = (await response.clone().json().catch(() => null)) as Record<string, unknown> | null;
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => null)) as Record<string, unknown> | null;
   const isRemixDefault = body === null || (Object.keys(body).length === 1 && typeof body.message === "string");
   if (!isRemixDefault) return response;
   return response.status === 405

@@ -19,7 +19,7 @@ export default async function handleRequest(
   const timer = setTimeout(() => controller.abort(), RENDER_TIMEOUT_MS);
   const body = await renderToReadableStream(
     <NonceProvider value={nonce}>
-      <RemixServer context={remixContext} url={request.url} abortDelay={RENDER_TIMEOUT_MS} />
+      <RemixServer context={remixContext} url={request.url} abortDelay={RENDER_TIMEOUT_MS} nonce={nonce} />
     </NonceProvider>,
     {
       nonce,

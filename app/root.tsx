@@ -1,9 +1,9 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/cloudflare";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { ErrorPage } from "~/components/error-page";
-import { SiteHeader } from "~/components/site-header";
 import { useNonce } from "~/components/nonce";
+import { SiteHeader } from "~/components/site-header";
 import stylesheet from "~/tailwind.css";
 
 export const links: LinksFunction = () => [

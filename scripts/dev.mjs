@@ -6,9 +6,10 @@
  * Stops on Ctrl-C, SIGTERM or SIGHUP, and when its parent process dies: children first,
  * Postgres last (a clean shutdown, so the data stays intact).
  * Env: PORT, DATABASE_URL, BLOQR_DATA_DIR (default .data), INSPECTOR_PORT.
+ * While it runs, <data dir>/dev-stack.json tells tools where the database and the app are.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { ensureDevVars } from "./lib/dev-vars.mjs";
@@ -23,6 +24,7 @@ const PARENT_POLL_MS = 1000;
 
 const port = Number(process.env.PORT ?? 8787);
 const dataDir = resolve(process.env.BLOQR_DATA_DIR ?? ".data");
+const stateFile = resolve(dataDir, "dev-stack.json");
 const log = (line) => console.log(`[dev] ${line}`);
 
 const children = [];
@@ -45,6 +47,7 @@ async function shutdown(code = 0) {
     ),
   );
   await services?.stop();
+  rmSync(stateFile, { force: true });
   log("stopped");
   process.exit(code);
 }
@@ -71,6 +74,9 @@ function run(name, args) {
 async function main() {
   if (Number(process.versions.node.split(".")[0]) < 22) {
     throw new Error(`wrangler needs Node >= 22.12; this is ${process.version}. Run it through npm (npm run dev).`);
+  }
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`PORT must be a port number (1-65535), got ${JSON.stringify(process.env.PORT)}`);
   }
   mkdirSync(dataDir, { recursive: true });
   if (ensureDevVars()) log("wrote .dev.vars from .dev.vars.example with fresh development secrets");
@@ -104,6 +110,9 @@ async function main() {
     "--show-interactive-dev-session=false",
     ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
   ]);
+  const { databaseUrl, wsProxy, postgresPid } = services;
+  const state = { pid: process.pid, appUrl: `http://localhost:${port}`, databaseUrl, wsProxy, postgresPid };
+  writeFileSync(stateFile, JSON.stringify(state));
   log(`Bloqr on http://localhost:${port}`);
 }
 

@@ -6,10 +6,19 @@ const COPY: Record<number, { title: string; message: string }> = {
   404: { title: "Page not found", message: "There is nothing at this address. It may have moved, or never existed." },
   405: { title: "Method not allowed", message: "This page does not accept that kind of request." },
   429: { title: "Slow down", message: "Too many requests in a short time. Wait a moment and try again." },
-  500: { title: "Something went wrong", message: "An unexpected error happened on our side. It has been logged; please try again." },
-  503: { title: "Temporarily unavailable", message: "A service Bloqr depends on is not answering. Please try again shortly." },
+  500: {
+    title: "Something went wrong",
+    message: "An unexpected error happened on our side. It has been logged; please try again.",
+  },
+  503: {
+    title: "Temporarily unavailable",
+    message: "A service Bloqr depends on is not answering. Please try again shortly.",
+  },
 };
 
 export function errorCopy(status: number) {
-  return COPY[status] ?? (status >= 500 ? COPY[500] : { title: `Error ${status}`, message: "The request could not be completed." });
+  return (
+    COPY[status] ??
+    (status >= 500 ? COPY[500] : { title: `Error ${status}`, message: "The request could not be completed." })
+  );
 }

@@ -14,7 +14,10 @@ export function ErrorPage({ status }: { status: number }) {
           Back to Bloqr
         </Link>
         {status === 401 && (
-          <Link to="/sign-in" className="rounded-md border border-slate-300 px-4 py-2 font-medium dark:border-slate-700">
+          <Link
+            to="/sign-in"
+            className="rounded-md border border-slate-300 px-4 py-2 font-medium dark:border-slate-700"
+          >
             Sign in
           </Link>
         )}

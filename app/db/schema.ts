@@ -3,16 +3,7 @@
  * SQL under migrations/; `npm run db:migrate` applies them.
  */
 import { sql } from "drizzle-orm";
-import {
-  check,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { check, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 export const TIERS = ["free", "pro", "admin"] as const;
 export const ROLES = ["user", "admin"] as const;

@@ -27,7 +27,10 @@ export default function Index() {
           deduplicated, validated list. From the dashboard, or from your scripts with an API key.
         </p>
         <div className="mt-10 flex flex-wrap justify-center gap-4">
-          <Link to="/sign-in" className="rounded-lg bg-brand-600 px-6 py-3 font-semibold text-white shadow hover:bg-brand-700">
+          <Link
+            to="/sign-in"
+            className="rounded-lg bg-brand-600 px-6 py-3 font-semibold text-white shadow hover:bg-brand-700"
+          >
             Sign in to start
           </Link>
           <Link
@@ -40,7 +43,10 @@ export default function Index() {
       </section>
       <section className="grid gap-6 pb-24 sm:grid-cols-3" aria-label="Features">
         {FEATURES.map((feature) => (
-          <article key={feature.title} className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+          <article
+            key={feature.title}
+            className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+          >
             <h2 className="text-lg font-semibold">{feature.title}</h2>
             <p className="mt-2 text-slate-600 dark:text-slate-400">{feature.body}</p>
           </article>

@@ -11,7 +11,9 @@ export async function loader({ context }: LoaderFunctionArgs) {
     await pingDatabase(context.database.db, DATABASE_CHECK_TIMEOUT_MS);
     return jsonResponse({ status: "ok", db: "ok", latencyMs: Date.now() - started });
   } catch (error) {
-    console.error(JSON.stringify({ event: "health.db_down", error: error instanceof Error ? error.message : String(error) }));
+    console.error(
+      JSON.stringify({ event: "health.db_down", error: error instanceof Error ? error.message : String(error) }),
+    );
     return jsonResponse({ status: "degraded", db: "down", latencyMs: Date.now() - started }, { status: 503 });
   }
 }

@@ -3,9 +3,9 @@
  * A Worker may not share sockets across requests, so each request opens its own pool lazily
  * and closes it after the response (`close()` is handed to ctx.waitUntil by server.ts).
  */
-import { Pool, neonConfig } from "@neondatabase/serverless";
+import { neonConfig, Pool } from "@neondatabase/serverless";
 import { sql } from "drizzle-orm";
-import { type NeonDatabase, drizzle } from "drizzle-orm/neon-serverless";
+import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import * as schema from "~/db/schema";
 import type { AppEnv } from "./env.server";
 

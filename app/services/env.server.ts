@@ -7,21 +7,28 @@ import { z } from "zod";
 
 export const DEFAULT_TURNSTILE_VERIFY_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
 
-const csv = z
-  .string()
-  .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean));
+const csv = z.string().transform((value) =>
+  value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
 const hostAndPort = z.string().regex(/^[\w.-]+:\d{1,5}$/, "expected host:port");
 
 const pem = (kind: "PUBLIC" | "PRIVATE") =>
-  z.string().refine((value) => value.includes(`-----BEGIN ${kind} KEY-----`), `expected a PEM ${kind.toLowerCase()} key`);
+  z
+    .string()
+    .refine((value) => value.includes(`-----BEGIN ${kind} KEY-----`), `expected a PEM ${kind.toLowerCase()} key`);
 
 export const envSchema = z
   .object({
     ENVIRONMENT: z.enum(["development", "test", "production"]),
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "expected a postgres:// URL"),
     NEON_WS_PROXY: hostAndPort.optional(),
-    CLERK_PUBLISHABLE_KEY: z.string().regex(/^pk_(test|live)_[A-Za-z0-9+/=]+$/, "expected a Clerk pk_test_/pk_live_ key"),
+    CLERK_PUBLISHABLE_KEY: z
+      .string()
+      .regex(/^pk_(test|live)_[A-Za-z0-9+/=]+$/, "expected a Clerk pk_test_/pk_live_ key"),
     CLERK_SECRET_KEY: z.string().regex(/^sk_(test|live)_\w+$/, "expected a Clerk sk_test_/sk_live_ key"),
     CLERK_JWT_KEY: pem("PUBLIC").optional(),
     CLERK_JWKS_URL: z.url().optional(),

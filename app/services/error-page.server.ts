@@ -5,7 +5,10 @@
 import { errorCopy } from "~/components/error-copy";
 
 const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
+  );
 
 export function renderStandaloneErrorPage(status: number): Response {
   const { title, message } = errorCopy(status);
@@ -15,6 +18,10 @@ export function renderStandaloneErrorPage(status: number): Response {
 <h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p><p><a style="color:#38bdf8" href="/">Back to Bloqr</a></p></main></body></html>`;
   return new Response(html, {
     status,
-    headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" },
+    headers: {
+      "Content-Type": "text/html; charset=utf-8",
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
   });
 }

@@ -30,7 +30,10 @@ export function jsonError(
   message: string,
   options: { code?: string; headers?: HeadersInit } = {},
 ): Response {
-  return jsonResponse({ error: { code: options.code ?? ERROR_CODES[status], message } }, { status, headers: options.headers });
+  return jsonResponse(
+    { error: { code: options.code ?? ERROR_CODES[status], message } },
+    { status, headers: options.headers },
+  );
 }
 
 export const isApiPath = (pathname: string) => pathname === "/api" || pathname.startsWith("/api/");

@@ -26,7 +26,7 @@ export function generatedValues() {
 }
 
 export function renderDevVars(template, values = generatedValues()) {
-  return template.replace(/^([A-Z0-9_]+)=<generated>$/gm, (line, name) => {
+  return template.replace(/^([A-Z0-9_]+)=<generated>$/gm, (_line, name) => {
     if (!(name in values)) throw new Error(`.dev.vars.example: no generator for ${name}`);
     return `${name}=${values[name]}`;
   });

@@ -22,10 +22,12 @@ export async function startLocalServices({ dataDir, databaseUrl, turnstile = tru
   };
   try {
     let url = databaseUrl;
+    let postgresPid;
     if (!url) {
       const postgres = await startPostgres({ dataDir: join(dataDir, "pg"), port: await freePort(), log });
       stops.push(postgres.stop);
       url = postgres.url;
+      postgresPid = postgres.process.pid;
     }
     // Neon itself speaks WebSocket; only a plain local Postgres needs the bridge.
     let wsProxy;
@@ -41,7 +43,7 @@ export async function startLocalServices({ dataDir, databaseUrl, turnstile = tru
       stops.push(stub.close);
       turnstileVerifyUrl = stub.url;
     }
-    return { databaseUrl: url, wsProxy, turnstileVerifyUrl, stop };
+    return { databaseUrl: url, wsProxy, turnstileVerifyUrl, postgresPid, stop };
   } catch (error) {
     await stop();
     throw error;

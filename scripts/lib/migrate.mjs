@@ -1,10 +1,12 @@
 /** Applies migrations/ with drizzle's migrator over the same driver the Worker uses. */
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { Pool, neonConfig } from "@neondatabase/serverless";
+import { neonConfig, Pool } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import { migrate } from "drizzle-orm/neon-serverless/migrator";
-import ws from "ws";
 
+// require(), not import: under vitest's resolver an import of "ws" picks its browser stub.
+const ws = createRequire(import.meta.url)("ws");
 const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../migrations", import.meta.url));
 
 /** Points the Neon driver at a local bridge; without one it talks to Neon directly. */

@@ -3,8 +3,11 @@
  * each WebSocket connection names its target in `?address=host:port` and gets a TCP socket
  * piped both ways. Only loopback targets are allowed, so it cannot be used as an open relay.
  */
+import { createRequire } from "node:module";
 import { connect } from "node:net";
-import { WebSocketServer } from "ws";
+
+// require(), not import: under vitest's resolver an import of "ws" picks its browser stub.
+const { WebSocketServer } = createRequire(import.meta.url)("ws");
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 

@@ -1,0 +1,57 @@
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+import { freePortSync } from "./tests/support/free-port-sync";
+
+/**
+ * End-to-end tests in Chromium against the real `npm run dev` stack, on a free port with its own
+ * data folder (so it never collides with a dev server you have running). This file is evaluated
+ * again in each worker; the values are fixed once in the environment so every process agrees.
+ */
+process.env.E2E_PORT ??= String(freePortSync());
+process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "bloqr-e2e-"));
+
+// Debian's Chromium (apt-get install chromium); Playwright's own download is not reachable here.
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (!existsSync(chromiumPath)) {
+  throw new Error(
+    `No Chromium at ${chromiumPath}. Install one: \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
+  );
+}
+
+const baseURL = `http://localhost:${process.env.E2E_PORT}`;
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: chromiumPath,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  webServer: {
+    command: "npm run dev",
+    url: `${baseURL}/api/health`,
+    env: { PORT: process.env.E2E_PORT, BLOQR_DATA_DIR: process.env.E2E_DATA_DIR },
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGINT", timeout: 20_000 },
+  },
+});

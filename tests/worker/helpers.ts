@@ -1,0 +1,30 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { inject } from "vitest";
+// @ts-expect-error — build/index.js (server.ts bundled with the app) has no type declarations.
+import worker from "../../build/index.js";
+
+export const ORIGIN = "https://bloqr.test";
+
+type Bindings = Partial<Env> & Record<string, unknown>;
+
+/**
+ * Sends a request through the real Worker entry (server.ts, as bundled in build/index.js) with
+ * the test bindings, optionally overridden. `responseMs` is the time until the client would
+ * see the response; background work (ctx.waitUntil) is awaited after it.
+ */
+export async function timedCall(path: string, init: RequestInit = {}, bindings: Bindings = {}) {
+  const ctx = createExecutionContext();
+  const request = new Request(new URL(path, ORIGIN), init);
+  const started = Date.now();
+  const response: Response = await worker.fetch(request, { ...env, ...bindings }, ctx);
+  const responseMs = Date.now() - started;
+  await waitOnExecutionContext(ctx);
+  return { response, responseMs };
+}
+
+export async function call(path: string, init: RequestInit = {}, bindings: Bindings = {}) {
+  return (await timedCall(path, init, bindings)).response;
+}
+
+export { env, inject };

@@ -1,0 +1,21 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/**
+ * Worker tests run inside workerd with the bindings of wrangler.toml (real local KV, Queues,
+ * Analytics) and talk to a real Postgres started by the global setup.
+ */
+export default defineConfig({
+  plugins: [
+    cloudflareTest(({ inject }) => ({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: { bindings: inject("testBindings") },
+    })),
+  ],
+  test: {
+    include: ["tests/worker/**/*.test.ts"],
+    globalSetup: ["tests/worker/global-setup.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
