@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
@@ -12,6 +13,10 @@ export default defineConfig({
       miniflare: { bindings: inject("testBindings") },
     })),
   ],
+  resolve: {
+    // The Worker exactly as deployed: server.ts bundled with the app (typed by tests/worker/bloqr-worker.d.ts).
+    alias: { "bloqr-worker": fileURLToPath(new URL("./build/index.js", import.meta.url)) },
+  },
   test: {
     include: ["tests/worker/**/*.test.ts"],
     globalSetup: ["tests/worker/global-setup.ts"],

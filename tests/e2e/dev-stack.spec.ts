@@ -40,7 +40,11 @@ const isAlive = (pid: number) => {
 async function health(appUrl: string) {
   const started = Date.now();
   const response = await fetch(`${appUrl}/api/health`, { signal: AbortSignal.timeout(5_000) });
-  return { status: response.status, body: await response.json(), ms: Date.now() - started };
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+    ms: Date.now() - started,
+  };
 }
 
 class DevStack {

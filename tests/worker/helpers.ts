@@ -1,8 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import worker from "bloqr-worker";
 import { inject } from "vitest";
-// @ts-expect-error — build/index.js (server.ts bundled with the app) has no type declarations.
-import worker from "../../build/index.js";
 
 export const ORIGIN = "https://bloqr.test";
 
