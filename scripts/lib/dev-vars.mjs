@@ -39,8 +39,13 @@ export function ensureDevVars({ examplePath = ".dev.vars.example", path = ".dev.
   return true;
 }
 
-/** Minimal dotenv reader (the format wrangler reads): KEY=value, "quoted\n" values, # comments. */
+/**
+ * Minimal dotenv reader (the format wrangler reads): KEY=value, "quoted\n" values, # comments.
+ * @param {string} text
+ * @returns {Record<string, string>}
+ */
 export function parseDevVars(text) {
+  /** @type {Record<string, string>} */
   const vars = {};
   for (const line of text.split("\n")) {
     const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
