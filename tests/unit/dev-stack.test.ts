@@ -1,8 +1,13 @@
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createRequire } from "node:module";
 import { fakePublishableKey, parseDevVars, renderDevVars } from "../../scripts/lib/dev-vars.mjs";
-import { siteverify, startTurnstileStub, TURNSTILE_DUMMY_TOKEN, TURNSTILE_TEST_SECRETS } from "../../scripts/lib/turnstile-stub.mjs";
+import {
+  siteverify,
+  startTurnstileStub,
+  TURNSTILE_DUMMY_TOKEN,
+  TURNSTILE_TEST_SECRETS,
+} from "../../scripts/lib/turnstile-stub.mjs";
 import { parseTarget, startWsBridge } from "../../scripts/lib/ws-bridge.mjs";
 
 const WebSocket = createRequire(import.meta.url)("ws");
@@ -12,7 +17,8 @@ afterEach(async () => {
 });
 
 describe(".dev.vars generation", () => {
-  const template = "ENVIRONMENT=development\nCLERK_JWT_KEY=<generated>\nCLERK_WEBHOOK_SECRET=<generated>\nADMIN_KEY=<generated>\n";
+  const template =
+    "ENVIRONMENT=development\nCLERK_JWT_KEY=<generated>\nCLERK_WEBHOOK_SECRET=<generated>\nADMIN_KEY=<generated>\n";
 
   it("fills every <generated> value with a fresh secret, and a second run differs", () => {
     const first = parseDevVars(renderDevVars(template));
@@ -46,7 +52,9 @@ describe("WebSocket→TCP bridge", () => {
   });
 
   it("pipes bytes both ways between a WebSocket and a TCP server", async () => {
-    const echo = createServer((socket) => socket.on("data", (data) => socket.write(Buffer.concat([Buffer.from("echo:"), data]))));
+    const echo = createServer((socket) =>
+      socket.on("data", (data) => socket.write(Buffer.concat([Buffer.from("echo:"), data]))),
+    );
     await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
     cleanups.push(() => new Promise((resolve) => echo.close(() => resolve())));
     const bridge = await startWsBridge();
@@ -81,14 +89,22 @@ describe("Turnstile siteverify stub", () => {
       success: false,
       "error-codes": ["timeout-or-duplicate"],
     });
-    expect(siteverify({ secret: "0x-real-secret", response: TURNSTILE_DUMMY_TOKEN })["error-codes"]).toEqual(["invalid-input-secret"]);
-    expect(siteverify({ secret: TURNSTILE_TEST_SECRETS.pass, response: "" })["error-codes"]).toEqual(["missing-input-response"]);
+    expect(siteverify({ secret: "0x-real-secret", response: TURNSTILE_DUMMY_TOKEN })["error-codes"]).toEqual([
+      "invalid-input-secret",
+    ]);
+    expect(siteverify({ secret: TURNSTILE_TEST_SECRETS.pass, response: "" })["error-codes"]).toEqual([
+      "missing-input-response",
+    ]);
   });
 
   it("serves siteverify over HTTP with form bodies", async () => {
     const stub = await startTurnstileStub();
     cleanups.push(stub.close);
-    const body = new URLSearchParams({ secret: TURNSTILE_TEST_SECRETS.pass, response: TURNSTILE_DUMMY_TOKEN, remoteip: "203.0.113.9" });
+    const body = new URLSearchParams({
+      secret: TURNSTILE_TEST_SECRETS.pass,
+      response: TURNSTILE_DUMMY_TOKEN,
+      remoteip: "203.0.113.9",
+    });
     const response = await fetch(stub.url, { method: "POST", body });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ success: true });
