@@ -1,4 +1,6 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/cloudflare";
+import { ClerkApp } from "@clerk/remix";
+import { rootAuthLoader } from "@clerk/remix/ssr.server";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { ErrorPage } from "~/components/error-page";
@@ -15,6 +17,17 @@ export const meta: MetaFunction = () => [
   { title: "Bloqr — filter lists, compiled" },
   { name: "description", content: "Compile ad and tracker block lists from many sources into one clean list." },
 ];
+
+export function loader(args: LoaderFunctionArgs) {
+  const { config } = args.context;
+  return rootAuthLoader(args, () => ({}), {
+    publishableKey: config.CLERK_PUBLISHABLE_KEY,
+    secretKey: config.CLERK_SECRET_KEY,
+    jwtKey: config.CLERK_JWT_KEY,
+    authorizedParties: config.CLERK_AUTHORIZED_PARTIES,
+    signInUrl: "/sign-in",
+  });
+}
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
@@ -36,9 +49,11 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
-export default function App() {
+function App() {
   return <Outlet />;
 }
+
+export default ClerkApp(App);
 
 export function ErrorBoundary() {
   const error = useRouteError();

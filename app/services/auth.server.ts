@@ -1,0 +1,46 @@
+/**
+ * Guards for pages. They throw responses, so a loader reads `const user = await requireUser(args)`
+ * and never branches on auth: signed out → redirect to /sign-in and back; wrong role → 403 page.
+ */
+import { type LoaderFunctionArgs, redirect } from "@remix-run/cloudflare";
+import { AuthenticationError, identify, type Principal } from "./identity.server";
+
+type Args = Pick<LoaderFunctionArgs, "request" | "context" | "params">;
+export type SignedInPrincipal = Principal & { kind: "session"; userId: string; clerkUserId: string };
+
+const DEFAULT_AFTER_SIGN_IN = "/dashboard";
+
+/** Only a same-origin path may be a redirect target (no `//host`, no `/\host`, no scheme). */
+export function safeRedirectPath(value: string | null | undefined, fallback = DEFAULT_AFTER_SIGN_IN): string {
+  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return fallback;
+  try {
+    const url = new URL(value, "http://bloqr.invalid");
+    return url.origin === "http://bloqr.invalid" ? `${url.pathname}${url.search}${url.hash}` : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** The signed-in user of a page request, or null. An invalid session cookie counts as signed out. */
+export async function getSignedInUser(args: Args): Promise<SignedInPrincipal | null> {
+  try {
+    const principal = await identify(args);
+    return principal.kind === "session" ? (principal as SignedInPrincipal) : null;
+  } catch (error) {
+    if (error instanceof AuthenticationError) return null;
+    throw error;
+  }
+}
+
+export async function requireUser(args: Args): Promise<SignedInPrincipal> {
+  const user = await getSignedInUser(args);
+  if (user) return user;
+  const url = new URL(args.request.url);
+  throw redirect(`/sign-in?redirect_url=${encodeURIComponent(`${url.pathname}${url.search}`)}`);
+}
+
+export async function requireAdmin(args: Args): Promise<SignedInPrincipal> {
+  const user = await requireUser(args);
+  if (user.role !== "admin") throw new Response("Forbidden", { status: 403 });
+  return user;
+}

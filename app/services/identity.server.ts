@@ -1,0 +1,137 @@
+/**
+ * Turns any request into one principal (ARCHITECTURE §2): a Clerk session (Bearer token or the
+ * `__session` cookie, verified by @clerk/remix's getAuth), or anonymous by IP. A credential that
+ * is present but invalid is an error, never silently anonymous.
+ */
+import { getAuth } from "@clerk/remix/ssr.server";
+import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
+import { z } from "zod";
+import { API_KEY_SCOPES, type ApiKeyScope, ROLES, type Role, TIERS, type Tier } from "~/db/schema";
+import { ensureUserForSession } from "./users.server";
+
+export type PrincipalTier = "anonymous" | Tier;
+
+export interface Principal {
+  kind: "anonymous" | "session" | "apiKey";
+  /** From CF-Connecting-IP only: other headers are client-controlled. */
+  ip: string;
+  tier: PrincipalTier;
+  role: Role;
+  scopes: readonly ApiKeyScope[];
+  userId?: string;
+  clerkUserId?: string;
+  email?: string | null;
+  apiKeyId?: string;
+}
+
+export class AuthenticationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AuthenticationError";
+  }
+}
+
+// Clerk session tokens are ~1 KB; anything far larger is not one, and is not worth parsing.
+export const MAX_TOKEN_BYTES = 8 * 1024;
+export const API_KEY_PREFIX = "bqk_";
+
+const metadataClaim = z
+  .object({
+    tier: z.enum(TIERS).optional().catch(undefined),
+    role: z.enum(ROLES).optional().catch(undefined),
+  })
+  .partial()
+  .catch({});
+
+type Args = Pick<LoaderFunctionArgs, "request" | "context" | "params">;
+
+export function clientIp(request: Request): string {
+  return request.headers.get("CF-Connecting-IP") ?? "unknown";
+}
+
+function readCookie(request: Request, name: string): string | undefined {
+  for (const part of (request.headers.get("Cookie") ?? "").split(";")) {
+    const [key, ...value] = part.trim().split("=");
+    if (key === name) return value.join("=");
+  }
+  return undefined;
+}
+
+export type Credential = { type: "bearer"; token: string } | { type: "cookie"; token: string } | { type: "none" };
+
+export function readCredential(request: Request): Credential {
+  const authorization = request.headers.get("Authorization");
+  if (authorization !== null) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match) throw new AuthenticationError("The Authorization header must be 'Bearer <token>'.");
+    return { type: "bearer", token: match[1] };
+  }
+  const session = readCookie(request, "__session");
+  return session ? { type: "cookie", token: session } : { type: "none" };
+}
+
+/** Rejects what Clerk's verifier should never even see: oversized tokens and any alg but RS256. */
+function assertPlausibleSessionToken(token: string) {
+  if (token.length > MAX_TOKEN_BYTES) throw new AuthenticationError("The session token is too large.");
+  const [header] = token.split(".");
+  let alg: unknown;
+  try {
+    alg = JSON.parse(atob(header.replace(/-/g, "+").replace(/_/g, "/"))).alg;
+  } catch {
+    throw new AuthenticationError("The session token is malformed.");
+  }
+  if (alg !== "RS256") throw new AuthenticationError("The session token must be signed with RS256.");
+}
+
+/** The session's Clerk user and claims, or null when the request carries no session at all. */
+async function verifiedSession(args: Args, credential: Credential) {
+  if (credential.type === "none") return null;
+  assertPlausibleSessionToken(credential.token);
+  const { config } = args.context;
+  // getAuth's type admits only secretKey, but it reads every root-loader option at runtime.
+  const options = {
+    secretKey: config.CLERK_SECRET_KEY,
+    publishableKey: config.CLERK_PUBLISHABLE_KEY,
+    jwtKey: config.CLERK_JWT_KEY,
+    authorizedParties: config.CLERK_AUTHORIZED_PARTIES,
+  } as Parameters<typeof getAuth>[1];
+  let auth: Awaited<ReturnType<typeof getAuth>>;
+  try {
+    auth = await getAuth(args as LoaderFunctionArgs, options);
+  } catch (thrown) {
+    // Clerk throws a redirect when it wants a handshake (e.g. an expired cookie on a page load).
+    if (thrown instanceof Response) throw new AuthenticationError("The session has expired.");
+    throw thrown;
+  }
+  if (!auth.userId) throw new AuthenticationError("The session token is invalid or expired.");
+  return { clerkUserId: auth.userId, claims: (auth.sessionClaims ?? {}) as Record<string, unknown> };
+}
+
+/**
+ * Identifies the caller. Throws AuthenticationError for a credential that is present but not
+ * valid (a wrong scheme, a forged, expired or foreign token, a deleted user).
+ */
+export async function identify(args: Args): Promise<Principal> {
+  const ip = clientIp(args.request);
+  const credential = readCredential(args.request);
+  if (credential.type === "bearer" && credential.token.startsWith(API_KEY_PREFIX)) {
+    throw new AuthenticationError("Unknown API key.");
+  }
+  const session = await verifiedSession(args, credential);
+  if (!session) return { kind: "anonymous", ip, tier: "anonymous", role: "user", scopes: [] };
+
+  const email = typeof session.claims.email === "string" ? session.claims.email : null;
+  const user = await ensureUserForSession(args.context.database.db, { clerkUserId: session.clerkUserId, email });
+  if (!user) throw new AuthenticationError("This account has been deleted.");
+  const metadata = metadataClaim.parse(session.claims.metadata);
+  return {
+    kind: "session",
+    ip,
+    userId: user.id,
+    clerkUserId: session.clerkUserId,
+    email: user.email,
+    tier: metadata.tier ?? user.tier,
+    role: metadata.role ?? user.role,
+    scopes: API_KEY_SCOPES,
+  };
+}

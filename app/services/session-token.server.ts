@@ -1,0 +1,104 @@
+/**
+ * The development sign-in: mints Clerk-shaped session tokens (RS256, Clerk's v2 claims) with the
+ * local key pair whose public half is CLERK_JWT_KEY, so Clerk's own `getAuth` verifies them
+ * exactly as it verifies real ones. Only available when DEV_JWT_PRIVATE_KEY is set, which the env
+ * schema forbids in production.
+ */
+import type { AppEnv } from "./env.server";
+
+// Long enough for a working session: there is no Clerk JS here to refresh a 60 s token.
+export const DEV_SESSION_TTL_SECONDS = 8 * 60 * 60;
+export const DEV_FRONTEND_API_ISSUER = "https://clerk.bloqr.localhost";
+
+const encoder = new TextEncoder();
+
+export function base64url(input: ArrayBuffer | Uint8Array | string): string {
+  const bytes = typeof input === "string" ? encoder.encode(input) : new Uint8Array(input);
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function pemBody(pem: string): ArrayBuffer {
+  const base64 = pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, "").replace(/\s+/g, "");
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)).buffer;
+}
+
+/** Signs any claims as an RS256 JWT with a PKCS#8 PEM private key. */
+export async function signRs256(
+  claims: Record<string, unknown>,
+  privateKeyPem: string,
+  kid = "bloqr-dev",
+): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    "pkcs8",
+    pemBody(privateKeyPem),
+    { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const unsigned = `${base64url(JSON.stringify({ alg: "RS256", typ: "JWT", kid }))}.${base64url(JSON.stringify(claims))}`;
+  const signature = await crypto.subtle.sign("RSASSA-PKCS1-v1_5", key, encoder.encode(unsigned));
+  return `${unsigned}.${base64url(signature)}`;
+}
+
+export function isDevIdentityEnabled(config: AppEnv): config is AppEnv & { DEV_JWT_PRIVATE_KEY: string } {
+  return config.ENVIRONMENT !== "production" && Boolean(config.DEV_JWT_PRIVATE_KEY);
+}
+
+/** A stable Clerk-like user id for a development email address. */
+export async function devClerkUserId(email: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(email.toLowerCase()));
+  return `user_dev_${[...new Uint8Array(digest)]
+    .slice(0, 12)
+    .map((b) => b.toString(16).padStart(2, "0"))
+    .join("")}`;
+}
+
+export interface DevSession {
+  token: string;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+export async function mintDevSessionToken(
+  config: AppEnv & { DEV_JWT_PRIVATE_KEY: string },
+  { clerkUserId, email, origin }: { clerkUserId: string; email: string; origin: string },
+): Promise<DevSession> {
+  const issuedAt = Math.floor(Date.now() / 1000);
+  const expiresAt = issuedAt + DEV_SESSION_TTL_SECONDS;
+  const sessionId = `sess_dev_${base64url(crypto.getRandomValues(new Uint8Array(12)))}`;
+  const claims = {
+    sub: clerkUserId,
+    sid: sessionId,
+    iat: issuedAt,
+    nbf: issuedAt,
+    exp: expiresAt,
+    iss: DEV_FRONTEND_API_ISSUER,
+    azp: origin,
+    v: 2,
+    sts: "active",
+    email,
+  };
+  return { token: await signRs256(claims, config.DEV_JWT_PRIVATE_KEY), issuedAt, expiresAt };
+}
+
+const cookie = (name: string, value: string, maxAge: number, secure: boolean) =>
+  `${name}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
+
+/**
+ * Clerk reads `__session` (the token) and `__client_uat` (when the client last authenticated,
+ * which must not be newer than the token's iat). Both expire with the token, so the browser drops
+ * them together instead of presenting an expired token that would trigger Clerk's handshake.
+ */
+export function devSessionCookies(session: DevSession, secure: boolean): string[] {
+  const maxAge = session.expiresAt - session.issuedAt;
+  return [
+    cookie("__session", session.token, maxAge, secure),
+    cookie("__client_uat", String(session.issuedAt), maxAge, secure),
+  ];
+}
+
+export function clearedSessionCookies(secure: boolean): string[] {
+  return [cookie("__session", "", 0, secure), cookie("__client_uat", "0", 0, secure)];
+}
