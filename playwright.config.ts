@@ -43,7 +43,11 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  projects: [
+    { name: "chromium", use: { ...devices["Desktop Chrome"] }, testIgnore: /dev-stack\.spec\.ts/ },
+    // Its second `npm run dev` rebuilds the shared build output, which the browser specs' server also serves.
+    { name: "dev-stack", testMatch: /dev-stack\.spec\.ts/, dependencies: ["chromium"] },
+  ],
   webServer: {
     command: "npm run dev",
     url: `${baseURL}/api/health`,

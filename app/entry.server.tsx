@@ -3,7 +3,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToReadableStream } from "react-dom/server";
 import { NonceProvider } from "~/components/nonce";
-import { applyDocumentSecurityHeaders, createNonce } from "~/services/security-headers.server";
+import { applyDocumentSecurityHeaders, clerkFrontendApiOrigin, createNonce } from "~/services/security-headers.server";
 
 const RENDER_TIMEOUT_MS = 5_000;
 
@@ -12,7 +12,7 @@ export default async function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
-  _loadContext: AppLoadContext,
+  loadContext: AppLoadContext,
 ) {
   const nonce = createNonce();
   const controller = new AbortController();
@@ -35,7 +35,8 @@ export default async function handleRequest(
   if (isbot(request.headers.get("user-agent") ?? "")) await body.allReady;
 
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-  applyDocumentSecurityHeaders(responseHeaders, nonce);
+  const clerkOrigin = clerkFrontendApiOrigin(loadContext.config.CLERK_PUBLISHABLE_KEY);
+  applyDocumentSecurityHeaders(responseHeaders, nonce, clerkOrigin ? [clerkOrigin] : []);
   return new Response(body, { headers: responseHeaders, status: responseStatusCode });
 }
 

@@ -1,11 +1,21 @@
 import { ClerkApp } from "@clerk/remix";
 import { rootAuthLoader } from "@clerk/remix/ssr.server";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react";
+import {
+  isRouteErrorResponse,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useRouteError,
+} from "@remix-run/react";
 import type { ReactNode } from "react";
 import { ErrorPage } from "~/components/error-page";
 import { useNonce } from "~/components/nonce";
 import { SiteHeader } from "~/components/site-header";
+import { isDevIdentityEnabled } from "~/services/session-token.server";
 import stylesheet from "~/tailwind.css";
 
 export const links: LinksFunction = () => [
@@ -20,7 +30,8 @@ export const meta: MetaFunction = () => [
 
 export function loader(args: LoaderFunctionArgs) {
   const { config } = args.context;
-  return rootAuthLoader(args, () => ({}), {
+  const devIdentity = isDevIdentityEnabled(config);
+  return rootAuthLoader(args, () => ({ devIdentity }), {
     publishableKey: config.CLERK_PUBLISHABLE_KEY,
     secretKey: config.CLERK_SECRET_KEY,
     jwtKey: config.CLERK_JWT_KEY,
@@ -53,7 +64,16 @@ function App() {
   return <Outlet />;
 }
 
-export default ClerkApp(App);
+const AppWithClerk = ClerkApp(App);
+
+/**
+ * With the offline development identity there is no Clerk frontend API to load Clerk JS from, so
+ * the page renders without Clerk's client; the server still verifies sessions with Clerk's getAuth.
+ */
+export default function Root() {
+  const { devIdentity } = useLoaderData<typeof loader>();
+  return devIdentity ? <App /> : <AppWithClerk />;
+}
 
 export function ErrorBoundary() {
   const error = useRouteError();

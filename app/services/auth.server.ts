@@ -12,7 +12,7 @@ const DEFAULT_AFTER_SIGN_IN = "/dashboard";
 
 /** Only a same-origin path may be a redirect target (no `//host`, no `/\host`, no scheme). */
 export function safeRedirectPath(value: string | null | undefined, fallback = DEFAULT_AFTER_SIGN_IN): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return fallback;
+  if (!value?.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return fallback;
   try {
     const url = new URL(value, "http://bloqr.invalid");
     return url.origin === "http://bloqr.invalid" ? `${url.pathname}${url.search}${url.hash}` : fallback;

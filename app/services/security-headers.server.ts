@@ -7,6 +7,21 @@
 const CLERK_SOURCES = ["https://*.clerk.accounts.dev", "https://*.clerk.com"];
 const TURNSTILE_SOURCE = "https://challenges.cloudflare.com";
 
+/**
+ * Clerk JS is served from the instance's frontend API host, which the publishable key encodes
+ * (base64 of "<host>$"); with a custom domain it is not under *.clerk.com.
+ */
+export function clerkFrontendApiOrigin(publishableKey: string): string | null {
+  const encoded = /^pk_(?:test|live)_(.+)$/.exec(publishableKey)?.[1];
+  if (!encoded) return null;
+  try {
+    const host = atob(encoded).replace(/\$$/, "");
+    return /^[a-z0-9.-]+$/i.test(host) ? `https://${host}` : null;
+  } catch {
+    return null;
+  }
+}
+
 export function createNonce(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return btoa(String.fromCharCode(...bytes));

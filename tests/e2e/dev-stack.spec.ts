@@ -82,6 +82,8 @@ class DevStack {
     const { databaseUrl, wsProxy } = this.state();
     configureNeonForNode(wsProxy);
     const pool = new Pool({ connectionString: databaseUrl });
+    // Stopping the stack terminates connections the driver may still be closing; that is expected here.
+    pool.on("error", () => {});
     try {
       return (await pool.query(text, params)).rows as T[];
     } finally {
