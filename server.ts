@@ -1,6 +1,6 @@
 /**
  * The Worker: `fetch` hands requests to Remix with the load context; `queue` hands batches to
- * the compile consumer. Nothing else lives here.
+ * the compile consumer; the rate limiter's Durable Object class is exported for its binding.
  */
 import { createRequestHandler } from "@remix-run/cloudflare";
 import * as build from "@remix-run/dev/server-build";
@@ -9,6 +9,8 @@ import { EnvError, getAppEnv } from "./app/services/env.server";
 import { renderStandaloneErrorPage } from "./app/services/error-page.server";
 import { isApiPath, jsonError } from "./app/services/http.server";
 import { consumeCompileBatch } from "./app/services/queue-consumer.server";
+
+export { RateLimiterObject } from "./app/services/rate-limiter-object.server";
 
 // Production mode everywhere: Remix's development mode would send stack traces to clients.
 const handleRemixRequest = createRequestHandler(build, "production");

@@ -15,7 +15,11 @@ export default defineConfig({
   ],
   resolve: {
     // The Worker exactly as deployed: server.ts bundled with the app (typed by tests/worker/bloqr-worker.d.ts).
-    alias: { "bloqr-worker": fileURLToPath(new URL("./build/index.js", import.meta.url)) },
+    alias: {
+      "bloqr-worker": fileURLToPath(new URL("./build/index.js", import.meta.url)),
+      // Test fixtures (accounts, rows) use the app's own services against the same database.
+      "~": fileURLToPath(new URL("./app", import.meta.url)),
+    },
   },
   test: {
     include: ["tests/worker/**/*.test.ts"],

@@ -1,14 +1,16 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { jsonError, jsonResponse } from "~/services/http.server";
-import { AuthenticationError, identify } from "~/services/identity.server";
+import { guard } from "~/services/guard.server";
+import { jsonResponse } from "~/services/http.server";
 
 /** Who the API thinks you are: useful to check a token or key. */
-export async function loader(args: LoaderFunctionArgs) {
-  try {
-    const { kind, tier, role, email, clerkUserId } = await identify(args);
-    return jsonResponse({ kind, tier, role, email: email ?? null, clerkUserId: clerkUserId ?? null });
-  } catch (error) {
-    if (error instanceof AuthenticationError) return jsonError(401, error.message);
-    throw error;
-  }
-}
+export const loader = (args: LoaderFunctionArgs) =>
+  guard(args, {}, ({ principal }) =>
+    jsonResponse({
+      kind: principal.kind,
+      tier: principal.tier,
+      role: principal.role,
+      email: principal.email ?? null,
+      clerkUserId: principal.clerkUserId ?? null,
+      scopes: principal.scopes,
+    }),
+  );

@@ -37,3 +37,56 @@ export function jsonError(
 }
 
 export const isApiPath = (pathname: string) => pathname === "/api" || pathname.startsWith("/api/");
+
+/** Thrown by services and the guard; the guard turns it into the error shape. */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly headers?: HeadersInit;
+  constructor(
+    readonly status: ErrorStatus,
+    message: string,
+    options: { code?: string; headers?: HeadersInit } = {},
+  ) {
+    super(message);
+    this.name = "ApiError";
+    this.code = options.code ?? ERROR_CODES[status];
+    this.headers = options.headers;
+  }
+
+  toResponse(extraHeaders: HeadersInit = {}): Response {
+    const headers = new Headers(extraHeaders);
+    for (const [name, value] of new Headers(this.headers)) headers.set(name, value);
+    return jsonError(this.status, this.message, { code: this.code, headers });
+  }
+}
+
+/**
+ * The request body as text, refusing more than `maxBytes` (413) without buffering it: the
+ * declared Content-Length is checked first, then the bytes actually read.
+ */
+export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+  const tooLarge = () => new ApiError(413, `The request body exceeds ${maxBytes} bytes.`);
+  const declared = Number(request.headers.get("Content-Length"));
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}

@@ -1,12 +1,14 @@
 /**
  * Turns any request into one principal (ARCHITECTURE §2): a Clerk session (Bearer token or the
- * `__session` cookie, verified by @clerk/remix's getAuth), or anonymous by IP. A credential that
- * is present but invalid is an error, never silently anonymous.
+ * `__session` cookie, verified by @clerk/remix's getAuth), an API key (`Bearer bqk_…` or
+ * `X-API-Key`), or anonymous by IP. A credential that is present but invalid is an error, never
+ * silently anonymous.
  */
 import { getAuth } from "@clerk/remix/ssr.server";
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { z } from "zod";
 import { API_KEY_SCOPES, type ApiKeyScope, ROLES, type Role, TIERS, type Tier } from "~/db/schema";
+import { API_KEY_PREFIX, authenticateApiKey } from "./api-keys.server";
 import { ensureUserForSession } from "./users.server";
 
 export type PrincipalTier = "anonymous" | Tier;
@@ -22,6 +24,8 @@ export interface Principal {
   clerkUserId?: string;
   email?: string | null;
   apiKeyId?: string;
+  /** The key's own per-minute limit, counted in its own bucket beside the owner's. */
+  apiKeyRateLimit?: number;
 }
 
 export class AuthenticationError extends Error {
@@ -33,7 +37,6 @@ export class AuthenticationError extends Error {
 
 // Clerk session tokens are ~1 KB; anything far larger is not one, and is not worth parsing.
 export const MAX_TOKEN_BYTES = 8 * 1024;
-export const API_KEY_PREFIX = "bqk_";
 
 const metadataClaim = z
   .object({
@@ -57,14 +60,22 @@ function readCookie(request: Request, name: string): string | undefined {
   return undefined;
 }
 
-export type Credential = { type: "bearer"; token: string } | { type: "cookie"; token: string } | { type: "none" };
+export type Credential =
+  | { type: "bearer"; token: string }
+  | { type: "cookie"; token: string }
+  | { type: "apiKey"; token: string }
+  | { type: "none" };
 
 export function readCredential(request: Request): Credential {
+  const headerKey = request.headers.get("X-API-Key");
+  if (headerKey !== null) return { type: "apiKey", token: headerKey.trim() };
   const authorization = request.headers.get("Authorization");
   if (authorization !== null) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw new AuthenticationError("The Authorization header must be 'Bearer <token>'.");
-    return { type: "bearer", token: match[1] };
+    return match[1].startsWith(API_KEY_PREFIX)
+      ? { type: "apiKey", token: match[1] }
+      : { type: "bearer", token: match[1] };
   }
   const session = readCookie(request, "__session");
   return session ? { type: "cookie", token: session } : { type: "none" };
@@ -84,8 +95,7 @@ function assertPlausibleSessionToken(token: string) {
 }
 
 /** The session's Clerk user and claims, or null when the request carries no session at all. */
-async function verifiedSession(args: Args, credential: Credential) {
-  if (credential.type === "none") return null;
+async function verifiedSession(args: Args, credential: Credential & { type: "bearer" | "cookie" }) {
   assertPlausibleSessionToken(credential.token);
   const { config } = args.context;
   // getAuth's type admits only secretKey, but it reads every root-loader option at runtime.
@@ -114,11 +124,10 @@ async function verifiedSession(args: Args, credential: Credential) {
 export async function identify(args: Args): Promise<Principal> {
   const ip = clientIp(args.request);
   const credential = readCredential(args.request);
-  if (credential.type === "bearer" && credential.token.startsWith(API_KEY_PREFIX)) {
-    throw new AuthenticationError("Unknown API key.");
-  }
+  if (credential.type === "none") return { kind: "anonymous", ip, tier: "anonymous", role: "user", scopes: [] };
+  if (credential.type === "apiKey") return identifyApiKey(args, credential.token, ip);
+
   const session = await verifiedSession(args, credential);
-  if (!session) return { kind: "anonymous", ip, tier: "anonymous", role: "user", scopes: [] };
 
   const email = typeof session.claims.email === "string" ? session.claims.email : null;
   const user = await ensureUserForSession(args.context.database.db, { clerkUserId: session.clerkUserId, email });
@@ -133,5 +142,27 @@ export async function identify(args: Args): Promise<Principal> {
     tier: metadata.tier ?? user.tier,
     role: metadata.role ?? user.role,
     scopes: API_KEY_SCOPES,
+  };
+}
+
+async function identifyApiKey(args: Args, token: string, ip: string): Promise<Principal> {
+  if (!token.startsWith(API_KEY_PREFIX) || token.length > MAX_TOKEN_BYTES) {
+    throw new AuthenticationError("The API key is malformed.");
+  }
+  const found = await authenticateApiKey(args.context.database.db, token);
+  // Unknown, revoked and expired keys get the same answer: the response is not an oracle.
+  if (!found) throw new AuthenticationError("The API key is invalid, revoked or expired.");
+  const { key, owner } = found;
+  return {
+    kind: "apiKey",
+    ip,
+    userId: owner.id,
+    clerkUserId: owner.clerkUserId,
+    email: owner.email,
+    tier: owner.tier,
+    role: owner.role,
+    scopes: key.scopes.filter((scope): scope is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(scope)),
+    apiKeyId: key.id,
+    apiKeyRateLimit: key.rateLimitPerMinute,
   };
 }

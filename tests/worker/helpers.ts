@@ -27,3 +27,7 @@ export async function call(path: string, init: RequestInit = {}, bindings: Bindi
 }
 
 export { env, inject };
+
+/** A response's JSON for assertions; tests inspect arbitrary shapes, so it is loosely typed on purpose. */
+// biome-ignore lint/suspicious/noExplicitAny: assertions check the shape at runtime
+export const bodyOf = async (response: Response): Promise<any> => response.json();

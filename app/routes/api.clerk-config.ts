@@ -1,0 +1,6 @@
+import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
+import { jsonResponse } from "~/services/http.server";
+
+/** What a client needs to start Clerk. Public: the publishable key is meant to be published. */
+export const loader = ({ context }: LoaderFunctionArgs) =>
+  jsonResponse({ publishableKey: context.config.CLERK_PUBLISHABLE_KEY });

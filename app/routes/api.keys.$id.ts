@@ -1,0 +1,29 @@
+import type { ActionFunctionArgs } from "@remix-run/cloudflare";
+import { z } from "zod";
+import { updateApiKeyBody } from "~/api/schemas";
+import { revokeApiKey, updateApiKey } from "~/services/api-keys.server";
+import { guard } from "~/services/guard.server";
+import { ApiError, jsonResponse } from "~/services/http.server";
+import { ownerOf } from "~/services/principal";
+
+/** A malformed id names no key: the same 404 as someone else's. */
+function keyId(params: ActionFunctionArgs["params"]): string {
+  const parsed = z.uuid().safeParse(params.id);
+  if (!parsed.success) throw new ApiError(404, "No such API key.");
+  return parsed.data;
+}
+
+export const action = (args: ActionFunctionArgs) => {
+  switch (args.request.method) {
+    case "PATCH":
+      return guard(args, { scope: "keys:write", body: updateApiKeyBody }, async ({ principal, body, db }) =>
+        jsonResponse({ key: await updateApiKey(db, ownerOf(principal), keyId(args.params), body) }),
+      );
+    case "DELETE":
+      return guard(args, { scope: "keys:write" }, async ({ principal, db }) =>
+        jsonResponse({ key: await revokeApiKey(db, ownerOf(principal).userId, keyId(args.params)) }),
+      );
+    default:
+      throw new Response(null, { status: 405 });
+  }
+};

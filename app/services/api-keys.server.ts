@@ -1,0 +1,210 @@
+/**
+ * API keys: `bqk_` + 32 random bytes in base62. Only the SHA-256 hash and a display prefix are
+ * stored; the plaintext exists once, in the response to its creation.
+ */
+import { and, count, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { type ApiKey, type ApiKeyScope, apiKeys, type Tier, type User, users } from "~/db/schema";
+import type { Database } from "./db.server";
+import { ApiError } from "./http.server";
+import { TIER_LIMITS } from "./rate-limit.server";
+
+// Distinct from Clerk's token prefixes (ak_, mt_, oat_) so getAuth never mistakes one for the other.
+export const API_KEY_PREFIX = "bqk_";
+const KEY_BYTES = 32;
+// 32 bytes need 43 base62 digits; a fixed length keeps keys recognisable.
+const KEY_DIGITS = 43;
+const DISPLAY_PREFIX_LENGTH = API_KEY_PREFIX.length + 8;
+export const MAX_ACTIVE_KEYS_PER_USER = 25;
+// Writing last_used_at on every request would put a write on the hot path; once a minute is enough to show.
+const LAST_USED_RESOLUTION_MS = 60_000;
+// A key's own limit for admins, whose tier has none; they may set any value up to the cap.
+const ADMIN_DEFAULT_KEY_LIMIT = 1_000;
+export const MAX_KEY_LIMIT = 100_000;
+
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+function base62(bytes: Uint8Array): string {
+  let value = 0n;
+  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
+  let digits = "";
+  while (value > 0n) {
+    digits = BASE62[Number(value % 62n)] + digits;
+    value /= 62n;
+  }
+  return digits.padStart(KEY_DIGITS, "0");
+}
+
+export async function hashApiKey(plaintext: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(plaintext));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+export function generateApiKey(): string {
+  return API_KEY_PREFIX + base62(crypto.getRandomValues(new Uint8Array(KEY_BYTES)));
+}
+
+export function looksLikeApiKey(value: string): boolean {
+  return value.startsWith(API_KEY_PREFIX);
+}
+
+/** The most a key of this tier may allow per minute: never above the owner's own limit. */
+export function maxKeyLimit(tier: Tier): number {
+  return Math.min(TIER_LIMITS[tier], MAX_KEY_LIMIT);
+}
+
+function defaultKeyLimit(tier: Tier): number {
+  return tier === "admin" ? ADMIN_DEFAULT_KEY_LIMIT : TIER_LIMITS[tier];
+}
+
+/** What any listing may show: everything but the hash. */
+export interface PublicApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  rateLimitPerMinute: number;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+export function toPublicApiKey(key: ApiKey): PublicApiKey {
+  return {
+    id: key.id,
+    name: key.name,
+    prefix: key.keyPrefix,
+    scopes: key.scopes,
+    rateLimitPerMinute: key.rateLimitPerMinute,
+    createdAt: key.createdAt.toISOString(),
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    expiresAt: key.expiresAt?.toISOString() ?? null,
+    revokedAt: key.revokedAt?.toISOString() ?? null,
+  };
+}
+
+const isActive = (now: Date) =>
+  and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)));
+
+export async function listApiKeys(db: Database, userId: string): Promise<PublicApiKey[]> {
+  const rows = await db.select().from(apiKeys).where(eq(apiKeys.userId, userId)).orderBy(desc(apiKeys.createdAt));
+  return rows.map(toPublicApiKey);
+}
+
+export interface NewApiKey {
+  name: string;
+  scopes: ApiKeyScope[];
+  expiresAt?: Date;
+  rateLimitPerMinute?: number;
+}
+
+export async function createApiKey(
+  db: Database,
+  owner: { userId: string; tier: Tier },
+  request: NewApiKey,
+): Promise<{ key: PublicApiKey; plaintext: string }> {
+  const limit = request.rateLimitPerMinute ?? defaultKeyLimit(owner.tier);
+  if (limit > maxKeyLimit(owner.tier)) {
+    throw new ApiError(400, `rateLimitPerMinute may not exceed ${maxKeyLimit(owner.tier)} for the ${owner.tier} tier.`);
+  }
+  if (request.expiresAt && request.expiresAt.getTime() <= Date.now()) {
+    throw new ApiError(400, "expiresAt must be in the future.");
+  }
+  const plaintext = generateApiKey();
+  const keyHash = await hashApiKey(plaintext);
+  const created = await db.transaction(async (tx) => {
+    // Locking the owner's row serialises concurrent creates, so the cap cannot be raced past.
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, owner.userId)).for("update");
+    const [{ active }] = await tx
+      .select({ active: count() })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.userId, owner.userId), isActive(new Date())));
+    if (active >= MAX_ACTIVE_KEYS_PER_USER) {
+      throw new ApiError(409, `You already have ${MAX_ACTIVE_KEYS_PER_USER} active keys; revoke one first.`, {
+        code: "too_many_keys",
+      });
+    }
+    const [row] = await tx
+      .insert(apiKeys)
+      .values({
+        userId: owner.userId,
+        keyHash,
+        keyPrefix: plaintext.slice(0, DISPLAY_PREFIX_LENGTH),
+        name: request.name,
+        scopes: request.scopes,
+        rateLimitPerMinute: limit,
+        expiresAt: request.expiresAt ?? null,
+      })
+      .returning();
+    return row;
+  });
+  return { key: toPublicApiKey(created), plaintext };
+}
+
+async function ownedKey(db: Database, userId: string, keyId: string): Promise<ApiKey> {
+  const [key] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId)))
+    .limit(1);
+  // Someone else's key and no key at all look the same: ids are not an oracle.
+  if (!key) throw new ApiError(404, "No such API key.");
+  return key;
+}
+
+export async function updateApiKey(
+  db: Database,
+  owner: { userId: string; tier: Tier },
+  keyId: string,
+  changes: { name?: string; rateLimitPerMinute?: number },
+): Promise<PublicApiKey> {
+  await ownedKey(db, owner.userId, keyId);
+  if (changes.rateLimitPerMinute !== undefined && changes.rateLimitPerMinute > maxKeyLimit(owner.tier)) {
+    throw new ApiError(400, `rateLimitPerMinute may not exceed ${maxKeyLimit(owner.tier)} for the ${owner.tier} tier.`);
+  }
+  const [updated] = await db
+    .update(apiKeys)
+    .set(changes)
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, owner.userId)))
+    .returning();
+  return toPublicApiKey(updated);
+}
+
+/** Soft delete: the row stays for the usage history; a revoked key never authenticates again. */
+export async function revokeApiKey(db: Database, userId: string, keyId: string): Promise<PublicApiKey> {
+  const key = await ownedKey(db, userId, keyId);
+  if (key.revokedAt) return toPublicApiKey(key);
+  const [revoked] = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId)))
+    .returning();
+  return toPublicApiKey(revoked);
+}
+
+export type AuthenticatedKey = { key: ApiKey; owner: User };
+
+/** The active key and its owner for a presented plaintext, or null for unknown, revoked or expired. */
+export async function authenticateApiKey(db: Database, plaintext: string): Promise<AuthenticatedKey | null> {
+  const [found] = await db
+    .select({ key: apiKeys, owner: users })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(eq(apiKeys.keyHash, await hashApiKey(plaintext)))
+    .limit(1);
+  const now = new Date();
+  if (!found || found.key.revokedAt || (found.key.expiresAt && found.key.expiresAt <= now)) return null;
+  const lastUsed = found.key.lastUsedAt?.getTime() ?? 0;
+  if (now.getTime() - lastUsed >= LAST_USED_RESOLUTION_MS) {
+    await db
+      .update(apiKeys)
+      .set({ lastUsedAt: now })
+      .where(
+        and(
+          eq(apiKeys.id, found.key.id),
+          sql`(${apiKeys.lastUsedAt} is null or ${apiKeys.lastUsedAt} < ${new Date(now.getTime() - LAST_USED_RESOLUTION_MS)})`,
+        ),
+      );
+  }
+  return found;
+}

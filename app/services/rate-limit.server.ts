@@ -1,0 +1,118 @@
+/**
+ * Fixed one-minute windows per bucket (`ratelimit:user:<id>`, `ratelimit:ip:<ip>`,
+ * `ratelimit:key:<id>`), behind one interface with two backends chosen by RATE_LIMIT_BACKEND:
+ * KV as the integration guide describes (cheap, eventually consistent, overshoots under bursts)
+ * and a Durable Object per bucket (exact). See docs/decisions/0007-rate-limit-backends.md.
+ */
+import { z } from "zod";
+import type { PrincipalTier } from "./identity.server";
+
+export const WINDOW_MS = 60_000;
+// KV's minimum TTL is 60 s; the window plus 10 s lets a counter outlive small clock skew.
+const KV_TTL_SECONDS = Math.max(60, WINDOW_MS / 1000 + 10);
+
+export const TIER_LIMITS: Record<PrincipalTier, number> = {
+  anonymous: 10,
+  free: 60,
+  pro: 300,
+  admin: Number.POSITIVE_INFINITY,
+};
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Epoch milliseconds at which the window ends. */
+  resetAt: number;
+}
+
+export interface RateLimiter {
+  hit(bucket: string, limit: number, now: number): Promise<RateLimitDecision>;
+}
+
+const windowState = z.object({ count: z.number().int().nonnegative(), resetAt: z.number() });
+type WindowState = z.infer<typeof windowState>;
+
+export function windowEnd(now: number): number {
+  return Math.floor(now / WINDOW_MS) * WINDOW_MS + WINDOW_MS;
+}
+
+/** Counts one request against a window; `stored` may be a previous window or garbage. */
+export function nextWindow(
+  stored: unknown,
+  limit: number,
+  now: number,
+): { decision: RateLimitDecision; state?: WindowState } {
+  const resetAt = windowEnd(now);
+  const previous = windowState.safeParse(stored);
+  const count = previous.success && previous.data.resetAt === resetAt ? previous.data.count : 0;
+  if (count >= limit) return { decision: { allowed: false, limit, remaining: 0, resetAt } };
+  return {
+    decision: { allowed: true, limit, remaining: limit - count - 1, resetAt },
+    state: { count: count + 1, resetAt },
+  };
+}
+
+/** Read, then write: two requests in the same instant both read the old count (the overshoot). */
+export function kvRateLimiter(kv: KVNamespace): RateLimiter {
+  return {
+    async hit(bucket, limit, now) {
+      const { decision, state } = nextWindow(await kv.get(bucket, "json"), limit, now);
+      if (state) await kv.put(bucket, JSON.stringify(state), { expirationTtl: KV_TTL_SECONDS });
+      return decision;
+    },
+  };
+}
+
+const decisionSchema = z.object({
+  allowed: z.boolean(),
+  limit: z.number(),
+  remaining: z.number(),
+  resetAt: z.number(),
+});
+
+export function durableObjectRateLimiter(namespace: DurableObjectNamespace): RateLimiter {
+  return {
+    async hit(bucket, limit, now) {
+      const stub = namespace.get(namespace.idFromName(bucket));
+      const response = await stub.fetch("https://rate-limiter.internal/hit", {
+        method: "POST",
+        body: JSON.stringify({ limit, now }),
+      });
+      if (!response.ok) throw new Error(`rate limiter object answered ${response.status}`);
+      return decisionSchema.parse(await response.json());
+    },
+  };
+}
+
+export function rateLimiterFor(
+  backend: "kv" | "durable-object",
+  bindings: { RATE_LIMIT: KVNamespace; RATE_LIMITER: DurableObjectNamespace },
+): RateLimiter {
+  return backend === "durable-object"
+    ? durableObjectRateLimiter(bindings.RATE_LIMITER)
+    : kvRateLimiter(bindings.RATE_LIMIT);
+}
+
+export function rateLimitHeaders(decision: RateLimitDecision, now: number): Record<string, string> {
+  const secondsToReset = String(Math.max(1, Math.ceil((decision.resetAt - now) / 1000)));
+  const headers: Record<string, string> = {
+    "RateLimit-Limit": String(decision.limit),
+    "RateLimit-Remaining": String(decision.remaining),
+    "RateLimit-Reset": secondsToReset,
+    "X-RateLimit-Limit": String(decision.limit),
+    "X-RateLimit-Remaining": String(decision.remaining),
+    "X-RateLimit-Reset": String(Math.ceil(decision.resetAt / 1000)),
+  };
+  if (!decision.allowed) headers["Retry-After"] = secondsToReset;
+  return headers;
+}
+
+/** Of several buckets that all apply, the one a client must respect: denied first, else fewest left. */
+export function strictest(decisions: RateLimitDecision[]): RateLimitDecision | null {
+  if (decisions.length === 0) return null;
+  return decisions.reduce((worst, next) => {
+    if (worst.allowed !== next.allowed) return worst.allowed ? next : worst;
+    return next.remaining < worst.remaining ? next : worst;
+  });
+}
