@@ -26,7 +26,13 @@ export async function ensureUserForSession(
     .values({ clerkUserId, email: email ?? null })
     .onConflictDoNothing()
     .returning();
-  return created ?? findUserByClerkId(db, clerkUserId);
+  if (created) return created;
+  const raced = await findUserByClerkId(db, clerkUserId);
+  if (raced || !email) return raced;
+  // The address is still on another row (e.g. a deleted account whose user.deleted has not arrived
+  // yet): sign in without it; Clerk's webhook settles who owns it.
+  const [withoutEmail] = await db.insert(users).values({ clerkUserId }).onConflictDoNothing().returning();
+  return withoutEmail ?? findUserByClerkId(db, clerkUserId);
 }
 
 /** Development sign-in: the chosen tier and role are stored as if Clerk had synced them. */
