@@ -37,3 +37,35 @@ export function jsonError(
 }
 
 export const isApiPath = (pathname: string) => pathname === "/api" || pathname.startsWith("/api/");
+
+export class PayloadTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`The request body is larger than ${maxBytes} bytes.`);
+    this.name = "PayloadTooLargeError";
+  }
+}
+
+/**
+ * The request body as text, never buffering more than `maxBytes`: a declared Content-Length over
+ * the cap is refused before reading, and the bytes actually read are counted too, because the
+ * header can be missing (chunked) or lie.
+ */
+export async function readTextWithin(request: Request, maxBytes: number): Promise<string> {
+  if (Number(request.headers.get("Content-Length")) > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder();
+  let received = 0;
+  let text = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new PayloadTooLargeError(maxBytes);
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
