@@ -81,22 +81,62 @@ export function readCredential(request: Request): Credential {
   return session ? { type: "cookie", token: session } : { type: "none" };
 }
 
-/** Rejects what Clerk's verifier should never even see: oversized tokens and any alg but RS256. */
+const malformed = () => new AuthenticationError("The session token is malformed.");
+
+/** A JWT segment's bytes, decoded as strictly as Clerk's decoder (canonical base64url only). */
+function decodeSegment(segment: string): Uint8Array {
+  let binary: string;
+  try {
+    binary = atob(segment.replace(/-/g, "+").replace(/_/g, "/"));
+  } catch {
+    throw malformed();
+  }
+  // Re-encoding must give the segment back: that refuses padding, stray characters and non-zero
+  // trailing bits, all of which make Clerk's decoder throw.
+  if (btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "") !== segment) throw malformed();
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+function decodeJsonObject(segment: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(decodeSegment(segment)));
+  } catch {
+    throw malformed();
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw malformed();
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Rejects what Clerk's verifier should never even see: oversized tokens, any alg but RS256, and
+ * anything its SDK would throw on rather than report — it parses tokens (and reads `iss` as a
+ * string) outside its own error handling, which would turn a forged cookie into a 500.
+ */
 function assertPlausibleSessionToken(token: string) {
   if (token.length > MAX_TOKEN_BYTES) throw new AuthenticationError("The session token is too large.");
-  const [header] = token.split(".");
-  let alg: unknown;
-  try {
-    alg = JSON.parse(atob(header.replace(/-/g, "+").replace(/_/g, "/"))).alg;
-  } catch {
-    throw new AuthenticationError("The session token is malformed.");
-  }
-  if (alg !== "RS256") throw new AuthenticationError("The session token must be signed with RS256.");
+  const segments = token.split(".");
+  if (segments.length !== 3) throw malformed();
+  const header = decodeJsonObject(segments[0]);
+  const claims = decodeJsonObject(segments[1]);
+  decodeSegment(segments[2]);
+  if (claims.iss !== undefined && typeof claims.iss !== "string") throw malformed();
+  if (header.alg !== "RS256") throw new AuthenticationError("The session token must be signed with RS256.");
+}
+
+/** Clerk decodes `__session` and its suffixed variants (`__session_<suffix>`) on every request. */
+function sessionCookieValues(request: Request): string[] {
+  return (request.headers.get("Cookie") ?? "")
+    .split(";")
+    .map((part) => part.trim())
+    .filter((part) => /^__session(_[^=]*)?=./.test(part))
+    .map((part) => part.slice(part.indexOf("=") + 1));
 }
 
 /** The session's Clerk user and claims, or null when the request carries no session at all. */
 async function verifiedSession(args: Args, credential: Credential & { type: "bearer" | "cookie" }) {
   assertPlausibleSessionToken(credential.token);
+  for (const cookie of sessionCookieValues(args.request)) assertPlausibleSessionToken(cookie);
   const { config } = args.context;
   // getAuth's type admits only secretKey, but it reads every root-loader option at runtime.
   const options = {

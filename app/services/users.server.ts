@@ -1,7 +1,10 @@
 /** The users table: rows synced from Clerk, created on first sign-in when the webhook is late. */
-import { eq } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { deletedUsers, type Role, type Tier, type User, users } from "~/db/schema";
 import type { Database } from "./db.server";
+
+/** A database or an open transaction: the row changes below work in either. */
+export type Queryable = Pick<Database, "select" | "insert" | "update" | "delete" | "execute">;
 
 export async function findUserByClerkId(db: Database, clerkUserId: string): Promise<User | null> {
   const [user] = await db.select().from(users).where(eq(users.clerkUserId, clerkUserId)).limit(1);
@@ -26,7 +29,13 @@ export async function ensureUserForSession(
     .values({ clerkUserId, email: email ?? null })
     .onConflictDoNothing()
     .returning();
-  return created ?? findUserByClerkId(db, clerkUserId);
+  if (created) return created;
+  const raced = await findUserByClerkId(db, clerkUserId);
+  if (raced || !email) return raced;
+  // The address is still on another row (e.g. a deleted account whose user.deleted has not arrived
+  // yet): sign in without it; Clerk's webhook settles who owns it.
+  const [withoutEmail] = await db.insert(users).values({ clerkUserId }).onConflictDoNothing().returning();
+  return withoutEmail ?? findUserByClerkId(db, clerkUserId);
 }
 
 /** Development sign-in: the chosen tier and role are stored as if Clerk had synced them. */
@@ -39,4 +48,76 @@ export async function saveDevUser(
     .insert(users)
     .values({ clerkUserId, email, tier, role })
     .onConflictDoUpdate({ target: users.clerkUserId, set: { email, tier, role, updatedAt: new Date() } });
+}
+
+/** Clerk's view of a user, as its webhooks carry it. Undefined tier/role leave the stored ones. */
+export interface ClerkUserSnapshot {
+  clerkUserId: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  imageUrl: string | null;
+  tier?: Tier;
+  role?: Role;
+  /** Clerk's `updated_at`: the order of snapshots, whatever order they arrive in. */
+  clerkUpdatedAt: Date;
+}
+
+export type ClerkSyncOutcome = "applied" | "stale" | "deleted";
+
+/**
+ * Serialises every change to one Clerk user until the transaction ends, so "is it tombstoned?",
+ * "is this snapshot older?" and the write that follows cannot interleave with another delivery.
+ */
+async function lockClerkUser(tx: Queryable, clerkUserId: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${clerkUserId}))`);
+}
+
+async function isTombstoned(tx: Queryable, clerkUserId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ clerkUserId: deletedUsers.clerkUserId })
+    .from(deletedUsers)
+    .where(eq(deletedUsers.clerkUserId, clerkUserId))
+    .limit(1);
+  return Boolean(row);
+}
+
+/**
+ * Inserts or updates the row of a Clerk user, unless the user was deleted or the stored row is
+ * already newer. Run it inside a transaction: the lock it takes lasts until that ends.
+ */
+export async function applyClerkUser(tx: Queryable, snapshot: ClerkUserSnapshot): Promise<ClerkSyncOutcome> {
+  const { clerkUserId, clerkUpdatedAt, ...fields } = snapshot;
+  await lockClerkUser(tx, clerkUserId);
+  if (await isTombstoned(tx, clerkUserId)) return "deleted";
+  const [stored] = await tx
+    .select({ clerkUpdatedAt: users.clerkUpdatedAt })
+    .from(users)
+    .where(eq(users.clerkUserId, clerkUserId))
+    .limit(1);
+  if (stored?.clerkUpdatedAt && stored.clerkUpdatedAt > clerkUpdatedAt) return "stale";
+  if (fields.email) {
+    // Clerk keeps addresses unique, so another row holding this one is out of date (its owner
+    // changed address, or its deletion has not reached us yet); it must not block this user.
+    await tx
+      .update(users)
+      .set({ email: null, updatedAt: new Date() })
+      .where(and(eq(users.email, fields.email), ne(users.clerkUserId, clerkUserId)));
+  }
+  await tx
+    .insert(users)
+    .values({ clerkUserId, ...fields, clerkUpdatedAt })
+    .onConflictDoUpdate({ target: users.clerkUserId, set: { ...fields, clerkUpdatedAt, updatedAt: new Date() } });
+  return "applied";
+}
+
+/**
+ * Hard-deletes a Clerk user (their API keys and compilations cascade) and leaves a tombstone, so a
+ * late `user.updated` or a first request with a still-valid session cannot recreate the row.
+ * Run it inside a transaction.
+ */
+export async function deleteClerkUser(tx: Queryable, clerkUserId: string): Promise<void> {
+  await lockClerkUser(tx, clerkUserId);
+  await tx.insert(deletedUsers).values({ clerkUserId }).onConflictDoNothing();
+  await tx.delete(users).where(eq(users.clerkUserId, clerkUserId));
 }

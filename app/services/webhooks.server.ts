@@ -1,0 +1,187 @@
+/**
+ * Clerk → Bloqr user sync (ARCHITECTURE §6). Svix's signature proves Clerk sent the event; its
+ * `svix-id` makes a redelivery a no-op; Clerk's `updated_at` orders updates that arrive out of
+ * order; a tombstone keeps a deleted user deleted.
+ */
+import { Webhook, WebhookVerificationError } from "svix";
+import { z } from "zod";
+import { ROLES, TIERS, webhookEvents } from "~/db/schema";
+import type { Database } from "./db.server";
+import { PayloadTooLargeError, readTextWithin } from "./http.server";
+import { applyClerkUser, type ClerkSyncOutcome, type ClerkUserSnapshot, deleteClerkUser } from "./users.server";
+
+// Clerk's user events are a few KB; the cap bounds what an unauthenticated caller can make us read.
+export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
+
+export type WebhookOutcome = ClerkSyncOutcome | "duplicate" | "ignored";
+
+/** A delivery refused with nothing stored; Svix retries any non-2xx answer. */
+export class WebhookRejection extends Error {
+  constructor(
+    readonly status: 400 | 401 | 413 | 500,
+    message: string,
+  ) {
+    super(message);
+    this.name = "WebhookRejection";
+  }
+}
+
+// Values outside the known sets are dropped (the stored value stays), never stored.
+const knownOrUndefined = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values).optional().catch(undefined);
+
+const clerkUser = z.object({
+  id: z.string().min(1),
+  email_addresses: z.array(z.object({ id: z.string(), email_address: z.string() })).default([]),
+  primary_email_address_id: z.string().nullish(),
+  first_name: z.string().nullish(),
+  last_name: z.string().nullish(),
+  image_url: z.string().nullish(),
+  public_metadata: z
+    .object({ tier: knownOrUndefined(TIERS), role: knownOrUndefined(ROLES) })
+    .nullish()
+    .catch(null),
+  updated_at: z.number().int().nonnegative(),
+});
+
+const clerkEvent = z.discriminatedUnion("type", [
+  z.object({ type: z.enum(["user.created", "user.updated"]), data: clerkUser }),
+  z.object({ type: z.literal("user.deleted"), data: z.object({ id: z.string().min(1) }) }),
+]);
+
+type ClerkEvent = z.infer<typeof clerkEvent>;
+const HANDLED_TYPES = new Set<string>(["user.created", "user.updated", "user.deleted"]);
+
+interface SvixHeaders {
+  "svix-id": string;
+  "svix-timestamp": string;
+  "svix-signature": string;
+}
+
+function readSvixHeaders(request: Request): SvixHeaders {
+  const id = request.headers.get("svix-id");
+  const timestamp = request.headers.get("svix-timestamp");
+  const signature = request.headers.get("svix-signature");
+  if (!id || !timestamp || !signature) {
+    throw new WebhookRejection(400, "The svix-id, svix-timestamp and svix-signature headers are required.");
+  }
+  return { "svix-id": id, "svix-timestamp": timestamp, "svix-signature": signature };
+}
+
+async function readBody(request: Request): Promise<string> {
+  try {
+    return await readTextWithin(request, MAX_WEBHOOK_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof PayloadTooLargeError) throw new WebhookRejection(413, error.message);
+    throw new WebhookRejection(400, "The request body could not be read.");
+  }
+}
+
+/** Svix compares signatures in constant time and refuses timestamps more than 5 minutes off. */
+function verifySignature(secret: string, body: string, headers: SvixHeaders) {
+  const webhook = new Webhook(secret);
+  try {
+    webhook.verify(body, headers);
+  } catch (error) {
+    if (error instanceof WebhookVerificationError) {
+      throw new WebhookRejection(401, "The webhook signature or timestamp is not valid.");
+    }
+    throw error;
+  }
+}
+
+/** The event's type, and the event itself when it is one we handle (null otherwise); malformed → 400. */
+function parseEvent(body: string): { type: string; event: ClerkEvent | null } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new WebhookRejection(400, "The payload is not JSON.");
+  }
+  const type = (json as { type?: unknown } | null)?.type;
+  if (typeof type !== "string") throw new WebhookRejection(400, "The payload has no event type.");
+  if (!HANDLED_TYPES.has(type)) return { type, event: null };
+  const parsed = clerkEvent.safeParse(json);
+  if (!parsed.success) {
+    const [issue] = parsed.error.issues;
+    throw new WebhookRejection(400, `Malformed ${type} event: ${issue.path.join(".")}: ${issue.message}`);
+  }
+  return { type, event: parsed.data };
+}
+
+function snapshotOf(user: z.infer<typeof clerkUser>): ClerkUserSnapshot {
+  const primary = user.email_addresses.find((address) => address.id === user.primary_email_address_id);
+  return {
+    clerkUserId: user.id,
+    email: primary?.email_address ?? null,
+    firstName: user.first_name ?? null,
+    lastName: user.last_name ?? null,
+    imageUrl: user.image_url ?? null,
+    tier: user.public_metadata?.tier,
+    role: user.public_metadata?.role,
+    clerkUpdatedAt: new Date(user.updated_at),
+  };
+}
+
+/** Records the delivery and applies its effect in one transaction: both happen, or neither. */
+async function recordAndApply(db: Database, svixId: string, event: ClerkEvent): Promise<WebhookOutcome> {
+  return db.transaction(async (tx) => {
+    const recorded = await tx
+      .insert(webhookEvents)
+      .values({ svixId, type: event.type })
+      .onConflictDoNothing()
+      .returning({ svixId: webhookEvents.svixId });
+    if (recorded.length === 0) return "duplicate";
+    if (event.type === "user.deleted") {
+      await deleteClerkUser(tx, event.data.id);
+      return "applied";
+    }
+    return applyClerkUser(tx, snapshotOf(event.data));
+  });
+}
+
+/** The Postgres error code (e.g. 23505), if any: query errors carry parameters, which are PII. */
+function databaseErrorCode(error: unknown): string | undefined {
+  const cause = error instanceof Error ? (error.cause ?? error) : error;
+  const code = (cause as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+interface Delivery {
+  svixId: string;
+  type: string;
+  outcome: WebhookOutcome;
+}
+
+async function handleDelivery(request: Request, { secret, db }: { secret: string; db: Database }): Promise<Delivery> {
+  const headers = readSvixHeaders(request);
+  const body = await readBody(request);
+  verifySignature(secret, body, headers);
+  const svixId = headers["svix-id"];
+  const { type, event } = parseEvent(body);
+  if (!event) return { svixId, type, outcome: "ignored" };
+  try {
+    return { svixId, type, outcome: await recordAndApply(db, svixId, event) };
+  } catch (error) {
+    console.error(JSON.stringify({ event: "webhook.clerk.failed", svixId, type, code: databaseErrorCode(error) }));
+    throw new WebhookRejection(500, "The event could not be stored; Clerk will deliver it again.");
+  }
+}
+
+/**
+ * Handles one delivery of Clerk's webhook. Throws WebhookRejection: 400 missing headers or a
+ * malformed event, 401 a bad signature or a timestamp more than 5 minutes off, 413 too large,
+ * 500 storage failed (Svix retries). Logs the outcome, never the body or the secret.
+ */
+export async function receiveClerkWebhook(request: Request, deps: { secret: string; db: Database }): Promise<Delivery> {
+  try {
+    const delivery = await handleDelivery(request, deps);
+    console.log(JSON.stringify({ event: "webhook.clerk", ...delivery }));
+    return delivery;
+  } catch (error) {
+    if (error instanceof WebhookRejection && error.status !== 500) {
+      console.warn(JSON.stringify({ event: "webhook.clerk.rejected", status: error.status, reason: error.message }));
+    }
+    throw error;
+  }
+}
