@@ -1,6 +1,6 @@
 /** Request bodies of the JSON API, shared by the routes and the OpenAPI document. */
 import { z } from "zod";
-import { API_KEY_SCOPES } from "~/db/schema";
+import { API_KEY_SCOPES, PRIORITIES } from "~/db/schema";
 
 export const KEY_NAME_MAX = 64;
 
@@ -22,8 +22,48 @@ export const updateApiKeyBody = z
   .strictObject({ name: keyName.optional(), rateLimitPerMinute: keyLimit.optional() })
   .refine((body) => body.name !== undefined || body.rateLimitPerMinute !== undefined, "nothing to change");
 
-export const compileBody = z.strictObject({
-  configuration: z.unknown(),
-  preFetchedContent: z.record(z.string(), z.string()).optional(),
-  turnstileToken: z.string().optional(),
+// Compile bodies may carry the lists themselves (preFetchedContent); other JSON bodies get 1 MB.
+export const MAX_COMPILE_BODY_BYTES = 10 * 1024 * 1024;
+export const MAX_BATCH_ITEMS = 10;
+export const MAX_ASYNC_BATCH_ITEMS = 100;
+
+/** The configuration itself is checked by the compiler's parseConfiguration, which names the path. */
+const configuration = z.unknown().refine((value) => value !== undefined, "required");
+/** Source URL → list text, used instead of fetching that source. */
+const preFetchedContent = z.record(z.string(), z.string()).optional();
+const turnstileToken = z.string().optional();
+const priority = z.enum(PRIORITIES).default("standard");
+
+export const compileBody = z.strictObject({ configuration, preFetchedContent, turnstileToken });
+
+export const asyncCompileBody = z.strictObject({ configuration, preFetchedContent, turnstileToken, priority });
+
+const batchItem = z.strictObject({ id: z.string().min(1).max(64), configuration, preFetchedContent });
+
+const uniqueIds = (items: { id: string }[]) => new Set(items.map((item) => item.id)).size === items.length;
+
+export const batchCompileBody = z.strictObject({
+  items: z
+    .array(batchItem)
+    .min(1)
+    .max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} configurations per batch`)
+    .refine(uniqueIds, "item ids must be unique"),
+  turnstileToken,
+});
+
+export const asyncBatchCompileBody = z.strictObject({
+  items: z
+    .array(batchItem)
+    .min(1)
+    .max(MAX_ASYNC_BATCH_ITEMS, `at most ${MAX_ASYNC_BATCH_ITEMS} configurations per batch`)
+    .refine(uniqueIds, "item ids must be unique"),
+  turnstileToken,
+  priority,
+});
+
+export const compileQuery = z.strictObject({ format: z.enum(["json", "text"]).default("json") });
+
+export const jobListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
 });

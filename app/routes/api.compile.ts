@@ -1,26 +1,36 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
-import { compileBody } from "~/api/schemas";
+import { compileBody, compileQuery, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
+import { compileForCaller } from "~/services/compilations.server";
 import { guard } from "~/services/guard.server";
-import { jsonResponse } from "~/services/http.server";
+import { API_HEADERS, jsonResponse, parseQuery } from "~/services/http.server";
 
-// Compile configurations may carry pre-fetched list content; see docs/decisions/0006.
-const MAX_COMPILE_BODY_BYTES = 10 * 1024 * 1024;
-
-/** PLACEHOLDER until the compile API lands (issue 8): the full guard runs, the compile does not. */
+/** Compiles one configuration and answers with the list (JSON, or the file itself with ?format=text). */
 export const action = (args: ActionFunctionArgs) => {
   if (args.request.method !== "POST") throw new Response(null, { status: 405 });
   return guard(
     args,
     { auth: "optional", scope: "compile", turnstile: true, body: compileBody, maxBodyBytes: MAX_COMPILE_BODY_BYTES },
-    ({ principal }) =>
-      jsonResponse(
-        {
-          success: false,
-          placeholder: true,
-          message: "The compiler is not wired to the API yet; the request passed authentication, limits and Turnstile.",
-          caller: { kind: principal.kind, tier: principal.tier },
-        },
-        { status: 501 },
-      ),
+    async ({ principal, body }) => {
+      const { format } = parseQuery(args.request, compileQuery);
+      const outcome = await compileForCaller(args.context, principal, "sync", body, { signal: args.request.signal });
+      if (format === "text") {
+        return new Response(outcome.text, {
+          headers: {
+            ...API_HEADERS,
+            "Content-Type": "text/plain; charset=utf-8",
+            "X-Rule-Count": String(outcome.ruleCount),
+            "X-Cached": String(outcome.cached),
+          },
+        });
+      }
+      return jsonResponse({
+        success: true,
+        rules: outcome.rules,
+        ruleCount: outcome.ruleCount,
+        compiledAt: outcome.compiledAt,
+        cached: outcome.cached,
+        metrics: outcome.metrics,
+      });
+    },
   );
 };

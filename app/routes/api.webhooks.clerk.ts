@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
-import { jsonError, jsonResponse } from "~/services/http.server";
-import { receiveClerkWebhook, WebhookRejection } from "~/services/webhooks.server";
+import { ApiError, jsonError, jsonResponse } from "~/services/http.server";
+import { receiveClerkWebhook } from "~/services/webhooks.server";
 
 const methodNotAllowed = () =>
   jsonError(405, "Clerk webhooks are delivered with POST.", { headers: { Allow: "POST" } });
@@ -15,7 +15,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     });
     return jsonResponse({ received: true, outcome });
   } catch (error) {
-    if (error instanceof WebhookRejection) return jsonError(error.status, error.message);
+    // A refused delivery stores nothing; Svix retries any non-2xx answer.
+    if (error instanceof ApiError) return error.toResponse();
     throw error;
   }
 }

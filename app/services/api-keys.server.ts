@@ -5,6 +5,7 @@
 import { and, count, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { type ApiKey, type ApiKeyScope, apiKeys, type Tier, type User, users } from "~/db/schema";
 import type { Database } from "./db.server";
+import { sha256Hex } from "./digest.server";
 import { ApiError } from "./http.server";
 import { TIER_LIMITS } from "./rate-limit.server";
 
@@ -34,10 +35,7 @@ function base62(bytes: Uint8Array): string {
   return digits.padStart(KEY_DIGITS, "0");
 }
 
-export async function hashApiKey(plaintext: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(plaintext));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-}
+export const hashApiKey = (plaintext: string): Promise<string> => sha256Hex(plaintext);
 
 export function generateApiKey(): string {
   return API_KEY_PREFIX + base62(crypto.getRandomValues(new Uint8Array(KEY_BYTES)));

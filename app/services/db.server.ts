@@ -28,13 +28,16 @@ function configureDriver(env: AppEnv) {
 export interface DatabaseHandle {
   /** The request's database; the pool opens on first use. */
   readonly db: Database;
-  /** Ends the pool if it was opened. Safe to call more than once. */
+  /** Keeps the pool open until `work` settles (a response that streams after the handler returned). */
+  keepOpenUntil(work: Promise<unknown>): void;
+  /** Ends the pool if it was opened, after any kept work. Safe to call more than once. */
   close(): Promise<void>;
 }
 
 export function openDatabase(env: AppEnv): DatabaseHandle {
   let pool: Pool | undefined;
   let db: Database | undefined;
+  const kept = new Set<Promise<unknown>>();
   return {
     get db() {
       if (!db) {
@@ -47,7 +50,12 @@ export function openDatabase(env: AppEnv): DatabaseHandle {
       }
       return db;
     },
+    keepOpenUntil(work) {
+      kept.add(work);
+    },
     async close() {
+      await Promise.allSettled(kept);
+      kept.clear();
       const open = pool;
       pool = undefined;
       db = undefined;

@@ -40,6 +40,8 @@ export const envSchema = z
     TURNSTILE_VERIFY_URL: z.url().default(DEFAULT_TURNSTILE_VERIFY_URL),
     ADMIN_KEY: z.string().min(32, "at least 32 characters"),
     RATE_LIMIT_BACKEND: z.enum(["kv", "durable-object"]).default("kv"),
+    // First retry delay of a failed async compile; each further attempt doubles it.
+    QUEUE_RETRY_BASE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   })
   .superRefine((env, ctx) => {
     if (env.ENVIRONMENT !== "production") return;

@@ -13,7 +13,7 @@ import type { ApiKeyScope } from "~/db/schema";
 import { looksLikeApiKey } from "./api-keys.server";
 import { isSameOriginRequest } from "./csrf.server";
 import type { Database } from "./db.server";
-import { ApiError, readBodyText } from "./http.server";
+import { ApiError, describeIssues, readBodyText } from "./http.server";
 import { AuthenticationError, identify, type Principal, readCredential } from "./identity.server";
 import { type RateLimitDecision, rateLimiterFor, rateLimitHeaders, strictest, TIER_LIMITS } from "./rate-limit.server";
 import { COMPILE_ACTION, TURNSTILE_HEADER, verifyTurnstile } from "./turnstile.server";
@@ -160,21 +160,6 @@ async function readJsonBody<Body>(request: Request, schema: z.ZodType<Body>, max
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new ApiError(400, describeIssues(parsed.error), { code: "invalid_request" });
   return parsed.data;
-}
-
-/** `sources[2].type: expected "adblock" | "hosts"` — the path a user can find in their JSON. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => {
-      const path = issue.path.reduce<string>(
-        (text, part) =>
-          typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part),
-        "",
-      );
-      return path ? `${path}: ${issue.message}` : issue.message;
-    })
-    .join("; ");
 }
 
 async function checkTurnstile(args: Args, principal: Principal, body: unknown) {

@@ -1,4 +1,5 @@
 /** The one error shape of the JSON API, `{ error: { code, message } }`, and helpers that make it. */
+import type { z } from "zod";
 
 export const ERROR_CODES = {
   400: "bad_request",
@@ -7,6 +8,7 @@ export const ERROR_CODES = {
   404: "not_found",
   405: "method_not_allowed",
   409: "conflict",
+  422: "unprocessable",
   413: "payload_too_large",
   415: "unsupported_media_type",
   429: "rate_limited",
@@ -89,4 +91,26 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     offset += chunk.byteLength;
   }
   return new TextDecoder().decode(bytes);
+}
+
+/** `sources[2].type: expected "adblock" | "hosts"` — the path a user can find in their JSON. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => {
+      const path = issue.path.reduce<string>(
+        (text, part) =>
+          typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part),
+        "",
+      );
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join("; ");
+}
+
+/** Query parameters checked by a schema; a bad one is a 400 naming it. */
+export function parseQuery<T>(request: Request, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) throw new ApiError(400, describeIssues(parsed.error), { code: "invalid_query" });
+  return parsed.data;
 }

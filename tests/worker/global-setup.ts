@@ -30,6 +30,8 @@ export default async function setup(project: TestProject) {
     TURNSTILE_SECRET_KEY: "1x0000000000000000000000000000000AA",
     CLERK_AUTHORIZED_PARTIES: "http://localhost,https://bloqr.test",
     RATE_LIMIT_BACKEND: "kv",
+    // Retries at once, so a test sees a job exhaust its attempts in seconds.
+    QUEUE_RETRY_BASE_SECONDS: "0",
   });
   project.provide("hangingDatabaseUrl", `postgres://postgres:postgres@127.0.0.1:${hanging.port}/postgres`);
 

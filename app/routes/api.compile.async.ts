@@ -1,0 +1,26 @@
+import type { ActionFunctionArgs } from "@remix-run/cloudflare";
+import { asyncCompileBody, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
+import { checkedConfiguration } from "~/services/compilations.server";
+import { guard } from "~/services/guard.server";
+import { jsonResponse } from "~/services/http.server";
+import { compileQueues, enqueueJobs } from "~/services/jobs.server";
+
+/** Queues one compile: 202 with the job id; the result appears at /api/queue/results/:id. */
+export const action = (args: ActionFunctionArgs) => {
+  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  return guard(
+    args,
+    { scope: "compile:async", turnstile: true, body: asyncCompileBody, maxBodyBytes: MAX_COMPILE_BODY_BYTES },
+    async ({ principal, body, db }) => {
+      checkedConfiguration(body.configuration);
+      const [job] = await enqueueJobs(db, compileQueues(args.context.cloudflare.env), principal, body.priority, [
+        { configuration: body.configuration, preFetchedContent: body.preFetchedContent },
+      ]);
+      const location = `/api/queue/results/${job.id}`;
+      return jsonResponse(
+        { requestId: job.id, priority: job.priority, status: job.status, location },
+        { status: 202, headers: { Location: location } },
+      );
+    },
+  );
+};

@@ -1,0 +1,45 @@
+import type { ActionFunctionArgs } from "@remix-run/cloudflare";
+import { asyncBatchCompileBody, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
+import { checkedConfiguration } from "~/services/compilations.server";
+import { guard } from "~/services/guard.server";
+import { ApiError, jsonResponse } from "~/services/http.server";
+import { compileQueues, enqueueJobs } from "~/services/jobs.server";
+
+/** Queues up to 100 compiles at once; every configuration is checked before any is queued. */
+export const action = (args: ActionFunctionArgs) => {
+  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  return guard(
+    args,
+    { scope: "compile:async", turnstile: true, body: asyncBatchCompileBody, maxBodyBytes: MAX_COMPILE_BODY_BYTES },
+    async ({ principal, body, db }) => {
+      for (const item of body.items) {
+        try {
+          checkedConfiguration(item.configuration);
+        } catch (error) {
+          if (error instanceof ApiError)
+            throw new ApiError(400, `items "${item.id}": ${error.message}`, { code: error.code });
+          throw error;
+        }
+      }
+      const jobs = await enqueueJobs(
+        db,
+        compileQueues(args.context.cloudflare.env),
+        principal,
+        body.priority,
+        body.items.map((item) => ({ configuration: item.configuration, preFetchedContent: item.preFetchedContent })),
+      );
+      return jsonResponse(
+        {
+          priority: body.priority,
+          requests: body.items.map((item, index) => ({
+            id: item.id,
+            requestId: jobs[index].id,
+            status: jobs[index].status,
+            location: `/api/queue/results/${jobs[index].id}`,
+          })),
+        },
+        { status: 202 },
+      );
+    },
+  );
+};

@@ -1,0 +1,54 @@
+import type { ActionFunctionArgs } from "@remix-run/cloudflare";
+import { compileBody, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
+import { checkedConfiguration, compileForCaller } from "~/services/compilations.server";
+import { guard } from "~/services/guard.server";
+import { ApiError } from "~/services/http.server";
+import { openEventStream } from "~/services/sse.server";
+
+/**
+ * Server-Sent Events: `source_start`, `source_done`, `transformation` while compiling, then one
+ * `result` or `error`. A client that goes away stops the compile.
+ */
+export const action = (args: ActionFunctionArgs) => {
+  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  return guard(
+    args,
+    { auth: "optional", scope: "compile", turnstile: true, body: compileBody, maxBodyBytes: MAX_COMPILE_BODY_BYTES },
+    ({ principal, body }) => {
+      // A configuration that cannot compile is answered as a plain 400 before any stream opens.
+      checkedConfiguration(body.configuration);
+      const stream = openEventStream(args.request.signal);
+      const work = (async () => {
+        try {
+          const outcome = await compileForCaller(args.context, principal, "stream", body, {
+            signal: stream.signal,
+            onEvent: (event) => {
+              if (event.type !== "done") stream.send(event.type, event);
+            },
+          });
+          stream.send("result", {
+            success: true,
+            rules: outcome.rules,
+            ruleCount: outcome.ruleCount,
+            compiledAt: outcome.compiledAt,
+            cached: outcome.cached,
+            metrics: outcome.metrics,
+          });
+        } catch (error) {
+          if (stream.signal.aborted) return;
+          const known = error instanceof ApiError;
+          if (!known) console.error(JSON.stringify({ event: "stream_compile_failed", reason: String(error) }));
+          stream.send("error", {
+            code: known ? error.code : "internal_error",
+            message: known ? error.message : "Something went wrong on our side.",
+          });
+        } finally {
+          await stream.close();
+        }
+      })();
+      args.context.database.keepOpenUntil(work);
+      args.context.cloudflare.ctx.waitUntil(work);
+      return stream.response;
+    },
+  );
+};

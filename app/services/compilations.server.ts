@@ -1,0 +1,212 @@
+/**
+ * Compiling for the API: configuration checks, the result cache in COMPILE_CACHE, source loading
+ * (pre-fetched content first, else the safe fetcher), and the `compilations` rows that are both
+ * the job table and the usage history.
+ */
+
+import type { AppLoadContext } from "@remix-run/cloudflare";
+import {
+  type CompileEvent,
+  type CompileMetrics,
+  type Configuration,
+  ConfigurationError,
+  compile,
+  InvalidPatternError,
+  type LoadSource,
+  parseConfiguration,
+  SourceError,
+} from "~/compiler";
+import { compilations } from "~/db/schema";
+import packageJson from "../../package.json";
+import { gunzipText, gzipText } from "./compression.server";
+import type { Database } from "./db.server";
+import { canonicalJson, sha256Hex } from "./digest.server";
+import { ApiError } from "./http.server";
+import type { Principal } from "./identity.server";
+import { createSourceFetcher, SourceFetchError } from "./sources.server";
+
+// The design's cache lifetime: long enough to absorb repeated compiles, short enough for fresh lists.
+const RESULT_CACHE_TTL_SECONDS = 60 * 60;
+const CACHE_KEY_PREFIX = "compile:";
+
+export interface CompileRequest {
+  configuration: unknown;
+  preFetchedContent?: Record<string, string>;
+}
+
+export interface CompiledList {
+  rules: string[];
+  text: string;
+  ruleCount: number;
+  compiledAt: string;
+  metrics: CompileMetrics;
+}
+
+export interface CompileOutcome extends CompiledList {
+  cached: boolean;
+  configHash: string;
+  durationMs: number;
+}
+
+export interface CompileDependencies {
+  cache: KVNamespace;
+  loadSource: LoadSource;
+  signal?: AbortSignal;
+  onEvent?: (event: CompileEvent) => void;
+}
+
+/** The configuration, checked; a bad one is a 400 whose message names the path. */
+export function checkedConfiguration(input: unknown): Configuration {
+  try {
+    return parseConfiguration(input);
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      throw new ApiError(400, `Invalid configuration: ${error.message}`, { code: "invalid_configuration" });
+    }
+    throw error;
+  }
+}
+
+/** Same configuration and same pre-fetched content → same key, whatever the JSON key order. */
+export async function configurationHash(configuration: Configuration, preFetched?: Record<string, string>) {
+  return sha256Hex(canonicalJson({ configuration, preFetched: preFetched ?? {} }));
+}
+
+/** Loads pre-fetched content when the request carries it for that source, else fetches it safely. */
+export function sourceLoader(options: {
+  preFetchedContent?: Record<string, string>;
+  cache?: KVNamespace;
+  allowedPrivateHosts?: readonly string[];
+}): LoadSource {
+  const fetcher = createSourceFetcher({ cache: options.cache, allowedPrivateHosts: options.allowedPrivateHosts });
+  const preFetched = options.preFetchedContent ?? {};
+  return (source, signal) =>
+    Object.hasOwn(preFetched, source) ? Promise.resolve(preFetched[source]) : fetcher.load(source, signal);
+}
+
+export async function compileWithCache(
+  request: { configuration: Configuration; preFetchedContent?: Record<string, string> },
+  dependencies: CompileDependencies,
+): Promise<CompileOutcome> {
+  const started = Date.now();
+  const configHash = await configurationHash(request.configuration, request.preFetchedContent);
+  const cacheKey = CACHE_KEY_PREFIX + configHash;
+  const hit = await readCompiledList(dependencies.cache, cacheKey);
+  if (hit) return { ...hit, cached: true, configHash, durationMs: Date.now() - started };
+
+  const result = await compile(request.configuration, {
+    loadSource: dependencies.loadSource,
+    onEvent: dependencies.onEvent,
+    signal: dependencies.signal,
+    compilerVersion: packageJson.version,
+  });
+  const list: CompiledList = {
+    rules: result.lines,
+    text: result.text,
+    ruleCount: result.ruleCount,
+    compiledAt: new Date().toISOString(),
+    metrics: result.metrics,
+  };
+  await writeCompiledList(dependencies.cache, cacheKey, list, RESULT_CACHE_TTL_SECONDS);
+  return { ...list, cached: false, configHash, durationMs: Date.now() - started };
+}
+
+/** What went wrong with a compile, as the API says it; unknown errors pass through unchanged. */
+export function explainCompileError(error: unknown): unknown {
+  if (error instanceof SourceFetchError) {
+    const status = error.code === "source_too_large" ? 413 : 422;
+    return new ApiError(status, error.message, { code: error.code });
+  }
+  if (error instanceof SourceError) return new ApiError(422, error.message, { code: "source_error" });
+  if (error instanceof InvalidPatternError) {
+    return new ApiError(400, `Invalid configuration: ${error.message}`, { code: "invalid_configuration" });
+  }
+  return error;
+}
+
+/** Whether trying again later could help: network trouble yes, a bad configuration or a refused URL no. */
+export function isRetriable(error: unknown): boolean {
+  if (error instanceof SourceFetchError) return error.retriable;
+  if (error instanceof ApiError) return error.status >= 500;
+  return !(error instanceof ConfigurationError || error instanceof InvalidPatternError || error instanceof SourceError);
+}
+
+export async function readCompiledList(cache: KVNamespace, key: string): Promise<CompiledList | null> {
+  const stored = await cache.get(key, "arrayBuffer");
+  if (!stored) return null;
+  try {
+    return JSON.parse(await gunzipText(stored)) as CompiledList;
+  } catch {
+    return null; // a damaged entry is a miss, not an outage
+  }
+}
+
+export async function writeCompiledList(cache: KVNamespace, key: string, list: CompiledList, ttlSeconds: number) {
+  await cache.put(key, await gzipText(JSON.stringify(list)), { expirationTtl: ttlSeconds });
+}
+
+/** One row per finished sync, stream or batch compile: the usage history. */
+export async function recordCompilation(
+  db: Database,
+  principal: Principal,
+  kind: "sync" | "stream" | "batch",
+  outcome: { ok: true; value: CompileOutcome } | { ok: false; error: string; durationMs: number; configHash?: string },
+): Promise<void> {
+  const finishedAt = new Date();
+  const durationMs = outcome.ok ? outcome.value.durationMs : outcome.durationMs;
+  await db.insert(compilations).values({
+    userId: principal.userId ?? null,
+    apiKeyId: principal.apiKeyId ?? null,
+    kind,
+    status: outcome.ok ? "succeeded" : "failed",
+    configHash: outcome.ok ? outcome.value.configHash : (outcome.configHash ?? null),
+    ruleCount: outcome.ok ? outcome.value.ruleCount : null,
+    durationMs,
+    error: outcome.ok ? null : outcome.error,
+    attempts: 1,
+    startedAt: new Date(finishedAt.getTime() - durationMs),
+    finishedAt,
+  });
+}
+
+/**
+ * A compile on behalf of an API caller: checked, cached, recorded in the usage history (a bad
+ * configuration is the caller's mistake, answered 400 and not recorded).
+ */
+export async function compileForCaller(
+  context: AppLoadContext,
+  principal: Principal,
+  kind: "sync" | "stream" | "batch",
+  request: CompileRequest,
+  options: { signal?: AbortSignal; onEvent?: (event: CompileEvent) => void } = {},
+): Promise<CompileOutcome> {
+  const configuration = checkedConfiguration(request.configuration);
+  const started = Date.now();
+  const { db } = context.database;
+  try {
+    const outcome = await compileWithCache(
+      { configuration, preFetchedContent: request.preFetchedContent },
+      {
+        cache: context.cloudflare.env.COMPILE_CACHE,
+        loadSource: sourceLoader({
+          preFetchedContent: request.preFetchedContent,
+          cache: context.cloudflare.env.COMPILE_CACHE,
+          allowedPrivateHosts: context.config.SOURCE_ALLOW_PRIVATE_HOSTS,
+        }),
+        ...options,
+      },
+    );
+    await recordCompilation(db, principal, kind, { ok: true, value: outcome });
+    return outcome;
+  } catch (thrown) {
+    const error = explainCompileError(thrown);
+    if (error instanceof ApiError && error.status !== 400) {
+      await recordCompilation(db, principal, kind, {
+        ok: false,
+        error: error.message,
+        durationMs: Date.now() - started,
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * Async compile jobs. The `compilations` row is written first (status `queued`) and holds the
+ * request; the queue message carries only the job id (Queues caps a message at 128 KB). The
+ * consumer claims a job atomically, so a redelivered message never compiles twice.
+ */
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { z } from "zod";
+import { type Compilation, compilations } from "~/db/schema";
+import type { Database } from "./db.server";
+import { ApiError } from "./http.server";
+import type { Principal } from "./identity.server";
+
+export type Priority = "standard" | "high";
+export interface JobMessage {
+  jobId: string;
+}
+
+// Results outlive the 1 h compile cache: a job's owner may come back for them days later.
+export const JOB_RESULT_TTL_SECONDS = 7 * 24 * 60 * 60;
+// Longer than any compile can run in a Worker: a `running` job older than this was abandoned by a crashed consumer.
+export const JOB_LEASE_MS = 5 * 60_000;
+
+export const jobResultKey = (jobId: string) => `result:${jobId}`;
+
+export async function enqueueJobs(
+  db: Database,
+  queues: { standard: Queue; high: Queue },
+  principal: Principal,
+  priority: Priority,
+  requests: unknown[],
+): Promise<Compilation[]> {
+  if (priority === "high" && principal.tier !== "pro" && principal.tier !== "admin") {
+    throw new ApiError(403, 'priority "high" is for the pro and admin tiers.', { code: "priority_not_allowed" });
+  }
+  const jobs = await db
+    .insert(compilations)
+    .values(
+      requests.map((request) => ({
+        userId: principal.userId ?? null,
+        apiKeyId: principal.apiKeyId ?? null,
+        kind: "async" as const,
+        status: "queued" as const,
+        priority,
+        request,
+      })),
+    )
+    .returning();
+  try {
+    const queue = priority === "high" ? queues.high : queues.standard;
+    await queue.sendBatch(jobs.map((job) => ({ body: { jobId: job.id } satisfies JobMessage, contentType: "json" })));
+  } catch (error) {
+    // Rows without a message would wait forever: say so on the rows, and to the caller.
+    await db
+      .update(compilations)
+      .set({ status: "failed", error: "The job could not be queued; submit it again.", finishedAt: new Date() })
+      .where(sql`${compilations.id} in ${jobs.map((job) => job.id)}`);
+    console.error(JSON.stringify({ event: "queue_send_failed", jobs: jobs.length, reason: String(error) }));
+    throw new ApiError(503, "The job queue is unavailable; try again shortly.", { headers: { "Retry-After": "10" } });
+  }
+  return jobs;
+}
+
+export type Claim =
+  | { outcome: "claimed"; job: Compilation }
+  | { outcome: "finished" | "missing" }
+  | { outcome: "busy"; retryInMs: number };
+
+/** `queued` (or an abandoned `running`) → `running`, in one statement: only one consumer wins. */
+export async function claimJob(db: Database, jobId: string, now = new Date()): Promise<Claim> {
+  const staleBefore = new Date(now.getTime() - JOB_LEASE_MS);
+  const [job] = await db
+    .update(compilations)
+    .set({ status: "running", startedAt: now, attempts: sql`${compilations.attempts} + 1` })
+    .where(
+      and(
+        eq(compilations.id, jobId),
+        or(
+          eq(compilations.status, "queued"),
+          and(eq(compilations.status, "running"), lt(compilations.startedAt, staleBefore)),
+        ),
+      ),
+    )
+    .returning();
+  if (job) return { outcome: "claimed", job };
+  const [current] = await db.select().from(compilations).where(eq(compilations.id, jobId)).limit(1);
+  if (!current) return { outcome: "missing" };
+  if (current.status === "succeeded" || current.status === "failed") return { outcome: "finished" };
+  const leaseEnds = (current.startedAt?.getTime() ?? now.getTime()) + JOB_LEASE_MS;
+  return { outcome: "busy", retryInMs: Math.max(1_000, leaseEnds - now.getTime()) };
+}
+
+export async function completeJob(
+  db: Database,
+  jobId: string,
+  result: { ruleCount: number; durationMs: number; configHash: string },
+) {
+  await db
+    .update(compilations)
+    .set({
+      status: "succeeded",
+      ruleCount: result.ruleCount,
+      durationMs: result.durationMs,
+      configHash: result.configHash,
+      resultKey: jobResultKey(jobId),
+      error: null,
+      finishedAt: new Date(),
+    })
+    .where(and(eq(compilations.id, jobId), eq(compilations.status, "running")));
+}
+
+/** A failed attempt: back to `queued` for the retry, with the reason kept for the record. */
+export async function releaseJob(db: Database, jobId: string, reason: string) {
+  await db
+    .update(compilations)
+    .set({ status: "queued", error: reason })
+    .where(and(eq(compilations.id, jobId), eq(compilations.status, "running")));
+}
+
+/** Final failure: from the consumer (not retriable) or the dead-letter queue (retries exhausted). */
+export async function failJob(db: Database, jobId: string, reason: string | null) {
+  await db
+    .update(compilations)
+    .set({
+      status: "failed",
+      error: sql`coalesce(${reason}, ${compilations.error}, 'The job failed.')`,
+      finishedAt: new Date(),
+    })
+    .where(and(eq(compilations.id, jobId), sql`${compilations.status} in ('queued', 'running')`));
+}
+
+/** The owner's job; someone else's job and no job look the same (404). */
+export async function findOwnJob(db: Database, userId: string, jobId: string): Promise<Compilation> {
+  const [job] = await db
+    .select()
+    .from(compilations)
+    .where(and(eq(compilations.id, jobId), eq(compilations.userId, userId)))
+    .limit(1);
+  if (!job) throw new ApiError(404, "No such job.");
+  return job;
+}
+
+interface Cursor {
+  createdAt: string;
+  id: string;
+}
+
+const encodeCursor = (job: Compilation) =>
+  btoa(JSON.stringify({ createdAt: job.createdAt.toISOString(), id: job.id } satisfies Cursor));
+
+const cursorSchema = z.object({ createdAt: z.iso.datetime(), id: z.uuid() });
+
+function decodeCursor(cursor: string): Cursor {
+  try {
+    const parsed = cursorSchema.safeParse(JSON.parse(atob(cursor)));
+    if (parsed.success) return parsed.data;
+  } catch {}
+  throw new ApiError(400, "The cursor is not one this API issued.", { code: "invalid_cursor" });
+}
+
+// Postgres keeps microseconds, a JS Date milliseconds: compare at the precision the cursor carries.
+const createdAtMs = sql`date_trunc('milliseconds', ${compilations.createdAt})`;
+
+/** Newest first, keyset-paginated (stable while new jobs arrive). */
+export async function listOwnJobs(db: Database, userId: string, { limit, cursor }: { limit: number; cursor?: string }) {
+  const after = cursor ? decodeCursor(cursor) : null;
+  const rows = await db
+    .select()
+    .from(compilations)
+    .where(
+      and(
+        eq(compilations.userId, userId),
+        after
+          ? sql`(${createdAtMs}, ${compilations.id}) < (${new Date(after.createdAt)}, ${after.id}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(createdAtMs), desc(compilations.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  return { jobs: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
+}
+
+export function publicJob(job: Compilation) {
+  return {
+    id: job.id,
+    kind: job.kind,
+    status: job.status,
+    priority: job.priority,
+    ruleCount: job.ruleCount,
+    durationMs: job.durationMs,
+    attempts: job.attempts,
+    error: job.error,
+    createdAt: job.createdAt.toISOString(),
+    startedAt: job.startedAt?.toISOString() ?? null,
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export const compileQueues = (env: Env) => ({ standard: env.COMPILE_QUEUE, high: env.COMPILE_QUEUE_HIGH });
