@@ -16,6 +16,12 @@ const csv = z.string().transform((value) =>
 
 const hostAndPort = z.string().regex(/^[\w.-]+:\d{1,5}$/, "expected host:port");
 
+// `[::1]:8790` as well as `127.0.0.1:8790`: the exact host:port pairs a source URL may name.
+const sourceHostAndPort = z
+  .string()
+  .regex(/^([\w.-]+|\[[0-9a-fA-F:.]+\]):\d{1,5}$/, "expected host:port")
+  .transform((value) => value.toLowerCase());
+
 const pem = (kind: "PUBLIC" | "PRIVATE") =>
   z
     .string()
@@ -40,6 +46,7 @@ export const envSchema = z
     TURNSTILE_VERIFY_URL: z.url().default(DEFAULT_TURNSTILE_VERIFY_URL),
     ADMIN_KEY: z.string().min(32, "at least 32 characters"),
     RATE_LIMIT_BACKEND: z.enum(["kv", "durable-object"]).default("kv"),
+    SOURCE_ALLOW_PRIVATE_HOSTS: csv.pipe(z.array(sourceHostAndPort)).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.ENVIRONMENT !== "production") return;
@@ -49,6 +56,10 @@ export const envSchema = z
     }
     if (env.NEON_WS_PROXY) {
       ctx.addIssue({ code: "custom", path: ["NEON_WS_PROXY"], message: "must not be set in production" });
+    }
+    // Lets compile sources reach private addresses (the local source server in tests): SSRF in production.
+    if (env.SOURCE_ALLOW_PRIVATE_HOSTS?.length) {
+      ctx.addIssue({ code: "custom", path: ["SOURCE_ALLOW_PRIVATE_HOSTS"], message: "must not be set in production" });
     }
   });
 

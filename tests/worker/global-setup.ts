@@ -1,8 +1,9 @@
 /**
  * Starts what the Worker under test needs beside it, in Node, once per run: a fresh embedded
  * Postgres (temporary data dir) with migrations applied, the Neon WebSocket bridge, the Turnstile
- * siteverify stub, and a TCP server that never answers (a hanging database). Fresh development
- * secrets are generated for the run and handed to the Worker's bindings.
+ * siteverify stub, a TCP server that never answers (a hanging database) and an HTTP server of
+ * filter-list sources (allowed although private through SOURCE_ALLOW_PRIVATE_HOSTS). Fresh
+ * development secrets are generated for the run and handed to the Worker's bindings.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import type { TestProject } from "vitest/node";
 import { generatedValues } from "../../scripts/lib/dev-vars.mjs";
 import { startLocalServices } from "../../scripts/lib/local-services.mjs";
 import { startHangingServer } from "../support/hanging-server.mjs";
+import { startSourceServer } from "../support/source-server.mjs";
 
 const unquote = (value: string) => value.replace(/^"|"$/g, "").replaceAll("\\n", "\n");
 
@@ -18,6 +20,7 @@ export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), "bloqr-worker-tests-"));
   const services = await startLocalServices({ dataDir });
   const hanging = await startHangingServer();
+  const sources = await startSourceServer();
   const secrets = Object.fromEntries(Object.entries(generatedValues()).map(([name, value]) => [name, unquote(value)]));
 
   project.provide("testBindings", {
@@ -30,10 +33,13 @@ export default async function setup(project: TestProject) {
     TURNSTILE_SECRET_KEY: "1x0000000000000000000000000000000AA",
     CLERK_AUTHORIZED_PARTIES: "http://localhost,https://bloqr.test",
     RATE_LIMIT_BACKEND: "kv",
+    SOURCE_ALLOW_PRIVATE_HOSTS: `127.0.0.1:${sources.port}`,
   });
   project.provide("hangingDatabaseUrl", `postgres://postgres:postgres@127.0.0.1:${hanging.port}/postgres`);
+  project.provide("sourceServerUrl", sources.url);
 
   return async () => {
+    await sources.close();
     await hanging.close();
     await services.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -44,5 +50,6 @@ declare module "vitest" {
   export interface ProvidedContext {
     testBindings: Record<string, string>;
     hangingDatabaseUrl: string;
+    sourceServerUrl: string;
   }
 }
