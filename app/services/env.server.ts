@@ -16,6 +16,12 @@ const csv = z.string().transform((value) =>
 
 const hostAndPort = z.string().regex(/^[\w.-]+:\d{1,5}$/, "expected host:port");
 
+// `[::1]:8790` as well as `127.0.0.1:8790`: the exact host:port pairs a source URL may name.
+const sourceHostAndPort = z
+  .string()
+  .regex(/^([\w.-]+|\[[0-9a-fA-F:.]+\]):\d{1,5}$/, "expected host:port")
+  .transform((value) => value.toLowerCase());
+
 const pem = (kind: "PUBLIC" | "PRIVATE") =>
   z
     .string()
@@ -42,6 +48,7 @@ export const envSchema = z
     RATE_LIMIT_BACKEND: z.enum(["kv", "durable-object"]).default("kv"),
     // First retry delay of a failed async compile; each further attempt doubles it.
     QUEUE_RETRY_BASE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+    SOURCE_ALLOW_PRIVATE_HOSTS: csv.pipe(z.array(sourceHostAndPort)).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.ENVIRONMENT !== "production") return;
@@ -51,6 +58,10 @@ export const envSchema = z
     }
     if (env.NEON_WS_PROXY) {
       ctx.addIssue({ code: "custom", path: ["NEON_WS_PROXY"], message: "must not be set in production" });
+    }
+    // Lets compile sources reach private addresses (the local source server in tests): SSRF in production.
+    if (env.SOURCE_ALLOW_PRIVATE_HOSTS?.length) {
+      ctx.addIssue({ code: "custom", path: ["SOURCE_ALLOW_PRIVATE_HOSTS"], message: "must not be set in production" });
     }
   });
 

@@ -1,8 +1,9 @@
 /**
  * Starts what the Worker under test needs beside it, in Node, once per run: a fresh embedded
  * Postgres (temporary data dir) with migrations applied, the Neon WebSocket bridge, the Turnstile
- * siteverify stub, and a TCP server that never answers (a hanging database). Fresh development
- * secrets are generated for the run and handed to the Worker's bindings.
+ * siteverify stub, a TCP server that never answers (a hanging database) and an HTTP server of
+ * filter-list sources (allowed although private through SOURCE_ALLOW_PRIVATE_HOSTS). Fresh
+ * development secrets are generated for the run and handed to the Worker's bindings.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import type { TestProject } from "vitest/node";
 import { generatedValues } from "../../scripts/lib/dev-vars.mjs";
 import { startLocalServices } from "../../scripts/lib/local-services.mjs";
 import { startHangingServer } from "../support/hanging-server.mjs";
+import { startSourceServer } from "../support/source-server.mjs";
 
 const unquote = (value: string) => value.replace(/^"|"$/g, "").replaceAll("\\n", "\n");
 
@@ -18,6 +20,7 @@ export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), "bloqr-worker-tests-"));
   const services = await startLocalServices({ dataDir });
   const hanging = await startHangingServer();
+  const sources = await startSourceServer();
   const secrets = Object.fromEntries(Object.entries(generatedValues()).map(([name, value]) => [name, unquote(value)]));
 
   project.provide("testBindings", {
@@ -32,10 +35,13 @@ export default async function setup(project: TestProject) {
     RATE_LIMIT_BACKEND: "kv",
     // Retries at once, so a test sees a job exhaust its attempts in seconds.
     QUEUE_RETRY_BASE_SECONDS: "0",
+    SOURCE_ALLOW_PRIVATE_HOSTS: `127.0.0.1:${sources.port}`,
   });
   project.provide("hangingDatabaseUrl", `postgres://postgres:postgres@127.0.0.1:${hanging.port}/postgres`);
+  project.provide("sourceServerUrl", sources.url);
 
   return async () => {
+    await sources.close();
     await hanging.close();
     await services.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -46,5 +52,6 @@ declare module "vitest" {
   export interface ProvidedContext {
     testBindings: Record<string, string>;
     hangingDatabaseUrl: string;
+    sourceServerUrl: string;
   }
 }
