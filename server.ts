@@ -22,20 +22,21 @@ function internalError(request: Request): Response {
 }
 
 /**
- * Remix answers a method a resource route does not handle, or an unexpected throw in one, with
- * its own body (`{"message":"Unexpected Server Error"}` or plain text). Keep the API's one shape.
+ * Remix answers a method a resource route does not handle (405, or 400 for a GET to a route
+ * without a loader), or an unexpected throw in one, with its own body (`{"message":…}` or plain
+ * text). Keep the API's one shape.
  */
 async function ensureApiErrorShape(response: Response): Promise<Response> {
-  if (response.status !== 405 && response.status !== 500) return response;
+  if (response.status !== 400 && response.status !== 405 && response.status !== 500) return response;
   const body = (await response
     .clone()
     .json()
     .catch(() => null)) as Record<string, unknown> | null;
   const isRemixDefault = body === null || (Object.keys(body).length === 1 && typeof body.message === "string");
   if (!isRemixDefault) return response;
-  return response.status === 405
-    ? jsonError(405, "This endpoint does not accept that method.")
-    : jsonError(500, "Something went wrong on our side.");
+  return response.status === 500
+    ? jsonError(500, "Something went wrong on our side.")
+    : jsonError(405, "This endpoint does not accept that method.");
 }
 
 export default {

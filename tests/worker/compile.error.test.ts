@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { signIn } from "./accounts";
 import { browserCompile, configuration, preFetchedContent } from "./compile-fixtures";
-import { bodyOf, call } from "./helpers";
+import { bodyOf, call, inject } from "./helpers";
 
 const errorShape = (code: string) => ({ error: { code, message: expect.any(String) } });
 
@@ -111,5 +111,55 @@ describe("compile: bad input is a 4xx in the error shape", () => {
     expect((await bodyOf(response)).error.message).toContain('items "broken"');
     const jobs = await bodyOf(await call("/api/compile/jobs", { headers: account.headers }));
     expect(jobs.jobs).toEqual([]);
+  });
+});
+
+describe("compile: fetched sources", () => {
+  const server = () => inject("sourceServerUrl");
+
+  it("a source fetched over HTTP compiles", async () => {
+    const source = `${server()}/etag/compile-${crypto.randomUUID()}`;
+    const response = await call(
+      "/api/compile",
+      browserCompile({ configuration: configuration({ sources: [{ source }] }) }),
+    );
+    expect(response.status).toBe(200);
+    expect((await bodyOf(response)).ruleCount).toBe(2);
+  });
+
+  it.each([
+    ["to the metadata address", "http://169.254.169.254/latest/meta-data/"],
+    ["to loopback", "http://127.0.0.2/list.txt"],
+    ["to a file", "file:///etc/passwd"],
+  ])("a redirect %s → 422 source_refused", async (_, location) => {
+    const source = `${server()}/redirect-to/x?location=${encodeURIComponent(location)}`;
+    const response = await call(
+      "/api/compile",
+      browserCompile({ configuration: configuration({ sources: [{ source }] }) }),
+    );
+    expect(response.status).toBe(422);
+    expect(await bodyOf(response)).toEqual(errorShape("source_refused"));
+  });
+
+  it("a source over 20 MB → 413 source_too_large", async () => {
+    const source = `${server()}/stream/big?bytes=${21 * 1024 * 1024}`;
+    const response = await call(
+      "/api/compile",
+      browserCompile({ configuration: configuration({ sources: [{ source }] }) }),
+    );
+    expect(response.status).toBe(413);
+    expect(await bodyOf(response)).toEqual(errorShape("source_too_large"));
+  });
+
+  it("a source answering 404 → 422 naming the status", async () => {
+    const source = `${server()}/status/404/missing`;
+    const response = await call(
+      "/api/compile",
+      browserCompile({ configuration: configuration({ sources: [{ source }] }) }),
+    );
+    expect(response.status).toBe(422);
+    const body = await bodyOf(response);
+    expect(body.error.code).toBe("source_http_error");
+    expect(body.error.message).toContain("404");
   });
 });

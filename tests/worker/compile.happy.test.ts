@@ -67,8 +67,13 @@ describe("POST /api/compile/stream", () => {
       data: JSON.parse(data),
     }));
     const names = events.map((event) => event.name);
-    expect(names.slice(0, 2)).toEqual(["source_start", "transformation"]);
-    expect(names).toContain("source_done");
+    expect(names.slice(0, 4)).toEqual(["source_start", "source_done", "source_start", "source_done"]);
+    // The list-level transformations of the configuration, with line counts.
+    expect(events.filter((event) => event.name === "transformation").map((event) => event.data.name)).toEqual([
+      "RemoveComments",
+      "Compress",
+      "Deduplicate",
+    ]);
     expect(names.at(-1)).toBe("result");
     expect(events.at(-1)?.data).toMatchObject({ success: true, ruleCount: 3 });
   });

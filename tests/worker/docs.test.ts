@@ -17,7 +17,13 @@ describe("API documentation", () => {
     const response = await call("/docs");
     expect(response.status).toBe(200);
     const html = await response.text();
-    for (const path of ["/api/compile", "/api/compile/stream", "/api/compile/batch", "/api/compile/async", "/api/keys"]) {
+    for (const path of [
+      "/api/compile",
+      "/api/compile/stream",
+      "/api/compile/batch",
+      "/api/compile/async",
+      "/api/keys",
+    ]) {
       expect(html).toContain(`${ORIGIN}${path}`);
     }
     expect(html).toContain("RateLimit-Limit");

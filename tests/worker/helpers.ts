@@ -16,8 +16,12 @@ export async function timedCall(path: string, init: RequestInit = {}, bindings: 
   const ctx = createExecutionContext();
   const request = new Request(new URL(path, ORIGIN), init);
   const started = Date.now();
-  const response: Response = await worker.fetch(request, { ...env, ...bindings }, ctx);
+  let response: Response = await worker.fetch(request, { ...env, ...bindings }, ctx);
   const responseMs = Date.now() - started;
+  // A streamed body is produced by background work: read it before waiting for that work.
+  if (response.headers.get("Content-Type")?.startsWith("text/event-stream")) {
+    response = new Response(await response.text(), response);
+  }
   await waitOnExecutionContext(ctx);
   return { response, responseMs };
 }

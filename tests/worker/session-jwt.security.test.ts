@@ -33,6 +33,7 @@ describe.each(CARRIERS)("session JWT via %s", (carrier) => {
       tier: "free",
       role: "user",
       email: claims.email,
+      scopes: ["compile", "compile:async", "keys:read", "keys:write"],
       clerkUserId: claims.sub,
     });
   });

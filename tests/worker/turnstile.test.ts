@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TURNSTILE_DUMMY_TOKEN, TURNSTILE_TEST_SECRETS } from "../../scripts/lib/turnstile-stub.mjs";
 import { createKey, jsonBody, randomIp, signIn } from "./accounts";
+import { configuration, preFetchedContent } from "./compile-fixtures";
 import { bodyOf, call, inject } from "./helpers";
 
 afterEach(() => vi.restoreAllMocks());
@@ -9,11 +10,17 @@ afterEach(() => vi.restoreAllMocks());
 const compile = (body: Record<string, unknown>, headers: Record<string, string> = {}, bindings = {}) =>
   call(
     "/api/compile",
-    { method: "POST", ...jsonBody({ configuration: {}, ...body }, { "CF-Connecting-IP": randomIp(), ...headers }) },
+    {
+      method: "POST",
+      ...jsonBody(
+        { configuration: configuration(), preFetchedContent, ...body },
+        { "CF-Connecting-IP": randomIp(), ...headers },
+      ),
+    },
     bindings,
   );
 
-const passedGuard = (response: Response) => expect(response.status).toBe(501); // the compile placeholder
+const passedGuard = (response: Response) => expect(response.status).toBe(200);
 
 describe("Turnstile on POST /api/compile", () => {
   it("the dummy token with the always-pass secret passes, from the body or the header", async () => {
