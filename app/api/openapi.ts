@@ -62,7 +62,7 @@ const apiKey = z.object({
   name: z.string(),
   prefix: z.string().describe("The first characters of the key, to recognise it."),
   scopes: z.array(z.string()),
-  rateLimitPerMinute: z.number().int(),
+  rateLimitPerMinute: z.number().int().nullable().describe("The key's own cap; null: the owner's tier limit."),
   createdAt: z.iso.datetime(),
   lastUsedAt: z.iso.datetime().nullable(),
   expiresAt: z.iso.datetime().nullable(),
@@ -147,7 +147,10 @@ export function buildOpenApiDocument(serverUrl?: string) {
           summary: "Liveness and database check",
           responses: {
             200: ok("Healthy.", { type: "object", properties: { status: { const: "ok" }, db: { const: "ok" } } }),
-            503: ok("Degraded.", { type: "object", properties: { status: { const: "degraded" }, db: { const: "down" } } }),
+            503: ok("Degraded.", {
+              type: "object",
+              properties: { status: { const: "degraded" }, db: { const: "down" } },
+            }),
           },
         },
       },

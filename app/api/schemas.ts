@@ -19,7 +19,7 @@ export const createApiKeyBody = z.strictObject({
 });
 
 export const updateApiKeyBody = z
-  .strictObject({ name: keyName.optional(), rateLimitPerMinute: keyLimit.optional() })
+  .strictObject({ name: keyName.optional(), rateLimitPerMinute: keyLimit.nullable().optional() })
   .refine((body) => body.name !== undefined || body.rateLimitPerMinute !== undefined, "nothing to change");
 
 // Compile bodies may carry the lists themselves (preFetchedContent); other JSON bodies get 1 MB.

@@ -54,7 +54,8 @@ export const apiKeys = pgTable(
     keyPrefix: text("key_prefix").notNull(),
     name: text("name").notNull(),
     scopes: text("scopes").array().notNull().default(sql`'{compile}'::text[]`),
-    rateLimitPerMinute: integer("rate_limit_per_minute").notNull().default(60),
+    // The key's own per-minute cap; null follows the owner's tier (and its upgrades).
+    rateLimitPerMinute: integer("rate_limit_per_minute"),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),

@@ -1,24 +1,234 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { SignOutButton } from "~/components/sign-out-button";
+import { Card, formatDate, inputClass, primaryButton, secondaryButton } from "~/components/ui";
+import { ROLES, TIERS } from "~/db/schema";
+import {
+  cacheStats,
+  failedJobs,
+  purgeCompileCache,
+  retryJob,
+  searchUsers,
+  setUserAccess,
+} from "~/services/admin.server";
 import { requireAdmin } from "~/services/auth.server";
+import { readForm, validateForm } from "~/services/forms.server";
+import { ApiError } from "~/services/http.server";
+import { compileQueues } from "~/services/jobs.server";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Bloqr" }];
 
+const accessForm = z.object({
+  intent: z.literal("set-access"),
+  userId: z.uuid(),
+  tier: z.enum(TIERS),
+  role: z.enum(ROLES),
+});
+const retryForm = z.object({ intent: z.literal("retry-job"), jobId: z.uuid() });
+
 export async function loader(args: LoaderFunctionArgs) {
   const admin = await requireAdmin(args);
-  return { email: admin.email };
+  const query = (new URL(args.request.url).searchParams.get("q") ?? "").trim().slice(0, 100);
+  const { db } = args.context.database;
+  const [users, failed, cache] = await Promise.all([
+    searchUsers(db, query),
+    failedJobs(db),
+    cacheStats(args.context.cloudflare.env.COMPILE_CACHE),
+  ]);
+  return {
+    email: admin.email,
+    query,
+    users: users.map((user) => ({ ...user, createdAt: user.createdAt.toISOString() })),
+    failed: failed.map((job) => ({ ...job, finishedAt: job.finishedAt?.toISOString() ?? null })),
+    cache,
+  };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  await requireAdmin(args);
+  const form = await readForm(args.request);
+  const { db } = args.context.database;
+  try {
+    switch (form.get("intent")) {
+      case "set-access": {
+        const parsed = validateForm(form, accessForm);
+        if (!parsed.ok) return { message: Object.values(parsed.errors).join(" "), ok: false };
+        await setUserAccess(args.context.config, db, parsed.data.userId, parsed.data);
+        return { message: `Saved: ${parsed.data.tier} / ${parsed.data.role}.`, ok: true, userId: parsed.data.userId };
+      }
+      case "purge-cache": {
+        const deleted = await purgeCompileCache(args.context.cloudflare.env.COMPILE_CACHE);
+        return { message: `Purged ${deleted} cache entries.`, ok: true };
+      }
+      case "retry-job": {
+        const parsed = validateForm(form, retryForm);
+        if (!parsed.ok) return { message: "That is not a job id.", ok: false };
+        await retryJob(db, compileQueues(args.context.cloudflare.env), parsed.data.jobId);
+        return { message: "The job is queued again.", ok: true };
+      }
+      default:
+        return { message: "Unknown action.", ok: false };
+    }
+  } catch (error) {
+    if (error instanceof ApiError) return { message: error.message, ok: false };
+    throw error;
+  }
 }
 
 export default function Admin() {
-  const { email } = useLoaderData<typeof loader>();
+  const { email, query, users, failed, cache } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   return (
-    <main className="mx-auto max-w-4xl px-6 py-12">
-      <div className="flex items-center justify-between">
+    <main className="mx-auto max-w-6xl space-y-6 px-6 py-10">
+      <div className="flex flex-wrap items-center justify-between gap-4">
         <h1 className="text-3xl font-bold">Admin</h1>
-        <SignOutButton />
+        <div className="flex items-center gap-3 text-sm">
+          <span className="text-slate-600 dark:text-slate-400">Signed in as administrator {email}</span>
+          <Link to="/dashboard" className={secondaryButton}>
+            Dashboard
+          </Link>
+          <SignOutButton />
+        </div>
       </div>
-      <p className="mt-4 text-slate-600 dark:text-slate-400">Signed in as administrator {email}.</p>
+      {result && (
+        <p
+          role="status"
+          data-testid="admin-message"
+          className={`rounded-md p-3 text-sm ${result.ok ? "bg-emerald-50 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100" : "bg-red-50 text-red-900 dark:bg-red-950 dark:text-red-100"}`}
+        >
+          {result.message}
+        </p>
+      )}
+
+      <Card title="Users">
+        <Form method="get" className="flex flex-wrap items-end gap-3" role="search">
+          <div className="grow">
+            <label htmlFor="user-search" className="block text-sm font-medium">
+              Search by email or Clerk user id
+            </label>
+            <input id="user-search" name="q" defaultValue={query} className={inputClass} />
+          </div>
+          <button type="submit" className={secondaryButton}>
+            Search
+          </button>
+        </Form>
+        <div className="mt-4 overflow-x-auto">
+          <table className="w-full text-left text-sm" data-testid="users-table">
+            <thead>
+              <tr className="border-b border-slate-200 dark:border-slate-800">
+                <th className="py-2 pr-4">Email</th>
+                <th className="py-2 pr-4">Joined</th>
+                <th className="py-2">Tier and role</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((user) => (
+                <tr
+                  key={user.id}
+                  className="border-b border-slate-100 dark:border-slate-800"
+                  data-user-email={user.email ?? ""}
+                >
+                  <td className="py-2 pr-4">{user.email ?? user.clerkUserId}</td>
+                  <td className="py-2 pr-4">{formatDate(user.createdAt)}</td>
+                  <td className="py-2">
+                    <Form method="post" className="flex flex-wrap items-center gap-2">
+                      <input type="hidden" name="intent" value="set-access" />
+                      <input type="hidden" name="userId" value={user.id} />
+                      <label className="sr-only" htmlFor={`tier-${user.id}`}>
+                        Tier of {user.email}
+                      </label>
+                      <select
+                        id={`tier-${user.id}`}
+                        name="tier"
+                        defaultValue={user.tier}
+                        className={`${inputClass} mt-0 w-auto py-1`}
+                      >
+                        {TIERS.map((tier) => (
+                          <option key={tier}>{tier}</option>
+                        ))}
+                      </select>
+                      <label className="sr-only" htmlFor={`role-${user.id}`}>
+                        Role of {user.email}
+                      </label>
+                      <select
+                        id={`role-${user.id}`}
+                        name="role"
+                        defaultValue={user.role}
+                        className={`${inputClass} mt-0 w-auto py-1`}
+                      >
+                        {ROLES.map((role) => (
+                          <option key={role}>{role}</option>
+                        ))}
+                      </select>
+                      <button type="submit" className={secondaryButton}>
+                        Save
+                      </button>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {users.length === 0 && <p className="mt-3 text-slate-600 dark:text-slate-400">No users match.</p>}
+        </div>
+      </Card>
+
+      <Card title="Compile cache">
+        <dl className="grid gap-3 text-sm sm:grid-cols-3" data-testid="cache-stats">
+          {[
+            ["Cached results (1 h)", cache.results],
+            ["Cached sources (1 day)", cache.sources],
+            ["Job results (7 days)", cache.jobResults],
+          ].map(([label, stat]) => {
+            const { count, capped } = stat as { count: number; capped: boolean };
+            return (
+              <div key={label as string}>
+                <dt className="text-slate-600 dark:text-slate-400">{label as string}</dt>
+                <dd className="text-lg font-semibold">
+                  {count}
+                  {capped ? "+" : ""}
+                </dd>
+              </div>
+            );
+          })}
+        </dl>
+        <Form method="post" className="mt-4">
+          <input type="hidden" name="intent" value="purge-cache" />
+          <button type="submit" className={primaryButton}>
+            Purge cached results and sources
+          </button>
+        </Form>
+      </Card>
+
+      <Card title="Failed jobs">
+        {failed.length === 0 ? (
+          <p className="text-slate-600 dark:text-slate-400">No failed jobs.</p>
+        ) : (
+          <ul className="divide-y divide-slate-200 dark:divide-slate-800" data-testid="failed-jobs">
+            {failed.map((job) => (
+              <li key={job.id} className="flex flex-wrap items-start justify-between gap-3 py-3 text-sm">
+                <div className="min-w-0 grow">
+                  <p className="font-mono">
+                    {job.kind} · {job.id.slice(0, 8)} · {job.email ?? "anonymous"} · {job.attempts} attempts ·{" "}
+                    {formatDate(job.finishedAt)}
+                  </p>
+                  <p className="mt-1 text-red-800 dark:text-red-300">{job.error ?? "No reason recorded."}</p>
+                </div>
+                {job.kind === "async" && (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="retry-job" />
+                    <input type="hidden" name="jobId" value={job.id} />
+                    <button type="submit" className={secondaryButton}>
+                      Retry
+                    </button>
+                  </Form>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
     </main>
   );
 }

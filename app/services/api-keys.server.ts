@@ -18,8 +18,6 @@ const DISPLAY_PREFIX_LENGTH = API_KEY_PREFIX.length + 8;
 export const MAX_ACTIVE_KEYS_PER_USER = 25;
 // Writing last_used_at on every request would put a write on the hot path; once a minute is enough to show.
 const LAST_USED_RESOLUTION_MS = 60_000;
-// A key's own limit for admins, whose tier has none; they may set any value up to the cap.
-const ADMIN_DEFAULT_KEY_LIMIT = 1_000;
 export const MAX_KEY_LIMIT = 100_000;
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -50,17 +48,14 @@ export function maxKeyLimit(tier: Tier): number {
   return Math.min(TIER_LIMITS[tier], MAX_KEY_LIMIT);
 }
 
-function defaultKeyLimit(tier: Tier): number {
-  return tier === "admin" ? ADMIN_DEFAULT_KEY_LIMIT : TIER_LIMITS[tier];
-}
-
 /** What any listing may show: everything but the hash. */
 export interface PublicApiKey {
   id: string;
   name: string;
   prefix: string;
   scopes: string[];
-  rateLimitPerMinute: number;
+  /** null: the owner's tier limit applies (and follows upgrades). */
+  rateLimitPerMinute: number | null;
   createdAt: string;
   lastUsedAt: string | null;
   expiresAt: string | null;
@@ -101,8 +96,8 @@ export async function createApiKey(
   owner: { userId: string; tier: Tier },
   request: NewApiKey,
 ): Promise<{ key: PublicApiKey; plaintext: string }> {
-  const limit = request.rateLimitPerMinute ?? defaultKeyLimit(owner.tier);
-  if (limit > maxKeyLimit(owner.tier)) {
+  const limit = request.rateLimitPerMinute ?? null;
+  if (limit !== null && limit > maxKeyLimit(owner.tier)) {
     throw new ApiError(400, `rateLimitPerMinute may not exceed ${maxKeyLimit(owner.tier)} for the ${owner.tier} tier.`);
   }
   if (request.expiresAt && request.expiresAt.getTime() <= Date.now()) {
@@ -154,10 +149,10 @@ export async function updateApiKey(
   db: Database,
   owner: { userId: string; tier: Tier },
   keyId: string,
-  changes: { name?: string; rateLimitPerMinute?: number },
+  changes: { name?: string; rateLimitPerMinute?: number | null },
 ): Promise<PublicApiKey> {
   await ownedKey(db, owner.userId, keyId);
-  if (changes.rateLimitPerMinute !== undefined && changes.rateLimitPerMinute > maxKeyLimit(owner.tier)) {
+  if (typeof changes.rateLimitPerMinute === "number" && changes.rateLimitPerMinute > maxKeyLimit(owner.tier)) {
     throw new ApiError(400, `rateLimitPerMinute may not exceed ${maxKeyLimit(owner.tier)} for the ${owner.tier} tier.`);
   }
   const [updated] = await db

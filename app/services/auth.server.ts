@@ -3,10 +3,11 @@
  * and never branches on auth: signed out → redirect to /sign-in and back; wrong role → 403 page.
  */
 import { type LoaderFunctionArgs, redirect } from "@remix-run/cloudflare";
+import type { Tier } from "~/db/schema";
 import { AuthenticationError, identify, type Principal } from "./identity.server";
 
 type Args = Pick<LoaderFunctionArgs, "request" | "context" | "params">;
-export type SignedInPrincipal = Principal & { kind: "session"; userId: string; clerkUserId: string };
+export type SignedInPrincipal = Principal & { kind: "session"; userId: string; clerkUserId: string; tier: Tier };
 
 const DEFAULT_AFTER_SIGN_IN = "/dashboard";
 

@@ -15,7 +15,14 @@ import { isSameOriginRequest } from "./csrf.server";
 import type { Database } from "./db.server";
 import { ApiError, describeIssues, readBodyText } from "./http.server";
 import { AuthenticationError, identify, type Principal, readCredential } from "./identity.server";
-import { type RateLimitDecision, rateLimiterFor, rateLimitHeaders, strictest, TIER_LIMITS } from "./rate-limit.server";
+import {
+  principalBucket,
+  type RateLimitDecision,
+  rateLimiterFor,
+  rateLimitHeaders,
+  strictest,
+  TIER_LIMITS,
+} from "./rate-limit.server";
 import { COMPILE_ACTION, TURNSTILE_HEADER, verifyTurnstile } from "./turnstile.server";
 
 type Args = Pick<LoaderFunctionArgs, "request" | "context" | "params">;
@@ -128,8 +135,7 @@ async function countRequest(args: Args, principal: Principal): Promise<RateLimit
   const hits: Promise<RateLimitDecision>[] = [];
   const tierLimit = TIER_LIMITS[principal.tier];
   if (Number.isFinite(tierLimit)) {
-    const bucket = principal.userId ? `ratelimit:user:${principal.userId}` : `ratelimit:ip:${principal.ip}`;
-    hits.push(limiter.hit(bucket, tierLimit, now));
+    hits.push(limiter.hit(principalBucket(principal), tierLimit, now));
   }
   if (principal.apiKeyId && principal.apiKeyRateLimit) {
     hits.push(limiter.hit(`ratelimit:key:${principal.apiKeyId}`, principal.apiKeyRateLimit, now));
@@ -177,4 +183,14 @@ async function checkTurnstile(args: Args, principal: Principal, body: unknown) {
       action: COMPILE_ACTION,
     },
   );
+}
+
+/**
+ * The limit and Turnstile steps of the pipeline for a page action that compiles for its signed-in
+ * user (the playground without JavaScript), so a form is limited and bot-checked like the API.
+ */
+export async function checkPageCompile(args: Args, principal: Principal, turnstileToken: string | null) {
+  const decision = await countRequest(args, principal);
+  if (decision && !decision.allowed) throw new ApiError(429, "Too many requests; wait for the window to reset.");
+  await checkTurnstile(args, principal, { turnstileToken });
 }

@@ -203,6 +203,6 @@ async function identifyApiKey(args: Args, token: string, ip: string): Promise<Pr
     role: owner.role,
     scopes: key.scopes.filter((scope): scope is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(scope)),
     apiKeyId: key.id,
-    apiKeyRateLimit: key.rateLimitPerMinute,
+    apiKeyRateLimit: key.rateLimitPerMinute ?? undefined,
   };
 }

@@ -197,3 +197,15 @@ export function publicJob(job: Compilation) {
 }
 
 export const compileQueues = (env: Env) => ({ standard: env.COMPILE_QUEUE, high: env.COMPILE_QUEUE_HIGH });
+
+/** For pages: the signed-in user's job by a path parameter, or the 404 page. */
+export async function ownJobOrNotFound(db: Database, userId: string, id: string | undefined): Promise<Compilation> {
+  const parsed = z.uuid().safeParse(id);
+  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  try {
+    return await findOwnJob(db, userId, parsed.data);
+  } catch (error) {
+    if (error instanceof ApiError) throw new Response("Not found", { status: 404 });
+    throw error;
+  }
+}

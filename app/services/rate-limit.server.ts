@@ -28,6 +28,8 @@ export interface RateLimitDecision {
 
 export interface RateLimiter {
   hit(bucket: string, limit: number, now: number): Promise<RateLimitDecision>;
+  /** Requests counted in the current window, without counting one (the dashboard's usage). */
+  used(bucket: string, now: number): Promise<number>;
 }
 
 const windowState = z.object({ count: z.number().int().nonnegative(), resetAt: z.number() });
@@ -37,6 +39,12 @@ export function windowEnd(now: number): number {
   return Math.floor(now / WINDOW_MS) * WINDOW_MS + WINDOW_MS;
 }
 
+/** Requests in the window that contains `now`; `stored` may be a previous window or garbage. */
+export function usedInWindow(stored: unknown, now: number): number {
+  const previous = windowState.safeParse(stored);
+  return previous.success && previous.data.resetAt === windowEnd(now) ? previous.data.count : 0;
+}
+
 /** Counts one request against a window; `stored` may be a previous window or garbage. */
 export function nextWindow(
   stored: unknown,
@@ -44,8 +52,7 @@ export function nextWindow(
   now: number,
 ): { decision: RateLimitDecision; state?: WindowState } {
   const resetAt = windowEnd(now);
-  const previous = windowState.safeParse(stored);
-  const count = previous.success && previous.data.resetAt === resetAt ? previous.data.count : 0;
+  const count = usedInWindow(stored, now);
   if (count >= limit) return { decision: { allowed: false, limit, remaining: 0, resetAt } };
   return {
     decision: { allowed: true, limit, remaining: limit - count - 1, resetAt },
@@ -60,6 +67,9 @@ export function kvRateLimiter(kv: KVNamespace): RateLimiter {
       const { decision, state } = nextWindow(await kv.get(bucket, "json"), limit, now);
       if (state) await kv.put(bucket, JSON.stringify(state), { expirationTtl: KV_TTL_SECONDS });
       return decision;
+    },
+    async used(bucket, now) {
+      return usedInWindow(await kv.get(bucket, "json"), now);
     },
   };
 }
@@ -82,6 +92,12 @@ export function durableObjectRateLimiter(namespace: DurableObjectNamespace): Rat
       if (!response.ok) throw new Error(`rate limiter object answered ${response.status}`);
       return decisionSchema.parse(await response.json());
     },
+    async used(bucket, now) {
+      const stub = namespace.get(namespace.idFromName(bucket));
+      const response = await stub.fetch(`https://rate-limiter.internal/used?now=${now}`);
+      if (!response.ok) throw new Error(`rate limiter object answered ${response.status}`);
+      return z.object({ used: z.number() }).parse(await response.json()).used;
+    },
   };
 }
 
@@ -92,6 +108,11 @@ export function rateLimiterFor(
   return backend === "durable-object"
     ? durableObjectRateLimiter(bindings.RATE_LIMITER)
     : kvRateLimiter(bindings.RATE_LIMIT);
+}
+
+/** The bucket a principal's own requests count against: per user when signed in, else per IP. */
+export function principalBucket(principal: { userId?: string; ip: string }): string {
+  return principal.userId ? `ratelimit:user:${principal.userId}` : `ratelimit:ip:${principal.ip}`;
 }
 
 export function rateLimitHeaders(decision: RateLimitDecision, now: number): Record<string, string> {

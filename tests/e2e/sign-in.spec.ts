@@ -1,11 +1,5 @@
-import { expect, type Page, test } from "@playwright/test";
-
-async function devSignIn(page: Page, email: string, role: "user" | "admin" = "user", tier = "free") {
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Tier").selectOption(tier);
-  await page.getByLabel("Role").selectOption(role);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+import { expect, test } from "@playwright/test";
+import { devSignIn } from "./fixtures";
 
 test("signed out /dashboard → sign-in → back on the dashboard; sign-out → redirected again", async ({ page }) => {
   const email = `user-${Date.now()}@example.com`;

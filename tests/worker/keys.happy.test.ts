@@ -9,7 +9,7 @@ describe("API key lifecycle", () => {
     const account = await signIn({ tier: "pro" });
     const created = await createKey(account, { name: "ci", scopes: ["compile", "keys:read"] });
     expect(created.secret).toMatch(/^bqk_[0-9A-Za-z]{43}$/);
-    expect(created.key).toMatchObject({ name: "ci", scopes: ["compile", "keys:read"], rateLimitPerMinute: 300 });
+    expect(created.key).toMatchObject({ name: "ci", scopes: ["compile", "keys:read"], rateLimitPerMinute: null });
     expect(created.secret.startsWith(created.key.prefix)).toBe(true);
 
     const listed = await call("/api/keys", { headers: account.headers });

@@ -1,0 +1,96 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/cloudflare";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { Playground } from "~/components/dashboard/playground";
+import { useNonce } from "~/components/nonce";
+import { isTurnstileTestSiteKey, PRESETS } from "~/presets";
+import { requireUser } from "~/services/auth.server";
+import { checkedConfiguration, compileForCaller } from "~/services/compilations.server";
+import { readForm, validateForm } from "~/services/forms.server";
+import { checkPageCompile } from "~/services/guard.server";
+import { ApiError } from "~/services/http.server";
+import { compileQueues, enqueueJobs } from "~/services/jobs.server";
+
+export const meta: MetaFunction = () => [{ title: "Compile · Bloqr" }];
+
+// What the page shows of a list compiled without JavaScript; the download has all of it.
+const PREVIEW_LINES = 200;
+
+export async function loader(args: LoaderFunctionArgs) {
+  await requireUser(args);
+  const siteKey = args.context.config.TURNSTILE_SITE_KEY;
+  return { presets: PRESETS, siteKey, turnstileTestMode: isTurnstileTestSiteKey(siteKey) };
+}
+
+const json = (label: string) =>
+  z.string().transform((text, context) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      context.addIssue({ code: "custom", message: `${label} is not valid JSON.` });
+      return z.NEVER;
+    }
+  });
+
+const compileForm = z.object({
+  intent: z.enum(["compile", "async"]),
+  configuration: json("The configuration"),
+  preFetchedContent: z.preprocess(
+    (value) => (value === "" || value === undefined ? "{}" : value),
+    json("The pre-fetched content").pipe(
+      z.record(z.string(), z.string(), { error: "Map each source URL to its text." }),
+    ),
+  ),
+  "cf-turnstile-response": z.string().optional(),
+});
+
+/** The playground without JavaScript: compile here and show the result, or queue the job. */
+export async function action(args: ActionFunctionArgs) {
+  const user = await requireUser(args);
+  const form = await readForm(args.request);
+  const parsed = validateForm(form, compileForm);
+  if (!parsed.ok) return { errors: parsed.errors };
+  const { intent, configuration, preFetchedContent } = parsed.data;
+  try {
+    checkedConfiguration(configuration);
+    await checkPageCompile(args, user, parsed.data["cf-turnstile-response"] ?? null);
+    if (intent === "async") {
+      await enqueueJobs(args.context.database.db, compileQueues(args.context.cloudflare.env), user, "standard", [
+        { configuration, preFetchedContent },
+      ]);
+      return redirect("/dashboard/jobs");
+    }
+    const outcome = await compileForCaller(args.context, user, "sync", { configuration, preFetchedContent });
+    return {
+      result: {
+        ruleCount: outcome.ruleCount,
+        cached: outcome.cached,
+        preview: outcome.rules.slice(0, PREVIEW_LINES),
+        lineCount: outcome.rules.length,
+        text: outcome.text,
+      },
+    };
+  } catch (error) {
+    if (error instanceof ApiError) return { errors: { configuration: error.message } };
+    throw error;
+  }
+}
+
+export default function Compile() {
+  const { presets, siteKey, turnstileTestMode } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const nonce = useNonce();
+  return (
+    <main className="mt-8 space-y-6">
+      <h1 className="text-3xl font-bold">Compile playground</h1>
+      <Playground
+        presets={presets}
+        siteKey={siteKey}
+        turnstileTestMode={turnstileTestMode}
+        nonce={nonce}
+        serverResult={actionData && "result" in actionData ? actionData.result : undefined}
+        serverErrors={actionData && "errors" in actionData ? actionData.errors : undefined}
+      />
+    </main>
+  );
+}

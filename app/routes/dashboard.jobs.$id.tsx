@@ -1,0 +1,80 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Card, formatDate, StatusBadge } from "~/components/ui";
+import { requireUser } from "~/services/auth.server";
+import { readCompiledList } from "~/services/compilations.server";
+import { jobResultKey, ownJobOrNotFound, publicJob } from "~/services/jobs.server";
+
+export const meta: MetaFunction = () => [{ title: "Job · Bloqr" }];
+
+const PREVIEW_LINES = 200;
+
+export async function loader(args: LoaderFunctionArgs) {
+  const user = await requireUser(args);
+  const job = await ownJobOrNotFound(args.context.database.db, user.userId, args.params.id);
+  const list =
+    job.status === "succeeded"
+      ? await readCompiledList(args.context.cloudflare.env.COMPILE_CACHE, jobResultKey(job.id))
+      : null;
+  return {
+    job: publicJob(job),
+    preview: list?.rules.slice(0, PREVIEW_LINES) ?? null,
+    lineCount: list?.rules.length ?? 0,
+  };
+}
+
+export default function JobDetail() {
+  const { job, preview, lineCount } = useLoaderData<typeof loader>();
+  return (
+    <main className="mt-8 space-y-6">
+      <Link to="/dashboard/jobs" className="text-sm underline">
+        ← All jobs
+      </Link>
+      <h1 className="font-mono text-2xl font-bold">Job {job.id.slice(0, 8)}</h1>
+      <Card title="Status">
+        <dl className="grid gap-3 text-sm sm:grid-cols-3">
+          <div>
+            <dt className="text-slate-600 dark:text-slate-400">Status</dt>
+            <dd>
+              <StatusBadge status={job.status} />
+            </dd>
+          </div>
+          <div>
+            <dt className="text-slate-600 dark:text-slate-400">Kind · attempts</dt>
+            <dd>
+              {job.kind} · {job.attempts}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-slate-600 dark:text-slate-400">Finished</dt>
+            <dd>{formatDate(job.finishedAt)}</dd>
+          </div>
+        </dl>
+        {job.error && (
+          <p
+            className="mt-4 rounded-md bg-red-50 p-3 text-sm text-red-900 dark:bg-red-950 dark:text-red-100"
+            data-testid="job-error"
+          >
+            {job.error}
+          </p>
+        )}
+      </Card>
+      {preview && (
+        <Card
+          title={`Result: ${job.ruleCount} rules`}
+          actions={
+            <a href={`/dashboard/jobs/${job.id}/download`} className="text-sm underline" download>
+              Download .txt
+            </a>
+          }
+        >
+          <pre className="max-h-[32rem] overflow-auto rounded-lg bg-slate-950 p-4 text-xs text-slate-100">
+            {preview.join("\n")}
+            {lineCount > preview.length ? `\n… ${lineCount - preview.length} more lines in the download` : ""}
+          </pre>
+        </Card>
+      )}
+      {job.status === "succeeded" && !preview && <p>The result has expired (results are kept for 7 days).</p>}
+    </main>
+  );
+}

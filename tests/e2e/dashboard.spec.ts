@@ -1,0 +1,164 @@
+/**
+ * The dashboard as a user drives it in Chromium against `npm run dev`: keys, the playground,
+ * jobs and admin, with and without JavaScript.
+ */
+import { readFile } from "node:fs/promises";
+import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
+import { PRESETS } from "../../app/presets";
+import { gotoHydrated, signInAt, uniqueEmail } from "./fixtures";
+
+const demo = PRESETS.find((preset) => preset.id === "demo")!;
+const ruleLines = (text: string) => text.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("!"));
+
+async function createKeyInUi(page: Page, name: string, scopes: string[] = ["compile"]) {
+  await gotoHydrated(page, "/dashboard/keys");
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  for (const scope of ["compile", "compile:async", "keys:read", "keys:write"]) {
+    await page.getByLabel(scope, { exact: true }).setChecked(scopes.includes(scope));
+  }
+  await page.getByRole("button", { name: "Create key" }).click();
+  const secret = page.getByTestId("new-key-secret");
+  await expect(secret).toHaveValue(/^bqk_/);
+  return secret.inputValue();
+}
+
+async function compileWithKey(request: APIRequestContext, key: string) {
+  return request.post("/api/compile", {
+    headers: { "X-API-Key": key },
+    data: { configuration: demo.configuration, preFetchedContent: demo.preFetchedContent },
+  });
+}
+
+test("sign in → create a key → compile with it → the compile shows up → revoke → the key gets 401", async ({
+  page,
+  context,
+  request,
+}) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await signInAt(page, "/dashboard/keys");
+  const secret = await createKeyInUi(page, "e2e key");
+  await expect(page.getByText("shown only once")).toBeVisible();
+
+  await page.getByRole("button", { name: "Copy" }).click();
+  await expect(page.getByRole("button", { name: "Copied" })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+
+  // The plaintext is gone after a reload: only the prefix is listed.
+  await page.reload();
+  await expect(page.getByTestId("new-key-secret")).toHaveCount(0);
+  expect(await page.content()).not.toContain(secret);
+  await expect(page.getByTestId("keys-table")).toContainText(secret.slice(0, 12));
+
+  const compiled = await compileWithKey(request, secret);
+  expect(compiled.status()).toBe(200);
+  const body = await compiled.json();
+
+  await page.goto("/dashboard");
+  await expect(page.getByTestId("recent-jobs")).toContainText("sync");
+  await expect(page.getByTestId("recent-jobs")).toContainText(`${body.ruleCount} rules`);
+  await expect(page.getByTestId("compile-chart")).toContainText("1 compiles in the last 30 days");
+  await page.goto("/dashboard/jobs");
+  await expect(page.getByTestId("jobs-table").getByTestId("job-status").first()).toHaveText("succeeded");
+
+  await page.goto("/dashboard/keys");
+  await page.getByRole("link", { name: "Revoke" }).click();
+  await page.getByRole("button", { name: "Yes, revoke" }).click();
+  await expect(page.getByTestId("keys-table")).toContainText("Revoked");
+  const refused = await compileWithKey(request, secret);
+  expect(refused.status()).toBe(401);
+});
+
+test("playground: a preset compiles with progress, the download matches the API; async succeeds without a reload", async ({
+  page,
+  request,
+}) => {
+  await signInAt(page, "/dashboard/keys");
+  const key = await createKeyInUi(page, "playground check");
+  await gotoHydrated(page, "/dashboard/compile");
+  await page.getByLabel("Preset").selectOption("demo");
+  // A configuration of its own, so this compile is not served from another test's cache.
+  const name = `Playground ${Date.now()}`;
+  const configuration = { ...demo.configuration, name };
+  await page.getByLabel("Configuration (hostlist-compiler format)").fill(JSON.stringify(configuration, null, 2));
+  await page.getByRole("button", { name: "Compile", exact: true }).click();
+
+  const progress = page.getByTestId("playground-progress");
+  await expect(progress).toContainText("Source 1: loading");
+  await expect(progress).toContainText("Deduplicate (list)");
+  await expect(page.getByTestId("playground-rule-count")).toBeVisible();
+
+  const downloadStarted = page.waitForEvent("download");
+  await page.getByTestId("playground-download").click();
+  const download = await downloadStarted;
+  expect(download.suggestedFilename()).toBe(`${name.replace(" ", "-")}.txt`);
+  const downloaded = await readFile((await download.path())!, "utf8");
+
+  const api = await (
+    await request.post("/api/compile", {
+      headers: { "X-API-Key": key },
+      data: { configuration, preFetchedContent: demo.preFetchedContent },
+    })
+  ).json();
+  expect(ruleLines(downloaded)).toEqual(ruleLines(api.rules.join("\n")));
+  expect(ruleLines(downloaded).length).toBe(api.ruleCount);
+  await expect(page.getByTestId("playground-rule-count")).toHaveText(String(api.ruleCount));
+
+  // Async: the jobs page refreshes itself until the job has succeeded.
+  await page.getByRole("button", { name: "Run async" }).click();
+  await expect(page).toHaveURL("/dashboard/jobs");
+  await page.evaluate(() => {
+    (window as unknown as { notReloaded: boolean }).notReloaded = true;
+  });
+  const newest = page.getByTestId("jobs-table").locator("tbody tr").first();
+  await expect(newest).toContainText("async");
+  await expect(newest.getByTestId("job-status")).toHaveText("succeeded", { timeout: 30_000 });
+  expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+});
+
+test("admin promotes a user to pro → that user's limit is 300 on the next request", async ({ browser, request }) => {
+  const userContext = await browser.newContext();
+  const userPage = await userContext.newPage();
+  const userEmail = await signInAt(userPage, "/dashboard/keys");
+  const key = await createKeyInUi(userPage, "limit check");
+  const before = await request.get("/api/me", { headers: { "X-API-Key": key } });
+  expect(before.headers()["ratelimit-limit"]).toBe("60");
+
+  const adminContext = await browser.newContext();
+  const adminPage = await adminContext.newPage();
+  await signInAt(adminPage, "/admin", { role: "admin", email: uniqueEmail("admin") });
+  await adminPage.getByLabel("Search by email or Clerk user id").fill(userEmail);
+  await adminPage.getByRole("button", { name: "Search" }).click();
+  const row = adminPage.locator(`tr[data-user-email="${userEmail}"]`);
+  await row.getByLabel(`Tier of ${userEmail}`).selectOption("pro");
+  await row.getByRole("button", { name: "Save" }).click();
+  await expect(adminPage.getByTestId("admin-message")).toHaveText("Saved: pro / user.");
+
+  const after = await request.get("/api/me", { headers: { "X-API-Key": key } });
+  expect(after.headers()["ratelimit-limit"]).toBe("300");
+  expect((await after.json()).tier).toBe("pro");
+  await userContext.close();
+  await adminContext.close();
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("creating and revoking a key still works", async ({ page, request }) => {
+    await signInAt(page, "/dashboard/keys");
+    const secret = await createKeyInUi(page, "no-js key", ["compile"]);
+    expect((await request.get("/api/me", { headers: { "X-API-Key": secret } })).status()).toBe(200);
+
+    await page.getByRole("link", { name: "Revoke" }).click();
+    await expect(page).toHaveURL(/revoke=/);
+    await page.getByRole("button", { name: "Yes, revoke" }).click();
+    await expect(page).toHaveURL("/dashboard/keys");
+    await expect(page.getByTestId("keys-table")).toContainText("Revoked");
+    expect((await request.get("/api/me", { headers: { "X-API-Key": secret } })).status()).toBe(401);
+  });
+
+  test("a field error is shown next to the field", async ({ page }) => {
+    await signInAt(page, "/dashboard/keys");
+    await page.getByRole("button", { name: "Create key" }).click();
+    await expect(page.locator("#key-name-error")).toHaveText("Give the key a name.");
+  });
+});

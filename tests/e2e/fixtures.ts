@@ -1,0 +1,32 @@
+/** Shared steps of the browser tests: signing in through the development sign-in form. */
+import { expect, type Page } from "@playwright/test";
+
+export const uniqueEmail = (label: string) => `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+
+export async function devSignIn(page: Page, email: string, role: "user" | "admin" = "user", tier = "free") {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Tier").selectOption(tier);
+  await page.getByLabel("Role").selectOption(role);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Signs in from a fresh page and lands on `path`. */
+export async function signInAt(
+  page: Page,
+  path: string,
+  options: { email?: string; role?: "user" | "admin"; tier?: string } = {},
+) {
+  const email = options.email ?? uniqueEmail("user");
+  await page.goto(path);
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.waitForLoadState("networkidle");
+  await devSignIn(page, email, options.role ?? "user", options.tier ?? "free");
+  await expect(page).toHaveURL(path);
+  return email;
+}
+
+/** Navigates and waits until the page's scripts have loaded, so typing is not lost to hydration. */
+export async function gotoHydrated(page: Page, path: string) {
+  await page.goto(path);
+  await page.waitForLoadState("networkidle");
+}
