@@ -1,0 +1,173 @@
+import { z } from "zod";
+import { compileWildcard, InvalidPatternError } from "./wildcard";
+
+/** Every transformation name the configuration accepts (the order here is not the order they run in). */
+export const TRANSFORMATION_NAMES = [
+  "RemoveComments",
+  "Compress",
+  "RemoveModifiers",
+  "Validate",
+  "ValidateAllowIp",
+  "ValidateAllowPublicSuffix",
+  "ValidateAllowIpAndPublicSuffix",
+  "Deduplicate",
+  "InvertAllow",
+  "RemoveEmptyLines",
+  "TrimLines",
+  "InsertFinalNewLine",
+  "ConvertToAscii",
+] as const;
+
+export type TransformationName = (typeof TRANSFORMATION_NAMES)[number];
+
+/** Each one filters the output of the previous one, so combining them silently loses rules. */
+const VALIDATION_TRANSFORMATIONS: readonly TransformationName[] = [
+  "Validate",
+  "ValidateAllowIp",
+  "ValidateAllowPublicSuffix",
+  "ValidateAllowIpAndPublicSuffix",
+];
+
+const patternList = z.array(z.string());
+
+const transformationList = z.array(z.enum(TRANSFORMATION_NAMES)).superRefine((transformations, context) => {
+  const validations = validationsIn(transformations);
+  if (validations.length > 1) {
+    context.addIssue({
+      code: "custom",
+      message: `validation transformations cannot be combined: ${validations.join(", ")}`,
+    });
+  }
+});
+
+/** Keys shared by a source and the whole list. */
+const filteringKeys = {
+  transformations: transformationList.optional(),
+  exclusions: patternList.optional(),
+  exclusions_sources: patternList.optional(),
+  inclusions: patternList.optional(),
+  inclusions_sources: patternList.optional(),
+};
+
+const sourceSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  source: z.string().min(1),
+  type: z.enum(["adblock", "hosts"]).optional(),
+  ...filteringKeys,
+});
+
+const configurationSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    homepage: z.string().optional(),
+    license: z.string().optional(),
+    version: z.string().optional(),
+    sources: z.array(sourceSchema).min(1),
+    ...filteringKeys,
+  })
+  .superRefine((configuration, context) => {
+    checkPatterns(configuration, [], context);
+    configuration.sources.forEach((source, index) => {
+      checkPatterns(source, ["sources", index], context);
+    });
+    const topLevel = validationsIn(configuration.transformations ?? []);
+    if (topLevel.length === 0) return;
+    configuration.sources.forEach((source, index) => {
+      const sourceLevel = validationsIn(source.transformations ?? []);
+      if (sourceLevel.length === 0) return;
+      context.addIssue({
+        code: "custom",
+        path: ["sources", index, "transformations"],
+        message:
+          `${sourceLevel.join(", ")} cannot be used here while the top level uses ${topLevel.join(", ")}: ` +
+          "the top-level validation would override it",
+      });
+    });
+  });
+
+export type Configuration = z.infer<typeof configurationSchema>;
+export type SourceConfiguration = Configuration["sources"][number];
+/** The keys a source and the whole list share. */
+export type FilteringConfiguration = Pick<
+  SourceConfiguration,
+  "transformations" | "exclusions" | "exclusions_sources" | "inclusions" | "inclusions_sources"
+>;
+
+export interface ConfigurationIssue {
+  /** Where the problem is, e.g. `sources[2].type`; `configuration` for the whole value. */
+  path: string;
+  message: string;
+}
+
+export class ConfigurationError extends Error {
+  readonly issues: ConfigurationIssue[];
+
+  constructor(issues: ConfigurationIssue[]) {
+    super(issues.map((issue) => `${issue.path}: ${issue.message}`).join("; "));
+    this.name = "ConfigurationError";
+    this.issues = issues;
+  }
+}
+
+/** Validates a configuration in the `@adguard/hostlist-compiler` format; throws `ConfigurationError`. */
+export function parseConfiguration(input: unknown): Configuration {
+  const result = configurationSchema.safeParse(input, { reportInput: true });
+  if (result.success) return result.data;
+  throw new ConfigurationError(result.error.issues.flatMap(describeIssue));
+}
+
+function validationsIn(transformations: readonly TransformationName[]): TransformationName[] {
+  return VALIDATION_TRANSFORMATIONS.filter((name) => transformations.includes(name));
+}
+
+/** A `/regex/` exclusion that does not compile would otherwise only fail in the middle of a compilation. */
+function checkPatterns(
+  filtering: FilteringConfiguration,
+  basePath: (string | number)[],
+  context: z.RefinementCtx,
+): void {
+  for (const key of ["exclusions", "inclusions"] as const) {
+    filtering[key]?.forEach((pattern, index) => {
+      if (!pattern) return;
+      try {
+        compileWildcard(pattern);
+      } catch (error) {
+        if (!(error instanceof InvalidPatternError)) throw error;
+        context.addIssue({ code: "custom", path: [...basePath, key, index], message: error.message });
+      }
+    });
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue): ConfigurationIssue[] {
+  const path = formatPath(issue.path);
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.input === undefined) return [{ path, message: `required, expected ${issue.expected}` }];
+      return [{ path, message: `expected ${issue.expected}, received ${describeValue(issue.input)}` }];
+    case "invalid_value":
+      return [{ path, message: `expected ${issue.values.map((value) => JSON.stringify(value)).join(" | ")}` }];
+    case "too_small":
+      return [{ path, message: issue.origin === "array" ? "must not be empty" : "must not be an empty string" }];
+    case "unrecognized_keys":
+      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: "unknown key" }));
+    default:
+      return [{ path, message: issue.message }];
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let formatted = "";
+  for (const segment of path) {
+    if (typeof segment === "number") formatted += `[${segment}]`;
+    else formatted += formatted ? `.${String(segment)}` : String(segment);
+  }
+  return formatted || "configuration";
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
+}

@@ -1,0 +1,41 @@
+import type { TransformationName } from "./configuration";
+
+/** A step of the pipeline: the exclusions, the inclusions or a transformation. */
+export type StepName = "Exclusions" | "Inclusions" | TransformationName;
+
+/** Where a step ran: on one source (`sourceIndex` set) or on the whole list. */
+export type StepScope = "source" | "list";
+
+export interface StepMetrics {
+  scope: StepScope;
+  sourceIndex?: number;
+  name: StepName;
+  linesBefore: number;
+  linesAfter: number;
+}
+
+export interface SourceMetrics {
+  sourceIndex: number;
+  source: string;
+  /** Lines after splitting and resolving directives, before any step. */
+  linesLoaded: number;
+  /** Lines this source contributes to the list (its header not counted). */
+  linesKept: number;
+}
+
+/** Progress reports, in order, for the streaming API and the CLI's `-v`. */
+export type CompileEvent =
+  | { type: "source_start"; sourceIndex: number; source: string; name?: string }
+  | ({ type: "source_done" } & SourceMetrics)
+  | ({ type: "transformation" } & StepMetrics)
+  | { type: "done"; lineCount: number; ruleCount: number };
+
+export interface CompileMetrics {
+  sources: SourceMetrics[];
+  steps: StepMetrics[];
+  /** Lines loaded from all sources together. */
+  linesLoaded: number;
+  /** Lines in the result, header included. */
+  lineCount: number;
+  ruleCount: number;
+}

@@ -1,0 +1,51 @@
+import { isComment } from "./rule";
+import { substringMatcher } from "./substring-matcher";
+import { compileWildcard, isPlainPattern, type LineMatcher } from "./wildcard";
+
+/** From this many plain patterns on, one automaton pass beats calling `includes` for each. */
+const SUBSTRING_AUTOMATON_MIN_PATTERNS = 5;
+
+/** Loads the lines of an exclusions or inclusions source (directives resolved). */
+export type LoadPatternSource = (source: string) => Promise<string[]>;
+
+/**
+ * The patterns of `exclusions` plus the non-empty, non-comment lines of `exclusions_sources`
+ * (the same shape serves `inclusions`), deduplicated; `null` when there is none.
+ */
+export async function loadPatterns(
+  patterns: readonly string[] | undefined,
+  sources: readonly string[] | undefined,
+  loadSource: LoadPatternSource,
+): Promise<LineMatcher[] | null> {
+  if (!patterns?.length && !sources?.length) return null;
+  const loaded = await Promise.all((sources ?? []).map(loadSource));
+  const all = new Set<string>(patterns);
+  for (const lines of loaded) {
+    for (const line of lines) {
+      if (line.trim().length > 0 && !isComment(line)) all.add(line);
+    }
+  }
+  all.delete("");
+  if (all.size === 0) return null;
+  const plain = [...all].filter(isPlainPattern);
+  if (plain.length < SUBSTRING_AUTOMATON_MIN_PATTERNS) return [...all].map(compileWildcard);
+  const others = [...all].filter((pattern) => !isPlainPattern(pattern)).map(compileWildcard);
+  return [substringMatcher(plain), ...others];
+}
+
+/** Drops every line that one of the patterns matches. */
+export function applyExclusions(lines: readonly string[], matchers: readonly LineMatcher[]): string[] {
+  return lines.filter((line) => !matchesAny(line, matchers));
+}
+
+/** Keeps only the lines that one of the patterns matches. */
+export function applyInclusions(lines: readonly string[], matchers: readonly LineMatcher[]): string[] {
+  return lines.filter((line) => matchesAny(line, matchers));
+}
+
+function matchesAny(line: string, matchers: readonly LineMatcher[]): boolean {
+  for (const matcher of matchers) {
+    if (matcher.test(line)) return true;
+  }
+  return false;
+}

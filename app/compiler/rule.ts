@@ -1,0 +1,255 @@
+/**
+ * How the reference (`@adguard/hostlist-compiler`) reads a single line: comments, /etc/hosts entries,
+ * bare domains and adblock-style rules with `$modifiers`. Every transformation classifies lines
+ * through these helpers, so their exact semantics decide the output byte for byte.
+ */
+
+export interface RuleOption {
+  name: string;
+  /** `null` when the modifier has no value or an empty one (`$doc`, `$doc=`). */
+  value: string | null;
+}
+
+export interface AdblockRule {
+  /** An exception rule (`@@...`). */
+  allow: boolean;
+  pattern: string;
+  /** `null` when the rule has no modifiers (an empty `$` counts as none). */
+  options: RuleOption[] | null;
+}
+
+/** `charCodeAt` that returns -1 past the end: reading out of bounds makes V8 deoptimize the caller. */
+export function codeAt(text: string, index: number): number {
+  return index < text.length ? text.charCodeAt(index) : -1;
+}
+
+/** `!`, `# `, a lone `#` and `####` start comments; `#` followed by anything else is a cosmetic rule. */
+export function isComment(line: string): boolean {
+  return line.startsWith("!") || line.startsWith("# ") || line === "#" || line.startsWith("####");
+}
+
+export function isCommentOrEmpty(line: string): boolean {
+  return line === "" || isComment(line);
+}
+
+export function isAllowRule(line: string): boolean {
+  return line.startsWith("@@");
+}
+
+/** The code units JavaScript's `\s` and `String.prototype.trim` treat as white space. */
+export function isJsWhitespace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  if (code < 160) return false;
+  return (
+    code === 160 ||
+    code === 5760 ||
+    (code >= 8192 && code <= 8202) ||
+    code === 8232 ||
+    code === 8233 ||
+    code === 8239 ||
+    code === 8287 ||
+    code === 12288 ||
+    code === 65279
+  );
+}
+
+function isLineTerminator(code: number): boolean {
+  return code === 10 || code === 13 || code === 8232 || code === 8233;
+}
+
+function isAsciiAlphanumeric(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+function isHostsAddressChar(code: number): boolean {
+  // [a-f0-9.:\][] — lowercase hex only, as in the reference
+  return (
+    (code >= 48 && code <= 57) ||
+    (code >= 97 && code <= 102) ||
+    code === 46 ||
+    code === 58 ||
+    code === 91 ||
+    code === 93
+  );
+}
+
+function isLowercaseAlphanumeric(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 97 && code <= 122);
+}
+
+/**
+ * `address[%zone] <white space> hostnames [#comment]`, decided exactly like the reference's
+ * `/^([a-f0-9.:\][]+)(%[a-z0-9]+)?\s+([^#]+)(#.*)?$/` but in one linear scan: that regular
+ * expression backtracks quadratically on a long line of spaces followed by `#` and a U+2028.
+ */
+export function isEtcHostsRule(line: string): boolean {
+  const length = line.length;
+  let index = 0;
+  while (index < length && isHostsAddressChar(line.charCodeAt(index))) index++;
+  if (index === 0) return false;
+  if (codeAt(line, index) === 37 /* % */) {
+    const zoneStart = index + 1;
+    index = zoneStart;
+    while (index < length && isLowercaseAlphanumeric(line.charCodeAt(index))) index++;
+    if (index === zoneStart) return false;
+  }
+  if (index >= length || !isJsWhitespace(line.charCodeAt(index))) return false;
+  let hash = line.indexOf("#", index + 1);
+  if (hash === -1) hash = length;
+  // at least one white space, then at least one character that is not `#`
+  if (hash < index + 2) return false;
+  for (let i = hash + 1; i < length; i++) {
+    if (isLineTerminator(line.charCodeAt(i))) return false;
+  }
+  return true;
+}
+
+/** The hostnames of an /etc/hosts line; empty when the line has none (the reference throws then). */
+export function etcHostsHostnames(line: string): string[] {
+  let rule = line.trim();
+  const hash = rule.indexOf("#");
+  if (hash > 0) rule = rule.substring(0, hash);
+  // `rule.trim().split(/\s+/).slice(1)` without the regular expression, which dominated Compress
+  const hostnames: string[] = [];
+  const length = rule.length;
+  let index = 0;
+  while (index < length && isJsWhitespace(rule.charCodeAt(index))) index++;
+  while (index < length && !isJsWhitespace(rule.charCodeAt(index))) index++;
+  for (;;) {
+    while (index < length && isJsWhitespace(rule.charCodeAt(index))) index++;
+    if (index >= length) return hostnames;
+    const start = index;
+    while (index < length && !isJsWhitespace(rule.charCodeAt(index))) index++;
+    hostnames.push(rule.substring(start, index));
+  }
+}
+
+const MAX_DOMAIN_LENGTH = 255;
+const MAX_LABEL_LENGTH = 63;
+
+/** A bare domain name such as `example.org` or `example.org.` (at least one dot, RFC 1035 labels). */
+export function isJustDomain(line: string): boolean {
+  const length = line.length;
+  if (length < 1 || length > MAX_DOMAIN_LENGTH || !line.includes(".")) return false;
+  let index = 0;
+  for (;;) {
+    const labelStart = index;
+    if (index >= length || !isAsciiAlphanumeric(line.charCodeAt(index))) return false;
+    index++;
+    while (index < length) {
+      const code = line.charCodeAt(index);
+      if (!isAsciiAlphanumeric(code) && code !== 45 /* - */) break;
+      index++;
+    }
+    if (index - labelStart > MAX_LABEL_LENGTH || !isAsciiAlphanumeric(line.charCodeAt(index - 1))) return false;
+    if (index === length) return true;
+    if (line.charCodeAt(index) !== 46 /* . */) return false;
+    index++;
+    if (index === length) return true;
+  }
+}
+
+const NON_ASCII = /[\u0080-\uffff]/;
+
+export function containsNonAscii(line: string): boolean {
+  return NON_ASCII.test(line);
+}
+
+/** Strips spaces and tabs only (not other white space) from both ends. */
+export function trimSpacesAndTabs(line: string): string {
+  let start = 0;
+  let end = line.length;
+  while (start < end && isSpaceOrTab(line.charCodeAt(start))) start++;
+  while (end > start && isSpaceOrTab(line.charCodeAt(end - 1))) end--;
+  return start === 0 && end === line.length ? line : line.substring(start, end);
+}
+
+function isSpaceOrTab(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+/** The last `$` that is not escaped by a backslash, or -1. */
+function findOptionsSeparator(text: string, patternStart: number): number {
+  let index = text.lastIndexOf("$");
+  while (index >= patternStart) {
+    if (index > patternStart && text.charCodeAt(index - 1) === 92 /* \ */) {
+      index = text.lastIndexOf("$", index - 1);
+    } else {
+      return index;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Splits `$modifiers` on commas; `\,` is an escaped comma (the backslash is dropped), empty parts
+ * and a leading comma are dropped.
+ */
+function splitOptions(text: string): string[] {
+  const parts: string[] = [];
+  let current = "";
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char !== ",") {
+      current += char;
+    } else if (i === 0) {
+      // a leading comma is ignored
+    } else if (text[i - 1] === "\\") {
+      current = `${current.slice(0, -1)},`;
+    } else if (current.length > 0) {
+      parts.push(current);
+      current = "";
+    }
+  }
+  if (current.length > 0) parts.push(current);
+  return parts;
+}
+
+function parseOption(part: string): RuleOption {
+  // Only the text up to a second `=` survives, as in the reference (`_.split(option, "=", 2)`).
+  const pieces = part.split("=", 2);
+  return { name: pieces[0], value: pieces[1] ? pieces[1] : null };
+}
+
+/**
+ * Parses an adblock-style rule (any line that is not a comment can be read as one). Returns `null`
+ * when the trimmed line is empty or just `@@`, where the reference throws "the rule is too short".
+ */
+export function parseAdblockRule(line: string): AdblockRule | null {
+  const text = line.trim();
+  const allow = text.startsWith("@@");
+  const patternStart = allow ? 2 : 0;
+  if (text.length <= patternStart) return null;
+
+  const wholePattern = text.substring(patternStart);
+  // Regular expression rules keep their `$` unless they use `replace=`.
+  if (wholePattern.startsWith("/") && wholePattern.endsWith("/") && !wholePattern.includes("replace=")) {
+    return { allow, pattern: wholePattern, options: null };
+  }
+  const separator = findOptionsSeparator(text, patternStart);
+  if (separator === -1) return { allow, pattern: wholePattern, options: null };
+
+  const pattern = text.substring(patternStart, separator);
+  const optionsText = text.substring(separator + 1);
+  const parts = optionsText ? splitOptions(optionsText) : [];
+  return { allow, pattern, options: parts.length > 0 ? parts.map(parseOption) : null };
+}
+
+export function adblockRuleToString(rule: AdblockRule): string {
+  let text = rule.allow ? `@@${rule.pattern}` : rule.pattern;
+  if (rule.options && rule.options.length > 0) {
+    text += `$${rule.options.map((option) => (option.value ? `${option.name}=${option.value}` : option.name)).join(",")}`;
+  }
+  return text;
+}
+
+/** The hostname a `||hostname^` rule blocks (lowercase ASCII only, as the reference requires). */
+export function blockedHostname(pattern: string): string | null {
+  const length = pattern.length;
+  if (length < 4 || !pattern.startsWith("||") || pattern.charCodeAt(length - 1) !== 94 /* ^ */) return null;
+  for (let i = 2; i < length - 1; i++) {
+    const code = pattern.charCodeAt(i);
+    if (!isLowercaseAlphanumeric(code) && code !== 45 && code !== 46) return null;
+  }
+  return pattern.substring(2, length - 1);
+}

@@ -1,0 +1,216 @@
+/**
+ * Turns a source's text into lines the way the reference's downloader does: the text is trimmed and
+ * split on any run of CR/LF (so empty lines disappear), `!#if` / `!#else` / `!#endif` blocks are
+ * resolved (no constant is defined, only `true` holds), and `!#include` lines are replaced by the
+ * included file.
+ */
+
+export type LoadSource = (source: string, signal?: AbortSignal) => Promise<string>;
+
+export class SourceError extends Error {}
+
+/** A file that includes itself, directly or through others, would otherwise never finish. */
+export const MAX_INCLUDE_DEPTH = 8;
+/** Bounds the work one source can cause through `!#include` fan-out. */
+export const MAX_INCLUDES_PER_SOURCE = 100;
+
+const IF_DIRECTIVE = "!#if";
+const ELSE_DIRECTIVE = "!#else";
+const ENDIF_DIRECTIVE = "!#endif";
+const INCLUDE_DIRECTIVE = "!#include";
+/** The reference drops `! Diff-Path:` lines from the top of included files. */
+const DIFF_PATH_SCAN_LINES = 50;
+const ABSOLUTE_URL = /^([a-z]+:\/\/|\/\/)/i;
+const EXTERNAL_URL = /^((?!file)[a-z]+:\/\/|\/\/)/i;
+
+export function splitSourceText(text: string): string[] {
+  return text.trim().split(/[\r\n]+/);
+}
+
+/** Loads a source and resolves its directives. */
+export async function loadSourceLines(location: string, loadSource: LoadSource, signal?: AbortSignal) {
+  const budget = { includesLeft: MAX_INCLUDES_PER_SOURCE };
+  return loadAndExpand(location, loadSource, signal, 0, budget);
+}
+
+interface IncludeBudget {
+  includesLeft: number;
+}
+
+async function loadAndExpand(
+  location: string,
+  loadSource: LoadSource,
+  signal: AbortSignal | undefined,
+  depth: number,
+  budget: IncludeBudget,
+): Promise<string[]> {
+  const lines = splitSourceText(await loadSource(location, signal));
+  if (!lines.some(isDirective)) return lines;
+  const resolved = resolveConditions(lines, location);
+  if (!resolved.some((line) => line.startsWith(INCLUDE_DIRECTIVE))) return resolved;
+
+  const expanded: string[] = [];
+  for (const line of resolved) {
+    if (!line.startsWith(INCLUDE_DIRECTIVE)) {
+      expanded.push(line);
+      continue;
+    }
+    if (depth + 1 > MAX_INCLUDE_DEPTH) {
+      throw new SourceError(`${location}: includes are nested deeper than ${MAX_INCLUDE_DEPTH} levels ("${line}")`);
+    }
+    if (--budget.includesLeft < 0) {
+      throw new SourceError(`${location}: more than ${MAX_INCLUDES_PER_SOURCE} includes in one source`);
+    }
+    const target = line.substring(INCLUDE_DIRECTIVE.length).trim();
+    const includedLocation = resolveIncludeLocation(location, target, line);
+    let included: string[];
+    try {
+      included = await loadAndExpand(includedLocation, loadSource, signal, depth + 1, budget);
+    } catch (error) {
+      if (error instanceof SourceError || signal?.aborted) throw error;
+      throw new SourceError(`${location}: failed to resolve "${line}": ${(error as Error).message}`);
+    }
+    removeDiffPathLines(included);
+    for (const includedLine of included) expanded.push(includedLine);
+  }
+  return expanded;
+}
+
+function isDirective(line: string): boolean {
+  return line.startsWith("!#");
+}
+
+/** Where an included file lives: next to the including one; a URL may only include from its own origin. */
+function resolveIncludeLocation(location: string, target: string, line: string): string {
+  const directory = location.substring(0, location.lastIndexOf("/"));
+  if (directory && ABSOLUTE_URL.test(target)) {
+    const directoryOrigin = urlOrigin(directory);
+    if (directoryOrigin === null) throw new SourceError(`${location}: a local file cannot include a URL ("${line}")`);
+    if (urlOrigin(target) !== directoryOrigin) {
+      throw new SourceError(`${location}: an include from another origin is rejected ("${line}")`);
+    }
+  }
+  if (EXTERNAL_URL.test(target) || EXTERNAL_URL.test(directory)) {
+    return !ABSOLUTE_URL.test(target) && ABSOLUTE_URL.test(directory) ? `${directory}/${target}` : target;
+  }
+  return directory ? `${directory}/${target}` : target;
+}
+
+function urlOrigin(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
+/** Mirrors the reference exactly, including that a removal skips the line moving up into its place. */
+function removeDiffPathLines(lines: string[]): void {
+  for (let index = 0; index < Math.min(DIFF_PATH_SCAN_LINES, lines.length); index++) {
+    if (lines[index].trim().startsWith("! Diff-Path:")) lines.splice(index, 1);
+  }
+}
+
+function resolveConditions(lines: readonly string[], location: string): string[] {
+  const resolved: string[] = [];
+  resolveConditionRange(lines, 0, lines.length, location, resolved);
+  return resolved;
+}
+
+function resolveConditionRange(
+  lines: readonly string[],
+  from: number,
+  to: number,
+  location: string,
+  resolved: string[],
+): void {
+  for (let index = from; index < to; index++) {
+    const line = lines[index];
+    if (line.startsWith(IF_DIRECTIVE)) {
+      const endIndex = findBlockEnd(lines, ENDIF_DIRECTIVE, index + 1, to);
+      if (endIndex === -1) throw directiveError("condition end not found", line, location);
+      const elseIndex = findBlockEnd(lines, ELSE_DIRECTIVE, index + 1, endIndex);
+      const matched = evaluateCondition(line.substring(IF_DIRECTIVE.length).trim(), location);
+      if (elseIndex === -1) {
+        if (matched) resolveConditionRange(lines, index + 1, endIndex, location, resolved);
+      } else {
+        if (lines[elseIndex].trim().length !== ELSE_DIRECTIVE.length) {
+          throw directiveError("invalid !#else directive", line, location);
+        }
+        if (matched) resolveConditionRange(lines, index + 1, elseIndex, location, resolved);
+        else resolveConditionRange(lines, elseIndex + 1, endIndex, location, resolved);
+      }
+      index = endIndex;
+    } else if (line.startsWith(ELSE_DIRECTIVE)) {
+      throw directiveError("unexpected !#else", line, location);
+    } else if (line.startsWith(ENDIF_DIRECTIVE)) {
+      throw directiveError("unexpected !#endif", line, location);
+    } else {
+      resolved.push(line);
+    }
+  }
+}
+
+function directiveError(problem: string, line: string, location: string): SourceError {
+  return new SourceError(`${location}: invalid directives: ${problem} ("${line}")`);
+}
+
+/**
+ * The end of the block opened just before `from`. Nested `!#if`s are counted, and — as in the
+ * reference — any `endDirective` closes the innermost open one (so a nested `!#else` can hide the
+ * outer one).
+ */
+function findBlockEnd(lines: readonly string[], endDirective: string, from: number, to: number): number {
+  let depth = 0;
+  for (let index = from; index < to; index++) {
+    const line = lines[index];
+    if (line.startsWith(IF_DIRECTIVE)) depth++;
+    else if (line.startsWith(endDirective)) {
+      if (depth === 0) return index;
+      depth--;
+    }
+  }
+  return -1;
+}
+
+/** `!#if` expressions: `!`, `&&`, `||`, parentheses and constants; no constant is defined but `true`. */
+function evaluateCondition(rawExpression: string, location: string): boolean {
+  if (!rawExpression) throw new SourceError(`${location}: invalid directives: empty condition`);
+  const expression = rawExpression.trim();
+  if (!hasBalancedParentheses(expression)) {
+    throw new SourceError(`${location}: invalid directives: incorrect brackets: ${expression}`);
+  }
+  const open = expression.lastIndexOf("(");
+  if (open !== -1) {
+    const close = expression.indexOf(")", open);
+    const inner = evaluateCondition(expression.substring(open + 1, close), location);
+    return evaluateCondition(expression.substring(0, open) + inner + expression.substring(close + 1), location);
+  }
+  // The reference drops the character before an operator, so `a||b` reads as `` || `b`.
+  const or = expression.indexOf("||");
+  if (or !== -1) {
+    return (
+      evaluateCondition(expression.substring(0, or - 1), location) ||
+      evaluateCondition(expression.substring(or + 2), location)
+    );
+  }
+  const and = expression.indexOf("&&");
+  if (and !== -1) {
+    return (
+      evaluateCondition(expression.substring(0, and - 1), location) &&
+      evaluateCondition(expression.substring(and + 2), location)
+    );
+  }
+  if (expression.indexOf("!") === 0) return !evaluateCondition(expression.substring(1), location);
+  if (!expression) throw new SourceError(`${location}: invalid directives: empty condition`);
+  return expression === "true";
+}
+
+function hasBalancedParentheses(expression: string): boolean {
+  let depth = 0;
+  for (const char of expression) {
+    if (char === "(") depth++;
+    else if (char === ")" && --depth < 0) return false;
+  }
+  return depth === 0;
+}

@@ -1,0 +1,7 @@
+import { normalizeIpRules } from "../ip-pattern";
+import { validateRules } from "./validate";
+
+/** Like `Validate`, but IP addresses and `||a.b.c.` subnets may stay (incomplete IP rules are normalized first). */
+export function validateAllowIp(lines: readonly string[]): string[] {
+  return validateRules(normalizeIpRules(lines), { allowIp: true, allowPublicSuffix: false });
+}

@@ -1,0 +1,188 @@
+import { getPublicSuffix, parse as parseHostname } from "tldts";
+import { classifyIpPattern, type IpPattern, isSubnetWildcard } from "../ip-pattern";
+import { removeWithPrecedingComments } from "../remove-with-preceding-comments";
+import { etcHostsHostnames, isComment, isEtcHostsRule, parseAdblockRule } from "../rule";
+
+/** What a validation variant tolerates beyond plain, specific domain rules. */
+export interface ValidationPolicy {
+  allowIp: boolean;
+  allowPublicSuffix: boolean;
+}
+
+/** Modifiers that narrow a rule to some clients or domains, so blocking a whole public suffix is fine. */
+const LIMITING_MODIFIERS = new Set(["denyallow", "badfilter", "client"]);
+/** The modifiers DNS-level blockers understand; a rule with any other one is dropped. */
+const SUPPORTED_MODIFIERS = new Set([
+  "important",
+  "~important",
+  "dnstype",
+  "dnsrewrite",
+  "ctag",
+  ...LIMITING_MODIFIERS,
+]);
+/** Shorter patterns match too much (`ad^`), unless they are exact domains like `||uk^`. */
+const MIN_PATTERN_LENGTH = 5;
+const DOMAIN_PATTERN_CHARS = /^[a-zA-Z0-9-.*|^]+$/;
+const HAS_ALPHANUMERIC = /[a-zA-Z0-9]/;
+
+/**
+ * Removes the rules a DNS-level blocker cannot use or that would block too much (a public suffix,
+ * an IP address unless allowed, unsupported modifiers, malformed domains), with the comments above
+ * them. Comments and empty lines are kept.
+ */
+export function validate(lines: readonly string[]): string[] {
+  return validateRules(lines, { allowIp: false, allowPublicSuffix: false });
+}
+
+export function validateRules(lines: readonly string[], policy: ValidationPolicy): string[] {
+  return removeWithPrecedingComments(lines, (line) => !isValidLine(line, policy));
+}
+
+export function isValidLine(line: string, policy: ValidationPolicy): boolean {
+  if (isComment(line) || line.trim() === "") return true;
+  if (isEtcHostsRule(line)) return isValidEtcHostsRule(line, policy);
+  return isValidAdblockRule(line, policy);
+}
+
+function isValidEtcHostsRule(line: string, policy: ValidationPolicy): boolean {
+  const hostnames = etcHostsHostnames(line);
+  if (hostnames.length === 0) return false;
+  return hostnames.every((hostname) => isValidHostname(hostname, false, policy));
+}
+
+/** tldts returns such a hostname unchanged when it is valid. */
+const PLAIN_HOSTNAME = /^[a-z0-9-]+(?:\.[a-z0-9-]+)*$/;
+
+function isValidHostname(hostname: string, hasLimitingModifier: boolean, policy: ValidationPolicy): boolean {
+  if (PLAIN_HOSTNAME.test(hostname)) {
+    // The common case, without allocating a full parse: tldts finds a public suffix only for a valid
+    // hostname that is not an IP, and a suffix shorter than the hostname leaves nothing to check.
+    const suffix = getPublicSuffix(hostname);
+    if (suffix !== null && suffix !== hostname) return true;
+  }
+  const parsed = parseHostname(hostname);
+  if (!parsed.hostname || !HAS_ALPHANUMERIC.test(parsed.hostname)) return false;
+  if (!policy.allowIp && parsed.isIp) return false;
+  if (parsed.hostname === parsed.publicSuffix && !hasLimitingModifier) {
+    if (!policy.allowPublicSuffix) return false;
+    // tldts calls any unknown single label a public suffix; only real ones may be blocked whole.
+    if (!parsed.isIcann && !parsed.isPrivate) return false;
+  }
+  return true;
+}
+
+function isValidAdblockRule(line: string, policy: ValidationPolicy): boolean {
+  const rule = parseAdblockRule(line);
+  if (!rule) return false;
+
+  let hasLimitingModifier = false;
+  let hasDenyallow = false;
+  for (const option of rule.options ?? []) {
+    if (!SUPPORTED_MODIFIERS.has(option.name)) return false;
+    if (LIMITING_MODIFIERS.has(option.name)) hasLimitingModifier = true;
+    if (option.name === "denyallow") hasDenyallow = true;
+  }
+
+  const { pattern } = rule;
+  const exactDomain = exactDomainOf(pattern);
+  if (pattern.length < MIN_PATTERN_LENGTH && exactDomain === null) return false;
+  if (pattern.startsWith("/") && pattern.endsWith("/")) return true;
+
+  const charactersToCheck = pattern.startsWith("://") ? trimLeadingColonsAndSlashes(pattern) : pattern;
+  if (!DOMAIN_PATTERN_CHARS.test(charactersToCheck)) return false;
+
+  const ip = classifyIpPattern(pattern);
+  if (ip && !isAcceptableIpPattern(ip, pattern, hasDenyallow, policy)) return false;
+
+  const ipCandidate = stripAnchors(pattern);
+  if (mayBeIpAddress(ipCandidate) && parseHostname(ipCandidate).isIp) return policy.allowIp;
+
+  const separatorIndex = pattern.indexOf("^");
+  const wildcardIndex = pattern.indexOf("*");
+  // `||example.org^test*` — a wildcard after the separator makes no sense
+  if (separatorIndex !== -1 && wildcardIndex > separatorIndex) return false;
+
+  if (exactDomain !== null) return isValidHostname(exactDomain, hasLimitingModifier, policy);
+  if (!pattern.startsWith("||") || separatorIndex === -1) return true;
+
+  const domain = separatorIndex > 2 ? pattern.substring(2, separatorIndex) : "";
+  if (wildcardIndex !== -1) {
+    // `||*.org^` blocks a whole public suffix; `||*.example.org^` is fine
+    const withoutWildcard = domain.replace("*.", "");
+    if (domain.startsWith("*.") && getPublicSuffix(withoutWildcard) === withoutWildcard) {
+      return isValidHostname(withoutWildcard, hasLimitingModifier, policy);
+    }
+    return true;
+  }
+  if (!isValidHostname(domain, hasLimitingModifier, policy)) return false;
+  // only `^|` may follow the separator
+  return !(pattern.length > separatorIndex + 1 && pattern[separatorIndex + 1] !== "|");
+}
+
+/** IP-like patterns that block unpredictably or too widely are refused; see the cases below. */
+function isAcceptableIpPattern(ip: IpPattern, pattern: string, hasDenyallow: boolean, policy: ValidationPolicy) {
+  const octetCount = ip.octets.length;
+  // `denyallow` does not work with IP patterns
+  if (hasDenyallow) return false;
+  // `1.1^`, `1.1.1.1^` match the end of any hostname or address
+  if (ip.prefix === "" && ip.hasCaret && octetCount >= 2) return false;
+  if (!pattern.includes("^")) {
+    // `1.2.`, `192.168` — too wide
+    if (octetCount <= 2) return false;
+    // `192.168.1` — ambiguous
+    if (octetCount === 3 && !ip.hasTrailingDot && !ip.hasTrailingWildcard && !ip.hasCaret) return false;
+    // `10.10.34.`, `1.2.3.4.*` without `||`
+    if ((ip.hasTrailingDot || ip.hasTrailingWildcard) && ip.prefix === "") return false;
+  }
+  const isSubnet = ip.prefix !== "" && (octetCount < 4 || ip.hasTrailingDot || ip.hasTrailingWildcard);
+  if (isSubnet) {
+    // only `||192.168.1.` and `||192.168.1.*` work in AdGuard Home, and only when IPs are allowed
+    const isUsableSubnet = octetCount === 3 && isSubnetWildcard(ip) && !ip.hasCaret && ip.prefix === "||";
+    if (!policy.allowIp || !isUsableSubnet) return false;
+  }
+  return true;
+}
+
+/**
+ * `||example.org^`, `.org^`, `*.org^`, `||org^|`: labels of letters, digits and inner hyphens, an
+ * optional trailing dot, then `^`. Linear: a label can only end before `.` or `^`.
+ */
+const EXACT_DOMAIN_PATTERN =
+  /^(?:\|\|)?(?:\*\.|\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*\.?)\^\|?$/;
+
+/**
+ * The hostname of an exact domain pattern, with a trailing dot removed, or `null`. These bypass the
+ * minimum length so `||uk^` reaches the public suffix check.
+ */
+export function exactDomainOf(pattern: string): string | null {
+  const hostname = EXACT_DOMAIN_PATTERN.exec(pattern)?.[1];
+  if (hostname === undefined) return null;
+  return hostname.endsWith(".") ? hostname.slice(0, -1) : hostname;
+}
+
+function trimLeadingColonsAndSlashes(text: string): string {
+  let index = 0;
+  while (index < text.length && (text[index] === ":" || text[index] === "/")) index++;
+  return text.substring(index);
+}
+
+/** `||1.2.3.4^|` → `1.2.3.4` */
+function stripAnchors(pattern: string): string {
+  let text = pattern.startsWith("||") ? pattern.slice(2) : pattern.startsWith("|") ? pattern.slice(1) : pattern;
+  if (text.endsWith("^|")) text = text.slice(0, -2);
+  else if (text.endsWith("^")) text = text.slice(0, -1);
+  return text;
+}
+
+/**
+ * tldts only reports an IP for dotted digits or text with a colon; skipping the parse for anything
+ * else keeps validation fast without changing its result.
+ */
+function mayBeIpAddress(text: string): boolean {
+  if (text.includes(":")) return true;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code !== 46 && (code < 48 || code > 57)) return false;
+  }
+  return true;
+}

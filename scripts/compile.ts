@@ -1,0 +1,109 @@
+/**
+ * `npm run compile -- -c config.json -o out.txt` — compiles a filter list from a configuration in
+ * the `@adguard/hostlist-compiler` format. Sources may be local files (paths relative to the current
+ * directory; allowed here, never in the Worker) or http(s) URLs. `-o -` writes the list to stdout;
+ * `-v` reports progress on stderr. Starts nothing; exits 0 when the list is written, 1 with a
+ * one-line error otherwise.
+ */
+import { readFileSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { type CompileEvent, compile, parseConfiguration } from "../app/compiler";
+
+const USAGE = "usage: npm run compile -- -c <config.json> -o <output file | -> [-v]";
+/** A remote source that takes longer than this is treated as unavailable. */
+const FETCH_TIMEOUT_MS = 60_000;
+
+class CliError extends Error {}
+
+function compilerVersion(): string {
+  const packageJson = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  return String(packageJson.version);
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return `no such file: ${(error as NodeJS.ErrnoException).path}`;
+    return error.message.split("\n")[0];
+  }
+  return String(error);
+}
+
+async function loadSource(source: string, signal?: AbortSignal): Promise<string> {
+  if (/^https?:\/\//i.test(source)) {
+    const timeout = AbortSignal.timeout(FETCH_TIMEOUT_MS);
+    const response = await fetch(source, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    if (!response.ok) throw new CliError(`${source}: HTTP ${response.status}`);
+    return response.text();
+  }
+  try {
+    return await readFile(source, "utf8");
+  } catch (error) {
+    throw new CliError(`cannot read source ${source}: ${describeError(error)}`);
+  }
+}
+
+function describeEvent(event: CompileEvent): string {
+  switch (event.type) {
+    case "source_start":
+      return `source ${event.sourceIndex + 1}: loading ${event.source}`;
+    case "source_done":
+      return `source ${event.sourceIndex + 1}: ${event.linesLoaded} lines loaded, ${event.linesKept} kept`;
+    case "transformation": {
+      const where = event.scope === "source" ? `source ${(event.sourceIndex ?? 0) + 1}` : "list";
+      return `${where}: ${event.name} ${event.linesBefore} → ${event.linesAfter} lines`;
+    }
+    case "done":
+      return `done: ${event.lineCount} lines, ${event.ruleCount} rules`;
+  }
+}
+
+async function main(): Promise<void> {
+  let values: { config?: string; output?: string; verbose?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        config: { type: "string", short: "c" },
+        output: { type: "string", short: "o" },
+        verbose: { type: "boolean", short: "v" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    throw new CliError(`${describeError(error)} (${USAGE})`);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (!values.config || !values.output) throw new CliError(USAGE);
+
+  let configurationText: string;
+  try {
+    configurationText = await readFile(values.config, "utf8");
+  } catch (error) {
+    throw new CliError(`cannot read configuration: ${describeError(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(configurationText);
+  } catch (error) {
+    throw new CliError(`${values.config} is not valid JSON: ${describeError(error)}`);
+  }
+  const configuration = parseConfiguration(json);
+  const verbose = values.verbose === true;
+  const result = await compile(configuration, {
+    loadSource,
+    compilerVersion: compilerVersion(),
+    onEvent: verbose ? (event) => process.stderr.write(`${describeEvent(event)}\n`) : undefined,
+  });
+  if (values.output === "-") process.stdout.write(result.text);
+  else await writeFile(values.output, result.text);
+  if (verbose && values.output !== "-") process.stderr.write(`wrote ${values.output}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`error: ${describeError(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import {
+  catalogueLines,
+  generateCase,
+  generateSingleTransformationCase,
+  TRANSFORMATIONS_WITHOUT_VALIDATION,
+  VALIDATIONS,
+} from "./support/generator";
+import { Random } from "./support/random";
+import { type CompilationCase, runBoth } from "./support/reference";
+
+/**
+ * Our output must equal the reference's byte for byte (minus the `! Last modified:` and
+ * `! Compiled by` lines) on generated inputs; when the reference fails, we must fail too.
+ */
+const RANDOM_CASES = 400;
+const SEEDS_PER_TRANSFORMATION = 3;
+
+async function expectSameOutput(testCase: CompilationCase) {
+  const { reference, ours } = await runBoth(testCase);
+  if (reference.ok) {
+    expect(ours, JSON.stringify(testCase.configuration)).toEqual(reference);
+  } else {
+    expect(ours.ok, `reference failed with "${reference.error}" but we succeeded`).toBe(false);
+  }
+  return reference.ok;
+}
+
+describe("conformance with @adguard/hostlist-compiler", () => {
+  for (const transformation of [...TRANSFORMATIONS_WITHOUT_VALIDATION, ...VALIDATIONS]) {
+    for (const level of ["source", "list"] as const) {
+      it(`${transformation} alone at the ${level} level gives the same output`, async () => {
+        for (let seed = 1; seed <= SEEDS_PER_TRANSFORMATION; seed++) {
+          const random = new Random(seed * 7919 + transformation.length * 31 + (level === "list" ? 1 : 0));
+          await expectSameOutput(generateSingleTransformationCase(random, transformation, level));
+        }
+      });
+    }
+  }
+
+  it("every hand-picked tricky line gives the same output under each transformation", async () => {
+    const text = catalogueLines().join("\n");
+    for (const transformation of [...TRANSFORMATIONS_WITHOUT_VALIDATION, ...VALIDATIONS]) {
+      const configuration = {
+        name: "Catalogue",
+        sources: [{ source: "catalogue.txt" }],
+        transformations: [transformation],
+      };
+      expect(await expectSameOutput({ configuration, files: { "catalogue.txt": text } }), transformation).toBe(true);
+    }
+  });
+
+  it(`${RANDOM_CASES} random configurations (transformations combined, exclusions, inclusions, directives) give the same output`, async () => {
+    let succeeded = 0;
+    for (let seed = 1; seed <= RANDOM_CASES; seed++) {
+      const testCase = generateCase(new Random(seed));
+      try {
+        if (await expectSameOutput(testCase)) succeeded++;
+      } catch (error) {
+        throw new Error(`case with seed ${seed} differs: ${(error as Error).message}`);
+      }
+    }
+    // most cases must compile; a few fail on purpose (broken directives)
+    expect(succeeded).toBeGreaterThan(RANDOM_CASES * 0.8);
+  });
+});
