@@ -10,6 +10,7 @@ import {
   ScrollRestoration,
   useLoaderData,
   useRouteError,
+  useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { ErrorPage } from "~/components/error-page";
@@ -31,7 +32,7 @@ export const meta: MetaFunction = () => [
 export function loader(args: LoaderFunctionArgs) {
   const { config } = args.context;
   const devIdentity = isDevIdentityEnabled(config);
-  return rootAuthLoader(args, () => ({ devIdentity }), {
+  return rootAuthLoader(args, ({ request }) => ({ devIdentity, signedIn: Boolean(request.auth.userId) }), {
     publishableKey: config.CLERK_PUBLISHABLE_KEY,
     secretKey: config.CLERK_SECRET_KEY,
     jwtKey: config.CLERK_JWT_KEY,
@@ -42,6 +43,8 @@ export function loader(args: LoaderFunctionArgs) {
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  // Absent when the root loader itself failed (the error page still gets the header).
+  const rootData = useRouteLoaderData<typeof loader>("root") as { signedIn?: boolean } | undefined;
   return (
     <html lang="en" className="h-full">
       <head>
@@ -51,7 +54,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body className="min-h-full bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
-        <SiteHeader />
+        <SiteHeader signedIn={Boolean(rootData?.signedIn)} />
         {children}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />

@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 
-export function SiteHeader() {
+export function SiteHeader({ signedIn }: { signedIn: boolean }) {
   return (
     <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
       <nav className="mx-auto flex max-w-6xl items-center justify-between px-6 py-4" aria-label="Main">
@@ -12,9 +12,15 @@ export function SiteHeader() {
           <Link to="/docs" className="hover:text-brand-600">
             API docs
           </Link>
-          <Link to="/sign-in" className="rounded-md bg-brand-600 px-3 py-1.5 text-white hover:bg-brand-700">
-            Sign in
-          </Link>
+          {signedIn ? (
+            <Link to="/dashboard" className="rounded-md bg-brand-700 px-3 py-1.5 text-white hover:bg-brand-600">
+              Dashboard
+            </Link>
+          ) : (
+            <Link to="/sign-in" className="rounded-md bg-brand-700 px-3 py-1.5 text-white hover:bg-brand-600">
+              Sign in
+            </Link>
+          )}
         </div>
       </nav>
     </header>

@@ -31,6 +31,10 @@ export function FieldError({ id, message }: { id: string; message?: string }) {
 export const inputClass =
   "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-slate-900 focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100";
 
+/** For inputs inside table rows: sized by content, not stretched to the cell. */
+export const compactInputClass =
+  "rounded-md border border-slate-300 bg-white px-2 py-1 text-slate-900 focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100";
+
 export const primaryButton =
   "rounded-md bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-500 focus:ring-offset-2 disabled:opacity-60 dark:focus:ring-offset-slate-900";
 

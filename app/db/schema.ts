@@ -4,17 +4,9 @@
  */
 import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { COMPILATION_KINDS, COMPILATION_STATUSES, PRIORITIES, ROLES, TIERS } from "../domain";
 
-export const TIERS = ["free", "pro", "admin"] as const;
-export const ROLES = ["user", "admin"] as const;
-export const API_KEY_SCOPES = ["compile", "compile:async", "keys:read", "keys:write"] as const;
-export const COMPILATION_KINDS = ["sync", "stream", "batch", "async"] as const;
-export const COMPILATION_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
-export const PRIORITIES = ["standard", "high"] as const;
-
-export type Tier = (typeof TIERS)[number];
-export type Role = (typeof ROLES)[number];
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+export * from "../domain";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { SignOutButton } from "~/components/sign-out-button";
-import { Card, formatDate, inputClass, primaryButton, secondaryButton } from "~/components/ui";
-import { ROLES, TIERS } from "~/db/schema";
+import { Card, compactInputClass, formatDate, inputClass, primaryButton, secondaryButton } from "~/components/ui";
+import { ROLES, TIERS } from "~/domain";
 import {
   cacheStats,
   failedJobs,
@@ -138,12 +138,7 @@ export default function Admin() {
                       <label className="sr-only" htmlFor={`tier-${user.id}`}>
                         Tier of {user.email}
                       </label>
-                      <select
-                        id={`tier-${user.id}`}
-                        name="tier"
-                        defaultValue={user.tier}
-                        className={`${inputClass} mt-0 w-auto py-1`}
-                      >
+                      <select id={`tier-${user.id}`} name="tier" defaultValue={user.tier} className={compactInputClass}>
                         {TIERS.map((tier) => (
                           <option key={tier}>{tier}</option>
                         ))}
@@ -151,12 +146,7 @@ export default function Admin() {
                       <label className="sr-only" htmlFor={`role-${user.id}`}>
                         Role of {user.email}
                       </label>
-                      <select
-                        id={`role-${user.id}`}
-                        name="role"
-                        defaultValue={user.role}
-                        className={`${inputClass} mt-0 w-auto py-1`}
-                      >
+                      <select id={`role-${user.id}`} name="role" defaultValue={user.role} className={compactInputClass}>
                         {ROLES.map((role) => (
                           <option key={role}>{role}</option>
                         ))}

@@ -40,7 +40,7 @@ export default function Overview() {
             className="rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900"
           >
             <dt className="text-sm text-slate-600 dark:text-slate-400">{label}</dt>
-            <dd className="mt-1 text-lg font-semibold" data-testid={testId}>
+            <dd className="mt-1 break-all text-lg font-semibold" data-testid={testId}>
               {value}
             </dd>
           </div>

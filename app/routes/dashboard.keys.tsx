@@ -5,6 +5,7 @@ import { z } from "zod";
 import { KEY_NAME_MAX } from "~/api/schemas";
 import {
   Card,
+  compactInputClass,
   dangerButton,
   FieldError,
   formatDate,
@@ -12,7 +13,7 @@ import {
   primaryButton,
   secondaryButton,
 } from "~/components/ui";
-import { API_KEY_SCOPES } from "~/db/schema";
+import { API_KEY_SCOPES } from "~/domain";
 import {
   createApiKey,
   listApiKeys,
@@ -53,7 +54,12 @@ const revokeForm = z.object({ intent: z.literal("revoke"), id: z.uuid() });
 export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args);
   const keys = await listApiKeys(args.context.database.db, user.userId);
-  return { keys, maxLimit: Number.isFinite(maxKeyLimit(user.tier)) ? maxKeyLimit(user.tier) : null, tier: user.tier };
+  return {
+    keys,
+    maxLimit: Number.isFinite(maxKeyLimit(user.tier)) ? maxKeyLimit(user.tier) : null,
+    maxActiveKeys: MAX_ACTIVE_KEYS_PER_USER,
+    tier: user.tier,
+  };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -150,7 +156,7 @@ function NewKeySecret({ name, secret }: { name: string; secret: string }) {
 }
 
 export default function Keys() {
-  const { keys, maxLimit, tier } = useLoaderData<typeof loader>();
+  const { keys, maxLimit, maxActiveKeys, tier } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
@@ -226,7 +232,7 @@ export default function Keys() {
               Create key
             </button>
             <span className="ml-3 text-sm text-slate-600 dark:text-slate-400">
-              {active.length} of {MAX_ACTIVE_KEYS_PER_USER} active keys
+              {active.length} of {maxActiveKeys} active keys
             </span>
           </div>
         </Form>
@@ -277,7 +283,7 @@ export default function Keys() {
                               name="name"
                               defaultValue={key.name}
                               maxLength={KEY_NAME_MAX}
-                              className={`${inputClass} mt-0 w-40 py-1`}
+                              className={`${compactInputClass} w-40`}
                               aria-invalid={Boolean(renameErrors.name)}
                             />
                             <button type="submit" className={secondaryButton}>

@@ -18,6 +18,7 @@ export function CompileChart({ days }: { days: DailyCount[] }) {
     <figure>
       <svg
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        preserveAspectRatio="none"
         className="h-40 w-full"
         role="img"
         aria-labelledby="compile-chart-title"
