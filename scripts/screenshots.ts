@@ -53,7 +53,12 @@ async function main() {
 
     await page.getByRole("button", { name: "Run async" }).click();
     await page.waitForURL("**/dashboard/jobs");
-    await page.getByTestId("jobs-table").locator("tbody tr").first().getByText("succeeded").waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId("jobs-table")
+      .locator("tbody tr")
+      .first()
+      .getByText("succeeded")
+      .waitFor({ timeout: 30_000 });
     await shoot(page, "05-jobs");
 
     await page.goto("/dashboard/keys");

@@ -42,21 +42,17 @@ const batchItem = z.strictObject({ id: z.string().min(1).max(64), configuration,
 
 const uniqueIds = (items: { id: string }[]) => new Set(items.map((item) => item.id)).size === items.length;
 
-export const batchCompileBody = z.strictObject({
-  items: z
+const batchItems = (max: number) =>
+  z
     .array(batchItem)
     .min(1)
-    .max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} configurations per batch`)
-    .refine(uniqueIds, "item ids must be unique"),
-  turnstileToken,
-});
+    .max(max, `at most ${max} configurations per batch`)
+    .refine(uniqueIds, "item ids must be unique");
+
+export const batchCompileBody = z.strictObject({ items: batchItems(MAX_BATCH_ITEMS), turnstileToken });
 
 export const asyncBatchCompileBody = z.strictObject({
-  items: z
-    .array(batchItem)
-    .min(1)
-    .max(MAX_ASYNC_BATCH_ITEMS, `at most ${MAX_ASYNC_BATCH_ITEMS} configurations per batch`)
-    .refine(uniqueIds, "item ids must be unique"),
+  items: batchItems(MAX_ASYNC_BATCH_ITEMS),
   turnstileToken,
   priority,
 });

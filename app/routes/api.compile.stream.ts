@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { compileBody, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
-import { checkedConfiguration, compileForCaller } from "~/services/compilations.server";
+import { checkedConfiguration, compileForCaller, compileResultBody } from "~/services/compilations.server";
 import { guard } from "~/services/guard.server";
 import { ApiError } from "~/services/http.server";
 import { openEventStream } from "~/services/sse.server";
@@ -26,14 +26,7 @@ export const action = (args: ActionFunctionArgs) => {
               if (event.type !== "done") stream.send(event.type, event);
             },
           });
-          stream.send("result", {
-            success: true,
-            rules: outcome.rules,
-            ruleCount: outcome.ruleCount,
-            compiledAt: outcome.compiledAt,
-            cached: outcome.cached,
-            metrics: outcome.metrics,
-          });
+          stream.send("result", compileResultBody(outcome));
         } catch (error) {
           if (stream.signal.aborted) return;
           const known = error instanceof ApiError;

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { compileBody, compileQuery, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
-import { compileForCaller } from "~/services/compilations.server";
+import { compileForCaller, compileResultBody } from "~/services/compilations.server";
 import { guard } from "~/services/guard.server";
 import { API_HEADERS, jsonResponse, parseQuery } from "~/services/http.server";
 
@@ -23,14 +23,7 @@ export const action = (args: ActionFunctionArgs) => {
           },
         });
       }
-      return jsonResponse({
-        success: true,
-        rules: outcome.rules,
-        ruleCount: outcome.ruleCount,
-        compiledAt: outcome.compiledAt,
-        cached: outcome.cached,
-        metrics: outcome.metrics,
-      });
+      return jsonResponse(compileResultBody(outcome));
     },
   );
 };

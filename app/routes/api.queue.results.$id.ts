@@ -1,9 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { z } from "zod";
-import { readCompiledList } from "~/services/compilations.server";
 import { guard } from "~/services/guard.server";
 import { ApiError, jsonResponse } from "~/services/http.server";
-import { findOwnJob, jobResultKey, publicJob } from "~/services/jobs.server";
+import { findOwnJob, jobResult, publicJob } from "~/services/jobs.server";
 import { ownerOf } from "~/services/principal";
 
 /** A job's status, and its list once it succeeded. Only its owner sees it; for anyone else it does not exist. */
@@ -13,7 +12,7 @@ export const loader = (args: LoaderFunctionArgs) =>
     if (!id.success) throw new ApiError(404, "No such job.");
     const job = await findOwnJob(db, ownerOf(principal).userId, id.data);
     if (job.status !== "succeeded") return jsonResponse({ ...publicJob(job), result: null });
-    const list = await readCompiledList(args.context.cloudflare.env.COMPILE_CACHE, jobResultKey(job.id));
+    const list = await jobResult(args.context.cloudflare.env.COMPILE_CACHE, job);
     return jsonResponse({
       ...publicJob(job),
       result: list && {

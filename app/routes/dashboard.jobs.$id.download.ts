@@ -1,16 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { requireUser } from "~/services/auth.server";
-import { readCompiledList } from "~/services/compilations.server";
-import { jobResultKey, ownJobOrNotFound } from "~/services/jobs.server";
+import { jobResult, ownJobOrNotFound } from "~/services/jobs.server";
 
 /** A finished job's list as a file. */
 export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args);
   const job = await ownJobOrNotFound(args.context.database.db, user.userId, args.params.id);
-  const list =
-    job.status === "succeeded"
-      ? await readCompiledList(args.context.cloudflare.env.COMPILE_CACHE, jobResultKey(job.id))
-      : null;
+  const list = await jobResult(args.context.cloudflare.env.COMPILE_CACHE, job);
   if (!list) throw new Response("No result", { status: 404 });
   return new Response(list.text, {
     headers: {

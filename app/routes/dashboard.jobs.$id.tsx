@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Card, formatDate, StatusBadge } from "~/components/ui";
 import { requireUser } from "~/services/auth.server";
-import { readCompiledList } from "~/services/compilations.server";
-import { jobResultKey, ownJobOrNotFound, publicJob } from "~/services/jobs.server";
+import { jobResult, ownJobOrNotFound, publicJob } from "~/services/jobs.server";
 
 export const meta: MetaFunction = () => [{ title: "Job · Bloqr" }];
 
@@ -12,10 +11,7 @@ const PREVIEW_LINES = 200;
 export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args);
   const job = await ownJobOrNotFound(args.context.database.db, user.userId, args.params.id);
-  const list =
-    job.status === "succeeded"
-      ? await readCompiledList(args.context.cloudflare.env.COMPILE_CACHE, jobResultKey(job.id))
-      : null;
+  const list = await jobResult(args.context.cloudflare.env.COMPILE_CACHE, job);
   return {
     job: publicJob(job),
     preview: list?.rules.slice(0, PREVIEW_LINES) ?? null,

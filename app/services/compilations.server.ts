@@ -67,6 +67,18 @@ export function checkedConfiguration(input: unknown): Configuration {
   }
 }
 
+/** The JSON answer of a compile, the same for /api/compile and the stream's `result` event. */
+export function compileResultBody(outcome: CompileOutcome) {
+  return {
+    success: true as const,
+    rules: outcome.rules,
+    ruleCount: outcome.ruleCount,
+    compiledAt: outcome.compiledAt,
+    cached: outcome.cached,
+    metrics: outcome.metrics,
+  };
+}
+
 /** Same configuration and same pre-fetched content → same key, whatever the JSON key order. */
 export async function configurationHash(configuration: Configuration, preFetched?: Record<string, string>) {
   return sha256Hex(canonicalJson({ configuration, preFetched: preFetched ?? {} }));

@@ -6,6 +6,7 @@
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Compilation, compilations } from "~/db/schema";
+import { type CompiledList, readCompiledList } from "./compilations.server";
 import type { Database } from "./db.server";
 import { ApiError } from "./http.server";
 import type { Principal } from "./identity.server";
@@ -197,6 +198,11 @@ export function publicJob(job: Compilation) {
 }
 
 export const compileQueues = (env: Env) => ({ standard: env.COMPILE_QUEUE, high: env.COMPILE_QUEUE_HIGH });
+
+/** A succeeded job's stored list; null while it is not done, after it failed, or once expired. */
+export async function jobResult(cache: KVNamespace, job: Compilation): Promise<CompiledList | null> {
+  return job.status === "succeeded" ? readCompiledList(cache, jobResultKey(job.id)) : null;
+}
 
 /** For pages: the signed-in user's job by a path parameter, or the 404 page. */
 export async function ownJobOrNotFound(db: Database, userId: string, id: string | undefined): Promise<Compilation> {

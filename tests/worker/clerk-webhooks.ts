@@ -5,7 +5,7 @@
 import { eq } from "drizzle-orm";
 import { Webhook } from "svix";
 import { apiKeys, deletedUsers, users, webhookEvents } from "../../app/db/schema";
-import { withDatabase } from "./database";
+import { withDatabase } from "./accounts";
 import { call, inject } from "./helpers";
 
 export const WEBHOOK_PATH = "/api/webhooks/clerk";

@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { signIn } from "./accounts";
 import { browserCompile, configuration, preFetchedContent } from "./compile-fixtures";
-import { bodyOf, call, inject } from "./helpers";
-
-const errorShape = (code: string) => ({ error: { code, message: expect.any(String) } });
+import { bodyOf, call, errorShape, inject } from "./helpers";
 
 describe("compile: bad input is a 4xx in the error shape", () => {
   it("malformed JSON → 400", async () => {

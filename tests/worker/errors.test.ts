@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { call } from "./helpers";
-
-const errorShape = (code: string) => ({ error: { code, message: expect.any(String) } });
+import { call, errorShape } from "./helpers";
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "bloqr-worker";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 
 export const ORIGIN = "https://bloqr.test";
 
@@ -35,3 +35,6 @@ export { env, inject };
 /** A response's JSON for assertions; tests inspect arbitrary shapes, so it is loosely typed on purpose. */
 // biome-ignore lint/suspicious/noExplicitAny: assertions check the shape at runtime
 export const bodyOf = async (response: Response): Promise<any> => response.json();
+
+/** The API's one error shape, for `toEqual`. */
+export const errorShape = (code: string) => ({ error: { code, message: expect.any(String) } });

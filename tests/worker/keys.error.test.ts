@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createKey, jsonBody, signIn } from "./accounts";
-import { bodyOf, call } from "./helpers";
-
-const errorShape = (code: string) => ({ error: { code, message: expect.any(String) } });
+import { bodyOf, call, errorShape } from "./helpers";
 
 describe("API key errors", () => {
   it.each([

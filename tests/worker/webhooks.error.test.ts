@@ -9,9 +9,7 @@ import {
   userRow,
   WEBHOOK_PATH,
 } from "./clerk-webhooks";
-import { call } from "./helpers";
-
-const errorShape = (code: string) => ({ error: { code, message: expect.any(String) } });
+import { call, errorShape } from "./helpers";
 
 describe("POST /api/webhooks/clerk — refused deliveries", () => {
   it.each(["svix-id", "svix-timestamp", "svix-signature"])("missing %s → 400, nothing stored", async (header) => {

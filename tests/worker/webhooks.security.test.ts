@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { users } from "../../app/db/schema";
+import { withDatabase } from "./accounts";
 import {
   deletedEvent,
   deliver,
@@ -12,11 +13,9 @@ import {
   userRow,
   WEBHOOK_PATH,
 } from "./clerk-webhooks";
-import { withDatabase } from "./database";
-import { call, inject } from "./helpers";
+import { call, errorShape, inject } from "./helpers";
 import { carriers, sessionClaims, signSession } from "./session-tokens";
 
-const errorShape = (code: string) => ({ error: { code, message: expect.any(String) } });
 const MINUTE = 60_000;
 const CAP = 256 * 1024;
 const CHUNK = 16 * 1024;
