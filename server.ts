@@ -1,19 +1,26 @@
 /**
  * The Worker: `fetch` hands requests to Remix with the load context; `queue` hands batches to
  * the compile consumer; the rate limiter's Durable Object class is exported for its binding.
+ * Two checks hold for every request whatever route answers it: a cross-site page action is
+ * refused before Remix runs it, and every response leaves with the security headers.
  */
 import { createRequestHandler } from "@remix-run/cloudflare";
 import * as build from "@remix-run/dev/server-build";
+import { analyticsFor } from "./app/services/analytics.server";
+import { isCrossSitePageAction } from "./app/services/csrf.server";
 import { openDatabase } from "./app/services/db.server";
 import { EnvError, getAppEnv } from "./app/services/env.server";
 import { renderStandaloneErrorPage } from "./app/services/error-page.server";
 import { isApiPath, jsonError } from "./app/services/http.server";
 import { consumeCompileBatch } from "./app/services/queue-consumer.server";
+import { withSecurityHeaders } from "./app/services/security-headers.server";
 
 export { RateLimiterObject } from "./app/services/rate-limiter-object.server";
 
 // Production mode everywhere: Remix's development mode would send stack traces to clients.
 const handleRemixRequest = createRequestHandler(build, "production");
+// Page forms carry a name, a few choices or a configuration; API bodies have their own caps.
+const MAX_PAGE_FORM_BYTES = 1024 * 1024;
 
 function internalError(request: Request): Response {
   return isApiPath(new URL(request.url).pathname)
@@ -39,22 +46,32 @@ async function ensureApiErrorShape(response: Response): Promise<Response> {
     : jsonError(405, "This endpoint does not accept that method.");
 }
 
+async function respond(request: Request, env: Env, ctx: ExecutionContext, isApi: boolean): Promise<Response> {
+  if (isCrossSitePageAction(request, isApi)) return renderStandaloneErrorPage(403);
+  if (!isApi && Number(request.headers.get("Content-Length")) > MAX_PAGE_FORM_BYTES) {
+    return renderStandaloneErrorPage(413);
+  }
+  let config: ReturnType<typeof getAppEnv>;
+  try {
+    config = getAppEnv(env);
+  } catch (error) {
+    console.error(error instanceof EnvError ? error.message : error);
+    return internalError(request);
+  }
+  const database = openDatabase(config);
+  try {
+    const analytics = analyticsFor(env.ANALYTICS);
+    const response = await handleRemixRequest(request, { cloudflare: { env, ctx }, config, database, analytics });
+    return isApi ? ensureApiErrorShape(response) : response;
+  } finally {
+    ctx.waitUntil(database.close());
+  }
+}
+
 export default {
   async fetch(request, env, ctx) {
-    let config: ReturnType<typeof getAppEnv>;
-    try {
-      config = getAppEnv(env);
-    } catch (error) {
-      console.error(error instanceof EnvError ? error.message : error);
-      return internalError(request);
-    }
-    const database = openDatabase(config);
-    try {
-      const response = await handleRemixRequest(request, { cloudflare: { env, ctx }, config, database });
-      return isApiPath(new URL(request.url).pathname) ? ensureApiErrorShape(response) : response;
-    } finally {
-      ctx.waitUntil(database.close());
-    }
+    const isApi = isApiPath(new URL(request.url).pathname);
+    return withSecurityHeaders(await respond(request, env, ctx, isApi), { api: isApi });
   },
 
   async queue(batch, env, ctx) {

@@ -3,4 +3,5 @@ import { buildOpenApiDocument } from "~/api/openapi";
 import { jsonResponse } from "~/services/http.server";
 
 /** The OpenAPI 3.1 document of this API, generated from the schemas the routes validate with. */
-export const loader = ({ request }: LoaderFunctionArgs) => jsonResponse(buildOpenApiDocument(new URL(request.url).origin));
+export const loader = ({ request }: LoaderFunctionArgs) =>
+  jsonResponse(buildOpenApiDocument(new URL(request.url).origin));

@@ -12,3 +12,14 @@ export function isSameOriginRequest(request: Request): boolean {
 export function assertSameOrigin(request: Request): void {
   if (!isSameOriginRequest(request)) throw new Response("Cross-site request refused", { status: 403 });
 }
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Whether a request would run a page action (any method but GET, HEAD and OPTIONS outside /api)
+ * without the browser vouching that it is same-origin. server.ts refuses these before Remix runs
+ * any action, so a page action that forgets `assertSameOrigin` is still covered.
+ */
+export function isCrossSitePageAction(request: Request, isApi: boolean): boolean {
+  return !isApi && !SAFE_METHODS.has(request.method) && !isSameOriginRequest(request);
+}

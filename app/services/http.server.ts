@@ -47,9 +47,10 @@ export class ApiError extends Error {
   constructor(
     readonly status: ErrorStatus,
     message: string,
-    options: { code?: string; headers?: HeadersInit } = {},
+    /** `cause`: what really went wrong, for the logs; clients see only `message`. */
+    options: { code?: string; headers?: HeadersInit; cause?: unknown } = {},
   ) {
-    super(message);
+    super(message, { cause: options.cause });
     this.name = "ApiError";
     this.code = options.code ?? ERROR_CODES[status];
     this.headers = options.headers;

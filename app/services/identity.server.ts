@@ -14,7 +14,8 @@ import { ensureUserForSession } from "./users.server";
 export type PrincipalTier = "anonymous" | Tier;
 
 export interface Principal {
-  kind: "anonymous" | "session" | "apiKey";
+  /** `adminKey`: the operator's X-Admin-Key, accepted only by endpoints that allow it (the guard). */
+  kind: "anonymous" | "session" | "apiKey" | "adminKey";
   /** From CF-Connecting-IP only: other headers are client-controlled. */
   ip: string;
   tier: PrincipalTier;
@@ -48,8 +49,13 @@ const metadataClaim = z
 
 type Args = Pick<LoaderFunctionArgs, "request" | "context" | "params">;
 
+// Cloudflare sets CF-Connecting-IP to an IPv4 or IPv6 address; anything else did not come from it
+// and must not become a rate-limit bucket name (KV keys are capped at 512 bytes).
+const PLAUSIBLE_IP = /^[0-9a-f:.]{2,45}$/i;
+
 export function clientIp(request: Request): string {
-  return request.headers.get("CF-Connecting-IP") ?? "unknown";
+  const ip = request.headers.get("CF-Connecting-IP");
+  return ip && PLAUSIBLE_IP.test(ip) ? ip : "unknown";
 }
 
 function readCookie(request: Request, name: string): string | undefined {
