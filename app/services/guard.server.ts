@@ -20,7 +20,14 @@ import type { Database } from "./db.server";
 import { secretsEqual } from "./digest.server";
 import { ApiError, describeIssues, readBodyText } from "./http.server";
 import { AuthenticationError, clientIp, identify, type Principal, readCredential } from "./identity.server";
-import { type RateLimitDecision, rateLimiterFor, rateLimitHeaders, strictest, TIER_LIMITS } from "./rate-limit.server";
+import {
+  ADMIN_KEY_ATTEMPTS_PER_MINUTE,
+  type RateLimitDecision,
+  rateLimiterFor,
+  rateLimitHeaders,
+  strictest,
+  TIER_LIMITS,
+} from "./rate-limit.server";
 import { COMPILE_ACTION, TURNSTILE_HEADER, verifyTurnstile } from "./turnstile.server";
 
 type Args = Pick<LoaderFunctionArgs, "request" | "context" | "params">;
@@ -31,8 +38,6 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const CREDENTIAL_QUERY_PARAMS = new Set(["api_key", "apikey", "api-key", "key", "token", "access_token"]);
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export const ADMIN_KEY_HEADER = "X-Admin-Key";
-// ADMIN_KEY has ≥ 32 random characters, so guessing is hopeless anyway; the cap keeps it that way cheaply.
-export const ADMIN_KEY_ATTEMPTS_PER_MINUTE = 20;
 
 export interface GuardOptions<Body> {
   /** "required": anonymous callers get 401. Default "required". */

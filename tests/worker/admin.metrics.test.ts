@@ -1,8 +1,8 @@
 /** GET /api/admin/metrics: who may read it, and that its numbers come from the database. */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { compilations } from "~/db/schema";
-import { ADMIN_KEY_ATTEMPTS_PER_MINUTE } from "~/services/guard.server";
 import { summarizeMetrics } from "~/services/metrics.server";
+import { ADMIN_KEY_ATTEMPTS_PER_MINUTE } from "~/services/rate-limit.server";
 import { createKey, randomIp, signIn, withDatabase } from "./accounts";
 import { bodyOf, call, inject } from "./helpers";
 
