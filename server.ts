@@ -7,7 +7,7 @@
 import { createRequestHandler } from "@remix-run/cloudflare";
 import * as build from "@remix-run/dev/server-build";
 import { analyticsFor } from "./app/services/analytics.server";
-import { isCrossSitePageAction } from "./app/services/csrf.server";
+import { isCrossSitePageAction, isPageAction, withConsistentHost } from "./app/services/csrf.server";
 import { openDatabase } from "./app/services/db.server";
 import { EnvError, getAppEnv } from "./app/services/env.server";
 import { renderStandaloneErrorPage } from "./app/services/error-page.server";
@@ -29,27 +29,31 @@ function internalError(request: Request): Response {
 }
 
 /**
- * Remix answers a method a resource route does not handle (405, or 400 for a GET to a route
- * without a loader), or an unexpected throw in one, with its own body (`{"message":…}` or plain
- * text). Keep the API's one shape.
+ * Remix answers some API requests itself, with its own body (`{"message":…}` or plain text): a
+ * method a resource route does not handle (405, or 400 for a GET to a route without a loader), an
+ * unexpected throw (500), a `?_data=` naming another route (403). Keep the API's one shape.
  */
 async function ensureApiErrorShape(response: Response): Promise<Response> {
-  if (response.status !== 400 && response.status !== 405 && response.status !== 500) return response;
+  if (response.status < 400) return response;
   const body = (await response
     .clone()
     .json()
     .catch(() => null)) as Record<string, unknown> | null;
   const isRemixDefault = body === null || (Object.keys(body).length === 1 && typeof body.message === "string");
   if (!isRemixDefault) return response;
-  return response.status === 500
-    ? jsonError(500, "Something went wrong on our side.")
-    : jsonError(405, "This endpoint does not accept that method.");
+  if (response.status >= 500) return jsonError(500, "Something went wrong on our side.");
+  if (response.status === 400 || response.status === 405) {
+    return jsonError(405, "This endpoint does not accept that method.");
+  }
+  return jsonError(response.status === 403 ? 403 : 400, "This request cannot be answered.");
 }
 
-async function respond(request: Request, env: Env, ctx: ExecutionContext, isApi: boolean): Promise<Response> {
-  if (isCrossSitePageAction(request, isApi)) return renderStandaloneErrorPage(403);
-  if (!isApi && Number(request.headers.get("Content-Length")) > MAX_PAGE_FORM_BYTES) {
-    return renderStandaloneErrorPage(413);
+async function respond(incoming: Request, env: Env, ctx: ExecutionContext, isApi: boolean): Promise<Response> {
+  let request = incoming;
+  if (isPageAction(request, isApi)) {
+    if (isCrossSitePageAction(request, isApi)) return renderStandaloneErrorPage(403);
+    if (Number(request.headers.get("Content-Length")) > MAX_PAGE_FORM_BYTES) return renderStandaloneErrorPage(413);
+    request = withConsistentHost(request);
   }
   let config: ReturnType<typeof getAppEnv>;
   try {

@@ -15,6 +15,7 @@ import type { ReactNode } from "react";
 import { ErrorPage } from "~/components/error-page";
 import { useNonce } from "~/components/nonce";
 import { SiteHeader } from "~/components/site-header";
+import { requestForClerk } from "~/services/identity.server";
 import { isDevIdentityEnabled } from "~/services/session-token.server";
 import stylesheet from "~/tailwind.css";
 
@@ -31,7 +32,7 @@ export const meta: MetaFunction = () => [
 export function loader(args: LoaderFunctionArgs) {
   const { config } = args.context;
   const devIdentity = isDevIdentityEnabled(config);
-  return rootAuthLoader(args, () => ({ devIdentity }), {
+  return rootAuthLoader({ ...args, request: requestForClerk(args.request) }, () => ({ devIdentity }), {
     publishableKey: config.CLERK_PUBLISHABLE_KEY,
     secretKey: config.CLERK_SECRET_KEY,
     jwtKey: config.CLERK_JWT_KEY,

@@ -143,7 +143,13 @@ export function analyticsFor(dataset: AnalyticsEngineDataset | undefined): Analy
  * they are cut, and so is the cause's message, which may quote a value from the request.
  */
 export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
+  if (!(error instanceof Error)) {
+    // Remix hands over thrown responses as { status, statusText, data }.
+    const response = error as { status?: unknown; statusText?: unknown } | null;
+    if (typeof response?.status === "number")
+      return `ErrorResponse ${response.status} ${response.statusText ?? ""}`.trim();
+    return String(error);
+  }
   const message = error.message.split("\nparams:")[0];
   const frames = (error.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
   const cause = error.cause as { code?: unknown; name?: unknown } | undefined;

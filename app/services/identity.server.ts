@@ -139,6 +139,35 @@ function sessionCookieValues(request: Request): string[] {
     .map((part) => part.slice(part.indexOf("=") + 1));
 }
 
+const isPlausibleSessionToken = (token: string) => {
+  try {
+    assertPlausibleSessionToken(token);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The request as Clerk's root loader may see it on a page: session cookies and Bearer tokens its
+ * SDK would crash on are dropped, so a corrupted cookie means "signed out", not a 500 on every page.
+ * (The API never gets here: identify refuses such credentials with 401.)
+ */
+export function requestForClerk(request: Request): Request {
+  const cookies = (request.headers.get("Cookie") ?? "").split(";");
+  const kept = cookies.filter((part) => {
+    const cookie = part.trim();
+    return !/^__session(_[^=]*)?=./.test(cookie) || isPlausibleSessionToken(cookie.slice(cookie.indexOf("=") + 1));
+  });
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get("Authorization")?.trim() ?? "")?.[1];
+  const dropAuthorization = request.headers.has("Authorization") && !(bearer && isPlausibleSessionToken(bearer));
+  if (kept.length === cookies.length && !dropAuthorization) return request;
+  const headers = new Headers(request.headers);
+  if (kept.length !== cookies.length) headers.set("Cookie", kept.join(";"));
+  if (dropAuthorization) headers.delete("Authorization");
+  return new Request(request, { headers });
+}
+
 /** The session's Clerk user and claims, or null when the request carries no session at all. */
 async function verifiedSession(args: Args, credential: Credential & { type: "bearer" | "cookie" }) {
   assertPlausibleSessionToken(credential.token);

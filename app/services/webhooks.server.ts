@@ -14,6 +14,8 @@ import { applyClerkUser, type ClerkSyncOutcome, type ClerkUserSnapshot, deleteCl
 // Clerk's user events are a few KB; the cap bounds what an unauthenticated caller can make us read.
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
 
+const MAX_DATE_MS = 8.64e15;
+
 export type WebhookOutcome = ClerkSyncOutcome | "duplicate" | "ignored";
 
 // Values outside the known sets are dropped (the stored value stays), never stored.
@@ -31,7 +33,8 @@ const clerkUser = z.object({
     .object({ tier: knownOrUndefined(TIERS), role: knownOrUndefined(ROLES) })
     .nullish()
     .catch(null),
-  updated_at: z.number().int().nonnegative(),
+  // Milliseconds since the epoch; beyond JavaScript's Date range it is no time at all.
+  updated_at: z.number().int().nonnegative().max(MAX_DATE_MS),
 });
 
 const clerkEvent = z.discriminatedUnion("type", [
