@@ -11,7 +11,7 @@ import { isCrossSitePageAction, isPageAction, withConsistentHost } from "./app/s
 import { openDatabase } from "./app/services/db.server";
 import { EnvError, getAppEnv } from "./app/services/env.server";
 import { renderStandaloneErrorPage } from "./app/services/error-page.server";
-import { isApiPath, jsonError } from "./app/services/http.server";
+import { ApiError, isApiPath, jsonError, readBodyBytes } from "./app/services/http.server";
 import { consumeCompileBatch } from "./app/services/queue-consumer.server";
 import { withSecurityHeaders } from "./app/services/security-headers.server";
 
@@ -52,8 +52,14 @@ async function respond(incoming: Request, env: Env, ctx: ExecutionContext, isApi
   let request = incoming;
   if (isPageAction(request, isApi)) {
     if (isCrossSitePageAction(request, isApi)) return renderStandaloneErrorPage(403);
-    if (Number(request.headers.get("Content-Length")) > MAX_PAGE_FORM_BYTES) return renderStandaloneErrorPage(413);
-    request = withConsistentHost(request);
+    // Read here, whatever Content-Length claims: a chunked upload must not reach formData() unbounded.
+    let body: Uint8Array<ArrayBuffer>;
+    try {
+      body = await readBodyBytes(request, MAX_PAGE_FORM_BYTES);
+    } catch (error) {
+      return renderStandaloneErrorPage(error instanceof ApiError ? error.status : 400);
+    }
+    request = withConsistentHost(request, body);
   }
   let config: ReturnType<typeof getAppEnv>;
   try {

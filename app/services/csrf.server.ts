@@ -32,11 +32,12 @@ export function isCrossSitePageAction(request: Request, isApi: boolean): boolean
 /**
  * A page action this module has accepted, as Remix's own origin check needs to see it. Remix
  * compares `Origin` with `X-Forwarded-Host` or `Host` and answers a mismatch — or a missing Host —
- * with a 500; the decision is ours (above), so it gets a Host that agrees with the URL.
+ * with a 500; the decision is ours (above), so it gets a Host that agrees with the URL. The body
+ * is the one already read (and size-checked) by the caller.
  */
-export function withConsistentHost(request: Request): Request {
+export function withConsistentHost(request: Request, body: Uint8Array<ArrayBuffer>): Request {
   const headers = new Headers(request.headers);
   headers.delete("X-Forwarded-Host");
   headers.set("Host", new URL(request.url).host);
-  return new Request(request, { headers });
+  return new Request(request, { headers, body });
 }

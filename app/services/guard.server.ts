@@ -12,6 +12,7 @@
  */
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import type { z } from "zod";
+import { MAX_JSON_BODY_BYTES } from "~/api/schemas";
 import type { ApiKeyScope } from "~/db/schema";
 import type { Analytics } from "./analytics.server";
 import { looksLikeApiKey } from "./api-keys.server";
@@ -32,8 +33,6 @@ import { COMPILE_ACTION, TURNSTILE_HEADER, verifyTurnstile } from "./turnstile.s
 
 type Args = Pick<LoaderFunctionArgs, "request" | "context" | "params">;
 
-// JSON bodies are configurations and key settings; 1 MB is far above any honest one.
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 // Credentials in URLs end up in logs, browser history and Referer headers.
 const CREDENTIAL_QUERY_PARAMS = new Set(["api_key", "apikey", "api-key", "key", "token", "access_token"]);
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -232,7 +231,7 @@ async function countRequest(args: Args, principal: Principal): Promise<RateLimit
   }
 }
 
-async function readJsonBody<Body>(request: Request, schema: z.ZodType<Body>, maxBytes = DEFAULT_MAX_BODY_BYTES) {
+async function readJsonBody<Body>(request: Request, schema: z.ZodType<Body>, maxBytes = MAX_JSON_BODY_BYTES) {
   const contentType = request.headers.get("Content-Type") ?? "";
   if (!/^application\/json\s*(;|$)/i.test(contentType)) {
     throw new ApiError(415, "Send the body as JSON with Content-Type: application/json.");
