@@ -3,11 +3,12 @@
  * answering (hung). Faults are injected through the DATABASE_URL binding; everything else is real.
  * The limiter's store failing is in rate-limit.test.ts ("limiter store failure"), the Turnstile
  * verifier failing in turnstile.test.ts ("the verifier down → 503"), a crashed queue consumer in
- * queue.crash.test.ts.
+ * queue.crash.test.ts. The queue refusing messages is a fault injected through its binding.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createKey, signIn } from "./accounts";
-import { bodyOf, inject, timedCall } from "./helpers";
+import { createKey, jsonBody, signIn } from "./accounts";
+import { configuration, preFetchedContent } from "./compile-fixtures";
+import { bodyOf, call, inject, timedCall } from "./helpers";
 
 // The user-facing promise: an answer within 2 s, whatever the database does.
 const ANSWER_WITHIN_MS = 2_000;
@@ -59,5 +60,25 @@ describe.each(databases().map((database) => [database.name, database] as const))
     expect(response.status).toBe(500);
     expect(responseMs).toBeLessThan(ANSWER_WITHIN_MS);
     expect(await bodyOf(response)).toEqual({ error: { code: "internal_error", message: expect.any(String) } });
+  });
+});
+
+describe("the compile queue refusing messages", () => {
+  it("POST /api/compile/async → 503 with Retry-After, and the job is marked failed, not left queued", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const failing = () => Promise.reject(new Error("queue unavailable"));
+    const brokenQueue = { send: failing, sendBatch: failing } as unknown as Queue;
+    const account = await signIn();
+    const { secret } = await createKey(account, { name: "async", scopes: ["compile:async"] });
+    const response = await call(
+      "/api/compile/async",
+      { method: "POST", ...jsonBody({ configuration: configuration(), preFetchedContent }, { "X-API-Key": secret }) },
+      { COMPILE_QUEUE: brokenQueue },
+    );
+    expect(response.status).toBe(503);
+    expect(response.headers.get("Retry-After")).toBe("10");
+    expect(await bodyOf(response)).toEqual({ error: { code: "service_unavailable", message: expect.any(String) } });
+    const { jobs } = await bodyOf(await call("/api/compile/jobs", { headers: account.headers }));
+    expect(jobs).toEqual([expect.objectContaining({ kind: "async", status: "failed", error: expect.any(String) })]);
   });
 });
