@@ -71,6 +71,17 @@ describe("GET /api/admin/metrics — access", () => {
     expect(response.status).toBe(401);
   });
 
+  it("the limiter's store down → admin key attempts are refused (503), an admin session still passes", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const failing = () => Promise.reject(new Error("KV unavailable"));
+    const brokenKv = { get: failing, put: failing, delete: failing, list: failing, getWithMetadata: failing };
+    const down = { RATE_LIMIT: brokenKv as unknown as KVNamespace };
+    const keyed = await call(PATH, { headers: { "X-Admin-Key": adminKey(), "CF-Connecting-IP": randomIp() } }, down);
+    expect(keyed.status).toBe(503);
+    const admin = await signIn({ tier: "admin", role: "admin" });
+    expect((await call(PATH, { headers: admin.headers }, down)).status).toBe(200);
+  });
+
   it(`admin key guesses are limited to ${ADMIN_KEY_ATTEMPTS_PER_MINUTE} a minute per IP, the right key included`, async () => {
     vi.spyOn(console, "warn").mockImplementation(() => {});
     vi.useFakeTimers({ toFake: ["Date"] });
