@@ -96,20 +96,26 @@ describe("every page, for every kind of visitor", () => {
     }
   });
 
-  it.each(Object.keys(visitors))("%s: documents carry the full set; redirects are private", async (visitor) => {
-    const headers = await visitors[visitor]();
-    for (const page of PAGE_ROUTES) {
-      const label = `${visitor} GET ${page.url}`;
-      const response = await call(page.url, { headers });
-      expect(response.status, label).toBeLessThan(500);
-      if (response.status >= 300 && response.status < 400) {
-        expectPrivateHeaders(response, label);
-        expect(response.headers.get("Location"), label).toMatch(/^\/(?!\/)/);
-      } else {
-        await expectDocumentHeaders(response, label);
+  it.each(Object.keys(visitors))(
+    "%s: documents carry the full set; redirects and downloads are private",
+    async (visitor) => {
+      const headers = await visitors[visitor]();
+      for (const page of PAGE_ROUTES) {
+        const label = `${visitor} GET ${page.url}`;
+        const response = await call(page.url, { headers });
+        expect(response.status, label).toBeLessThan(500);
+        if (response.status >= 300 && response.status < 400) {
+          expectPrivateHeaders(response, label);
+          expect(response.headers.get("Location"), label).toMatch(/^\/(?!\/)/);
+        } else if (/^text\/html/.test(response.headers.get("Content-Type") ?? "")) {
+          await expectDocumentHeaders(response, label);
+        } else {
+          // A resource route outside /api (a download): not a document, still private.
+          expectPrivateHeaders(response, label);
+        }
       }
-    }
-  });
+    },
+  );
 
   it("nonces differ per request", async () => {
     const nonceOf = async () =>
