@@ -22,7 +22,8 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["tests/worker/**/*.test.ts"],
+    // security/: attack matrices, the property-based fuzz and the log audit, through the same Worker.
+    include: ["tests/worker/**/*.test.ts", "tests/security/**/*.test.ts"],
     globalSetup: ["tests/worker/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

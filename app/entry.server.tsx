@@ -3,6 +3,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToReadableStream } from "react-dom/server";
 import { NonceProvider } from "~/components/nonce";
+import { describeError } from "~/services/analytics.server";
 import { applyDocumentSecurityHeaders, clerkFrontendApiOrigin, createNonce } from "~/services/security-headers.server";
 
 const RENDER_TIMEOUT_MS = 5_000;
@@ -25,7 +26,7 @@ export default async function handleRequest(
       nonce,
       signal: controller.signal,
       onError(error: unknown) {
-        if (!controller.signal.aborted) console.error(error);
+        if (!controller.signal.aborted) console.error(describeError(error));
         responseStatusCode = 500;
       },
     },
@@ -42,6 +43,6 @@ export default async function handleRequest(
 
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
-  // Method and path only: query strings and headers can carry tokens.
-  console.error(`${request.method} ${new URL(request.url).pathname}:`, error instanceof Error ? error.stack : error);
+  // Method and path only: query strings and headers can carry tokens; describeError drops query parameters.
+  console.error(`${request.method} ${new URL(request.url).pathname}: ${describeError(error)}`);
 };

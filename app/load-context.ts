@@ -1,3 +1,4 @@
+import type { Analytics } from "~/services/analytics.server";
 import type { DatabaseHandle } from "~/services/db.server";
 import type { AppEnv } from "~/services/env.server";
 
@@ -8,5 +9,7 @@ declare module "@remix-run/cloudflare" {
     config: AppEnv;
     /** This request's database, opened on first use and closed after the response. */
     database: DatabaseHandle;
+    /** Analytics Engine data points and structured logs (app/services/analytics.server.ts). */
+    analytics: Analytics;
   }
 }

@@ -16,6 +16,7 @@ import type { ReactNode } from "react";
 import { ErrorPage } from "~/components/error-page";
 import { useNonce } from "~/components/nonce";
 import { SiteHeader } from "~/components/site-header";
+import { requestForClerk } from "~/services/identity.server";
 import { isDevIdentityEnabled } from "~/services/session-token.server";
 import stylesheet from "~/tailwind.css";
 
@@ -32,13 +33,17 @@ export const meta: MetaFunction = () => [
 export function loader(args: LoaderFunctionArgs) {
   const { config } = args.context;
   const devIdentity = isDevIdentityEnabled(config);
-  return rootAuthLoader(args, ({ request }) => ({ devIdentity, signedIn: Boolean(request.auth.userId) }), {
-    publishableKey: config.CLERK_PUBLISHABLE_KEY,
-    secretKey: config.CLERK_SECRET_KEY,
-    jwtKey: config.CLERK_JWT_KEY,
-    authorizedParties: config.CLERK_AUTHORIZED_PARTIES,
-    signInUrl: "/sign-in",
-  });
+  return rootAuthLoader(
+    { ...args, request: requestForClerk(args.request) },
+    ({ request }) => ({ devIdentity, signedIn: Boolean(request.auth.userId) }),
+    {
+      publishableKey: config.CLERK_PUBLISHABLE_KEY,
+      secretKey: config.CLERK_SECRET_KEY,
+      jwtKey: config.CLERK_JWT_KEY,
+      authorizedParties: config.CLERK_AUTHORIZED_PARTIES,
+      signInUrl: "/sign-in",
+    },
+  );
 }
 
 export function Layout({ children }: { children: ReactNode }) {

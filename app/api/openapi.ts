@@ -129,6 +129,12 @@ export function buildOpenApiDocument(serverUrl?: string) {
         },
         apiKey: { type: "apiKey", in: "header", name: "X-API-Key", description: "An API key (`bqk_…`)." },
         session: { type: "apiKey", in: "cookie", name: "__session", description: "The browser's Clerk session." },
+        adminKey: {
+          type: "apiKey",
+          in: "header",
+          name: "X-Admin-Key",
+          description: "The operators' ADMIN_KEY, for /api/admin/* only.",
+        },
       },
       schemas: {
         Error: schemaOf(
@@ -324,6 +330,25 @@ export function buildOpenApiDocument(serverUrl?: string) {
           summary: "A job's status, and its list once it succeeded",
           security: signedIn,
           responses: { 200: ok("The job.", ref("Job")), ...pick(401, 404, 429) },
+        },
+      },
+      "/api/admin/metrics": {
+        get: {
+          summary: "Operators' summary: users, API keys, compilations (24 h / 30 d), failed jobs",
+          description: "An admin session (not an API key), or `X-Admin-Key` equal to ADMIN_KEY.",
+          security: [{ bearer: [] }, { session: [] }, { adminKey: [] }],
+          responses: {
+            200: ok("The summary.", {
+              type: "object",
+              properties: {
+                users: { type: "object" },
+                apiKeys: { type: "object" },
+                compilations: { type: "object" },
+                failedJobs: { type: "object" },
+              },
+            }),
+            ...pick(401, 403, 429, 503),
+          },
         },
       },
       "/api/webhooks/clerk": {

@@ -22,7 +22,9 @@ export const updateApiKeyBody = z
   .strictObject({ name: keyName.optional(), rateLimitPerMinute: keyLimit.nullable().optional() })
   .refine((body) => body.name !== undefined || body.rateLimitPerMinute !== undefined, "nothing to change");
 
-// Compile bodies may carry the lists themselves (preFetchedContent); other JSON bodies get 1 MB.
+// JSON bodies are configurations and key settings; 1 MB is far above any honest one. Compile
+// bodies may carry the lists themselves (preFetchedContent), so they get 10 MB.
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 export const MAX_COMPILE_BODY_BYTES = 10 * 1024 * 1024;
 export const MAX_BATCH_ITEMS = 10;
 export const MAX_ASYNC_BATCH_ITEMS = 100;

@@ -13,9 +13,14 @@ export const action = (args: ActionFunctionArgs) => {
     { scope: "compile:async", turnstile: true, body: asyncCompileBody, maxBodyBytes: MAX_COMPILE_BODY_BYTES },
     async ({ principal, body, db }) => {
       checkedConfiguration(body.configuration);
-      const [job] = await enqueueJobs(db, compileQueues(args.context.cloudflare.env), principal, body.priority, [
-        { configuration: body.configuration, preFetchedContent: body.preFetchedContent },
-      ]);
+      const [job] = await enqueueJobs(
+        db,
+        compileQueues(args.context.cloudflare.env),
+        principal,
+        body.priority,
+        [{ configuration: body.configuration, preFetchedContent: body.preFetchedContent }],
+        args.context.analytics,
+      );
       const location = `/api/queue/results/${job.id}`;
       return jsonResponse(
         { requestId: job.id, priority: job.priority, status: job.status, location },

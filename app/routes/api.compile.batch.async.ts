@@ -27,6 +27,7 @@ export const action = (args: ActionFunctionArgs) => {
         principal,
         body.priority,
         body.items.map((item) => ({ configuration: item.configuration, preFetchedContent: item.preFetchedContent })),
+        args.context.analytics,
       );
       return jsonResponse(
         {

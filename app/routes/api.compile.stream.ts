@@ -29,8 +29,8 @@ export const action = (args: ActionFunctionArgs) => {
           stream.send("result", compileResultBody(outcome));
         } catch (error) {
           if (stream.signal.aborted) return;
+          // compileForCaller has recorded the failure (an unexpected one with its reason).
           const known = error instanceof ApiError;
-          if (!known) console.error(JSON.stringify({ event: "stream_compile_failed", reason: String(error) }));
           stream.send("error", {
             code: known ? error.code : "internal_error",
             message: known ? error.message : "Something went wrong on our side.",

@@ -11,9 +11,12 @@ export async function loader({ context }: LoaderFunctionArgs) {
     await pingDatabase(context.database.db, DATABASE_CHECK_TIMEOUT_MS);
     return jsonResponse({ status: "ok", db: "ok", latencyMs: Date.now() - started });
   } catch (error) {
-    console.error(
-      JSON.stringify({ event: "health.db_down", error: error instanceof Error ? error.message : String(error) }),
-    );
+    context.analytics.record({
+      type: "health",
+      outcome: "db_down",
+      reason: error instanceof Error ? error.message : String(error),
+      durationMs: Date.now() - started,
+    });
     return jsonResponse({ status: "degraded", db: "down", latencyMs: Date.now() - started }, { status: 503 });
   }
 }

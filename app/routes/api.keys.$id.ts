@@ -17,11 +17,15 @@ export const action = (args: ActionFunctionArgs) => {
   switch (args.request.method) {
     case "PATCH":
       return guard(args, { scope: "keys:write", body: updateApiKeyBody }, async ({ principal, body, db }) =>
-        jsonResponse({ key: await updateApiKey(db, ownerOf(principal), keyId(args.params), body) }),
+        jsonResponse({
+          key: await updateApiKey(db, ownerOf(principal), keyId(args.params), body, args.context.analytics),
+        }),
       );
     case "DELETE":
       return guard(args, { scope: "keys:write" }, async ({ principal, db }) =>
-        jsonResponse({ key: await revokeApiKey(db, ownerOf(principal).userId, keyId(args.params)) }),
+        jsonResponse({
+          key: await revokeApiKey(db, ownerOf(principal).userId, keyId(args.params), args.context.analytics),
+        }),
       );
     default:
       throw new Response(null, { status: 405 });

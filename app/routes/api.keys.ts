@@ -17,12 +17,17 @@ export const action = (args: ActionFunctionArgs) => {
     const beyond = body.scopes.filter((scope) => !principal.scopes.includes(scope));
     if (beyond.length > 0)
       throw new ApiError(403, `This API key cannot grant ${beyond.join(", ")}.`, { code: "insufficient_scope" });
-    const { key, plaintext } = await createApiKey(db, ownerOf(principal), {
-      name: body.name,
-      scopes: body.scopes,
-      expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
-      rateLimitPerMinute: body.rateLimitPerMinute,
-    });
+    const { key, plaintext } = await createApiKey(
+      db,
+      ownerOf(principal),
+      {
+        name: body.name,
+        scopes: body.scopes,
+        expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
+        rateLimitPerMinute: body.rateLimitPerMinute,
+      },
+      args.context.analytics,
+    );
     return jsonResponse(
       { key, secret: plaintext, warning: "Store this key now: it is shown only once." },
       { status: 201, headers: { Location: `/api/keys/${key.id}` } },

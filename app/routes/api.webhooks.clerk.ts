@@ -12,6 +12,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const { outcome } = await receiveClerkWebhook(request, {
       secret: context.config.CLERK_WEBHOOK_SECRET,
       db: context.database.db,
+      analytics: context.analytics,
     });
     return jsonResponse({ received: true, outcome });
   } catch (error) {

@@ -55,9 +55,14 @@ export async function action(args: ActionFunctionArgs) {
     checkedConfiguration(configuration);
     await checkPageCompile(args, user, parsed.data["cf-turnstile-response"] ?? null);
     if (intent === "async") {
-      await enqueueJobs(args.context.database.db, compileQueues(args.context.cloudflare.env), user, "standard", [
-        { configuration, preFetchedContent },
-      ]);
+      await enqueueJobs(
+        args.context.database.db,
+        compileQueues(args.context.cloudflare.env),
+        user,
+        "standard",
+        [{ configuration, preFetchedContent }],
+        args.context.analytics,
+      );
       return redirect("/dashboard/jobs");
     }
     const outcome = await compileForCaller(args.context, user, "sync", { configuration, preFetchedContent });

@@ -73,24 +73,29 @@ export async function action(args: ActionFunctionArgs) {
         const parsed = validateForm(form, createForm);
         if (!parsed.ok) return { intent: "create" as const, errors: parsed.errors };
         const days = EXPIRY_CHOICES[parsed.data.expiry];
-        const { key, plaintext } = await createApiKey(db, owner, {
-          name: parsed.data.name,
-          scopes: [...new Set(parsed.data.scopes)],
-          expiresAt: days ? new Date(Date.now() + days * 86_400_000) : undefined,
-          rateLimitPerMinute: parsed.data.rateLimitPerMinute,
-        });
+        const { key, plaintext } = await createApiKey(
+          db,
+          owner,
+          {
+            name: parsed.data.name,
+            scopes: [...new Set(parsed.data.scopes)],
+            expiresAt: days ? new Date(Date.now() + days * 86_400_000) : undefined,
+            rateLimitPerMinute: parsed.data.rateLimitPerMinute,
+          },
+          args.context.analytics,
+        );
         return { intent: "create" as const, created: { name: key.name, secret: plaintext } };
       }
       case "rename": {
         const parsed = validateForm(form, renameForm);
         if (!parsed.ok) return { intent: "rename" as const, id: String(form.get("id")), errors: parsed.errors };
-        await updateApiKey(db, owner, parsed.data.id, { name: parsed.data.name });
+        await updateApiKey(db, owner, parsed.data.id, { name: parsed.data.name }, args.context.analytics);
         return { intent: "rename" as const, id: parsed.data.id, saved: true };
       }
       case "revoke": {
         const parsed = validateForm(form, revokeForm);
         if (!parsed.ok) throw new Response("Bad request", { status: 400 });
-        await revokeApiKey(db, user.userId, parsed.data.id);
+        await revokeApiKey(db, user.userId, parsed.data.id, args.context.analytics);
         return redirect("/dashboard/keys");
       }
       default:

@@ -33,7 +33,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { config } = context;
   if (!isDevIdentityEnabled(config)) throw new Response("Not found", { status: 404 });
   assertSameOrigin(request);
-  const parsed = devSignInForm.safeParse(Object.fromEntries(await request.formData()));
+  const form = await request.formData().catch(() => {
+    // A body that is not a form (or a multipart one without its boundary) is the sender's mistake.
+    throw new Response("The form could not be read.", { status: 400 });
+  });
+  const parsed = devSignInForm.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
     return { errors: Object.fromEntries(parsed.error.issues.map((issue) => [issue.path.join("."), issue.message])) };
   }

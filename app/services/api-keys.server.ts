@@ -4,6 +4,7 @@
  */
 import { and, count, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { type ApiKey, type ApiKeyScope, apiKeys, type Tier, type User, users } from "~/db/schema";
+import { type Analytics, logOnlyAnalytics } from "./analytics.server";
 import type { Database } from "./db.server";
 import { sha256Hex } from "./digest.server";
 import { ApiError } from "./http.server";
@@ -95,6 +96,7 @@ export async function createApiKey(
   db: Database,
   owner: { userId: string; tier: Tier },
   request: NewApiKey,
+  analytics: Analytics = logOnlyAnalytics,
 ): Promise<{ key: PublicApiKey; plaintext: string }> {
   const limit = request.rateLimitPerMinute ?? null;
   if (limit !== null && limit > maxKeyLimit(owner.tier)) {
@@ -131,6 +133,13 @@ export async function createApiKey(
       .returning();
     return row;
   });
+  analytics.record({
+    type: "key",
+    outcome: "created",
+    id: created.id,
+    tier: owner.tier,
+    detail: { userId: owner.userId },
+  });
   return { key: toPublicApiKey(created), plaintext };
 }
 
@@ -150,6 +159,7 @@ export async function updateApiKey(
   owner: { userId: string; tier: Tier },
   keyId: string,
   changes: { name?: string; rateLimitPerMinute?: number | null },
+  analytics: Analytics = logOnlyAnalytics,
 ): Promise<PublicApiKey> {
   await ownedKey(db, owner.userId, keyId);
   if (typeof changes.rateLimitPerMinute === "number" && changes.rateLimitPerMinute > maxKeyLimit(owner.tier)) {
@@ -160,11 +170,17 @@ export async function updateApiKey(
     .set(changes)
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, owner.userId)))
     .returning();
+  analytics.record({ type: "key", outcome: "updated", id: keyId, tier: owner.tier, detail: { userId: owner.userId } });
   return toPublicApiKey(updated);
 }
 
 /** Soft delete: the row stays for the usage history; a revoked key never authenticates again. */
-export async function revokeApiKey(db: Database, userId: string, keyId: string): Promise<PublicApiKey> {
+export async function revokeApiKey(
+  db: Database,
+  userId: string,
+  keyId: string,
+  analytics: Analytics = logOnlyAnalytics,
+): Promise<PublicApiKey> {
   const key = await ownedKey(db, userId, keyId);
   if (key.revokedAt) return toPublicApiKey(key);
   const [revoked] = await db
@@ -172,6 +188,7 @@ export async function revokeApiKey(db: Database, userId: string, keyId: string):
     .set({ revokedAt: new Date() })
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId)))
     .returning();
+  analytics.record({ type: "key", outcome: "revoked", id: keyId, detail: { userId } });
   return toPublicApiKey(revoked);
 }
 

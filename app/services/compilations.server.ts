@@ -18,6 +18,7 @@ import {
 } from "~/compiler";
 import { compilations } from "~/db/schema";
 import packageJson from "../../package.json";
+import { describeError } from "./analytics.server";
 import { gunzipText, gzipText } from "./compression.server";
 import type { Database } from "./db.server";
 import { canonicalJson, sha256Hex } from "./digest.server";
@@ -136,6 +137,23 @@ export function explainCompileError(error: unknown): unknown {
   return error;
 }
 
+/**
+ * What a failure is called in analytics: the API's code for known errors (their messages may name
+ * a user's source URL, which can carry a token), `internal_error` otherwise.
+ */
+export function failureCode(error: unknown): string {
+  const explained = explainCompileError(error);
+  if (explained instanceof ApiError) return explained.code;
+  if (error instanceof SourceFetchError) return error.code;
+  if (error instanceof ConfigurationError || error instanceof InvalidPatternError) return "invalid_configuration";
+  return "internal_error";
+}
+
+/** For the logs of an unexpected failure only: a known one is described by its code. */
+export function internalReason(error: unknown): string | undefined {
+  return failureCode(error) === "internal_error" ? describeError(error).split("\n")[0] : undefined;
+}
+
 /** Whether trying again later could help: network trouble yes, a bad configuration or a refused URL no. */
 export function isRetriable(error: unknown): boolean {
   if (error instanceof SourceFetchError) return error.retriable;
@@ -209,8 +227,29 @@ export async function compileForCaller(
       },
     );
     await recordCompilation(db, principal, kind, { ok: true, value: outcome });
+    context.analytics.record({
+      type: "compile",
+      outcome: "succeeded",
+      subject: kind,
+      tier: principal.tier,
+      durationMs: outcome.durationMs,
+      ruleCount: outcome.ruleCount,
+      detail: { cached: outcome.cached, principal: principal.kind },
+    });
     return outcome;
   } catch (thrown) {
+    // A client that went away is not a failure of ours.
+    const clientClosed = options.signal?.aborted === true;
+    context.analytics.record({
+      type: "compile",
+      outcome: "failed",
+      subject: kind,
+      tier: principal.tier,
+      code: clientClosed ? "client_closed" : failureCode(thrown),
+      reason: clientClosed ? undefined : internalReason(thrown),
+      durationMs: Date.now() - started,
+      detail: { principal: principal.kind },
+    });
     const error = explainCompileError(thrown);
     if (error instanceof ApiError && error.status !== 400) {
       await recordCompilation(db, principal, kind, {

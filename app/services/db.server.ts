@@ -11,8 +11,10 @@ import type { AppEnv } from "./env.server";
 
 export type Database = NeonDatabase<typeof schema>;
 
-// Bounds only the TCP/WebSocket connect; queries are raced against their own timers.
-const CONNECT_TIMEOUT_MS = 2_000;
+// Bounds the connect and Postgres' start-up handshake (queries are raced against their own timers).
+// A request must answer within 2 s even when the database hangs, and Neon wakes a suspended
+// compute in well under a second, so 1.5 s fails only a database that is really not there.
+export const CONNECT_TIMEOUT_MS = 1_500;
 
 function configureDriver(env: AppEnv) {
   // Locally a plain Postgres sits behind a WebSocket bridge without TLS; Neon needs none of this.

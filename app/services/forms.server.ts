@@ -14,7 +14,10 @@ export async function readForm(request: Request): Promise<FormData> {
   if (Number(request.headers.get("Content-Length")) > MAX_FORM_BYTES) {
     throw new Response("The form is too large.", { status: 413 });
   }
-  return request.formData();
+  return request.formData().catch(() => {
+    // A body that is not a form (or a multipart one without its boundary) is the sender's mistake.
+    throw new Response("The form could not be read.", { status: 400 });
+  });
 }
 
 /** Repeated fields (checkboxes) become arrays; the schema decides what it accepts. */

@@ -1,21 +1,28 @@
 /**
  * The one request pipeline of every `/api/*` resource route (ARCHITECTURE §3):
  *
- *   CSRF (cookie callers) → identify → auth / scope → rate limit → body → Turnstile → handler
+ *   CSRF (cookie callers) → identify → auth / scope / role → rate limit → body → Turnstile → handler
  *
+ * Endpoints that allow it (`adminKey: true`) also accept the operator's `X-Admin-Key` in place of
+ * an admin session; it is compared in constant time and its attempts are limited per IP.
  * A route reads `export const action = (args) => guard(args, { scope: "compile", turnstile: true,
  * body: schema }, handler)` and never does its own auth, limiting or bot checks. Whatever the
  * handler or a step throws as ApiError leaves as `{error:{code,message}}` with the limit headers.
+ * Each step's outcome is an analytics event (auth, rate_limit, turnstile).
  */
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import type { z } from "zod";
+import { MAX_JSON_BODY_BYTES } from "~/api/schemas";
 import type { ApiKeyScope } from "~/db/schema";
+import type { Analytics } from "./analytics.server";
 import { looksLikeApiKey } from "./api-keys.server";
 import { isSameOriginRequest } from "./csrf.server";
 import type { Database } from "./db.server";
+import { secretsEqual } from "./digest.server";
 import { ApiError, describeIssues, readBodyText } from "./http.server";
-import { AuthenticationError, identify, type Principal, readCredential } from "./identity.server";
+import { AuthenticationError, clientIp, identify, type Principal, readCredential } from "./identity.server";
 import {
+  ADMIN_KEY_ATTEMPTS_PER_MINUTE,
   principalBucket,
   type RateLimitDecision,
   rateLimiterFor,
@@ -27,17 +34,20 @@ import { COMPILE_ACTION, TURNSTILE_HEADER, verifyTurnstile } from "./turnstile.s
 
 type Args = Pick<LoaderFunctionArgs, "request" | "context" | "params">;
 
-// JSON bodies are configurations and key settings; 1 MB is far above any honest one.
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 // Credentials in URLs end up in logs, browser history and Referer headers.
 const CREDENTIAL_QUERY_PARAMS = new Set(["api_key", "apikey", "api-key", "key", "token", "access_token"]);
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+export const ADMIN_KEY_HEADER = "X-Admin-Key";
 
 export interface GuardOptions<Body> {
   /** "required": anonymous callers get 401. Default "required". */
   auth?: "optional" | "required";
   /** The API-key scope this endpoint needs; sessions hold every scope. */
   scope?: ApiKeyScope;
+  /** "admin": only a session with the admin role (API keys never, whatever their owner's role). */
+  role?: "admin";
+  /** Also accept X-Admin-Key = ADMIN_KEY (operators' scripts) in place of an admin session. */
+  adminKey?: boolean;
   /** Verify a Turnstile token (API-key callers are exempt: docs/decisions/0006). */
   turnstile?: boolean;
   /** Parse and validate a JSON body with this schema. */
@@ -58,15 +68,19 @@ export async function guard<Body = undefined>(
   handler: (request: Guarded<Body>) => Promise<Response> | Response,
 ): Promise<Response> {
   let limitHeaders: Record<string, string> = {};
+  const { analytics } = args.context;
   try {
     rejectCredentialsInQuery(args.request);
     refuseCrossSiteCookieCalls(args.request);
-    const principal = await identifyOrThrow(args);
-    authorize(principal, options);
+    const principal = await identifyOrThrow(args, options);
+    authorize(principal, options, analytics);
     const decision = await countRequest(args, principal);
     if (decision) {
       limitHeaders = rateLimitHeaders(decision, Date.now());
-      if (!decision.allowed) throw new ApiError(429, "Too many requests; wait for the window to reset.");
+      if (!decision.allowed) {
+        analytics.record({ type: "rate_limit", outcome: "limited", subject: principal.kind, tier: principal.tier });
+        throw new ApiError(429, "Too many requests; wait for the window to reset.");
+      }
     }
     const body = options.body
       ? await readJsonBody(args.request, options.body, options.maxBodyBytes)
@@ -91,15 +105,61 @@ function rejectCredentialsInQuery(request: Request) {
   }
 }
 
-async function identifyOrThrow(args: Args): Promise<Principal> {
+async function identifyOrThrow(args: Args, options: GuardOptions<unknown>): Promise<Principal> {
+  const { analytics } = args.context;
+  const adminKey = options.adminKey ? args.request.headers.get(ADMIN_KEY_HEADER) : null;
+  let principal: Principal;
   try {
-    return await identify(args);
+    principal = adminKey !== null ? await verifyAdminKey(args, adminKey) : await identify(args);
   } catch (error) {
     if (error instanceof AuthenticationError) {
+      const subject = adminKey !== null ? "adminKey" : readCredentialKind(args.request);
+      analytics.record({ type: "auth", outcome: "rejected", subject, reason: error.message, status: 401 });
       throw new ApiError(401, error.message, { headers: { "WWW-Authenticate": 'Bearer realm="bloqr"' } });
     }
     throw error;
   }
+  analytics.record({ type: "auth", outcome: "identified", subject: principal.kind, tier: principal.tier });
+  return principal;
+}
+
+function readCredentialKind(request: Request): Principal["kind"] {
+  try {
+    const credential = readCredential(request);
+    return credential.type === "apiKey" ? "apiKey" : credential.type === "none" ? "anonymous" : "session";
+  } catch {
+    return "session";
+  }
+}
+
+/**
+ * The operator's key: counted per IP before it is compared (so it cannot be guessed at speed),
+ * then compared in constant time. A wrong key is 401, never a fallback to other credentials.
+ */
+async function verifyAdminKey(args: Args, presented: string): Promise<Principal> {
+  const { config, cloudflare } = args.context;
+  const ip = clientIp(args.request);
+  const limiter = rateLimiterFor(config.RATE_LIMIT_BACKEND, cloudflare.env);
+  let decision: RateLimitDecision;
+  try {
+    decision = await limiter.hit(`ratelimit:admin-key:${ip}`, ADMIN_KEY_ATTEMPTS_PER_MINUTE, Date.now());
+  } catch (error) {
+    args.context.analytics.record({
+      type: "rate_limit",
+      outcome: "store_failed",
+      subject: "adminKey",
+      reason: String(error),
+    });
+    throw new ApiError(503, "Rate limiting is unavailable; try again shortly.", { headers: { "Retry-After": "5" } });
+  }
+  if (!decision.allowed) {
+    args.context.analytics.record({ type: "rate_limit", outcome: "limited", subject: "adminKey", tier: "admin" });
+    throw new ApiError(429, "Too many admin key attempts; wait for the window to reset.", {
+      headers: rateLimitHeaders(decision, Date.now()),
+    });
+  }
+  if (!(await secretsEqual(presented, config.ADMIN_KEY))) throw new AuthenticationError("The admin key is not valid.");
+  return { kind: "adminKey", ip, tier: "admin", role: "admin", scopes: [] };
 }
 
 /** A browser attaches the session cookie to cross-site requests on its own; a header it does not. */
@@ -114,12 +174,26 @@ function refuseCrossSiteCookieCalls(request: Request) {
   if (credential.type === "cookie") throw new ApiError(403, "Cross-site request refused.", { code: "csrf_failed" });
 }
 
-function authorize(principal: Principal, options: GuardOptions<unknown>) {
+function authorize(principal: Principal, options: GuardOptions<unknown>, analytics: Analytics) {
+  const deny = (status: 401 | 403, message: string, extra: { code?: string; headers?: HeadersInit } = {}) => {
+    analytics.record({ type: "auth", outcome: "denied", subject: principal.kind, tier: principal.tier, status });
+    return new ApiError(status, message, extra);
+  };
+  const challenge = { headers: { "WWW-Authenticate": 'Bearer realm="bloqr"' } };
   if ((options.auth ?? "required") === "required" && principal.kind === "anonymous") {
-    throw new ApiError(401, "Sign in or send an API key.", { headers: { "WWW-Authenticate": 'Bearer realm="bloqr"' } });
+    throw deny(401, "Sign in or send an API key.", challenge);
   }
   if (options.scope && !principal.scopes.includes(options.scope) && principal.kind === "apiKey") {
-    throw new ApiError(403, `This API key lacks the "${options.scope}" scope.`, { code: "insufficient_scope" });
+    throw deny(403, `This API key lacks the "${options.scope}" scope.`, { code: "insufficient_scope" });
+  }
+  if (options.role === "admin") {
+    if (principal.kind === "apiKey") {
+      throw deny(403, "Admin endpoints need an admin session or the admin key, not an API key.", {
+        code: "insufficient_role",
+      });
+    }
+    if (principal.role !== "admin")
+      throw deny(403, "This endpoint is for administrators.", { code: "insufficient_role" });
   }
 }
 
@@ -143,7 +217,13 @@ async function countRequest(args: Args, principal: Principal): Promise<RateLimit
   try {
     return strictest(await Promise.all(hits));
   } catch (error) {
-    console.error(JSON.stringify({ event: "rate_limit_store_failed", kind: principal.kind, reason: String(error) }));
+    args.context.analytics.record({
+      type: "rate_limit",
+      outcome: "store_failed",
+      subject: principal.kind,
+      tier: principal.tier,
+      reason: String(error),
+    });
     if (principal.kind === "anonymous") {
       throw new ApiError(503, "Rate limiting is unavailable; try again shortly.", { headers: { "Retry-After": "5" } });
     }
@@ -151,7 +231,7 @@ async function countRequest(args: Args, principal: Principal): Promise<RateLimit
   }
 }
 
-async function readJsonBody<Body>(request: Request, schema: z.ZodType<Body>, maxBytes = DEFAULT_MAX_BODY_BYTES) {
+async function readJsonBody<Body>(request: Request, schema: z.ZodType<Body>, maxBytes = MAX_JSON_BODY_BYTES) {
   const contentType = request.headers.get("Content-Type") ?? "";
   if (!/^application\/json\s*(;|$)/i.test(contentType)) {
     throw new ApiError(415, "Send the body as JSON with Content-Type: application/json.");
@@ -173,16 +253,31 @@ async function checkTurnstile(args: Args, principal: Principal, body: unknown) {
     body && typeof body === "object" && "turnstileToken" in body && typeof body.turnstileToken === "string"
       ? body.turnstileToken
       : null;
-  const { config } = args.context;
-  await verifyTurnstile(
-    { secret: config.TURNSTILE_SECRET_KEY, verifyUrl: config.TURNSTILE_VERIFY_URL },
-    {
-      token: args.request.headers.get(TURNSTILE_HEADER) ?? fromBody,
-      remoteIp: principal.ip,
-      hostname: new URL(args.request.url).hostname,
-      action: COMPILE_ACTION,
-    },
-  );
+  const { config, analytics } = args.context;
+  try {
+    await verifyTurnstile(
+      { secret: config.TURNSTILE_SECRET_KEY, verifyUrl: config.TURNSTILE_VERIFY_URL },
+      {
+        token: args.request.headers.get(TURNSTILE_HEADER) ?? fromBody,
+        remoteIp: principal.ip,
+        hostname: new URL(args.request.url).hostname,
+        action: COMPILE_ACTION,
+      },
+    );
+  } catch (error) {
+    if (error instanceof ApiError) {
+      analytics.record({
+        type: "turnstile",
+        outcome: error.status === 503 ? "unavailable" : "failed",
+        subject: principal.kind,
+        tier: principal.tier,
+        reason: error.status === 503 ? String(error.cause ?? error.message) : error.message,
+        status: error.status,
+      });
+    }
+    throw error;
+  }
+  analytics.record({ type: "turnstile", outcome: "passed", subject: principal.kind, tier: principal.tier });
 }
 
 /**

@@ -47,9 +47,10 @@ export class ApiError extends Error {
   constructor(
     readonly status: ErrorStatus,
     message: string,
-    options: { code?: string; headers?: HeadersInit } = {},
+    /** `cause`: what really went wrong, for the logs; clients see only `message`. */
+    options: { code?: string; headers?: HeadersInit; cause?: unknown } = {},
   ) {
-    super(message);
+    super(message, { cause: options.cause });
     this.name = "ApiError";
     this.code = options.code ?? ERROR_CODES[status];
     this.headers = options.headers;
@@ -67,10 +68,15 @@ export class ApiError extends Error {
  * declared Content-Length is checked first, then the bytes actually read.
  */
 export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+  return new TextDecoder().decode(await readBodyBytes(request, maxBytes));
+}
+
+/** The request body's bytes, refusing more than `maxBytes` (413) as soon as they are exceeded. */
+export async function readBodyBytes(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
   const tooLarge = () => new ApiError(413, `The request body exceeds ${maxBytes} bytes.`);
   const declared = Number(request.headers.get("Content-Length"));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
-  if (!request.body) return "";
+  if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -90,7 +96,7 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return bytes;
 }
 
 /** `sources[2].type: expected "adblock" | "hosts"` — the path a user can find in their JSON. */

@@ -14,7 +14,8 @@ import { ensureUserForSession } from "./users.server";
 export type PrincipalTier = "anonymous" | Tier;
 
 export interface Principal {
-  kind: "anonymous" | "session" | "apiKey";
+  /** `adminKey`: the operator's X-Admin-Key, accepted only by endpoints that allow it (the guard). */
+  kind: "anonymous" | "session" | "apiKey" | "adminKey";
   /** From CF-Connecting-IP only: other headers are client-controlled. */
   ip: string;
   tier: PrincipalTier;
@@ -48,8 +49,13 @@ const metadataClaim = z
 
 type Args = Pick<LoaderFunctionArgs, "request" | "context" | "params">;
 
+// Cloudflare sets CF-Connecting-IP to an IPv4 or IPv6 address; anything else did not come from it
+// and must not become a rate-limit bucket name (KV keys are capped at 512 bytes).
+const PLAUSIBLE_IP = /^[0-9a-f:.]{2,45}$/i;
+
 export function clientIp(request: Request): string {
-  return request.headers.get("CF-Connecting-IP") ?? "unknown";
+  const ip = request.headers.get("CF-Connecting-IP");
+  return ip && PLAUSIBLE_IP.test(ip) ? ip : "unknown";
 }
 
 function readCookie(request: Request, name: string): string | undefined {
@@ -131,6 +137,35 @@ function sessionCookieValues(request: Request): string[] {
     .map((part) => part.trim())
     .filter((part) => /^__session(_[^=]*)?=./.test(part))
     .map((part) => part.slice(part.indexOf("=") + 1));
+}
+
+const isPlausibleSessionToken = (token: string) => {
+  try {
+    assertPlausibleSessionToken(token);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The request as Clerk's root loader may see it on a page: session cookies and Bearer tokens its
+ * SDK would crash on are dropped, so a corrupted cookie means "signed out", not a 500 on every page.
+ * (The API never gets here: identify refuses such credentials with 401.)
+ */
+export function requestForClerk(request: Request): Request {
+  const cookies = (request.headers.get("Cookie") ?? "").split(";");
+  const kept = cookies.filter((part) => {
+    const cookie = part.trim();
+    return !/^__session(_[^=]*)?=./.test(cookie) || isPlausibleSessionToken(cookie.slice(cookie.indexOf("=") + 1));
+  });
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get("Authorization")?.trim() ?? "")?.[1];
+  const dropAuthorization = request.headers.has("Authorization") && !(bearer && isPlausibleSessionToken(bearer));
+  if (kept.length === cookies.length && !dropAuthorization) return request;
+  const headers = new Headers(request.headers);
+  if (kept.length !== cookies.length) headers.set("Cookie", kept.join(";"));
+  if (dropAuthorization) headers.delete("Authorization");
+  return new Request(request, { headers });
 }
 
 /** The session's Clerk user and claims, or null when the request carries no session at all. */

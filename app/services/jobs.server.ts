@@ -6,6 +6,7 @@
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Compilation, compilations } from "~/db/schema";
+import { type Analytics, logOnlyAnalytics } from "./analytics.server";
 import { type CompiledList, readCompiledList } from "./compilations.server";
 import type { Database } from "./db.server";
 import { ApiError } from "./http.server";
@@ -29,6 +30,7 @@ export async function enqueueJobs(
   principal: Principal,
   priority: Priority,
   requests: unknown[],
+  analytics: Analytics = logOnlyAnalytics,
 ): Promise<Compilation[]> {
   if (priority === "high" && principal.tier !== "pro" && principal.tier !== "admin") {
     throw new ApiError(403, 'priority "high" is for the pro and admin tiers.', { code: "priority_not_allowed" });
@@ -55,8 +57,18 @@ export async function enqueueJobs(
       .update(compilations)
       .set({ status: "failed", error: "The job could not be queued; submit it again.", finishedAt: new Date() })
       .where(sql`${compilations.id} in ${jobs.map((job) => job.id)}`);
-    console.error(JSON.stringify({ event: "queue_send_failed", jobs: jobs.length, reason: String(error) }));
+    analytics.record({
+      type: "compile",
+      outcome: "queue_failed",
+      subject: "async",
+      tier: principal.tier,
+      reason: String(error),
+      detail: { jobs: jobs.length },
+    });
     throw new ApiError(503, "The job queue is unavailable; try again shortly.", { headers: { "Retry-After": "10" } });
+  }
+  for (const job of jobs) {
+    analytics.record({ type: "compile", outcome: "queued", subject: "async", tier: principal.tier, id: job.id });
   }
   return jobs;
 }
@@ -90,12 +102,21 @@ export async function claimJob(db: Database, jobId: string, now = new Date()): P
   return { outcome: "busy", retryInMs: Math.max(1_000, leaseEnds - now.getTime()) };
 }
 
+/**
+ * The row a consumer may still write: the job is `running` under the attempt it claimed. A
+ * consumer that outlived its lease (a queue consumer may run for 15 minutes) finds the attempt
+ * taken over and writes nothing.
+ */
+const heldBy = (jobId: string, attempt: number) =>
+  and(eq(compilations.id, jobId), eq(compilations.status, "running"), eq(compilations.attempts, attempt));
+
 export async function completeJob(
   db: Database,
   jobId: string,
+  attempt: number,
   result: { ruleCount: number; durationMs: number; configHash: string },
-) {
-  await db
+): Promise<boolean> {
+  const updated = await db
     .update(compilations)
     .set({
       status: "succeeded",
@@ -106,19 +127,21 @@ export async function completeJob(
       error: null,
       finishedAt: new Date(),
     })
-    .where(and(eq(compilations.id, jobId), eq(compilations.status, "running")));
+    .where(heldBy(jobId, attempt))
+    .returning({ id: compilations.id });
+  return updated.length > 0;
 }
 
 /** A failed attempt: back to `queued` for the retry, with the reason kept for the record. */
-export async function releaseJob(db: Database, jobId: string, reason: string) {
-  await db
-    .update(compilations)
-    .set({ status: "queued", error: reason })
-    .where(and(eq(compilations.id, jobId), eq(compilations.status, "running")));
+export async function releaseJob(db: Database, jobId: string, attempt: number, reason: string) {
+  await db.update(compilations).set({ status: "queued", error: reason }).where(heldBy(jobId, attempt));
 }
 
-/** Final failure: from the consumer (not retriable) or the dead-letter queue (retries exhausted). */
-export async function failJob(db: Database, jobId: string, reason: string | null) {
+/**
+ * Final failure: from the consumer that holds `attempt` (not retriable), or from the dead-letter
+ * queue (retries exhausted; `attempt` null) whatever state the job was left in.
+ */
+export async function failJob(db: Database, jobId: string, reason: string | null, attempt: number | null = null) {
   await db
     .update(compilations)
     .set({
@@ -126,7 +149,11 @@ export async function failJob(db: Database, jobId: string, reason: string | null
       error: sql`coalesce(${reason}, ${compilations.error}, 'The job failed.')`,
       finishedAt: new Date(),
     })
-    .where(and(eq(compilations.id, jobId), sql`${compilations.status} in ('queued', 'running')`));
+    .where(
+      attempt === null
+        ? and(eq(compilations.id, jobId), sql`${compilations.status} in ('queued', 'running')`)
+        : heldBy(jobId, attempt),
+    );
 }
 
 /** The owner's job; someone else's job and no job look the same (404). */

@@ -6,16 +6,18 @@
  * consumer marks the job failed with the last reason. Nothing is dropped silently.
  */
 import { z } from "zod";
+import { type Analytics, analyticsFor } from "./analytics.server";
 import {
   checkedConfiguration,
   compileWithCache,
+  failureCode,
+  internalReason,
   isRetriable,
   sourceLoader,
   writeCompiledList,
 } from "./compilations.server";
 import { type DatabaseHandle, openDatabase } from "./db.server";
 import { type AppEnv, getAppEnv } from "./env.server";
-import { ApiError } from "./http.server";
 import { claimJob, completeJob, failJob, JOB_RESULT_TTL_SECONDS, jobResultKey, releaseJob } from "./jobs.server";
 
 export const DEAD_LETTER_QUEUE = "bloqr-compile-dlq";
@@ -32,26 +34,30 @@ export function retryDelaySeconds(attempts: number, baseSeconds: number): number
   return Math.min(MAX_RETRY_DELAY_SECONDS, baseSeconds * 2 ** Math.max(0, attempts - 1));
 }
 
-const log = (event: string, fields: Record<string, unknown>) => console.log(JSON.stringify({ event, ...fields }));
-
 export async function consumeCompileBatch(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext) {
   const config = getAppEnv(env);
   const database = openDatabase(config);
+  const analytics = analyticsFor(env.ANALYTICS);
   try {
     for (const message of batch.messages) {
       const parsed = jobMessage.safeParse(message.body);
       if (!parsed.success) {
         // Retrying a message that names no job cannot help.
-        log("queue.message_invalid", { queue: batch.queue, messageId: message.id });
+        analytics.record({
+          type: "compile",
+          outcome: "message_invalid",
+          subject: "async",
+          detail: { queue: batch.queue, messageId: message.id },
+        });
         message.ack();
         continue;
       }
       if (batch.queue === DEAD_LETTER_QUEUE) {
         await failJob(database.db, parsed.data.jobId, null);
-        log("job.dead_lettered", { jobId: parsed.data.jobId });
+        analytics.record({ type: "compile", outcome: "dead_lettered", subject: "async", id: parsed.data.jobId });
         message.ack();
       } else {
-        await runJob(message, parsed.data.jobId, { env, config, database });
+        await runJob(message, parsed.data.jobId, { env, config, database, analytics });
       }
     }
   } finally {
@@ -62,16 +68,25 @@ export async function consumeCompileBatch(batch: MessageBatch<unknown>, env: Env
 async function runJob(
   message: Message<unknown>,
   jobId: string,
-  { env, config, database }: { env: Env; config: AppEnv; database: DatabaseHandle },
+  { env, config, database, analytics }: { env: Env; config: AppEnv; database: DatabaseHandle; analytics: Analytics },
 ) {
   const { db } = database;
   const claim = await claimJob(db, jobId);
   if (claim.outcome === "busy") {
-    message.retry({ delaySeconds: Math.ceil(claim.retryInMs / 1000) });
+    // Another consumer holds the lease (or held it and crashed): look again when it ends.
+    const delaySeconds = Math.ceil(claim.retryInMs / 1000);
+    analytics.record({ type: "compile", outcome: "busy", subject: "async", id: jobId, detail: { delaySeconds } });
+    message.retry({ delaySeconds });
     return;
   }
   if (claim.outcome !== "claimed") {
-    log("job.redelivery_ignored", { jobId, outcome: claim.outcome });
+    analytics.record({
+      type: "compile",
+      outcome: "redelivery_ignored",
+      subject: "async",
+      id: jobId,
+      detail: { claim: claim.outcome },
+    });
     message.ack();
     return;
   }
@@ -91,24 +106,48 @@ async function runJob(
       },
     );
     await writeCompiledList(env.COMPILE_CACHE, jobResultKey(jobId), outcome, JOB_RESULT_TTL_SECONDS);
-    await completeJob(db, jobId, outcome);
-    log("job.succeeded", { jobId, ruleCount: outcome.ruleCount, cached: outcome.cached, attempts: job.attempts });
+    if (!(await completeJob(db, jobId, job.attempts, outcome))) {
+      // Our lease ran out and another delivery took the job over: its result is the one that counts.
+      analytics.record({
+        type: "compile",
+        outcome: "redelivery_ignored",
+        subject: "async",
+        id: jobId,
+        attempts: job.attempts,
+        detail: { claim: "lease_lost" },
+      });
+      message.ack();
+      return;
+    }
+    analytics.record({
+      type: "compile",
+      outcome: "succeeded",
+      subject: "async",
+      id: jobId,
+      ruleCount: outcome.ruleCount,
+      durationMs: outcome.durationMs,
+      attempts: job.attempts,
+      detail: { cached: outcome.cached },
+    });
     message.ack();
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
+    // The job row keeps the full reason for its owner; the logs get the code (a source URL may carry a token).
+    const failure = {
+      subject: "async",
+      id: jobId,
+      attempts: job.attempts,
+      code: failureCode(error),
+      reason: internalReason(error),
+    } as const;
     if (isRetriable(error)) {
-      await releaseJob(db, jobId, reason);
+      await releaseJob(db, jobId, job.attempts, reason);
       const delaySeconds = retryDelaySeconds(job.attempts, config.QUEUE_RETRY_BASE_SECONDS);
-      log("job.retry", { jobId, attempts: job.attempts, delaySeconds, reason });
+      analytics.record({ type: "compile", outcome: "retry", ...failure, detail: { delaySeconds } });
       message.retry({ delaySeconds });
     } else {
-      await failJob(db, jobId, reason);
-      log("job.failed", {
-        jobId,
-        attempts: job.attempts,
-        reason,
-        code: error instanceof ApiError ? error.code : undefined,
-      });
+      await failJob(db, jobId, reason, job.attempts);
+      analytics.record({ type: "compile", outcome: "failed", ...failure });
       message.ack();
     }
   }

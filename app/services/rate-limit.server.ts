@@ -18,6 +18,10 @@ export const TIER_LIMITS: Record<PrincipalTier, number> = {
   admin: Number.POSITIVE_INFINITY,
 };
 
+// Attempts with X-Admin-Key per IP: ADMIN_KEY has ≥ 32 random characters, so guessing is hopeless
+// anyway; the cap keeps it that way cheaply.
+export const ADMIN_KEY_ATTEMPTS_PER_MINUTE = 20;
+
 export interface RateLimitDecision {
   allowed: boolean;
   limit: number;

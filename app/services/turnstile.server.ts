@@ -56,10 +56,11 @@ async function siteverify(config: TurnstileConfig, form: URLSearchParams) {
       return siteverifyAnswer.parse(await response.json());
     } catch (error) {
       if (attempt >= ATTEMPTS) {
-        console.error(JSON.stringify({ event: "turnstile_unavailable", reason: String(error) }));
+        // The guard records the outage (with this cause) as a turnstile.unavailable event.
         throw new ApiError(503, "Bot protection is unavailable right now; try again shortly.", {
           code: "turnstile_unavailable",
           headers: { "Retry-After": "5" },
+          cause: String(error),
         });
       }
     }

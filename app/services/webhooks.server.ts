@@ -6,12 +6,15 @@
 import { Webhook, WebhookVerificationError } from "svix";
 import { z } from "zod";
 import { ROLES, TIERS, webhookEvents } from "~/db/schema";
+import type { Analytics } from "./analytics.server";
 import type { Database } from "./db.server";
 import { ApiError, readBodyText } from "./http.server";
 import { applyClerkUser, type ClerkSyncOutcome, type ClerkUserSnapshot, deleteClerkUser } from "./users.server";
 
 // Clerk's user events are a few KB; the cap bounds what an unauthenticated caller can make us read.
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
+
+const MAX_DATE_MS = 8.64e15;
 
 export type WebhookOutcome = ClerkSyncOutcome | "duplicate" | "ignored";
 
@@ -30,7 +33,8 @@ const clerkUser = z.object({
     .object({ tier: knownOrUndefined(TIERS), role: knownOrUndefined(ROLES) })
     .nullish()
     .catch(null),
-  updated_at: z.number().int().nonnegative(),
+  // Milliseconds since the epoch; beyond JavaScript's Date range it is no time at all.
+  updated_at: z.number().int().nonnegative().max(MAX_DATE_MS),
 });
 
 const clerkEvent = z.discriminatedUnion("type", [
@@ -142,7 +146,13 @@ interface Delivery {
   outcome: WebhookOutcome;
 }
 
-async function handleDelivery(request: Request, { secret, db }: { secret: string; db: Database }): Promise<Delivery> {
+interface WebhookDependencies {
+  secret: string;
+  db: Database;
+  analytics: Analytics;
+}
+
+async function handleDelivery(request: Request, { secret, db, analytics }: WebhookDependencies): Promise<Delivery> {
   const headers = readSvixHeaders(request);
   const body = await readBody(request);
   verifySignature(secret, body, headers);
@@ -152,7 +162,7 @@ async function handleDelivery(request: Request, { secret, db }: { secret: string
   try {
     return { svixId, type, outcome: await recordAndApply(db, svixId, event) };
   } catch (error) {
-    console.error(JSON.stringify({ event: "webhook.clerk.failed", svixId, type, code: databaseErrorCode(error) }));
+    analytics.record({ type: "webhook", outcome: "failed", id: svixId, subject: type, code: databaseErrorCode(error) });
     throw new ApiError(500, "The event could not be stored; Clerk will deliver it again.");
   }
 }
@@ -162,14 +172,14 @@ async function handleDelivery(request: Request, { secret, db }: { secret: string
  * malformed event, 401 a bad signature or a timestamp more than 5 minutes off, 413 too large,
  * 500 storage failed (Svix retries). Logs the outcome, never the body or the secret.
  */
-export async function receiveClerkWebhook(request: Request, deps: { secret: string; db: Database }): Promise<Delivery> {
+export async function receiveClerkWebhook(request: Request, deps: WebhookDependencies): Promise<Delivery> {
   try {
     const delivery = await handleDelivery(request, deps);
-    console.log(JSON.stringify({ event: "webhook.clerk", ...delivery }));
+    deps.analytics.record({ type: "webhook", outcome: delivery.outcome, id: delivery.svixId, subject: delivery.type });
     return delivery;
   } catch (error) {
     if (error instanceof ApiError && error.status !== 500) {
-      console.warn(JSON.stringify({ event: "webhook.clerk.rejected", status: error.status, reason: error.message }));
+      deps.analytics.record({ type: "webhook", outcome: "rejected", status: error.status, reason: error.message });
     }
     throw error;
   }
