@@ -35,12 +35,21 @@ export async function loadPatterns(
 
 /** Drops every line that one of the patterns matches. */
 export function applyExclusions(lines: readonly string[], matchers: readonly LineMatcher[]): string[] {
-  return lines.filter((line) => !matchesAny(line, matchers));
+  return keepLines(lines, matchers, false);
 }
 
 /** Keeps only the lines that one of the patterns matches. */
 export function applyInclusions(lines: readonly string[], matchers: readonly LineMatcher[]): string[] {
-  return lines.filter((line) => matchesAny(line, matchers));
+  return keepLines(lines, matchers, true);
+}
+
+/** A plain loop rather than `filter` with a closure over `matchers` (see `substring-matcher.ts`). */
+function keepLines(lines: readonly string[], matchers: readonly LineMatcher[], keepMatching: boolean): string[] {
+  const kept: string[] = [];
+  for (const line of lines) {
+    if (matchesAny(line, matchers) === keepMatching) kept.push(line);
+  }
+  return kept;
 }
 
 function matchesAny(line: string, matchers: readonly LineMatcher[]): boolean {

@@ -4,6 +4,13 @@
  * through these helpers, so their exact semantics decide the output byte for byte.
  */
 
+/**
+ * String methods called through constants, not looked up on each line: the lines come in more
+ * string representations than V8's lookup caches track, and `line.charCodeAt` in a loop then became
+ * a generic lookup per character (see `substring-matcher.ts`).
+ */
+const { charCodeAt, indexOf, startsWith, substring } = String.prototype;
+
 export interface RuleOption {
   name: string;
   /** `null` when the modifier has no value or an empty one (`$doc`, `$doc=`). */
@@ -20,12 +27,12 @@ export interface AdblockRule {
 
 /** `charCodeAt` that returns -1 past the end: reading out of bounds makes V8 deoptimize the caller. */
 export function codeAt(text: string, index: number): number {
-  return index < text.length ? text.charCodeAt(index) : -1;
+  return index < text.length ? charCodeAt.call(text, index) : -1;
 }
 
 /** `!`, `# `, a lone `#` and `####` start comments; `#` followed by anything else is a cosmetic rule. */
 export function isComment(line: string): boolean {
-  return line.startsWith("!") || line.startsWith("# ") || line === "#" || line.startsWith("####");
+  return startsWith.call(line, "!") || startsWith.call(line, "# ") || line === "#" || startsWith.call(line, "####");
 }
 
 export function isCommentOrEmpty(line: string): boolean {
@@ -85,42 +92,62 @@ function isLowercaseAlphanumeric(code: number): boolean {
 export function isEtcHostsRule(line: string): boolean {
   const length = line.length;
   let index = 0;
-  while (index < length && isHostsAddressChar(line.charCodeAt(index))) index++;
+  while (index < length && isHostsAddressChar(charCodeAt.call(line, index))) index++;
   if (index === 0) return false;
   if (codeAt(line, index) === 37 /* % */) {
     const zoneStart = index + 1;
     index = zoneStart;
-    while (index < length && isLowercaseAlphanumeric(line.charCodeAt(index))) index++;
+    while (index < length && isLowercaseAlphanumeric(charCodeAt.call(line, index))) index++;
     if (index === zoneStart) return false;
   }
-  if (index >= length || !isJsWhitespace(line.charCodeAt(index))) return false;
-  let hash = line.indexOf("#", index + 1);
+  if (index >= length || !isJsWhitespace(charCodeAt.call(line, index))) return false;
+  let hash = indexOf.call(line, "#", index + 1);
   if (hash === -1) hash = length;
   // at least one white space, then at least one character that is not `#`
   if (hash < index + 2) return false;
   for (let i = hash + 1; i < length; i++) {
-    if (isLineTerminator(line.charCodeAt(i))) return false;
+    if (isLineTerminator(charCodeAt.call(line, i))) return false;
   }
   return true;
+}
+
+/**
+ * Where the hostname of the usual /etc/hosts line starts — an address, white space, one hostname and
+ * nothing else (no zone, no second hostname, no comment, no white space at either end) — or -1 for
+ * any other line. Such a line is an /etc/hosts rule (`isEtcHostsRule`) whose only hostname
+ * (`etcHostsHostnames`) is `line.substring(start)`; this finds it in one scan and without allocating.
+ */
+export function simpleEtcHostsHostnameStart(line: string): number {
+  const length = line.length;
+  let index = 0;
+  while (index < length && isHostsAddressChar(charCodeAt.call(line, index))) index++;
+  if (index === 0 || index >= length || !isJsWhitespace(charCodeAt.call(line, index))) return -1;
+  while (index < length && isJsWhitespace(charCodeAt.call(line, index))) index++;
+  const start = index;
+  for (; index < length; index++) {
+    const code = charCodeAt.call(line, index);
+    if (code === 35 /* # */ || isJsWhitespace(code)) return -1;
+  }
+  return start < length ? start : -1;
 }
 
 /** The hostnames of an /etc/hosts line; empty when the line has none (the reference throws then). */
 export function etcHostsHostnames(line: string): string[] {
   let rule = line.trim();
-  const hash = rule.indexOf("#");
-  if (hash > 0) rule = rule.substring(0, hash);
+  const hash = indexOf.call(rule, "#");
+  if (hash > 0) rule = substring.call(rule, 0, hash);
   // `rule.trim().split(/\s+/).slice(1)` without the regular expression, which dominated Compress
   const hostnames: string[] = [];
   const length = rule.length;
   let index = 0;
-  while (index < length && isJsWhitespace(rule.charCodeAt(index))) index++;
-  while (index < length && !isJsWhitespace(rule.charCodeAt(index))) index++;
+  while (index < length && isJsWhitespace(charCodeAt.call(rule, index))) index++;
+  while (index < length && !isJsWhitespace(charCodeAt.call(rule, index))) index++;
   for (;;) {
-    while (index < length && isJsWhitespace(rule.charCodeAt(index))) index++;
+    while (index < length && isJsWhitespace(charCodeAt.call(rule, index))) index++;
     if (index >= length) return hostnames;
     const start = index;
-    while (index < length && !isJsWhitespace(rule.charCodeAt(index))) index++;
-    hostnames.push(rule.substring(start, index));
+    while (index < length && !isJsWhitespace(charCodeAt.call(rule, index))) index++;
+    hostnames.push(substring.call(rule, start, index));
   }
 }
 
@@ -134,16 +161,16 @@ export function isJustDomain(line: string): boolean {
   let index = 0;
   for (;;) {
     const labelStart = index;
-    if (index >= length || !isAsciiAlphanumeric(line.charCodeAt(index))) return false;
+    if (index >= length || !isAsciiAlphanumeric(charCodeAt.call(line, index))) return false;
     index++;
     while (index < length) {
-      const code = line.charCodeAt(index);
+      const code = charCodeAt.call(line, index);
       if (!isAsciiAlphanumeric(code) && code !== 45 /* - */) break;
       index++;
     }
-    if (index - labelStart > MAX_LABEL_LENGTH || !isAsciiAlphanumeric(line.charCodeAt(index - 1))) return false;
+    if (index - labelStart > MAX_LABEL_LENGTH || !isAsciiAlphanumeric(charCodeAt.call(line, index - 1))) return false;
     if (index === length) return true;
-    if (line.charCodeAt(index) !== 46 /* . */) return false;
+    if (charCodeAt.call(line, index) !== 46 /* . */) return false;
     index++;
     if (index === length) return true;
   }
@@ -159,9 +186,9 @@ export function containsNonAscii(line: string): boolean {
 export function trimSpacesAndTabs(line: string): string {
   let start = 0;
   let end = line.length;
-  while (start < end && isSpaceOrTab(line.charCodeAt(start))) start++;
-  while (end > start && isSpaceOrTab(line.charCodeAt(end - 1))) end--;
-  return start === 0 && end === line.length ? line : line.substring(start, end);
+  while (start < end && isSpaceOrTab(charCodeAt.call(line, start))) start++;
+  while (end > start && isSpaceOrTab(charCodeAt.call(line, end - 1))) end--;
+  return start === 0 && end === line.length ? line : substring.call(line, start, end);
 }
 
 function isSpaceOrTab(code: number): boolean {
@@ -172,7 +199,7 @@ function isSpaceOrTab(code: number): boolean {
 function findOptionsSeparator(text: string, patternStart: number): number {
   let index = text.lastIndexOf("$");
   while (index >= patternStart) {
-    if (index > patternStart && text.charCodeAt(index - 1) === 92 /* \ */) {
+    if (index > patternStart && charCodeAt.call(text, index - 1) === 92 /* \ */) {
       index = text.lastIndexOf("$", index - 1);
     } else {
       return index;
@@ -246,10 +273,10 @@ export function adblockRuleToString(rule: AdblockRule): string {
 /** The hostname a `||hostname^` rule blocks (lowercase ASCII only, as the reference requires). */
 export function blockedHostname(pattern: string): string | null {
   const length = pattern.length;
-  if (length < 4 || !pattern.startsWith("||") || pattern.charCodeAt(length - 1) !== 94 /* ^ */) return null;
+  if (length < 4 || !startsWith.call(pattern, "||") || charCodeAt.call(pattern, length - 1) !== 94 /* ^ */) return null;
   for (let i = 2; i < length - 1; i++) {
-    const code = pattern.charCodeAt(i);
+    const code = charCodeAt.call(pattern, i);
     if (!isLowercaseAlphanumeric(code) && code !== 45 && code !== 46) return null;
   }
-  return pattern.substring(2, length - 1);
+  return substring.call(pattern, 2, length - 1);
 }

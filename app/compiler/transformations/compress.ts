@@ -1,4 +1,14 @@
-import { blockedHostname, etcHostsHostnames, isEtcHostsRule, isJustDomain, parseAdblockRule } from "../rule";
+import {
+  blockedHostname,
+  etcHostsHostnames,
+  isEtcHostsRule,
+  isJustDomain,
+  parseAdblockRule,
+  simpleEtcHostsHostnameStart,
+} from "../rule";
+
+/** Called through constants: see `rule.ts`. */
+const { charCodeAt, substring } = String.prototype;
 
 /**
  * Converts /etc/hosts lines and bare domains to `||hostname^` rules, keeps the first rule for each
@@ -11,43 +21,64 @@ export function compress(lines: readonly string[]): string[] {
   const hostnames: (string | null)[] = [];
   const blocked = new Set<string>();
 
-  const addHostnameRule = (text: string, hostname: string) => {
-    if (blocked.has(hostname)) return;
-    blocked.add(hostname);
-    texts.push(text);
-    hostnames.push(hostname);
-  };
-
   for (const line of lines) {
-    if (isEtcHostsRule(line)) {
+    const hostsHostnameStart = simpleEtcHostsHostnameStart(line);
+    if (hostsHostnameStart !== -1) {
+      // the usual `0.0.0.0 hostname`, without `etcHostsHostnames`' parsing
+      keepFirstRuleFor(substring.call(line, hostsHostnameStart), null, blocked, texts, hostnames);
+    } else if (isEtcHostsRule(line)) {
       const lineHostnames = etcHostsHostnames(line);
       // The reference crashes on an /etc/hosts line without hostnames (`1  #x`); we keep the line.
       if (lineHostnames.length === 0) {
         texts.push(line);
         hostnames.push(null);
       }
-      for (const hostname of lineHostnames) addHostnameRule(`||${hostname}^`, hostname);
+      for (const hostname of lineHostnames) keepFirstRuleFor(hostname, null, blocked, texts, hostnames);
     } else if (isJustDomain(line)) {
-      addHostnameRule(`||${line}^`, line);
+      keepFirstRuleFor(line, null, blocked, texts, hostnames);
     } else {
       const hostname = compressibleHostname(line);
       if (hostname === null) {
         texts.push(line);
         hostnames.push(null);
       } else {
-        addHostnameRule(line, hostname);
+        keepFirstRuleFor(hostname, line, blocked, texts, hostnames);
       }
     }
   }
 
+  const blockedHashes = new Set<number>();
   const blockedLengths = new Set<number>();
-  for (const hostname of blocked) blockedLengths.add(hostname.length);
+  for (const hostname of blocked) {
+    blockedHashes.add(suffixHash(hostname));
+    blockedLengths.add(hostname.length);
+  }
   const compressed: string[] = [];
   for (let index = 0; index < texts.length; index++) {
     const hostname = hostnames[index];
-    if (hostname === null || !isCoveredByParent(hostname, blocked, blockedLengths)) compressed.push(texts[index]);
+    if (hostname === null || !isCoveredByParent(hostname, blocked, blockedHashes, blockedLengths)) {
+      compressed.push(texts[index]);
+    }
   }
   return compressed;
+}
+
+/**
+ * Keeps the rule only if it is the first one for its hostname; `text` null stands for
+ * `||hostname^`, built only then. A function, not a closure (see `substring-matcher.ts`).
+ */
+function keepFirstRuleFor(
+  hostname: string,
+  text: string | null,
+  blocked: Set<string>,
+  texts: string[],
+  hostnames: (string | null)[],
+): void {
+  const size = blocked.size;
+  blocked.add(hostname); // one hash lookup instead of `has` then `add`
+  if (blocked.size === size) return;
+  texts.push(text ?? `||${hostname}^`);
+  hostnames.push(hostname);
 }
 
 /** Only plain blocking rules like `||example.org^` (no exception, no modifiers) can be merged. */
@@ -59,14 +90,48 @@ function compressibleHostname(line: string): string | null {
   return blockedHostname(rule.pattern);
 }
 
+/** Multiplier of the polynomial hash (odd, with bits spread over the word). */
+const HASH_BASE = 0x01000193;
+
 /**
- * Whether a parent domain of `hostname` is blocked. Only parents as long as some blocked hostname
- * are looked up: hashing every parent of a hostname with thousands of labels would be quadratic.
+ * A polynomial hash computed from the last character to the first, so that one pass over a
+ * hostname yields the hash of every suffix: at each dot, the hash of the parent domain after it.
+ * `isCoveredByParent` computes the same value for a parent equal to `text`.
  */
-function isCoveredByParent(hostname: string, blocked: ReadonlySet<string>, blockedLengths: ReadonlySet<number>) {
-  for (let dot = hostname.indexOf("."); dot !== -1; dot = hostname.indexOf(".", dot + 1)) {
-    const parentLength = hostname.length - dot - 1;
-    if (blockedLengths.has(parentLength) && blocked.has(hostname.substring(dot + 1))) return true;
+function suffixHash(text: string): number {
+  let hash = 0;
+  for (let index = text.length - 1; index >= 0; index--) {
+    hash = (Math.imul(hash, HASH_BASE) + charCodeAt.call(text, index)) | 0;
+  }
+  return hash;
+}
+
+/**
+ * Whether a parent domain of `hostname` is blocked. A parent is looked up as a string only if its
+ * hash is a blocked hostname's: a substring and a string lookup for every parent made up most of
+ * Compress. Parents whose length no blocked hostname has are never looked up either, so crafted
+ * hash collisions cost at most what looking up every such parent would: for a hostname with
+ * thousands of labels, most parents are longer than any blocked hostname.
+ */
+function isCoveredByParent(
+  hostname: string,
+  blocked: ReadonlySet<string>,
+  blockedHashes: ReadonlySet<number>,
+  blockedLengths: ReadonlySet<number>,
+): boolean {
+  const length = hostname.length;
+  let hash = 0; // of the characters after `index`
+  for (let index = length - 1; index >= 0; index--) {
+    const code = charCodeAt.call(hostname, index);
+    if (
+      code === 46 /* . */ &&
+      blockedHashes.has(hash) &&
+      blockedLengths.has(length - index - 1) &&
+      blocked.has(substring.call(hostname, index + 1))
+    ) {
+      return true;
+    }
+    hash = (Math.imul(hash, HASH_BASE) + code) | 0;
   }
   return false;
 }

@@ -1,7 +1,11 @@
 import { getPublicSuffix, parse as parseHostname } from "tldts";
 import { classifyIpPattern, type IpPattern, isSubnetWildcard } from "../ip-pattern";
+import { isPlainHostname, isPublicSuffix } from "../public-suffix";
 import { removeWithPrecedingComments } from "../remove-with-preceding-comments";
-import { etcHostsHostnames, isComment, isEtcHostsRule, parseAdblockRule } from "../rule";
+import { etcHostsHostnames, isComment, isEtcHostsRule, parseAdblockRule, simpleEtcHostsHostnameStart } from "../rule";
+
+/** Called through constants, not looked up on each line: see `public-suffix.ts`. */
+const { charCodeAt, startsWith, substring } = String.prototype;
 
 /** What a validation variant tolerates beyond plain, specific domain rules. */
 export interface ValidationPolicy {
@@ -35,10 +39,28 @@ export function validate(lines: readonly string[]): string[] {
 }
 
 export function validateRules(lines: readonly string[], policy: ValidationPolicy): string[] {
-  return removeWithPrecedingComments(lines, (line) => !isValidLine(line, policy));
+  const removed = new Uint8Array(lines.length);
+  for (let index = 0; index < lines.length; index++) {
+    if (!isValidLine(lines[index], policy)) removed[index] = 1;
+  }
+  return removeWithPrecedingComments(lines, removed);
 }
 
 export function isValidLine(line: string, policy: ValidationPolicy): boolean {
+  // Most lines of a blocklist are `||hostname^`: decided without parsing the rule, and without
+  // tldts unless the hostname is a public suffix.
+  const ruleHostnameStart = simpleRuleHostnameStart(line);
+  if (ruleHostnameStart !== -1) {
+    const end = line.length - 1;
+    if (!isPublicSuffix(line, ruleHostnameStart, end)) return true;
+    return isValidHostname(substring.call(line, ruleHostnameStart, end), false, policy);
+  }
+  // `0.0.0.0 hostname`: what `isValidEtcHostsRule` would decide, without its parsing
+  const hostsHostnameStart = simpleEtcHostsHostnameStart(line);
+  if (hostsHostnameStart !== -1) {
+    if (isPlainHostname(line, hostsHostnameStart) && !isPublicSuffix(line, hostsHostnameStart)) return true;
+    return isValidHostname(substring.call(line, hostsHostnameStart), false, policy);
+  }
   if (isComment(line) || line.trim() === "") return true;
   if (isEtcHostsRule(line)) return isValidEtcHostsRule(line, policy);
   return isValidAdblockRule(line, policy);
@@ -50,16 +72,23 @@ function isValidEtcHostsRule(line: string, policy: ValidationPolicy): boolean {
   return hostnames.every((hostname) => isValidHostname(hostname, false, policy));
 }
 
-/** tldts returns such a hostname unchanged when it is valid. */
-const PLAIN_HOSTNAME = /^[a-z0-9-]+(?:\.[a-z0-9-]+)*$/;
+/**
+ * Where the hostname of `||hostname^` or `@@||hostname^` starts (it ends before the `^`) when it is
+ * a plain hostname (`isPlainHostname`), else -1. For such a line every check of
+ * `isValidAdblockRule` passes (no modifiers; an exact domain, so no length limit; allowed
+ * characters; not IP-like, as it has a letter or `-`) up to the last one, `isValidHostname`.
+ */
+function simpleRuleHostnameStart(line: string): number {
+  const start = startsWith.call(line, "||") ? 2 : startsWith.call(line, "@@||") ? 4 : -1;
+  const end = line.length - 1;
+  if (start === -1 || charCodeAt.call(line, end) !== 94 /* ^ */ || !isPlainHostname(line, start, end)) return -1;
+  return start;
+}
 
 function isValidHostname(hostname: string, hasLimitingModifier: boolean, policy: ValidationPolicy): boolean {
-  if (PLAIN_HOSTNAME.test(hostname)) {
-    // The common case, without allocating a full parse: tldts finds a public suffix only for a valid
-    // hostname that is not an IP, and a suffix shorter than the hostname leaves nothing to check.
-    const suffix = getPublicSuffix(hostname);
-    if (suffix !== null && suffix !== hostname) return true;
-  }
+  // The common case, decided without tldts: a name tldts takes as it is, not an IP, not a public
+  // suffix. Then the parse below would find a shorter public suffix and nothing to refuse.
+  if (isPlainHostname(hostname) && !isPublicSuffix(hostname)) return true;
   const parsed = parseHostname(hostname);
   if (!parsed.hostname || !HAS_ALPHANUMERIC.test(parsed.hostname)) return false;
   if (!policy.allowIp && parsed.isIp) return false;

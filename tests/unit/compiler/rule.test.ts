@@ -7,6 +7,7 @@ import {
   isEtcHostsRule,
   isJustDomain,
   parseAdblockRule,
+  simpleEtcHostsHostnameStart,
 } from "~/compiler/rule";
 import { Random } from "./support/random";
 
@@ -98,6 +99,22 @@ describe("line classification matches the reference's rule.js", () => {
       }
       expect({ ...ours, text: adblockRuleToString(ours) }, context).toEqual(reference);
     }
+  });
+
+  it("the /etc/hosts fast path agrees with the full parse wherever it applies", () => {
+    const random = new Random(100);
+    let applied = 0;
+    for (let round = 0; round < 20_000; round++) {
+      const line = random.chance(0.5)
+        ? `${random.pick(["0.0.0.0", "::1", "127.0.0.1"])} ${randomLine(random)}`
+        : randomLine(random);
+      const start = simpleEtcHostsHostnameStart(line);
+      if (start === -1) continue;
+      applied++;
+      expect(isEtcHostsRule(line), JSON.stringify(line)).toBe(true);
+      expect(etcHostsHostnames(line), JSON.stringify(line)).toEqual([line.substring(start)]);
+    }
+    expect(applied).toBeGreaterThan(1000);
   });
 
   // The reference's regular expression backtracks quadratically on this line.
