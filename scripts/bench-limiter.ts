@@ -5,18 +5,13 @@
  * concurrent anonymous compiles, one fresh client IP per burst, and prints what got through.
  * Everything it starts is stopped before it exits.
  */
-import { spawnSync } from "node:child_process";
-import { unstable_dev } from "wrangler";
-import { generatedValues } from "./lib/dev-vars.mjs";
-import { freePort } from "./lib/free-port.mjs";
-import { startTurnstileStub, TURNSTILE_DUMMY_TOKEN, TURNSTILE_TEST_SECRETS } from "./lib/turnstile-stub.mjs";
+import { buildApp, startBenchWorker } from "./lib/bench-worker";
+import { startTurnstileStub, TURNSTILE_DUMMY_TOKEN } from "./lib/turnstile-stub.mjs";
 
 const ANONYMOUS_LIMIT = 10;
 const BURST = Number(process.env.BURST ?? 50);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const BACKENDS = ["kv", "durable-object"] as const;
-
-const unquote = (value: string) => value.replace(/^"|"$/g, "").replaceAll("\\n", "\n");
 
 async function burst(url: string, round: number): Promise<{ passed: number; limited: number; other: number }> {
   const ip = `2001:db8:${Date.now().toString(16).slice(-4)}::${round + 1}`;
@@ -38,33 +33,16 @@ async function burst(url: string, round: number): Promise<{ passed: number; limi
 }
 
 async function main() {
-  const build = spawnSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], { stdio: "ignore" });
-  if (build.status !== 0) throw new Error("remix build failed");
-
+  buildApp();
   const turnstile = await startTurnstileStub();
-  const secrets = Object.fromEntries(Object.entries(generatedValues()).map(([name, value]) => [name, unquote(value)]));
   const results: Record<string, { passed: number[]; other: number }> = {};
   try {
     for (const backend of BACKENDS) {
-      const port = await freePort();
-      const worker = await unstable_dev("build/index.js", {
-        config: "wrangler.toml",
-        envFiles: [],
-        port: Number(port),
-        inspectorPort: Number(await freePort()),
-        persist: false,
-        logLevel: "none",
-        vars: {
-          ...secrets,
-          ENVIRONMENT: "development",
-          // Anonymous compiles never reach the database; the URL only has to be well-formed.
-          DATABASE_URL: "postgres://bench@127.0.0.1:9/unused",
-          CLERK_AUTHORIZED_PARTIES: `http://localhost:${port}`,
-          TURNSTILE_VERIFY_URL: turnstile.url,
-          TURNSTILE_SECRET_KEY: TURNSTILE_TEST_SECRETS.pass,
-          RATE_LIMIT_BACKEND: backend,
-        },
-        experimental: { disableExperimentalWarning: true },
+      const worker = await startBenchWorker({
+        // Anonymous compiles never reach the database; the URL only has to be well-formed.
+        DATABASE_URL: "postgres://bench@127.0.0.1:9/unused",
+        TURNSTILE_VERIFY_URL: turnstile.url,
+        RATE_LIMIT_BACKEND: backend,
       });
       try {
         const url = `http://127.0.0.1:${worker.port}`;

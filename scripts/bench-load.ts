@@ -15,15 +15,12 @@
  * the 5xx count, which must be 0 (exit code 1 otherwise). Only 127.0.0.1 is contacted, every loop
  * ends after its duration, and everything started is stopped before the script exits.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { unstable_dev } from "wrangler";
-import { generatedValues } from "./lib/dev-vars.mjs";
-import { freePort } from "./lib/free-port.mjs";
+import { type BenchWorker, buildApp, startBenchWorker } from "./lib/bench-worker";
 import { startLocalServices } from "./lib/local-services.mjs";
-import { TURNSTILE_DUMMY_TOKEN, TURNSTILE_TEST_SECRETS } from "./lib/turnstile-stub.mjs";
+import { TURNSTILE_DUMMY_TOKEN } from "./lib/turnstile-stub.mjs";
 
 const DURATION_MS = Number(process.env.DURATION_MS ?? 5_000);
 const WARMUP_MS = Number(process.env.WARMUP_MS ?? 1_000);
@@ -33,8 +30,6 @@ const RATE_LIMIT_BACKEND = process.env.RATE_LIMIT_BACKEND ?? "durable-object";
 // Each client gives up on a request after this long: a hung Worker ends the run, not the machine.
 const REQUEST_TIMEOUT_MS = 30_000;
 const LIST_RULES = 2_000;
-
-const unquote = (value: string) => value.replace(/^"|"$/g, "").replaceAll("\\n", "\n");
 
 interface Sample {
   ms: number;
@@ -180,33 +175,17 @@ function scenarios(key: string): Scenario[] {
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : "-");
 
 async function main() {
-  const build = spawnSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], { stdio: "ignore" });
-  if (build.status !== 0) throw new Error("remix build failed");
+  buildApp();
 
   const dataDir = mkdtempSync(join(tmpdir(), "bloqr-bench-load-"));
   const services = await startLocalServices({ dataDir });
-  const secrets = Object.fromEntries(Object.entries(generatedValues()).map(([name, value]) => [name, unquote(value)]));
-  const port = Number(await freePort());
-  let worker: Awaited<ReturnType<typeof unstable_dev>> | undefined;
+  let worker: BenchWorker | undefined;
   try {
-    worker = await unstable_dev("build/index.js", {
-      config: "wrangler.toml",
-      envFiles: [],
-      port,
-      inspectorPort: Number(await freePort()),
-      persist: false,
-      logLevel: "none",
-      vars: {
-        ...secrets,
-        ENVIRONMENT: "development",
-        DATABASE_URL: services.databaseUrl,
-        NEON_WS_PROXY: services.wsProxy ?? "",
-        CLERK_AUTHORIZED_PARTIES: `http://127.0.0.1:${port},http://localhost:${port}`,
-        TURNSTILE_VERIFY_URL: services.turnstileVerifyUrl ?? "",
-        TURNSTILE_SECRET_KEY: TURNSTILE_TEST_SECRETS.pass,
-        RATE_LIMIT_BACKEND,
-      },
-      experimental: { disableExperimentalWarning: true },
+    worker = await startBenchWorker({
+      DATABASE_URL: services.databaseUrl,
+      NEON_WS_PROXY: services.wsProxy ?? "",
+      TURNSTILE_VERIFY_URL: services.turnstileVerifyUrl ?? "",
+      RATE_LIMIT_BACKEND,
     });
     const base = `http://127.0.0.1:${worker.port}`;
     const key = await createApiKey(base, await signInAdmin(base));
