@@ -2,19 +2,36 @@
  * `npm run dev` — the whole local stack as one process tree:
  *   embedded Postgres (data in .data/pg; skipped when DATABASE_URL is set) → WebSocket bridge →
  *   migrations → Turnstile stub → `.dev.vars` (written once from .dev.vars.example) →
- *   `remix build`, then `remix watch` and `wrangler dev` on PORT (default 8787).
+ *   `remix watch` (its first build), then `wrangler dev` on PORT (default 8787).
  * Stops on Ctrl-C, SIGTERM or SIGHUP, and when its parent process dies: children first,
  * Postgres last (a clean shutdown, so the data stays intact).
  * Env: PORT, DATABASE_URL, BLOQR_DATA_DIR (default .data), INSPECTOR_PORT.
  * While it runs, <data dir>/dev-stack.json tells tools where the database and the app are.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { ensureDevVars } from "./lib/dev-vars.mjs";
 import { freePort } from "./lib/free-port.mjs";
 import { startLocalServices } from "./lib/local-services.mjs";
+
+const SERVER_BUILD = "build/index.js";
+// A first build takes ~5 s here; a broken app never finishes one, and then the watcher's errors say why.
+const FIRST_BUILD_TIMEOUT_MS = 120_000;
+
+async function firstBuild(since) {
+  const deadline = Date.now() + FIRST_BUILD_TIMEOUT_MS;
+  for (;;) {
+    let written = 0;
+    try {
+      written = statSync(SERVER_BUILD).mtimeMs;
+    } catch {}
+    if (written >= since) return;
+    if (Date.now() > deadline) throw new Error("remix watch did not finish a build (see its output above)");
+    await new Promise((done) => setTimeout(done, 200));
+  }
+}
 
 const require = createRequire(import.meta.url);
 const binOf = (pkg, file) => resolve(dirname(require.resolve(`${pkg}/package.json`)), file);
@@ -85,9 +102,6 @@ async function main() {
   services = await startLocalServices({ dataDir, databaseUrl: process.env.DATABASE_URL, log: () => {} });
   log(`database ready and migrated in ${Date.now() - started} ms (${services.wsProxy ? "embedded/local" : "remote"})`);
 
-  const build = spawnSync(process.execPath, [REMIX_CLI, "build"], { stdio: "inherit" });
-  if (build.status !== 0) throw new Error("remix build failed");
-
   const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
   const vars = {
     DATABASE_URL: services.databaseUrl,
@@ -95,7 +109,11 @@ async function main() {
     ...(services.wsProxy && { NEON_WS_PROXY: services.wsProxy }),
     ...(services.turnstileVerifyUrl && { TURNSTILE_VERIFY_URL: services.turnstileVerifyUrl }),
   };
+  // wrangler starts on the watcher's first build: starting it on an earlier build would reload the
+  // Worker a few seconds later, in the middle of whatever the first requests were doing.
+  const watchStarted = Date.now();
   run("remix watch", [REMIX_CLI, "watch"]);
+  await firstBuild(watchStarted);
   run("wrangler", [
     WRANGLER_CLI,
     "dev",
