@@ -1,77 +1,91 @@
 /**
  * `npm run bench:compile` — our compiler against `@adguard/hostlist-compiler` (the reference) on the
- * same generated lists, side by side in one run.
+ * same generated corpora, side by side in one run, as issue 7 describes it:
  *
- * Every measurement runs in a child process that loads only one compiler. The child
- * 1. warms it up: untimed compilations of the smallest list, at least 5 and for at least a second
- *    (about 30 of ours, 6 of the reference's), so the JIT has optimized the code before anything is
- *    timed. Without warm-up a 10k-rule run mostly measures the compilation of the compiler itself;
- *    with only 5 compilations ours was still 16 % slower than after 20 (the reference, 5 %);
- * 2. times a few compilations in a row, in CPU time (user + system of the whole process, all
- *    threads: `process.cpuUsage`, so garbage collection on helper threads counts) and in wall time.
- *    Runs are not separated by forced full collections: V8 then throws compiled code away, which
- *    added ~70 ms to every run of both compilers — a cold start, not the steady state of a
- *    long-lived Worker;
- * 3. reports its peak RSS, and its RSS before the first timed run (Node with the compiler loaded
- *    and warmed up).
+ * - Corpora of about 300k and 1.2M lines (`generateBenchmarkCorpus`: mixed hosts and adblock rules,
+ *   ~10 % duplicates, comments, invalid and blank lines; fixed seeds, so every run compiles the same
+ *   text), one source each, compiled with Deduplicate, Validate, RemoveComments, Compress,
+ *   TrimLines, RemoveEmptyLines and InsertFinalNewLine.
+ * - Speed: every measurement runs in a child process that loads only one compiler and warms it up
+ *   (untimed compilations of a 10k-line corpus: at least 5 and for at least a second), then times
+ *   compilations in a row, in wall time and in CPU time. For each size the children alternate,
+ *   ours then the reference, for a few rounds; medians over all runs. The reference stops once it
+ *   has used its time budget for the size but runs at least once: it is quadratic, one compilation
+ *   of the 1.2M corpus takes minutes.
+ * - Output: every output is hashed; ours must equal the reference's (the `! Last modified:` and
+ *   `! Compiled by` lines aside) or the bench fails.
+ * - Memory: each timing child reports its peak RSS. What our compiler itself needs is measured as
+ *   a Worker limits it: V8's heap capped (`--max-heap-size`), found by bisection over children as
+ *   the smallest cap a compilation completes in, plus the most typed-array memory (our line
+ *   indexes and hash tables, outside V8's heap) seen after any step. Above the baseline (the V8
+ *   heap and typed arrays of the process with the compiler loaded, after one small compilation)
+ *   that is the compilation's peak; in all, baseline included, it is what a 128 MB Worker must hold.
  *
- * For each size the children alternate, ours then the reference, for a few rounds, so that a change
- * in the machine's load during the run hits both compilers alike; medians are taken over all the
- * runs. The reference stops once it has used its time budget for the size (it is quadratic: at
- * 500k rules one run takes half a minute) but always runs at least once. The children never run at
- * the same time. Every output is hashed; ours must equal the reference's (the `! Last modified:`
- * and `! Compiled by` lines aside) or the run fails. Both produce the file text as well: ours in
- * `compile` (`result.text`), the reference's with the `lines.join("\n")` its CLI does.
- *
- * Options: --sizes 10000,100000,500000  --runs 15,9,6 (timed runs of ours per size, or one number)
- *          --rounds 3  --warmup 5 --warmup-seconds 1  --reference-budget 12 (seconds of reference
- *          wall time per size)
- * Takes about two minutes; Ctrl-C stops it and its children. The temporary directory is removed
- * at the end.
+ * Options: --lines 300000,1200000  --runs 5 (timed runs of ours per child)  --rounds 3
+ *          --reference-budget 60 (seconds of reference wall time per size)  --no-memory
+ * Takes about seven minutes, five of them the reference's one compilation of the 1.2M corpus.
+ * The temporary directory is removed at the end.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { generateBenchmarkList } from "../tests/unit/compiler/support/generator";
+import { generateBenchmarkCorpus } from "../tests/unit/compiler/support/generator";
 import { Random } from "../tests/unit/compiler/support/random";
 
-const DEFAULT_SIZES = [10_000, 100_000, 500_000];
-/** Timed runs of ours per size: more where a run is short and the noise relatively large. */
-const DEFAULT_RUNS: Record<number, number> = { 10000: 15, 100000: 9, 500000: 6 };
-const FALLBACK_RUNS = 6;
+const DEFAULT_LINES = [300_000, 1_200_000];
+const WARMUP_LINES = 10_000;
+const DEFAULT_RUNS = 5;
 const DEFAULT_ROUNDS = 3;
-/** Untimed compilations of the smallest list by each child before anything is timed: at least… */
-const DEFAULT_WARMUP_RUNS = 5;
-/** …and for at least this long. */
-const DEFAULT_WARMUP_SECONDS = 1;
-const DEFAULT_REFERENCE_BUDGET_SECONDS = 12;
-/** Our time per rule may grow this much from one size to the next and still count as linear. */
-const LINEARITY_TOLERANCE = 1.5;
-/** The issue's goal: "ten times faster". */
+const WARMUP_RUNS = 5;
+const WARMUP_SECONDS = 1;
+const DEFAULT_REFERENCE_BUDGET_SECONDS = 60;
+const TRANSFORMATIONS = [
+  "Deduplicate",
+  "Validate",
+  "RemoveComments",
+  "Compress",
+  "TrimLines",
+  "RemoveEmptyLines",
+  "InsertFinalNewLine",
+];
+/** The issue's targets. */
 const TARGET_SPEEDUP = 10;
+const TARGET_GROWTH_PER_4X = 4.4;
+const TARGET_MEMORY_PER_INPUT = 2.5;
+const WORKER_MEMORY_MB = 128;
+/** The heap-cap bisection stops when the bounds are this close (MB). */
+const HEAP_CAP_RESOLUTION_MB = 2;
+const HEAP_CAP_CEILING_MB = 512;
 const CHILD_TIMEOUT_MS = 30 * 60 * 1000;
+/** A memory child that takes longer than this is thrashing at its cap: counted as not fitting. */
+const MEMORY_CHILD_TIMEOUT_MS = 3 * 60 * 1000;
 const VOLATILE_HEADER_LINE = /^! (Last modified: |Compiled by )/;
+const MB = 2 ** 20;
 
 type Implementation = "ours" | "reference";
-type Compiler = () => Promise<string[]>;
+type Compiler = () => Promise<string>;
 
 interface TimedRun {
   wallMs: number;
   cpuMs: number;
 }
 
-/** What a child reports for one compiler at one size. */
-interface ChildResult {
+interface TimingResult {
   runs: TimedRun[];
   outputHash: string;
-  lineCount: number;
-  /** RSS after loading the compiler and warming it up, before the first timed run. */
-  baselineRssMb: number;
+  outputLines: number;
+  peakRssMb: number;
+}
+
+interface MemoryResult {
+  baselineHeapMb: number;
+  baselineExternalMb: number;
+  peakExternalMb: number;
   peakRssMb: number;
 }
 
@@ -80,114 +94,124 @@ function option(name: string): string | undefined {
   return index === -1 ? undefined : process.argv[index + 1];
 }
 
-/**
- * Two sources (hosts-style and adblock-style) with source-level cleanup, then list-level
- * deduplication and exclusions (inline plain, wildcard and regex patterns, and a file of 50).
- */
-function benchmarkConfiguration(directory: string) {
+function configurationFor(corpusPath: string) {
   return {
     name: "Benchmark",
-    description: "Generated lists",
-    sources: [
-      {
-        name: "hosts",
-        source: join(directory, "hosts.txt"),
-        type: "hosts",
-        transformations: ["RemoveComments", "Compress", "Validate"],
-      },
-      {
-        name: "adblock",
-        source: join(directory, "adblock.txt"),
-        transformations: ["RemoveComments", "RemoveModifiers", "Validate"],
-        exclusions: ["*##*"],
-      },
-    ],
-    transformations: ["Deduplicate", "RemoveEmptyLines", "TrimLines", "InsertFinalNewLine"],
-    exclusions: ["tracker17.", "*.banner42.*", "/^@@\\|\\|cdn[0-9]+\\./", "analytics999", "promo1234.ads"],
-    exclusions_sources: [join(directory, "exclusions.txt")],
+    sources: [{ name: "corpus", source: corpusPath, type: "adblock" }],
+    transformations: TRANSFORMATIONS,
   };
 }
 
-/** Writes the lists for `size` rules into `directory`; returns the configuration's path. */
-function writeInputs(directory: string, size: number): string {
-  writeFileSync(join(directory, "hosts.txt"), generateBenchmarkList(new Random(size), size / 2));
-  writeFileSync(join(directory, "adblock.txt"), generateBenchmarkList(new Random(size + 1), size / 2));
-  const exclusions = ["! exclusions", ...Array.from({ length: 50 }, (_, index) => `||stats${index * 97}.`)];
-  writeFileSync(join(directory, "exclusions.txt"), `${exclusions.join("\n")}\n`);
-  const configurationPath = join(directory, "configuration.json");
-  writeFileSync(configurationPath, JSON.stringify(benchmarkConfiguration(directory)));
+/** Writes the corpus and its configuration; returns the configuration's path. */
+function writeCorpus(directory: string, lines: number): string {
+  const corpusPath = join(directory, `corpus-${lines}.txt`);
+  writeFileSync(corpusPath, generateBenchmarkCorpus(new Random(lines), lines));
+  const configurationPath = join(directory, `configuration-${lines}.json`);
+  writeFileSync(configurationPath, JSON.stringify(configurationFor(corpusPath)));
   return configurationPath;
 }
 
-/** Loads one compiler, bound to a configuration file; only that compiler's modules are imported. */
+/** Loads one compiler bound to a configuration file; only that compiler's modules are imported. */
 async function loadCompiler(implementation: Implementation, configurationPath: string): Promise<Compiler> {
   const configuration = JSON.parse(readFileSync(configurationPath, "utf8"));
   if (implementation === "ours") {
     const { compile } = await import("../app/compiler");
     const loadSource = (path: string) => readFile(path, "utf8");
-    return async () => (await compile(structuredClone(configuration), { loadSource })).lines;
+    return async () => (await compile(structuredClone(configuration), { loadSource })).text;
   }
   const require = createRequire(import.meta.url);
   const referenceEntry = require.resolve("@adguard/hostlist-compiler");
   const referenceCompile: (configuration: unknown) => Promise<string[]> = require(referenceEntry);
-  // The reference logs every step; silence it. Both compilers get a fresh copy of the configuration.
+  // The reference logs every step; silence it.
   require(require.resolve("consola", { paths: [referenceEntry] })).level = Number.NEGATIVE_INFINITY;
-  return async () => {
-    const lines = await referenceCompile(structuredClone(configuration));
-    // the text the reference's CLI writes; ours builds it inside `compile` (`result.text`)
-    lines.join("\n");
-    return lines;
-  };
+  // the text the reference's CLI writes; ours builds it inside `compile` (`result.text`)
+  return async () => (await referenceCompile(structuredClone(configuration))).join("\n");
 }
 
-function outputHash(lines: readonly string[]): string {
-  const comparable = lines.filter((line) => !VOLATILE_HEADER_LINE.test(line)).join("\n");
+function outputHash(text: string): string {
+  const comparable = text
+    .split("\n")
+    .filter((line) => !VOLATILE_HEADER_LINE.test(line))
+    .join("\n");
   return createHash("sha256").update(comparable).digest("hex");
 }
 
-/** Child mode: one compiler, warmed up, then timed runs; the result as one JSON line on stdout. */
-async function runChildMode(implementation: Implementation): Promise<void> {
+/** Child: one compiler, warmed up, then timed runs; the result as one JSON line on stdout. */
+async function timingChild(implementation: Implementation): Promise<void> {
   const runs = Number(option("--runs"));
   const budgetMs = Number(option("--budget")) * 1000;
   const warmup = await loadCompiler(implementation, option("--warmup-configuration")!);
-  const warmupRuns = Number(option("--warmup"));
-  const warmupMs = Number(option("--warmup-seconds")) * 1000;
   const warmupStarted = performance.now();
-  for (let done = 0; done < warmupRuns || performance.now() - warmupStarted < warmupMs; done++) await warmup();
+  for (let done = 0; done < WARMUP_RUNS || performance.now() - warmupStarted < WARMUP_SECONDS * 1000; done++) {
+    await warmup();
+  }
   const compiler = await loadCompiler(implementation, option("--configuration")!);
-  const result: ChildResult = {
-    runs: [],
-    outputHash: "",
-    lineCount: 0,
-    baselineRssMb: process.memoryUsage.rss() / 2 ** 20,
-    peakRssMb: 0,
-  };
+  const result: TimingResult = { runs: [], outputHash: "", outputLines: 0, peakRssMb: 0 };
   let spentMs = 0;
   while (result.runs.length < runs && (result.runs.length === 0 || spentMs < budgetMs)) {
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
-    const lines = await compiler();
+    const text = await compiler();
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     result.runs.push({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000 });
     spentMs += wallMs;
-    const hash = outputHash(lines);
+    const hash = outputHash(text);
     if (result.outputHash && hash !== result.outputHash) throw new Error("the output changed between runs");
     result.outputHash = hash;
-    result.lineCount = lines.length;
+    result.outputLines = text.split("\n").length;
   }
   result.peakRssMb = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-function runChild(args: string[]): ChildResult {
-  const child = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), ...args], {
-    encoding: "utf8",
-    timeout: CHILD_TIMEOUT_MS,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  if (child.status !== 0) throw new Error(`bench child ${args.join(" ")} failed: ${child.stderr || child.error}`);
-  return JSON.parse(child.stdout.trim().split("\n").at(-1)!) as ChildResult;
+/**
+ * Child, run with `--max-heap-size`: one compilation of ours after one small one (so that what is
+ * loaded lazily, such as the public suffix trie, is in the baseline); exits non-zero when the heap
+ * is too small.
+ */
+async function memoryChild(): Promise<void> {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (!collect) throw new Error("the memory child needs --expose-gc");
+  let peakExternal = 0;
+  const sampleExternal = () => {
+    peakExternal = Math.max(peakExternal, process.memoryUsage().arrayBuffers);
+  };
+  await (await loadCompiler("ours", option("--warmup-configuration")!))();
+  // The file is read before the baseline: Node's `readFile` buffers it in chunks and copies them,
+  // garbage that would count against the heap cap although the compiler never sees it. The bytes
+  // are in the baseline and in every later sample alike; the text is made from them inside the
+  // compilation, so the text counts.
+  const configuration = JSON.parse(readFileSync(option("--configuration")!, "utf8"));
+  const bytes = readFileSync(configuration.sources[0].source);
+  const { compile } = await import("../app/compiler");
+  collect();
+  collect();
+  const baseline = process.memoryUsage();
+  await compile(configuration, { loadSource: async () => bytes.toString("utf8"), onEvent: sampleExternal });
+  // `compile` builds the text after its last event
+  sampleExternal();
+  const result: MemoryResult = {
+    baselineHeapMb: baseline.heapUsed / MB,
+    baselineExternalMb: baseline.arrayBuffers / MB,
+    peakExternalMb: peakExternal / MB,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+function runChild<T>(nodeOptions: string[], args: string[], timeoutMs = CHILD_TIMEOUT_MS): T | null {
+  const child = spawnSync(
+    process.execPath,
+    [...nodeOptions, "--import", "tsx", fileURLToPath(import.meta.url), ...args],
+    {
+      encoding: "utf8",
+      timeout: timeoutMs,
+      maxBuffer: 16 * MB,
+    },
+  );
+  if (child.status !== 0) return null;
+  return JSON.parse(child.stdout.trim().split("\n").at(-1)!) as T;
 }
 
 function median(values: number[]): number {
@@ -196,89 +220,110 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** All the children of one compiler at one size, merged. */
-interface Measurement {
+/** All the timing children of one compiler at one size, merged. */
+interface Timing {
   runs: TimedRun[];
   hashes: Set<string>;
-  lineCount: number;
-  baselineRssMb: number;
+  outputLines: number;
   peakRssMb: number;
 }
 
-function merge(measurement: Measurement | undefined, result: ChildResult): Measurement {
-  if (!measurement) {
-    return { ...result, runs: [...result.runs], hashes: new Set([result.outputHash]) };
-  }
-  measurement.runs.push(...result.runs);
-  measurement.hashes.add(result.outputHash);
-  measurement.peakRssMb = Math.max(measurement.peakRssMb, result.peakRssMb);
-  return measurement;
+function merge(timing: Timing | undefined, result: TimingResult): Timing {
+  if (!timing) return { ...result, runs: [...result.runs], hashes: new Set([result.outputHash]) };
+  timing.runs.push(...result.runs);
+  timing.hashes.add(result.outputHash);
+  timing.peakRssMb = Math.max(timing.peakRssMb, result.peakRssMb);
+  return timing;
 }
 
-const cpuMs = (measurement: Measurement) => median(measurement.runs.map((run) => run.cpuMs));
-const wallMs = (measurement: Measurement) => median(measurement.runs.map((run) => run.wallMs));
-const format = (value: number, digits = 0, width = 8) => value.toFixed(digits).padStart(width);
-const ratio = (reference: number, ours: number) => `×${(reference / ours).toFixed(1)}`.padStart(7);
+/** What our compiler needs at one size: the smallest heap cap it completes in, and its typed arrays. */
+interface Memory {
+  heapCapMb: number;
+  result: MemoryResult;
+}
+
+function measureMemory(configuration: string, warmupConfiguration: string): Memory | null {
+  const attempt = (capMb: number) =>
+    runChild<MemoryResult>(
+      [`--max-heap-size=${capMb}`, "--expose-gc"],
+      ["--memory-child", "--configuration", configuration, "--warmup-configuration", warmupConfiguration],
+      MEMORY_CHILD_TIMEOUT_MS,
+    );
+  let fits = attempt(HEAP_CAP_CEILING_MB);
+  if (!fits) return null;
+  let high = HEAP_CAP_CEILING_MB;
+  let low = Math.floor(fits.baselineHeapMb);
+  while (high - low > HEAP_CAP_RESOLUTION_MB) {
+    const middle = Math.floor((low + high) / 2);
+    const result = attempt(middle);
+    if (result) {
+      high = middle;
+      fits = result;
+    } else {
+      low = middle;
+    }
+  }
+  return { heapCapMb: high, result: fits };
+}
+
+const wallMs = (timing: Timing) => median(timing.runs.map((run) => run.wallMs));
+const cpuMs = (timing: Timing) => median(timing.runs.map((run) => run.cpuMs));
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const linesPerSecond = (lines: number, ms: number) => `${Math.round((lines / ms) * 1000).toLocaleString("en")}/s`;
+const verdict = (meets: boolean) => (meets ? "meets" : "MISSES");
 
 interface Row {
-  size: number;
-  ours: Measurement;
-  reference: Measurement;
+  lines: number;
+  inputMb: number;
+  ours: Timing;
+  reference: Timing;
+  memory: Memory | null;
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes("--memory-child")) return memoryChild();
   const child = option("--child") as Implementation | undefined;
-  if (child) return runChildMode(child);
+  if (child) return timingChild(child);
 
-  const sizes = option("--sizes")?.split(",").map(Number) ?? DEFAULT_SIZES;
-  const runsOption = option("--runs")?.split(",").map(Number);
-  const runsFor = (size: number, index: number) =>
-    runsOption ? (runsOption[index] ?? runsOption[runsOption.length - 1]) : (DEFAULT_RUNS[size] ?? FALLBACK_RUNS);
+  const sizes = option("--lines")?.split(",").map(Number) ?? DEFAULT_LINES;
+  const runs = option("--runs") ?? String(DEFAULT_RUNS);
   const rounds = Number(option("--rounds") ?? DEFAULT_ROUNDS);
-  const warmup = option("--warmup") ?? String(DEFAULT_WARMUP_RUNS);
-  const warmupSeconds = option("--warmup-seconds") ?? String(DEFAULT_WARMUP_SECONDS);
   const referenceBudgetMs = Number(option("--reference-budget") ?? DEFAULT_REFERENCE_BUDGET_SECONDS) * 1000;
+  const withMemory = !process.argv.includes("--no-memory");
 
   const directory = mkdtempSync(join(tmpdir(), "bloqr-bench-"));
-  const warmupDirectory = join(directory, "warmup");
-  const sizeDirectory = join(directory, "size");
   const rows: Row[] = [];
   const started = performance.now();
   try {
-    mkdirSync(warmupDirectory);
-    mkdirSync(sizeDirectory);
-    const smallest = Math.min(...sizes);
-    const warmupConfiguration = writeInputs(warmupDirectory, smallest);
+    const warmupConfiguration = writeCorpus(directory, WARMUP_LINES);
     console.log(
-      `Each compiler in its own processes, ${rounds} round${rounds === 1 ? "" : "s"} alternating with the other's: untimed ` +
-        `compilations of the ${smallest}-rule list (at least ${warmup}, for at least ${warmupSeconds} s), ` +
-        "then timed runs in a row; medians.\n",
+      `Configuration: ${TRANSFORMATIONS.join(", ")}. Each compiler in its own processes, ${rounds} rounds ` +
+        `alternating with the other's, warmed up on a ${WARMUP_LINES}-line corpus; medians.\n`,
     );
-    console.log(
-      "    rules | CPU ms: ours      ref  ratio | wall ms: ours      ref  ratio | runs  | peak RSS MB: ours  ref | output",
-    );
-    for (const [index, size] of sizes.entries()) {
-      const configuration = writeInputs(sizeDirectory, size);
-      const runsPerRound = Math.ceil(runsFor(size, index) / rounds);
-      const measure = (implementation: Implementation, budgetMs: number) =>
-        runChild([
-          "--child",
-          implementation,
-          "--configuration",
-          configuration,
-          "--warmup-configuration",
-          warmupConfiguration,
-          "--warmup",
-          warmup,
-          "--warmup-seconds",
-          warmupSeconds,
-          "--runs",
-          String(runsPerRound),
-          "--budget",
-          String(budgetMs / 1000),
-        ]);
-      let ours: Measurement | undefined;
-      let reference: Measurement | undefined;
+    for (const lines of sizes) {
+      const configuration = writeCorpus(directory, lines);
+      const inputMb = readFileSync(JSON.parse(readFileSync(configuration, "utf8")).sources[0].source).length / MB;
+      const measure = (implementation: Implementation, budgetMs: number) => {
+        const result = runChild<TimingResult>(
+          [],
+          [
+            "--child",
+            implementation,
+            "--configuration",
+            configuration,
+            "--warmup-configuration",
+            warmupConfiguration,
+            "--runs",
+            implementation === "ours" ? runs : "1000",
+            "--budget",
+            String(budgetMs / 1000),
+          ],
+        );
+        if (!result) throw new Error(`the ${implementation} timing child failed at ${lines} lines`);
+        return result;
+      };
+      let ours: Timing | undefined;
+      let reference: Timing | undefined;
       let referenceSpentMs = 0;
       for (let round = 0; round < rounds; round++) {
         ours = merge(ours, measure("ours", Number.POSITIVE_INFINITY));
@@ -287,57 +332,87 @@ async function main(): Promise<void> {
         referenceSpentMs += result.runs.reduce((total, run) => total + run.wallMs, 0);
         reference = merge(reference, result);
       }
-      const row: Row = { size, ours: ours!, reference: reference! };
+      const memory = withMemory ? measureMemory(configuration, warmupConfiguration) : null;
+      const row: Row = { lines, inputMb, ours: ours!, reference: reference!, memory };
       rows.push(row);
-      const same = sameOutput(row);
-      console.log(
-        [
-          `${String(size).padStart(9)} `,
-          ` ${format(cpuMs(row.ours), 1, 12)} ${format(cpuMs(row.reference), 0)} ${ratio(cpuMs(row.reference), cpuMs(row.ours))} `,
-          ` ${format(wallMs(row.ours), 1, 13)} ${format(wallMs(row.reference), 0)} ${ratio(wallMs(row.reference), wallMs(row.ours))} `,
-          ` ${`${row.ours.runs.length}/${row.reference.runs.length}`.padEnd(5)} `,
-          `${format(row.ours.peakRssMb, 0, 17)} ${format(row.reference.peakRssMb, 0, 4)} `,
-          ` ${same ? "same" : "DIFFERENT"} (${row.ours.lineCount} lines)`,
-        ].join("|"),
-      );
+      printRow(row);
     }
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
-
-  const perRule = (measurement: Measurement, size: number) => (cpuMs(measurement) * 1000) / size;
-  const oursPerRule = rows.map((row) => perRule(row.ours, row.size));
-  const growth = Math.max(1, ...oursPerRule.slice(1).map((value, index) => value / oursPerRule[index]));
-  console.log(
-    `\nlinearity (CPU µs per rule): ours ${oursPerRule.map((value) => value.toFixed(2)).join(" → ")}, ` +
-      `reference ${rows.map((row) => perRule(row.reference, row.size).toFixed(2)).join(" → ")}; ` +
-      `ours grows at most ×${growth.toFixed(2)} from one size to the next ` +
-      `(${growth <= LINEARITY_TOLERANCE ? "linear" : "NOT linear"}, tolerance ×${LINEARITY_TOLERANCE})`,
-  );
-  const baseline = (implementation: Implementation) =>
-    rows.map((row) => row[implementation].baselineRssMb.toFixed(0)).join("/");
-  console.log(
-    `memory: RSS with the compiler loaded and warmed up, before the timed runs: ours ${baseline("ours")} MB, ` +
-      `reference ${baseline("reference")} MB`,
-  );
-  for (const { size, ours, reference } of rows) {
-    const cpu = cpuMs(reference) / cpuMs(ours);
-    const wall = wallMs(reference) / wallMs(ours);
-    const verdict = (speedup: number) => (speedup >= TARGET_SPEEDUP ? "meets" : "below");
-    console.log(
-      `at ${size} rules: ×${cpu.toFixed(1)} in CPU time (${verdict(cpu)} the ×${TARGET_SPEEDUP} goal), ` +
-        `×${wall.toFixed(1)} in wall time (${verdict(wall)})`,
-    );
-  }
-  console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  printSummary(rows);
+  console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);
   if (!rows.every(sameOutput)) {
     console.error("outputs differ from the reference");
     process.exitCode = 1;
   }
 }
 
+function printRow({ lines, inputMb, ours, reference, memory }: Row): void {
+  const ratio = wallMs(reference) / wallMs(ours);
+  console.log(`${lines.toLocaleString("en")} lines (${inputMb.toFixed(1)} MB in, ${ours.outputLines} lines out):`);
+  console.log(
+    `  wall time   ours ${seconds(wallMs(ours))} (${linesPerSecond(lines, wallMs(ours))}, ${ours.runs.length} runs)` +
+      `   reference ${seconds(wallMs(reference))} (${linesPerSecond(lines, wallMs(reference))}, ` +
+      `${reference.runs.length} run${reference.runs.length === 1 ? "" : "s"})   ratio ×${ratio.toFixed(1)}`,
+  );
+  console.log(
+    `  CPU time    ours ${seconds(cpuMs(ours))}   reference ${seconds(cpuMs(reference))}   ` +
+      `ratio ×${(cpuMs(reference) / cpuMs(ours)).toFixed(1)}`,
+  );
+  console.log(`  peak RSS    ours ${ours.peakRssMb.toFixed(0)} MB   reference ${reference.peakRssMb.toFixed(0)} MB`);
+  if (memory) {
+    const { heapCapMb, result } = memory;
+    const aboveBaseline = memoryAboveBaseline(memory);
+    console.log(
+      `  ours' need  completes with V8's heap capped at ${heapCapMb} MB (baseline heap ` +
+        `${result.baselineHeapMb.toFixed(1)} MB) + ${result.peakExternalMb.toFixed(1)} MB of typed arrays ` +
+        `(baseline ${result.baselineExternalMb.toFixed(1)}): ${aboveBaseline.toFixed(1)} MB above the baseline ` +
+        `= ×${(aboveBaseline / inputMb).toFixed(2)} the input; ${memoryInAll(memory).toFixed(0)} MB in all ` +
+        `(peak RSS at that cap ${result.peakRssMb.toFixed(0)} MB)`,
+    );
+  }
+  console.log(`  output      ${sameOutput({ ours, reference }) ? "identical to the reference's" : "DIFFERENT"}`);
+}
+
+const memoryAboveBaseline = ({ heapCapMb, result }: Memory) =>
+  heapCapMb - result.baselineHeapMb + result.peakExternalMb - result.baselineExternalMb;
+const memoryInAll = ({ heapCapMb, result }: Memory) => heapCapMb + result.peakExternalMb;
+
+function printSummary(rows: Row[]): void {
+  console.log("\nTargets:");
+  const first = rows[0];
+  const ratio = wallMs(first.reference) / wallMs(first.ours);
+  console.log(
+    `  speed    ×${ratio.toFixed(1)} in wall time at ${first.lines.toLocaleString("en")} lines: ` +
+      `${verdict(ratio >= TARGET_SPEEDUP)} ×${TARGET_SPEEDUP}`,
+  );
+  for (let index = 1; index < rows.length; index++) {
+    const [before, after] = [rows[index - 1], rows[index]];
+    const inputGrowth = after.lines / before.lines;
+    const growth = wallMs(after.ours) / wallMs(before.ours);
+    const allowed = (TARGET_GROWTH_PER_4X / 4) * inputGrowth;
+    console.log(
+      `  linear   ${before.lines.toLocaleString("en")} → ${after.lines.toLocaleString("en")} lines ` +
+        `(×${inputGrowth.toFixed(1)}): ours' time ×${growth.toFixed(2)}, the reference's ` +
+        `×${(wallMs(after.reference) / wallMs(before.reference)).toFixed(2)}: ` +
+        `${verdict(growth <= allowed)} ≤ ×${allowed.toFixed(2)}`,
+    );
+  }
+  for (const row of rows) {
+    if (!row.memory) continue;
+    const perInput = memoryAboveBaseline(row.memory) / row.inputMb;
+    console.log(
+      `  memory   ${row.lines.toLocaleString("en")} lines: ×${perInput.toFixed(2)} the input above the baseline: ` +
+        `${verdict(perInput <= TARGET_MEMORY_PER_INPUT)} ≤ ×${TARGET_MEMORY_PER_INPUT}; ` +
+        `${memoryInAll(row.memory).toFixed(0)} MB in all: ${verdict(memoryInAll(row.memory) <= WORKER_MEMORY_MB)} ` +
+        `a Worker's ${WORKER_MEMORY_MB} MB`,
+    );
+  }
+}
+
 /** Every run of ours gave one output, every run of the reference the same one. */
-function sameOutput({ ours, reference }: Row): boolean {
+function sameOutput({ ours, reference }: Pick<Row, "ours" | "reference">): boolean {
   return ours.hashes.size === 1 && reference.hashes.size === 1 && [...ours.hashes][0] === [...reference.hashes][0];
 }
 

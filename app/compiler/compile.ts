@@ -7,6 +7,7 @@ import {
 import type { CompileEvent, CompileMetrics, SourceMetrics, StepMetrics, StepName, StepScope } from "./events";
 import { applyExclusions, applyInclusions, loadPatterns } from "./exclusions";
 import { listHeader, sourceHeader } from "./header";
+import { LineList } from "./line-list";
 import { isComment } from "./rule";
 import { type LoadSource, loadSourceLines } from "./source-lines";
 import { compress } from "./transformations/compress";
@@ -23,7 +24,8 @@ import { validateAllowIp } from "./transformations/validate-allow-ip";
 import { validateAllowIpAndPublicSuffix } from "./transformations/validate-allow-ip-and-public-suffix";
 import { validateAllowPublicSuffix } from "./transformations/validate-allow-public-suffix";
 
-type Transformation = (lines: readonly string[]) => string[];
+/** Changes the list in place (see `LineList`) and returns it. */
+type Transformation = (lines: LineList) => LineList;
 
 /**
  * The order transformations run in, whatever order the configuration lists them in. Exclusions and
@@ -61,8 +63,11 @@ export interface CompileOptions {
 }
 
 export interface CompileResult {
-  /** The list, header included, as the reference returns it. */
-  lines: string[];
+  /**
+   * The list, header included, as the reference returns it: `text` split on `\n`, made on first
+   * use (a million lines as strings take three times the memory of the text).
+   */
+  readonly lines: string[];
   /**
    * `lines.join("\n")` — exactly the file the reference's CLI writes: it ends with a newline only
    * when the last line is empty, which is what `InsertFinalNewLine` arranges.
@@ -84,78 +89,90 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
   const steps: StepMetrics[] = [];
   const sources: SourceMetrics[] = [];
   const loadLines = (source: string) => loadSourceLines(source, loadSource, signal);
+  const loadPatternLines = async (source: string) => (await loadLines(source)).toArray();
 
   const runPipeline = async (
-    input: string[],
+    input: LineList,
     filtering: FilteringConfiguration,
     scope: StepScope,
     sourceIndex?: number,
-  ): Promise<string[]> => {
+  ): Promise<LineList> => {
     let lines = input;
-    const record = (name: StepName, next: string[]) => {
-      const step: StepMetrics = { scope, sourceIndex, name, linesBefore: lines.length, linesAfter: next.length };
+    const record = (name: StepName, transform: Transformation) => {
+      const linesBefore = lines.length;
+      lines = transform(lines);
+      const step: StepMetrics = { scope, sourceIndex, name, linesBefore, linesAfter: lines.length };
       steps.push(step);
       emit({ type: "transformation", ...step });
-      lines = next;
     };
-    const exclusions = await loadPatterns(filtering.exclusions, filtering.exclusions_sources, loadLines);
+    const exclusions = await loadPatterns(filtering.exclusions, filtering.exclusions_sources, loadPatternLines);
     signal?.throwIfAborted();
-    if (exclusions) record("Exclusions", applyExclusions(lines, exclusions));
-    const inclusions = await loadPatterns(filtering.inclusions, filtering.inclusions_sources, loadLines);
+    if (exclusions) record("Exclusions", (list) => applyExclusions(list, exclusions));
+    const inclusions = await loadPatterns(filtering.inclusions, filtering.inclusions_sources, loadPatternLines);
     signal?.throwIfAborted();
-    if (inclusions) record("Inclusions", applyInclusions(lines, inclusions));
+    if (inclusions) record("Inclusions", (list) => applyInclusions(list, inclusions));
     const enabled = new Set(filtering.transformations ?? []);
     for (const [name, transform] of TRANSFORMATION_ORDER) {
       if (!enabled.has(name)) continue;
       signal?.throwIfAborted();
-      record(name, transform(lines));
+      record(name, transform);
     }
     return lines;
   };
 
-  const list: string[] = [];
+  let list: LineList | null = null;
   for (const [sourceIndex, source] of configuration.sources.entries()) {
     signal?.throwIfAborted();
     emit({ type: "source_start", sourceIndex, source: source.source, name: source.name });
     const loaded = await loadLines(source.source);
+    const linesLoaded = loaded.length;
     signal?.throwIfAborted();
     const lines = await runPipeline(loaded, source, "source", sourceIndex);
-    const metrics: SourceMetrics = {
-      sourceIndex,
-      source: source.source,
-      linesLoaded: loaded.length,
-      linesKept: lines.length,
-    };
+    const metrics: SourceMetrics = { sourceIndex, source: source.source, linesLoaded, linesKept: lines.length };
     sources.push(metrics);
     emit({ type: "source_done", ...metrics });
-    for (const line of sourceHeader(source)) list.push(line);
-    for (const line of lines) list.push(line);
+    // The first source's lines become the list, so its index of lines is not copied.
+    if (list === null) {
+      lines.prepend(sourceHeader(source));
+      list = lines;
+    } else {
+      for (const line of sourceHeader(source)) list.push(line);
+      list.append(lines);
+    }
   }
 
-  const body = await runPipeline(list, configuration, "list");
+  const body = await runPipeline(list!, configuration, "list");
   signal?.throwIfAborted();
   const lastModified = (options.now ?? (() => new Date()))();
-  const lines = listHeader(configuration, lastModified, options.compilerVersion ?? DEFAULT_COMPILER_VERSION);
-  for (const line of body) lines.push(line);
-  const ruleCount = countRules(lines);
-  emit({ type: "done", lineCount: lines.length, ruleCount });
+  const header = listHeader(configuration, lastModified, options.compilerVersion ?? DEFAULT_COMPILER_VERSION);
+  const lineCount = header.length + body.length;
+  const ruleCount = countRules(LineList.fromArray(header)) + countRules(body);
+  emit({ type: "done", lineCount, ruleCount });
+  const bodyLength = body.length;
+  const bodyText = body.takeText();
+  const text = bodyLength === 0 ? header.join("\n") : `${header.join("\n")}\n${bodyText}`;
+  let lines: string[] | undefined;
   return {
-    lines,
-    text: lines.join("\n"),
+    get lines() {
+      lines ??= text.split("\n");
+      return lines;
+    },
+    text,
     ruleCount,
     metrics: {
       sources,
       steps,
       linesLoaded: sources.reduce((total, source) => total + source.linesLoaded, 0),
-      lineCount: lines.length,
+      lineCount,
       ruleCount,
     },
   };
 }
 
-function countRules(lines: readonly string[]): number {
+function countRules(lines: LineList): number {
   let count = 0;
-  for (const line of lines) {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines.get(index);
     if (line.trim() !== "" && !isComment(line)) count++;
   }
   return count;

@@ -1,3 +1,4 @@
+import type { LineList } from "./line-list";
 import { isComment } from "./rule";
 import { substringMatcher } from "./substring-matcher";
 import { compileWildcard, isPlainPattern, type LineMatcher } from "./wildcard";
@@ -34,22 +35,22 @@ export async function loadPatterns(
 }
 
 /** Drops every line that one of the patterns matches. */
-export function applyExclusions(lines: readonly string[], matchers: readonly LineMatcher[]): string[] {
+export function applyExclusions(lines: LineList, matchers: readonly LineMatcher[]): LineList {
   return keepLines(lines, matchers, false);
 }
 
 /** Keeps only the lines that one of the patterns matches. */
-export function applyInclusions(lines: readonly string[], matchers: readonly LineMatcher[]): string[] {
+export function applyInclusions(lines: LineList, matchers: readonly LineMatcher[]): LineList {
   return keepLines(lines, matchers, true);
 }
 
 /** A plain loop rather than `filter` with a closure over `matchers` (see `substring-matcher.ts`). */
-function keepLines(lines: readonly string[], matchers: readonly LineMatcher[], keepMatching: boolean): string[] {
-  const kept: string[] = [];
-  for (const line of lines) {
-    if (matchesAny(line, matchers) === keepMatching) kept.push(line);
+function keepLines(lines: LineList, matchers: readonly LineMatcher[], keepMatching: boolean): LineList {
+  const keep = new Uint8Array(lines.length);
+  for (let index = 0; index < lines.length; index++) {
+    if (matchesAny(lines.get(index), matchers) === keepMatching) keep[index] = 1;
   }
-  return kept;
+  return lines.keepFlagged(keep);
 }
 
 function matchesAny(line: string, matchers: readonly LineMatcher[]): boolean {

@@ -1,3 +1,4 @@
+import type { LineList } from "./line-list";
 import { type AdblockRule, adblockRuleToString, codeAt, parseAdblockRule } from "./rule";
 
 /** An adblock pattern that looks like an IPv4 address or a part of one: `||192.168.1.`, `1.2.3.4^`, ... */
@@ -74,7 +75,7 @@ export function isSubnetWildcard(ip: IpPattern): boolean {
  * Rewrites incomplete IP rules to the form AdGuard Home understands, before `ValidateAllowIp`
  * validates them: `1.2.3.4` → `||1.2.3.4^`, `192.168.1.` → `||192.168.1.`. Other lines pass through.
  */
-export function normalizeIpRules(lines: readonly string[]): string[] {
+export function normalizeIpRules(lines: LineList): LineList {
   return lines.map(normalizeIpRule);
 }
 

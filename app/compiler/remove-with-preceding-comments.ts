@@ -1,3 +1,4 @@
+import type { LineList } from "./line-list";
 import { isCommentOrEmpty } from "./rule";
 
 /**
@@ -9,11 +10,11 @@ import { isCommentOrEmpty } from "./rule";
  * made per call (over the validation policy, over the set of rules seen) runs several times slower
  * once V8 has seen more than one of them (see `substring-matcher.ts`).
  */
-export function removeWithPrecedingComments(lines: readonly string[], removed: Uint8Array): string[] {
+export function removeWithPrecedingComments(lines: LineList, removed: Uint8Array): LineList {
   const keep = new Uint8Array(lines.length);
   let removingComments = false;
   for (let index = lines.length - 1; index >= 0; index--) {
-    if (isCommentOrEmpty(lines[index])) {
+    if (isCommentOrEmpty(lines.get(index))) {
       keep[index] = removingComments ? 0 : 1;
     } else if (removed[index]) {
       removingComments = true;
@@ -22,9 +23,5 @@ export function removeWithPrecedingComments(lines: readonly string[], removed: U
       removingComments = false;
     }
   }
-  const kept: string[] = [];
-  for (let index = 0; index < lines.length; index++) {
-    if (keep[index]) kept.push(lines[index]);
-  }
-  return kept;
+  return lines.keepFlagged(keep);
 }

@@ -272,11 +272,17 @@ export function adblockRuleToString(rule: AdblockRule): string {
 
 /** The hostname a `||hostname^` rule blocks (lowercase ASCII only, as the reference requires). */
 export function blockedHostname(pattern: string): string | null {
+  return isBlockedHostnameRule(pattern) ? substring.call(pattern, 2, pattern.length - 1) : null;
+}
+
+/** Whether `blockedHostname` finds a hostname: then it is the text between `||` and `^`. */
+export function isBlockedHostnameRule(pattern: string): boolean {
   const length = pattern.length;
-  if (length < 4 || !startsWith.call(pattern, "||") || charCodeAt.call(pattern, length - 1) !== 94 /* ^ */) return null;
+  if (length < 4 || !startsWith.call(pattern, "||") || charCodeAt.call(pattern, length - 1) !== 94 /* ^ */)
+    return false;
   for (let i = 2; i < length - 1; i++) {
     const code = charCodeAt.call(pattern, i);
-    if (!isLowercaseAlphanumeric(code) && code !== 45 && code !== 46) return null;
+    if (!isLowercaseAlphanumeric(code) && code !== 45 && code !== 46) return false;
   }
-  return substring.call(pattern, 2, length - 1);
+  return true;
 }

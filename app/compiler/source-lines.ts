@@ -5,6 +5,8 @@
  * included file.
  */
 
+import { LineList } from "./line-list";
+
 export type LoadSource = (source: string, signal?: AbortSignal) => Promise<string>;
 
 export class SourceError extends Error {}
@@ -14,6 +16,7 @@ export const MAX_INCLUDE_DEPTH = 8;
 /** Bounds the work one source can cause through `!#include` fan-out. */
 export const MAX_INCLUDES_PER_SOURCE = 100;
 
+const DIRECTIVE_PREFIX = "!#";
 const IF_DIRECTIVE = "!#if";
 const ELSE_DIRECTIVE = "!#else";
 const ENDIF_DIRECTIVE = "!#endif";
@@ -27,10 +30,15 @@ export function splitSourceText(text: string): string[] {
   return text.trim().split(/[\r\n]+/);
 }
 
-/** Loads a source and resolves its directives. */
+/**
+ * Loads a source and resolves its directives. A text without `!#` has none: its lines stay ranges
+ * of the text (see `LineList`); the rest take the string-array path below.
+ */
 export async function loadSourceLines(location: string, loadSource: LoadSource, signal?: AbortSignal) {
+  const text = await loadSource(location, signal);
+  if (!text.includes(DIRECTIVE_PREFIX)) return LineList.fromText(text);
   const budget = { includesLeft: MAX_INCLUDES_PER_SOURCE };
-  return loadAndExpand(location, loadSource, signal, 0, budget);
+  return LineList.fromArray(await expandDirectives(splitSourceText(text), location, loadSource, signal, 0, budget));
 }
 
 interface IncludeBudget {
@@ -45,6 +53,17 @@ async function loadAndExpand(
   budget: IncludeBudget,
 ): Promise<string[]> {
   const lines = splitSourceText(await loadSource(location, signal));
+  return expandDirectives(lines, location, loadSource, signal, depth, budget);
+}
+
+async function expandDirectives(
+  lines: string[],
+  location: string,
+  loadSource: LoadSource,
+  signal: AbortSignal | undefined,
+  depth: number,
+  budget: IncludeBudget,
+): Promise<string[]> {
   if (!lines.some(isDirective)) return lines;
   const resolved = resolveConditions(lines, location);
   if (!resolved.some((line) => line.startsWith(INCLUDE_DIRECTIVE))) return resolved;
@@ -77,7 +96,7 @@ async function loadAndExpand(
 }
 
 function isDirective(line: string): boolean {
-  return line.startsWith("!#");
+  return line.startsWith(DIRECTIVE_PREFIX);
 }
 
 /** Where an included file lives: next to the including one; a URL may only include from its own origin. */

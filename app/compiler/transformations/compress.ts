@@ -1,6 +1,9 @@
+import type { LineList } from "../line-list";
+import { nextRangeHash, type RangeKeys, RangeSet } from "../range-set";
 import {
   blockedHostname,
   etcHostsHostnames,
+  isBlockedHostnameRule,
   isEtcHostsRule,
   isJustDomain,
   parseAdblockRule,
@@ -10,75 +13,147 @@ import {
 /** Called through constants: see `rule.ts`. */
 const { charCodeAt, substring } = String.prototype;
 
+/** What a line turns into. */
+enum Kind {
+  /** Not a plain blocking rule: stays as it is. */
+  Other = 0,
+  /** Its hostname already has a rule above, or a parent domain is blocked: dropped. */
+  Dropped = 1,
+  /** `0.0.0.0 hostname` or `example.org`: becomes `||hostname^` (the hostname is a range of the line). */
+  ToRule = 2,
+  /** `||example.org^` as it is: stays. */
+  Rule = 3,
+  /** A blocking rule whose hostname took parsing to find (white space, an empty `$`): stays. */
+  ParsedRule = 4,
+  /** Any other /etc/hosts line: a rule for each of its hostnames not seen before. */
+  HostsLine = 5,
+}
+
+/** A hostname's offset in its line is kept in a byte; a hostname further in is copied instead. */
+const MAX_HOSTNAME_OFFSET = 255;
+
 /**
  * Converts /etc/hosts lines and bare domains to `||hostname^` rules, keeps the first rule for each
  * hostname, and drops rules already covered by a rule for a parent domain (`||sub.example.org^`
  * when `||example.org^` exists). Rules that do not block a plain hostname pass through unchanged.
+ *
+ * Three passes: the first collects every blocked hostname, the second drops the lines a blocked
+ * parent domain covers, and the third writes the result in place. Hostnames stay ranges of their
+ * lines (see `Hostnames`), so the set of them costs a few bytes per line.
  */
-export function compress(lines: readonly string[]): string[] {
-  const texts: string[] = [];
-  /** The hostname each kept rule blocks, or null when it cannot be compressed. */
-  const hostnames: (string | null)[] = [];
-  const blocked = new Set<string>();
+export function compress(lines: LineList): LineList {
+  const kinds = new Uint8Array(lines.length);
+  const hostnames = new Hostnames(lines);
+  const blocked = new RangeSet(hostnames, lines.length);
+  /** For `ParsedRule` and `HostsLine`: the ids of the hostnames the line keeps. */
+  const parsedHostnameIds = new Map<number, number[]>();
 
-  for (const line of lines) {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines.get(index);
     const hostsHostnameStart = simpleEtcHostsHostnameStart(line);
-    if (hostsHostnameStart !== -1) {
-      // the usual `0.0.0.0 hostname`, without `etcHostsHostnames`' parsing
-      keepFirstRuleFor(substring.call(line, hostsHostnameStart), null, blocked, texts, hostnames);
+    let kind: Kind;
+    if (hostsHostnameStart !== -1 && hostsHostnameStart <= MAX_HOSTNAME_OFFSET) {
+      hostnames.setRange(index, hostsHostnameStart, 0);
+      kind = blocked.add(index) ? Kind.ToRule : Kind.Dropped;
     } else if (isEtcHostsRule(line)) {
       const lineHostnames = etcHostsHostnames(line);
       // The reference crashes on an /etc/hosts line without hostnames (`1  #x`); we keep the line.
-      if (lineHostnames.length === 0) {
-        texts.push(line);
-        hostnames.push(null);
+      if (lineHostnames.length === 0) kind = Kind.Other;
+      else {
+        kind = Kind.HostsLine;
+        const ids = lineHostnames.map((hostname) => hostnames.addParsed(hostname));
+        parsedHostnameIds.set(
+          index,
+          ids.filter((id) => blocked.add(id)),
+        );
       }
-      for (const hostname of lineHostnames) keepFirstRuleFor(hostname, null, blocked, texts, hostnames);
     } else if (isJustDomain(line)) {
-      keepFirstRuleFor(line, null, blocked, texts, hostnames);
+      hostnames.setRange(index, 0, 0);
+      kind = blocked.add(index) ? Kind.ToRule : Kind.Dropped;
+    } else if (isBlockedHostnameRule(line)) {
+      // `||example.org^`: what `compressibleHostname` finds, without trimming or parsing
+      hostnames.setRange(index, 2, 1);
+      kind = blocked.add(index) ? Kind.Rule : Kind.Dropped;
     } else {
       const hostname = compressibleHostname(line);
-      if (hostname === null) {
-        texts.push(line);
-        hostnames.push(null);
-      } else {
-        keepFirstRuleFor(hostname, line, blocked, texts, hostnames);
+      if (hostname === null) kind = Kind.Other;
+      else {
+        const id = hostnames.addParsed(hostname);
+        kind = blocked.add(id) ? Kind.ParsedRule : Kind.Dropped;
+        if (kind === Kind.ParsedRule) parsedHostnameIds.set(index, [id]);
       }
+    }
+    kinds[index] = kind;
+  }
+
+  for (let index = 0; index < lines.length; index++) {
+    const kind = kinds[index] as Kind;
+    if (kind === Kind.ToRule || kind === Kind.Rule) {
+      if (isCoveredByParent(hostnames, index, blocked)) kinds[index] = Kind.Dropped;
+    } else if (kind === Kind.ParsedRule || kind === Kind.HostsLine) {
+      const ids = parsedHostnameIds.get(index)!.filter((id) => !isCoveredByParent(hostnames, id, blocked));
+      if (kind === Kind.ParsedRule && ids.length === 0) kinds[index] = Kind.Dropped;
+      parsedHostnameIds.set(index, ids);
     }
   }
 
-  const blockedHashes = new Set<number>();
-  const blockedLengths = new Set<number>();
-  for (const hostname of blocked) {
-    blockedHashes.add(suffixHash(hostname));
-    blockedLengths.add(hostname.length);
-  }
-  const compressed: string[] = [];
-  for (let index = 0; index < texts.length; index++) {
-    const hostname = hostnames[index];
-    if (hostname === null || !isCoveredByParent(hostname, blocked, blockedHashes, blockedLengths)) {
-      compressed.push(texts[index]);
+  return lines.rewrite((_line, index, writer) => {
+    switch (kinds[index] as Kind) {
+      case Kind.Other:
+      case Kind.Rule:
+      case Kind.ParsedRule:
+        writer.keep();
+        break;
+      case Kind.ToRule:
+        writer.write(`||${substring.call(hostnames.textOf(index), hostnames.startOf(index), hostnames.endOf(index))}^`);
+        break;
+      case Kind.HostsLine:
+        for (const id of parsedHostnameIds.get(index)!) writer.write(`||${hostnames.textOf(id)}^`);
+        break;
     }
-  }
-  return compressed;
+  });
 }
 
 /**
- * Keeps the rule only if it is the first one for its hostname; `text` null stands for
- * `||hostname^`, built only then. A function, not a closure (see `substring-matcher.ts`).
+ * The hostnames Compress collects: id `n` < the number of lines is a range of line `n` (its
+ * offsets from the line's ends kept in two bytes); larger ids are hostnames found by parsing, kept
+ * as strings of their own. Line ranges are read from the list, so they must be read before the
+ * list is rewritten.
  */
-function keepFirstRuleFor(
-  hostname: string,
-  text: string | null,
-  blocked: Set<string>,
-  texts: string[],
-  hostnames: (string | null)[],
-): void {
-  const size = blocked.size;
-  blocked.add(hostname); // one hash lookup instead of `has` then `add`
-  if (blocked.size === size) return;
-  texts.push(text ?? `||${hostname}^`);
-  hostnames.push(hostname);
+class Hostnames implements RangeKeys {
+  private readonly lineCount: number;
+  private readonly startOffsets: Uint8Array;
+  private readonly endOffsets: Uint8Array;
+  private readonly parsed: string[] = [];
+
+  constructor(private readonly lines: LineList) {
+    this.lineCount = lines.length;
+    this.startOffsets = new Uint8Array(lines.length);
+    this.endOffsets = new Uint8Array(lines.length);
+  }
+
+  setRange(index: number, startOffset: number, endOffset: number): void {
+    this.startOffsets[index] = startOffset;
+    this.endOffsets[index] = endOffset;
+  }
+
+  /** Returns the id of a hostname found by parsing. */
+  addParsed(hostname: string): number {
+    this.parsed.push(hostname);
+    return this.lineCount + this.parsed.length - 1;
+  }
+
+  textOf(id: number): string {
+    return id < this.lineCount ? this.lines.textOf(id) : this.parsed[id - this.lineCount];
+  }
+
+  startOf(id: number): number {
+    return id < this.lineCount ? this.lines.startOf(id) + this.startOffsets[id] : 0;
+  }
+
+  endOf(id: number): number {
+    return id < this.lineCount ? this.lines.endOf(id) - this.endOffsets[id] : this.parsed[id - this.lineCount].length;
+  }
 }
 
 /** Only plain blocking rules like `||example.org^` (no exception, no modifiers) can be merged. */
@@ -90,48 +165,19 @@ function compressibleHostname(line: string): string | null {
   return blockedHostname(rule.pattern);
 }
 
-/** Multiplier of the polynomial hash (odd, with bits spread over the word). */
-const HASH_BASE = 0x01000193;
-
 /**
- * A polynomial hash computed from the last character to the first, so that one pass over a
- * hostname yields the hash of every suffix: at each dot, the hash of the parent domain after it.
- * `isCoveredByParent` computes the same value for a parent equal to `text`.
+ * Whether a parent domain of hostname `id` is blocked. Walking the hostname from the end gives the
+ * hash of each parent as it goes, so a parent is never copied or hashed twice.
  */
-function suffixHash(text: string): number {
-  let hash = 0;
-  for (let index = text.length - 1; index >= 0; index--) {
-    hash = (Math.imul(hash, HASH_BASE) + charCodeAt.call(text, index)) | 0;
-  }
-  return hash;
-}
-
-/**
- * Whether a parent domain of `hostname` is blocked. A parent is looked up as a string only if its
- * hash is a blocked hostname's: a substring and a string lookup for every parent made up most of
- * Compress. Parents whose length no blocked hostname has are never looked up either, so crafted
- * hash collisions cost at most what looking up every such parent would: for a hostname with
- * thousands of labels, most parents are longer than any blocked hostname.
- */
-function isCoveredByParent(
-  hostname: string,
-  blocked: ReadonlySet<string>,
-  blockedHashes: ReadonlySet<number>,
-  blockedLengths: ReadonlySet<number>,
-): boolean {
-  const length = hostname.length;
+function isCoveredByParent(hostnames: Hostnames, id: number, blocked: RangeSet): boolean {
+  const text = hostnames.textOf(id);
+  const start = hostnames.startOf(id);
+  const end = hostnames.endOf(id);
   let hash = 0; // of the characters after `index`
-  for (let index = length - 1; index >= 0; index--) {
-    const code = charCodeAt.call(hostname, index);
-    if (
-      code === 46 /* . */ &&
-      blockedHashes.has(hash) &&
-      blockedLengths.has(length - index - 1) &&
-      blocked.has(substring.call(hostname, index + 1))
-    ) {
-      return true;
-    }
-    hash = (Math.imul(hash, HASH_BASE) + code) | 0;
+  for (let index = end - 1; index >= start; index--) {
+    const code = charCodeAt.call(text, index);
+    if (code === 46 /* . */ && index + 1 < end && blocked.has(text, index + 1, end, hash)) return true;
+    hash = nextRangeHash(hash, code);
   }
   return false;
 }

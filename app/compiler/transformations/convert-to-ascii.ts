@@ -1,3 +1,4 @@
+import type { LineList } from "../line-list";
 import { containsNonAscii, isComment, isJsWhitespace } from "../rule";
 
 /**
@@ -5,7 +6,7 @@ import { containsNonAscii, isComment, isJsWhitespace } from "../rule";
  * A "domain" is any run of characters other than white space and `^ $ | =` that has a dot inside
  * it, optionally starting with `*.`; only runs with non-ASCII characters change.
  */
-export function convertToAscii(lines: readonly string[]): string[] {
+export function convertToAscii(lines: LineList): LineList {
   return lines.map((line) =>
     line.length === 0 || isComment(line) || !containsNonAscii(line) ? line : punycodeDomains(line),
   );

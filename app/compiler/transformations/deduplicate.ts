@@ -1,3 +1,5 @@
+import type { LineList } from "../line-list";
+import { RangeSet } from "../range-set";
 import { removeWithPrecedingComments } from "../remove-with-preceding-comments";
 import { isCommentOrEmpty } from "../rule";
 
@@ -5,16 +7,12 @@ import { isCommentOrEmpty } from "../rule";
  * Removes repeated rules, keeping the last occurrence of each, together with the comments directly
  * above a removed rule. Comments and empty lines themselves are never deduplicated.
  */
-export function deduplicate(lines: readonly string[]): string[] {
+export function deduplicate(lines: LineList): LineList {
   const removed = new Uint8Array(lines.length);
-  const seen = new Set<string>();
+  const seen = new RangeSet(lines, lines.length);
   // from the end, so the occurrence seen first is the one kept
   for (let index = lines.length - 1; index >= 0; index--) {
-    const line = lines[index];
-    if (isCommentOrEmpty(line)) continue;
-    const size = seen.size;
-    seen.add(line); // one hash lookup instead of `has` then `add`
-    if (seen.size === size) removed[index] = 1;
+    if (!isCommentOrEmpty(lines.get(index)) && !seen.add(index)) removed[index] = 1;
   }
   return removeWithPrecedingComments(lines, removed);
 }

@@ -1,3 +1,4 @@
+import type { LineList } from "../line-list";
 import { adblockRuleToString, isComment, parseAdblockRule } from "../rule";
 
 /** Modifiers that make no sense for a DNS-level blocker. */
@@ -8,7 +9,7 @@ const REMOVED_MODIFIERS = new Set(["third-party", "3p", "all", "document", "doc"
  * Every line is trimmed and every rule with modifiers is re-serialized the way the reference does it
  * (empty modifiers dropped, `\,` unescaped, a value cut at a second `=`).
  */
-export function removeModifiers(lines: readonly string[]): string[] {
+export function removeModifiers(lines: LineList): LineList {
   return lines.map((line) => {
     const text = line.trim();
     // without `$` there is nothing to remove; this also keeps a lone `@@`, where the reference crashes

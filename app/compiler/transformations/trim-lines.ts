@@ -1,6 +1,7 @@
+import type { LineList } from "../line-list";
 import { trimSpacesAndTabs } from "../rule";
 
 /** Strips leading and trailing spaces and tabs (other white space stays). */
-export function trimLines(lines: readonly string[]): string[] {
+export function trimLines(lines: LineList): LineList {
   return lines.map(trimSpacesAndTabs);
 }

@@ -1,7 +1,8 @@
 import { normalizeIpRules } from "../ip-pattern";
+import type { LineList } from "../line-list";
 import { validateRules } from "./validate";
 
 /** `ValidateAllowIp` and `ValidateAllowPublicSuffix` together. */
-export function validateAllowIpAndPublicSuffix(lines: readonly string[]): string[] {
+export function validateAllowIpAndPublicSuffix(lines: LineList): LineList {
   return validateRules(normalizeIpRules(lines), { allowIp: true, allowPublicSuffix: true });
 }

@@ -1,6 +1,7 @@
+import type { LineList } from "../line-list";
 import { validateRules } from "./validate";
 
 /** Like `Validate`, but a rule may block a whole (real) public suffix such as `||org^`. */
-export function validateAllowPublicSuffix(lines: readonly string[]): string[] {
+export function validateAllowPublicSuffix(lines: LineList): LineList {
   return validateRules(lines, { allowIp: false, allowPublicSuffix: true });
 }

@@ -1,5 +1,6 @@
 import { getPublicSuffix, parse as parseHostname } from "tldts";
 import { classifyIpPattern, type IpPattern, isSubnetWildcard } from "../ip-pattern";
+import type { LineList } from "../line-list";
 import { isPlainHostname, isPublicSuffix } from "../public-suffix";
 import { removeWithPrecedingComments } from "../remove-with-preceding-comments";
 import { etcHostsHostnames, isComment, isEtcHostsRule, parseAdblockRule, simpleEtcHostsHostnameStart } from "../rule";
@@ -34,14 +35,14 @@ const HAS_ALPHANUMERIC = /[a-zA-Z0-9]/;
  * an IP address unless allowed, unsupported modifiers, malformed domains), with the comments above
  * them. Comments and empty lines are kept.
  */
-export function validate(lines: readonly string[]): string[] {
+export function validate(lines: LineList): LineList {
   return validateRules(lines, { allowIp: false, allowPublicSuffix: false });
 }
 
-export function validateRules(lines: readonly string[], policy: ValidationPolicy): string[] {
+export function validateRules(lines: LineList, policy: ValidationPolicy): LineList {
   const removed = new Uint8Array(lines.length);
   for (let index = 0; index < lines.length; index++) {
-    if (!isValidLine(lines[index], policy)) removed[index] = 1;
+    if (!isValidLine(lines.get(index), policy)) removed[index] = 1;
   }
   return removeWithPrecedingComments(lines, removed);
 }

@@ -1,0 +1,333 @@
+import { containsNonAscii, isJsWhitespace } from "./rule";
+
+/** Called through constants: see `substring-matcher.ts`. */
+const { charCodeAt, substring } = String.prototype;
+
+/** New lines are collected and joined into one string once they hold this many characters. */
+const PENDING_TEXT_CHARACTERS = 1 << 16;
+const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
+/** Room for the few header lines `prepend` puts before a source's lines, so they fit without a copy. */
+const HEADER_SLACK = 8;
+
+/**
+ * The lines of a list, stored as ranges of a few large strings (a source's text, the text new lines
+ * were joined into) rather than as one string each. V8 spends 32 bytes or more on every string
+ * besides its characters, more than a typical 30-character rule, so a million-line list held as a
+ * string array took three times its size; here a line costs 12 bytes on top of the text it was
+ * read from. A line becomes a string only while a transformation looks at it, and such short-lived
+ * strings are what V8's young generation collects cheaply.
+ *
+ * Transformations change a list in place (`filter`, `map`, `keepFlagged`, `rewrite`): a second copy
+ * of the index of a million lines is what the list needs to fit a Worker's memory without.
+ */
+export class LineList {
+  private texts: string[] = [];
+  private textIndexes: Int32Array;
+  private starts: Int32Array;
+  private ends: Int32Array;
+  length = 0;
+  /** Lines added since the last join, and their total length: they become `texts[texts.length]`. */
+  private pending: string[] = [];
+  private pendingLength = 0;
+
+  constructor(capacity = 16) {
+    this.textIndexes = new Int32Array(capacity);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+  }
+
+  /**
+   * The lines of a source's text the way the reference splits it: `text.trim().split(/[\r\n]+/)`,
+   * so empty lines disappear and an empty text is one empty line. The lines are ranges of `text`.
+   */
+  static fromText(text: string): LineList {
+    let from = 0;
+    let to = text.length;
+    while (from < to && isJsWhitespace(charCodeAt.call(text, from))) from++;
+    while (to > from && isJsWhitespace(charCodeAt.call(text, to - 1))) to--;
+    let count = 1;
+    for (let index = from; index < to; index++) {
+      const code = charCodeAt.call(text, index);
+      if (code === NEWLINE || code === CARRIAGE_RETURN) {
+        count++;
+        while (index + 1 < to && isLineBreak(charCodeAt.call(text, index + 1))) index++;
+      }
+    }
+    const list = new LineList(count + HEADER_SLACK);
+    list.texts.push(text);
+    let lineStart = from;
+    for (let index = from; index < to; index++) {
+      if (!isLineBreak(charCodeAt.call(text, index))) continue;
+      list.pushRange(0, lineStart, index);
+      while (index + 1 < to && isLineBreak(charCodeAt.call(text, index + 1))) index++;
+      lineStart = index + 1;
+    }
+    list.pushRange(0, lineStart, to);
+    return list;
+  }
+
+  static fromArray(lines: readonly string[]): LineList {
+    const list = new LineList(Math.max(lines.length, 1));
+    for (const line of lines) list.push(line);
+    list.flush();
+    return list;
+  }
+
+  get(index: number): string {
+    return substring.call(this.texts[this.textIndexes[index]], this.starts[index], this.ends[index]);
+  }
+
+  /** The string line `index` is a range of, with `startOf` and `endOf`: to read it without a copy. */
+  textOf(index: number): string {
+    return this.texts[this.textIndexes[index]];
+  }
+
+  /** @internal for `LineWriter` */
+  textIndexOf(index: number): number {
+    return this.textIndexes[index];
+  }
+
+  startOf(index: number): number {
+    return this.starts[index];
+  }
+
+  endOf(index: number): number {
+    return this.ends[index];
+  }
+
+  toArray(): string[] {
+    const lines: string[] = new Array(this.length);
+    for (let index = 0; index < this.length; index++) lines[index] = this.get(index);
+    return lines;
+  }
+
+  /** Appends a line; it can be read once the change that added it has finished (`flush`). */
+  push(line: string): void {
+    this.ensureCapacity(this.length + 1);
+    this.writeNew(this.length++, line);
+  }
+
+  /** Inserts `lines` before the first line. */
+  prepend(lines: readonly string[]): void {
+    this.flush();
+    this.ensureCapacity(this.length + lines.length);
+    for (const array of [this.textIndexes, this.starts, this.ends]) {
+      array.copyWithin(lines.length, 0, this.length);
+    }
+    this.length += lines.length;
+    for (const [index, line] of lines.entries()) this.writeNew(index, line);
+    this.flush();
+  }
+
+  /** Appends all lines of `other`, which must not be used afterwards. */
+  append(other: LineList): void {
+    this.flush();
+    other.flush();
+    const textOffset = this.texts.length;
+    for (const text of other.texts) this.texts.push(text);
+    this.ensureCapacity(this.length + other.length);
+    for (let index = 0; index < other.length; index++) {
+      this.pushRange(other.textIndexes[index] + textOffset, other.starts[index], other.ends[index]);
+    }
+  }
+
+  /** Keeps the lines `keep` returns true for. */
+  filter(keep: (line: string) => boolean): this {
+    let kept = 0;
+    for (let index = 0; index < this.length; index++) {
+      if (keep(this.get(index))) this.move(index, kept++);
+    }
+    this.length = kept;
+    return this;
+  }
+
+  /** Keeps the lines whose flag is set. */
+  keepFlagged(keep: Uint8Array): this {
+    let kept = 0;
+    for (let index = 0; index < this.length; index++) {
+      if (keep[index]) this.move(index, kept++);
+    }
+    this.length = kept;
+    return this;
+  }
+
+  /** Replaces each line with what `transform` returns; a line it returns unchanged is not copied. */
+  map(transform: (line: string) => string): this {
+    for (let index = 0; index < this.length; index++) {
+      const line = this.get(index);
+      const changed = transform(line);
+      if (changed !== line) this.writeNew(index, changed);
+    }
+    this.flush();
+    return this;
+  }
+
+  /**
+   * Replaces each line with zero or more lines: `each` is called once per line, in order, and
+   * calls `writer.keep()` (the line as it is) or `writer.write(text)` for each line to put in its
+   * place. Lines are written back into the same index, so `each` must read what it needs of line
+   * `index` (`textOf`, ...) before it writes; a line that would overwrite one not read yet waits in
+   * a queue (only when lines expand into several before enough were dropped).
+   */
+  rewrite(each: (line: string, index: number, writer: LineWriter) => void): this {
+    const writer = new LineWriter(this);
+    for (let index = 0; index < this.length; index++) {
+      writer.read(index);
+      each(this.get(index), index, writer);
+    }
+    this.length = writer.finish();
+    this.flush();
+    return this;
+  }
+
+  /**
+   * The lines joined with `\n`. The list is emptied first where it can be, so its storage is
+   * collected before the text is built in full: an ASCII list goes through one byte buffer.
+   */
+  takeText(): string {
+    this.flush();
+    if (this.texts.some(containsNonAscii)) return this.joinInBlocks();
+    let size = Math.max(this.length - 1, 0);
+    for (let index = 0; index < this.length; index++) size += this.ends[index] - this.starts[index];
+    const bytes = new Uint8Array(size);
+    let position = 0;
+    for (let index = 0; index < this.length; index++) {
+      if (index > 0) bytes[position++] = NEWLINE;
+      const text = this.texts[this.textIndexes[index]];
+      for (let offset = this.starts[index], end = this.ends[index]; offset < end; offset++) {
+        bytes[position++] = charCodeAt.call(text, offset);
+      }
+    }
+    this.clear();
+    return new TextDecoder().decode(bytes);
+  }
+
+  private joinInBlocks(): string {
+    const blocks: string[] = [];
+    const blockLines = 1 << 16;
+    for (let blockStart = 0; blockStart < this.length; blockStart += blockLines) {
+      const block: string[] = [];
+      for (let index = blockStart; index < Math.min(blockStart + blockLines, this.length); index++) {
+        block.push(this.get(index));
+      }
+      blocks.push(block.join("\n"));
+    }
+    this.clear();
+    return blocks.join("\n");
+  }
+
+  private clear(): void {
+    this.texts = [];
+    this.textIndexes = this.starts = this.ends = new Int32Array(0);
+    this.length = 0;
+  }
+
+  /** @internal for `LineWriter` */
+  move(from: number, to: number): void {
+    if (from === to) return;
+    this.textIndexes[to] = this.textIndexes[from];
+    this.starts[to] = this.starts[from];
+    this.ends[to] = this.ends[from];
+  }
+
+  /** @internal for `LineWriter` */
+  setRange(index: number, textIndex: number, start: number, end: number): void {
+    this.textIndexes[index] = textIndex;
+    this.starts[index] = start;
+    this.ends[index] = end;
+  }
+
+  /** @internal for `LineWriter`: line `index` becomes `line`, joined into a text later. */
+  writeNew(index: number, line: string): void {
+    this.textIndexes[index] = this.texts.length;
+    this.starts[index] = this.pendingLength;
+    this.pendingLength += line.length;
+    this.ends[index] = this.pendingLength;
+    this.pending.push(line);
+    if (this.pendingLength >= PENDING_TEXT_CHARACTERS) this.flush();
+  }
+
+  /** @internal for `LineWriter` */
+  ensureCapacity(capacity: number): void {
+    if (capacity <= this.starts.length) return;
+    const size = Math.max(capacity, Math.ceil(this.starts.length * 1.5));
+    this.textIndexes = grow(this.textIndexes, size);
+    this.starts = grow(this.starts, size);
+    this.ends = grow(this.ends, size);
+  }
+
+  /** Joins the pending new lines into one text, so they can be read. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    this.texts.push(this.pending.join(""));
+    this.pending = [];
+    this.pendingLength = 0;
+  }
+
+  private pushRange(textIndex: number, start: number, end: number): void {
+    this.ensureCapacity(this.length + 1);
+    this.setRange(this.length++, textIndex, start, end);
+  }
+}
+
+/** Writes the lines that replace the line being read in `LineList.rewrite`. */
+export class LineWriter {
+  private written = 0;
+  private readIndex = -1;
+  /** The line being read, kept while its slot may be overwritten. */
+  private textIndex = 0;
+  private start = 0;
+  private end = 0;
+  /** Lines that could not be written yet: a text, or null for a kept line (with its range). */
+  private readonly queue: { text: string | null; textIndex: number; start: number; end: number }[] = [];
+
+  constructor(private readonly list: LineList) {}
+
+  /** @internal */
+  read(index: number): void {
+    this.readIndex = index;
+    this.textIndex = this.list.textIndexOf(index);
+    this.start = this.list.startOf(index);
+    this.end = this.list.endOf(index);
+    // the slots before this line are free; its own is once `each` has read it
+    while (this.queue.length > 0 && this.written < index) this.writeQueued(this.queue.shift()!);
+  }
+
+  /** The line being read stays. */
+  keep(): void {
+    if (this.queue.length === 0 && this.written <= this.readIndex) {
+      this.list.setRange(this.written++, this.textIndex, this.start, this.end);
+    } else {
+      this.queue.push({ text: null, textIndex: this.textIndex, start: this.start, end: this.end });
+    }
+  }
+
+  /** Writes `text` as the next line. */
+  write(text: string): void {
+    if (this.queue.length === 0 && this.written <= this.readIndex) this.list.writeNew(this.written++, text);
+    else this.queue.push({ text, textIndex: 0, start: 0, end: 0 });
+  }
+
+  /** @internal Writes what is still queued; returns the new length. */
+  finish(): number {
+    this.list.ensureCapacity(this.written + this.queue.length);
+    for (const line of this.queue) this.writeQueued(line);
+    return this.written;
+  }
+
+  private writeQueued(line: { text: string | null; textIndex: number; start: number; end: number }): void {
+    if (line.text === null) this.list.setRange(this.written++, line.textIndex, line.start, line.end);
+    else this.list.writeNew(this.written++, line.text);
+  }
+}
+
+function isLineBreak(code: number): boolean {
+  return code === NEWLINE || code === CARRIAGE_RETURN;
+}
+
+function grow(array: Int32Array, size: number): Int32Array {
+  const grown = new Int32Array(size);
+  grown.set(array);
+  return grown;
+}

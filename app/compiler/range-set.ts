@@ -1,0 +1,163 @@
+/** Called through constants: see `substring-matcher.ts`. */
+const { charCodeAt, substring } = String.prototype;
+
+/** Multiplier of the polynomial hash (odd, with bits spread over the word). */
+const HASH_BASE = 0x01000193;
+/**
+ * A key whose probe sequence gets this long goes to a plain `Set` instead. The hash is not secret,
+ * so a list can be made of keys that all hash alike; this bounds what each of them costs.
+ */
+const MAX_PROBES = 32;
+/**
+ * How full the table may get. Linear probing stays short up to about this (2.5 probes on average
+ * for a key that is there, 8.5 for one that is not, each a comparison of hashes).
+ */
+const MAX_LOAD = 0.75;
+
+/**
+ * The hash `RangeSet` uses, computed from the last character to the first: walking a hostname
+ * backwards, the value at each dot is the hash of the parent domain after it (Compress relies on it).
+ */
+export function rangeHash(text: string, start: number, end: number): number {
+  let hash = 0;
+  for (let index = end - 1; index >= start; index--) hash = nextRangeHash(hash, charCodeAt.call(text, index));
+  return hash;
+}
+
+/** The hash of a range one character longer at the front. */
+export function nextRangeHash(hash: number, code: number): number {
+  return (Math.imul(hash, HASH_BASE) + code) | 0;
+}
+
+/**
+ * Where the keys of a `RangeSet` are: key `id` is `textOf(id).substring(startOf(id), endOf(id))`.
+ * A `LineList` is one (the id is the line's index).
+ */
+export interface RangeKeys {
+  textOf(id: number): string;
+  startOf(id: number): number;
+  endOf(id: number): number;
+}
+
+/**
+ * A set of strings that are ranges of other strings, known by number: it stores only the numbers
+ * and their hashes, and reads the characters from `keys` when two hashes match. Adding a line of a
+ * `LineList`, or the hostname inside one, allocates nothing, and an entry costs about 9 bytes where
+ * a `Set` of strings took some 56 (the string and its slot): for a million-line list, the
+ * difference between fitting a Worker's memory and not.
+ */
+export class RangeSet {
+  /** The hash of each id that was added. */
+  private hashes: Int32Array;
+  /** id + 1 per slot; 0 is an empty slot. */
+  private table: Int32Array;
+  private count = 0;
+  private overflow: Set<string> | null = null;
+
+  constructor(
+    private readonly keys: RangeKeys,
+    expectedIds = 16,
+  ) {
+    this.hashes = new Int32Array(Math.max(expectedIds, 16));
+    this.table = new Int32Array(tableSizeFor(expectedIds));
+  }
+
+  /** Adds key `id` (each id at most once); false when an equal string was in the set already. */
+  add(id: number): boolean {
+    const { keys } = this;
+    const text = keys.textOf(id);
+    const start = keys.startOf(id);
+    const end = keys.endOf(id);
+    const hash = rangeHash(text, start, end);
+    const slot = this.find(text, start, end, hash);
+    if (slot === -1) return false;
+    if (this.overflow !== null) {
+      const size = this.overflow.size;
+      const key = substring.call(text, start, end);
+      if (slot === -2) this.overflow.add(key);
+      if (slot === -2 || this.overflow.has(key)) return this.overflow.size !== size;
+    } else if (slot === -2) {
+      this.overflow = new Set([substring.call(text, start, end)]);
+      return true;
+    }
+    if (id >= this.hashes.length) this.hashes = grow(this.hashes, Math.max(id + 1, this.hashes.length * 1.25));
+    this.hashes[id] = hash;
+    this.table[slot] = id + 1;
+    if (++this.count > this.table.length * MAX_LOAD) this.rehash(this.table.length * 2);
+    return true;
+  }
+
+  /** Whether `text.substring(start, end)`, whose `rangeHash` is `hash`, is in the set. */
+  has(text: string, start: number, end: number, hash: number): boolean {
+    if (this.find(text, start, end, hash) === -1) return true;
+    return this.overflow?.has(substring.call(text, start, end)) === true;
+  }
+
+  /**
+   * The empty slot where the key would go, -1 when the key is in the table, -2 when its probe
+   * sequence is full (it can only be in `overflow` then; with an empty slot it still may be).
+   */
+  private find(text: string, start: number, end: number, hash: number): number {
+    const mask = this.table.length - 1;
+    let slot = mix(hash) & mask;
+    for (let probe = 0; probe < MAX_PROBES; probe++) {
+      const id = this.table[slot] - 1;
+      if (id === -1) return slot;
+      if (this.hashes[id] === hash && this.keyEquals(id, text, start, end)) return -1;
+      slot = (slot + 1) & mask;
+    }
+    return -2;
+  }
+
+  private keyEquals(id: number, text: string, start: number, end: number): boolean {
+    const { keys } = this;
+    const keyStart = keys.startOf(id);
+    if (keys.endOf(id) - keyStart !== end - start) return false;
+    const keyText = keys.textOf(id);
+    for (let offset = 0; offset < end - start; offset++) {
+      if (charCodeAt.call(keyText, keyStart + offset) !== charCodeAt.call(text, start + offset)) return false;
+    }
+    return true;
+  }
+
+  private rehash(tableSize: number): void {
+    const previous = this.table;
+    this.table = new Int32Array(tableSize);
+    const mask = tableSize - 1;
+    for (const entry of previous) {
+      if (entry === 0) continue;
+      const id = entry - 1;
+      let slot = mix(this.hashes[id]) & mask;
+      let probes = 1;
+      while (this.table[slot] !== 0 && probes < MAX_PROBES) {
+        slot = (slot + 1) & mask;
+        probes++;
+      }
+      if (this.table[slot] === 0) this.table[slot] = entry;
+      else {
+        const { keys } = this;
+        this.overflow ??= new Set();
+        this.overflow.add(substring.call(keys.textOf(id), keys.startOf(id), keys.endOf(id)));
+      }
+    }
+  }
+}
+
+/** Spreads the hash's high bits into the low ones the table index takes. */
+function mix(hash: number): number {
+  const mixed = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
+  return mixed ^ (mixed >>> 16);
+}
+
+/** A power of two with room for `capacity` entries at most three-quarters full. */
+function tableSizeFor(capacity: number): number {
+  let size = 16;
+  while (size * MAX_LOAD < capacity) size *= 2;
+  return size;
+}
+
+function grow(array: Int32Array, size: number): Int32Array {
+  const grown = new Int32Array(Math.ceil(size));
+  grown.set(array);
+  return grown;
+}

@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { LineList } from "~/compiler/line-list";
+import { RangeSet, rangeHash } from "~/compiler/range-set";
+import { splitSourceText } from "~/compiler/source-lines";
+import { Random } from "./support/random";
+
+const PIECES = ["a", "b", "||x.org^", " ", "\t", "\r", "\n", "\r\n", "\n\n", "\u2028", "\ufeff", "é", "例"];
+
+function randomText(random: Random, length: number): string {
+  let text = "";
+  while (text.length < length) text += random.pick(PIECES);
+  return text;
+}
+
+describe("LineList", () => {
+  it("splits a text exactly as trim().split(/[\\r\\n]+/) does", () => {
+    const random = new Random(7);
+    for (let round = 0; round < 500; round++) {
+      const text = randomText(random, random.int(0, 40));
+      expect(LineList.fromText(text).toArray(), JSON.stringify(text)).toEqual(splitSourceText(text));
+    }
+  });
+
+  it("filters, maps and prepends in place, and joins the result with \\n", () => {
+    const lines = LineList.fromText("b\n  keep  \n!drop\nlast");
+    lines.filter((line) => !line.startsWith("!"));
+    lines.map((line) => line.trim());
+    lines.prepend(["! header", "!"]);
+    lines.push("");
+    lines.flush();
+    expect(lines.toArray()).toEqual(["! header", "!", "b", "keep", "last", ""]);
+    expect(lines.takeText()).toBe("! header\n!\nb\nkeep\nlast\n");
+    expect(lines.length).toBe(0);
+  });
+
+  it("rewrites lines into several, in order, even before any line was dropped", () => {
+    const lines = LineList.fromText(["two", "drop", "three", "one"].join("\n"));
+    const copies: Record<string, number> = { two: 2, drop: 0, three: 3, one: 1 };
+    lines.rewrite((line, _index, writer) => {
+      for (let copy = 0; copy < copies[line]; copy++) {
+        if (copy === 0) writer.keep();
+        else writer.write(`${line}+${copy}`);
+      }
+    });
+    expect(lines.toArray()).toEqual(["two", "two+1", "three", "three+1", "three+2", "one"]);
+  });
+
+  it("rewrites like flatMap on random expansions and drops", () => {
+    const random = new Random(11);
+    for (let round = 0; round < 200; round++) {
+      const input = Array.from({ length: random.int(1, 30) }, (_, index) => `line${index}`);
+      const counts = input.map(() => random.int(0, 4));
+      const expected = input.flatMap((line, index) =>
+        Array.from({ length: counts[index] }, (_, copy) => (copy === 0 ? line : `${line}.${copy}`)),
+      );
+      const lines = LineList.fromArray(input);
+      lines.rewrite((line, index, writer) => {
+        for (let copy = 0; copy < counts[index]; copy++) {
+          if (copy === 0) writer.keep();
+          else writer.write(`${line}.${copy}`);
+        }
+      });
+      expect(lines.toArray()).toEqual(expected);
+    }
+  });
+
+  it("joins non-ASCII lines, lone surrogates included, exactly like Array.prototype.join", () => {
+    const input = ["||пример.рф^", "\ud800 lone", "ascii", "例え"];
+    const lines = LineList.fromArray(input);
+    expect(lines.takeText()).toBe(input.join("\n"));
+    const ascii = LineList.fromArray(["a", "b"]);
+    expect(ascii.takeText()).toBe("a\nb");
+    expect(new LineList().takeText()).toBe("");
+  });
+
+  it("appends another list's lines after its own", () => {
+    const list = LineList.fromText("one\ntwo");
+    list.push("!");
+    list.append(LineList.fromText("three\nfour"));
+    expect(list.toArray()).toEqual(["one", "two", "!", "three", "four"]);
+  });
+});
+
+describe("RangeSet", () => {
+  it("agrees with a Set of the same strings", () => {
+    const random = new Random(3);
+    const keys = Array.from({ length: 5000 }, () => randomText(random, random.int(0, 6)));
+    const text = keys.join("");
+    const starts: number[] = [];
+    let offset = 0;
+    for (const key of keys) {
+      starts.push(offset);
+      offset += key.length;
+    }
+    const set = new RangeSet(
+      { textOf: () => text, startOf: (id) => starts[id], endOf: (id) => starts[id] + keys[id].length },
+      4,
+    );
+    const expected = new Set<string>();
+    keys.forEach((key, id) => {
+      const size = expected.size;
+      expected.add(key);
+      expect(set.add(id)).toBe(expected.size !== size);
+    });
+    for (const probe of [...keys.slice(0, 200), "absent", "zz", ""]) {
+      expect(set.has(probe, 0, probe.length, rangeHash(probe, 0, probe.length))).toBe(expected.has(probe));
+    }
+  });
+
+  it("stays correct and bounded when every key has the same hash", () => {
+    // 2^10 distinct keys made of two colliding blocks: a list crafted to defeat the table
+    const pairs = collidingPairs();
+    const keys: string[] = [""];
+    for (let round = 0; round < 10; round++)
+      keys.splice(0, keys.length, ...keys.flatMap((key) => pairs.map((pair) => key + pair)));
+    expect(new Set(keys.map((key) => rangeHash(key, 0, key.length))).size).toBe(1);
+    const doubled = [...keys, ...keys];
+    const set = new RangeSet({ textOf: (id) => doubled[id], startOf: () => 0, endOf: (id) => doubled[id].length });
+    const started = performance.now();
+    const added = doubled.map((_, id) => set.add(id));
+    expect(added.filter(Boolean)).toHaveLength(keys.length);
+    expect(added.slice(keys.length).some(Boolean)).toBe(false);
+    for (const key of keys) expect(set.has(key, 0, key.length, rangeHash(key, 0, key.length))).toBe(true);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+});
+
+/**
+ * Two different strings of the same length with the same `rangeHash`, by the birthday paradox.
+ * The hash is polynomial, so any concatenation of such blocks collides with any other of as many.
+ */
+function collidingPairs(): [string, string] {
+  const random = new Random(5);
+  const seen = new Map<number, string>();
+  for (;;) {
+    const block = Array.from({ length: 8 }, () => String.fromCharCode(random.int(97, 122))).join("");
+    const hash = rangeHash(block, 0, block.length);
+    const other = seen.get(hash);
+    if (other !== undefined && other !== block) return [other, block];
+    seen.set(hash, block);
+  }
+}
