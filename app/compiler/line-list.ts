@@ -1,3 +1,4 @@
+import { release } from "./release";
 import { containsNonAscii, isJsWhitespace } from "./rule";
 
 /** Called through constants: see `substring-matcher.ts`. */
@@ -130,6 +131,7 @@ export class LineList {
     for (let index = 0; index < other.length; index++) {
       this.pushRange(other.textIndexes[index] + textOffset, other.starts[index], other.ends[index]);
     }
+    other.clear();
   }
 
   /** Keeps the lines `keep` returns true for. */
@@ -200,7 +202,9 @@ export class LineList {
       }
     }
     this.clear();
-    return new TextDecoder().decode(bytes);
+    const text = new TextDecoder().decode(bytes);
+    release(bytes);
+    return text;
   }
 
   private joinInBlocks(): string {
@@ -218,6 +222,7 @@ export class LineList {
   }
 
   private clear(): void {
+    release(this.textIndexes, this.starts, this.ends);
     this.texts = [];
     this.textIndexes = this.starts = this.ends = new Int32Array(0);
     this.length = 0;
@@ -329,5 +334,6 @@ function isLineBreak(code: number): boolean {
 function grow(array: Int32Array, size: number): Int32Array {
   const grown = new Int32Array(size);
   grown.set(array);
+  release(array);
   return grown;
 }

@@ -1,3 +1,5 @@
+import { release } from "./release";
+
 /** Called through constants: see `substring-matcher.ts`. */
 const { charCodeAt, substring } = String.prototype;
 
@@ -49,7 +51,7 @@ export interface RangeKeys {
 export class RangeSet {
   /** The hash of each id that was added. */
   private hashes: Int32Array;
-  /** id + 1 per slot; 0 is an empty slot. */
+  /** id + 1 per slot; 0 is an empty slot. Any size, not only powers of two (see `homeSlot`). */
   private table: Int32Array;
   private count = 0;
   private overflow: Set<string> | null = null;
@@ -59,7 +61,7 @@ export class RangeSet {
     expectedIds = 16,
   ) {
     this.hashes = new Int32Array(Math.max(expectedIds, 16));
-    this.table = new Int32Array(tableSizeFor(expectedIds));
+    this.table = new Int32Array(Math.max(Math.ceil(expectedIds / MAX_LOAD), 16));
   }
 
   /** Adds key `id` (each id at most once); false when an equal string was in the set already. */
@@ -87,6 +89,11 @@ export class RangeSet {
     return true;
   }
 
+  /** Frees the set's memory now (see `release`); it must not be used afterwards. */
+  release(): void {
+    release(this.hashes, this.table);
+  }
+
   /** Whether `text.substring(start, end)`, whose `rangeHash` is `hash`, is in the set. */
   has(text: string, start: number, end: number, hash: number): boolean {
     if (this.find(text, start, end, hash) === -1) return true;
@@ -98,13 +105,13 @@ export class RangeSet {
    * sequence is full (it can only be in `overflow` then; with an empty slot it still may be).
    */
   private find(text: string, start: number, end: number, hash: number): number {
-    const mask = this.table.length - 1;
-    let slot = mix(hash) & mask;
+    const { table } = this;
+    let slot = homeSlot(hash, table.length);
     for (let probe = 0; probe < MAX_PROBES; probe++) {
-      const id = this.table[slot] - 1;
+      const id = table[slot] - 1;
       if (id === -1) return slot;
       if (this.hashes[id] === hash && this.keyEquals(id, text, start, end)) return -1;
-      slot = (slot + 1) & mask;
+      slot = slot + 1 === table.length ? 0 : slot + 1;
     }
     return -2;
   }
@@ -122,42 +129,42 @@ export class RangeSet {
 
   private rehash(tableSize: number): void {
     const previous = this.table;
-    this.table = new Int32Array(tableSize);
-    const mask = tableSize - 1;
+    const table = new Int32Array(tableSize);
+    this.table = table;
     for (const entry of previous) {
       if (entry === 0) continue;
       const id = entry - 1;
-      let slot = mix(this.hashes[id]) & mask;
+      let slot = homeSlot(this.hashes[id], tableSize);
       let probes = 1;
-      while (this.table[slot] !== 0 && probes < MAX_PROBES) {
-        slot = (slot + 1) & mask;
+      while (table[slot] !== 0 && probes < MAX_PROBES) {
+        slot = slot + 1 === tableSize ? 0 : slot + 1;
         probes++;
       }
-      if (this.table[slot] === 0) this.table[slot] = entry;
+      if (table[slot] === 0) table[slot] = entry;
       else {
         const { keys } = this;
         this.overflow ??= new Set();
         this.overflow.add(substring.call(keys.textOf(id), keys.startOf(id), keys.endOf(id)));
       }
     }
+    release(previous);
   }
 }
 
-/** Spreads the hash's high bits into the low ones the table index takes. */
-function mix(hash: number): number {
-  const mixed = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
-  return mixed ^ (mixed >>> 16);
-}
-
-/** A power of two with room for `capacity` entries at most three-quarters full. */
-function tableSizeFor(capacity: number): number {
-  let size = 16;
-  while (size * MAX_LOAD < capacity) size *= 2;
-  return size;
+/**
+ * Where a hash's probe sequence starts: the mixed hash scaled to the table's size (a multiplication
+ * rather than a mask, so the table need not be a power of two — rounding up to one cost up to
+ * twice the memory).
+ */
+function homeSlot(hash: number, tableSize: number): number {
+  let mixed = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
+  mixed ^= mixed >>> 16;
+  return Math.floor(((mixed >>> 0) / 4294967296) * tableSize);
 }
 
 function grow(array: Int32Array, size: number): Int32Array {
   const grown = new Int32Array(Math.ceil(size));
   grown.set(array);
+  release(array);
   return grown;
 }

@@ -1,4 +1,5 @@
 import type { LineList } from "./line-list";
+import { release } from "./release";
 import { isCommentOrEmpty } from "./rule";
 
 /**
@@ -23,5 +24,7 @@ export function removeWithPrecedingComments(lines: LineList, removed: Uint8Array
       removingComments = false;
     }
   }
-  return lines.keepFlagged(keep);
+  lines.keepFlagged(keep);
+  release(keep, removed);
+  return lines;
 }

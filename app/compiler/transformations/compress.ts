@@ -1,5 +1,6 @@
 import type { LineList } from "../line-list";
 import { nextRangeHash, type RangeKeys, RangeSet } from "../range-set";
+import { release } from "../release";
 import {
   blockedHostname,
   etcHostsHostnames,
@@ -13,7 +14,7 @@ import {
 /** Called through constants: see `rule.ts`. */
 const { charCodeAt, substring } = String.prototype;
 
-/** What a line turns into. */
+/** What a line turns into (the low bits of its byte in `kinds`). */
 enum Kind {
   /** Not a plain blocking rule: stays as it is. */
   Other = 0,
@@ -29,6 +30,8 @@ enum Kind {
   HostsLine = 5,
 }
 
+/** Set in `kinds` for a line whose hostname a blocked parent domain covers: it is dropped. */
+const COVERED = 0x80;
 /** A hostname's offset in its line is kept in a byte; a hostname further in is copied instead. */
 const MAX_HOSTNAME_OFFSET = 255;
 
@@ -43,7 +46,7 @@ const MAX_HOSTNAME_OFFSET = 255;
  */
 export function compress(lines: LineList): LineList {
   const kinds = new Uint8Array(lines.length);
-  const hostnames = new Hostnames(lines);
+  const hostnames = new Hostnames(lines, kinds);
   const blocked = new RangeSet(hostnames, lines.length);
   /** For `ParsedRule` and `HostsLine`: the ids of the hostnames the line keeps. */
   const parsedHostnameIds = new Map<number, number[]>();
@@ -51,16 +54,14 @@ export function compress(lines: LineList): LineList {
   for (let index = 0; index < lines.length; index++) {
     const line = lines.get(index);
     const hostsHostnameStart = simpleEtcHostsHostnameStart(line);
-    let kind: Kind;
     if (hostsHostnameStart !== -1 && hostsHostnameStart <= MAX_HOSTNAME_OFFSET) {
-      hostnames.setRange(index, hostsHostnameStart, 0);
-      kind = blocked.add(index) ? Kind.ToRule : Kind.Dropped;
+      hostnames.setStart(index, hostsHostnameStart);
+      kinds[index] = Kind.ToRule;
     } else if (isEtcHostsRule(line)) {
       const lineHostnames = etcHostsHostnames(line);
       // The reference crashes on an /etc/hosts line without hostnames (`1  #x`); we keep the line.
-      if (lineHostnames.length === 0) kind = Kind.Other;
-      else {
-        kind = Kind.HostsLine;
+      if (lineHostnames.length > 0) {
+        kinds[index] = Kind.HostsLine;
         const ids = lineHostnames.map((hostname) => hostnames.addParsed(hostname));
         parsedHostnameIds.set(
           index,
@@ -68,36 +69,40 @@ export function compress(lines: LineList): LineList {
         );
       }
     } else if (isJustDomain(line)) {
-      hostnames.setRange(index, 0, 0);
-      kind = blocked.add(index) ? Kind.ToRule : Kind.Dropped;
+      kinds[index] = Kind.ToRule;
     } else if (isBlockedHostnameRule(line)) {
       // `||example.org^`: what `compressibleHostname` finds, without trimming or parsing
-      hostnames.setRange(index, 2, 1);
-      kind = blocked.add(index) ? Kind.Rule : Kind.Dropped;
+      hostnames.setStart(index, 2);
+      kinds[index] = Kind.Rule;
     } else {
       const hostname = compressibleHostname(line);
-      if (hostname === null) kind = Kind.Other;
-      else {
+      if (hostname !== null) {
         const id = hostnames.addParsed(hostname);
-        kind = blocked.add(id) ? Kind.ParsedRule : Kind.Dropped;
-        if (kind === Kind.ParsedRule) parsedHostnameIds.set(index, [id]);
+        kinds[index] = blocked.add(id) ? Kind.ParsedRule : Kind.Dropped;
+        parsedHostnameIds.set(index, [id]);
       }
     }
-    kinds[index] = kind;
+    // the kind is set first: `hostnames` reads it to find the hostname
+    const kind = kinds[index];
+    if ((kind === Kind.ToRule || kind === Kind.Rule) && !blocked.add(index)) kinds[index] = Kind.Dropped;
   }
 
+  // A covered line keeps its kind, flagged: `hostnames` reads the kind to find the hostname, and
+  // the hostname may still be a parent of another.
   for (let index = 0; index < lines.length; index++) {
     const kind = kinds[index] as Kind;
     if (kind === Kind.ToRule || kind === Kind.Rule) {
-      if (isCoveredByParent(hostnames, index, blocked)) kinds[index] = Kind.Dropped;
+      if (isCoveredByParent(hostnames, index, blocked)) kinds[index] |= COVERED;
     } else if (kind === Kind.ParsedRule || kind === Kind.HostsLine) {
       const ids = parsedHostnameIds.get(index)!.filter((id) => !isCoveredByParent(hostnames, id, blocked));
-      if (kind === Kind.ParsedRule && ids.length === 0) kinds[index] = Kind.Dropped;
+      if (kind === Kind.ParsedRule && ids.length === 0) kinds[index] |= COVERED;
       parsedHostnameIds.set(index, ids);
     }
   }
 
-  return lines.rewrite((_line, index, writer) => {
+  blocked.release();
+  lines.rewrite((_line, index, writer) => {
+    // a covered line (its `COVERED` bit set) matches no case: it is dropped
     switch (kinds[index] as Kind) {
       case Kind.Other:
       case Kind.Rule:
@@ -112,29 +117,37 @@ export function compress(lines: LineList): LineList {
         break;
     }
   });
+  hostnames.release();
+  release(kinds);
+  return lines;
 }
 
 /**
- * The hostnames Compress collects: id `n` < the number of lines is a range of line `n` (its
- * offsets from the line's ends kept in two bytes); larger ids are hostnames found by parsing, kept
- * as strings of their own. Line ranges are read from the list, so they must be read before the
- * list is rewritten.
+ * The hostnames Compress collects: id `n` < the number of lines is a range of line `n` (its offset
+ * in the line kept in a byte; it runs to the line's end, or to the `^` of a `Kind.Rule`); larger
+ * ids are hostnames found by parsing, kept as strings of their own. Line ranges are read from the
+ * list, so they must be read before the list is rewritten.
  */
 class Hostnames implements RangeKeys {
   private readonly lineCount: number;
   private readonly startOffsets: Uint8Array;
-  private readonly endOffsets: Uint8Array;
   private readonly parsed: string[] = [];
 
-  constructor(private readonly lines: LineList) {
+  constructor(
+    private readonly lines: LineList,
+    private readonly kinds: Uint8Array,
+  ) {
     this.lineCount = lines.length;
     this.startOffsets = new Uint8Array(lines.length);
-    this.endOffsets = new Uint8Array(lines.length);
   }
 
-  setRange(index: number, startOffset: number, endOffset: number): void {
+  /** Frees the hostname offsets (see `release`); no hostname can be read afterwards. */
+  release(): void {
+    release(this.startOffsets);
+  }
+
+  setStart(index: number, startOffset: number): void {
     this.startOffsets[index] = startOffset;
-    this.endOffsets[index] = endOffset;
   }
 
   /** Returns the id of a hostname found by parsing. */
@@ -152,7 +165,8 @@ class Hostnames implements RangeKeys {
   }
 
   endOf(id: number): number {
-    return id < this.lineCount ? this.lines.endOf(id) - this.endOffsets[id] : this.parsed[id - this.lineCount].length;
+    if (id >= this.lineCount) return this.parsed[id - this.lineCount].length;
+    return this.lines.endOf(id) - ((this.kinds[id] & ~COVERED) === Kind.Rule ? 1 : 0);
   }
 }
 

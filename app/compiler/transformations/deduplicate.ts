@@ -14,5 +14,6 @@ export function deduplicate(lines: LineList): LineList {
   for (let index = lines.length - 1; index >= 0; index--) {
     if (!isCommentOrEmpty(lines.get(index)) && !seen.add(index)) removed[index] = 1;
   }
+  seen.release();
   return removeWithPrecedingComments(lines, removed);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { TransformationName } from "~/compiler";
 import {
   catalogueLines,
   generateCase,
@@ -47,6 +48,41 @@ describe("conformance with @adguard/hostlist-compiler", () => {
         transformations: [transformation],
       };
       expect(await expectSameOutput({ configuration, files: { "catalogue.txt": text } }), transformation).toBe(true);
+    }
+  });
+
+  it("lists that stress the in-place line storage (expanding lines first, far hostnames, many sources) give the same output", async () => {
+    const first = [
+      "0.0.0.0 one.example two.example three.example",
+      "127.0.0.1 four.example five.example",
+      `0.0.0.0${" ".repeat(300)}far.example`,
+      "||sub.far.example^",
+      "two.example",
+      "||one.example^$important",
+      " ||padded.example^\t",
+      "||padded.example^",
+      "0.0.0.0 a.one.example",
+      "! comment above a duplicate",
+      "||four.example^",
+    ];
+    const second = ["||padded.example^", "0.0.0.0 far.example", "x.three.example", "", "||new.example^", "two.example"];
+    const files = { "first.txt": first.join("\r\n"), "second.txt": second.join("\n"), "third.txt": "" };
+    const combinations: TransformationName[][] = [
+      ["Compress"],
+      ["Compress", "Deduplicate"],
+      ["Deduplicate", "RemoveEmptyLines", "TrimLines"],
+    ];
+    for (const transformations of combinations) {
+      const configuration = {
+        name: "Storage",
+        sources: [
+          { source: "first.txt", transformations: ["Compress" as const] },
+          { source: "second.txt", name: "second" },
+          { source: "third.txt" },
+        ],
+        transformations: [...transformations, "InsertFinalNewLine" as const],
+      };
+      expect(await expectSameOutput({ configuration, files }), transformations.join()).toBe(true);
     }
   });
 
