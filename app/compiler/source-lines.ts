@@ -37,32 +37,27 @@ export function splitSourceText(text: string): string[] {
 export async function loadSourceLines(location: string, loadSource: LoadSource, signal?: AbortSignal) {
   const text = await loadSource(location, signal);
   if (!text.includes(DIRECTIVE_PREFIX)) return LineList.fromText(text);
-  const budget = { includesLeft: MAX_INCLUDES_PER_SOURCE };
-  return LineList.fromArray(await expandDirectives(splitSourceText(text), location, loadSource, signal, 0, budget));
+  const expansion: Expansion = { loadSource, signal, includesLeft: MAX_INCLUDES_PER_SOURCE };
+  return LineList.fromArray(await expandDirectives(splitSourceText(text), location, 0, expansion));
 }
 
-interface IncludeBudget {
+/** What the includes of one source share: how to load them, and how many more it may have. */
+interface Expansion {
+  loadSource: LoadSource;
+  signal: AbortSignal | undefined;
   includesLeft: number;
 }
 
-async function loadAndExpand(
-  location: string,
-  loadSource: LoadSource,
-  signal: AbortSignal | undefined,
-  depth: number,
-  budget: IncludeBudget,
-): Promise<string[]> {
-  const lines = splitSourceText(await loadSource(location, signal));
-  return expandDirectives(lines, location, loadSource, signal, depth, budget);
+async function loadAndExpand(location: string, depth: number, expansion: Expansion): Promise<string[]> {
+  const lines = splitSourceText(await expansion.loadSource(location, expansion.signal));
+  return expandDirectives(lines, location, depth, expansion);
 }
 
 async function expandDirectives(
   lines: string[],
   location: string,
-  loadSource: LoadSource,
-  signal: AbortSignal | undefined,
   depth: number,
-  budget: IncludeBudget,
+  expansion: Expansion,
 ): Promise<string[]> {
   if (!lines.some(isDirective)) return lines;
   const resolved = resolveConditions(lines, location);
@@ -77,16 +72,16 @@ async function expandDirectives(
     if (depth + 1 > MAX_INCLUDE_DEPTH) {
       throw new SourceError(`${location}: includes are nested deeper than ${MAX_INCLUDE_DEPTH} levels ("${line}")`);
     }
-    if (--budget.includesLeft < 0) {
+    if (--expansion.includesLeft < 0) {
       throw new SourceError(`${location}: more than ${MAX_INCLUDES_PER_SOURCE} includes in one source`);
     }
     const target = line.substring(INCLUDE_DIRECTIVE.length).trim();
     const includedLocation = resolveIncludeLocation(location, target, line);
     let included: string[];
     try {
-      included = await loadAndExpand(includedLocation, loadSource, signal, depth + 1, budget);
+      included = await loadAndExpand(includedLocation, depth + 1, expansion);
     } catch (error) {
-      if (error instanceof SourceError || signal?.aborted) throw error;
+      if (error instanceof SourceError || expansion.signal?.aborted) throw error;
       throw new SourceError(`${location}: failed to resolve "${line}": ${(error as Error).message}`);
     }
     removeDiffPathLines(included);
