@@ -12,6 +12,8 @@
  *   ours then the reference, for a few rounds; medians over all runs. The reference stops once it
  *   has used its time budget for the size but runs at least once: it is quadratic, one compilation
  *   of the 1.2M corpus takes minutes.
+ * - Growth (300k → 1.2M): ours only, both corpora compiled alternately in the same warmed
+ *   processes (see `growthChild`), medians.
  * - Output: every output is hashed; ours must equal the reference's (the `! Last modified:` and
  *   `! Compiled by` lines aside) or the bench fails.
  * - Memory: each timing child reports its peak RSS, which mostly shows how lazily V8 collects when
@@ -29,7 +31,7 @@
  *
  * Options: --lines 300000,1200000  --runs 5 (timed runs of ours per child)  --rounds 3
  *          --reference-budget 60 (seconds of reference wall time per size)  --no-memory
- * Takes about seven minutes, five of them the reference's one compilation of the 1.2M corpus.
+ * Takes about nine minutes, four to five of them the reference's one compilation of the 1.2M corpus.
  * The temporary directory is removed at the end.
  */
 import { spawnSync } from "node:child_process";
@@ -86,6 +88,11 @@ interface TimingResult {
   outputHash: string;
   outputLines: number;
   peakRssMb: number;
+}
+
+interface GrowthResult {
+  smallerMs: number[];
+  largerMs: number[];
 }
 
 interface MemoryResult {
@@ -176,6 +183,39 @@ async function timingChild(implementation: Implementation): Promise<void> {
     result.outputLines = text.split("\n").length;
   }
   result.peakRssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/**
+ * Child for the growth factor: our compiler, warmed up, alternating compilations of two corpora
+ * (smaller, larger, then larger, smaller, …) so that both sizes see the same machine load. Timed
+ * apart, minutes from each other, the ratio moved by ±15 % between runs of the bench with the load
+ * of other jobs on the machine.
+ */
+async function growthChild(): Promise<void> {
+  const pairs = Number(option("--pairs"));
+  const warmup = await loadCompiler("ours", option("--warmup-configuration")!);
+  for (let done = 0; done < WARMUP_RUNS; done++) await warmup();
+  const [smaller, larger] = await Promise.all(
+    option("--configurations")!
+      .split(",")
+      .map((path) => loadCompiler("ours", path)),
+  );
+  const result: GrowthResult = { smallerMs: [], largerMs: [] };
+  const time = async (compiler: Compiler, into: number[]) => {
+    const started = performance.now();
+    await compiler();
+    into.push(performance.now() - started);
+  };
+  for (let pair = 0; pair < pairs; pair++) {
+    if (pair % 2 === 0) {
+      await time(smaller, result.smallerMs);
+      await time(larger, result.largerMs);
+    } else {
+      await time(larger, result.largerMs);
+      await time(smaller, result.smallerMs);
+    }
+  }
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
@@ -319,6 +359,7 @@ interface Row {
 
 async function main(): Promise<void> {
   if (process.argv.includes("--memory-child")) return memoryChild();
+  if (process.argv.includes("--growth-child")) return growthChild();
   const child = option("--child") as Implementation | undefined;
   if (child) return timingChild(child);
 
@@ -330,6 +371,8 @@ async function main(): Promise<void> {
 
   const directory = mkdtempSync(join(tmpdir(), "bloqr-bench-"));
   const rows: Row[] = [];
+  const configurations: string[] = [];
+  const growths: Growth[] = [];
   const started = performance.now();
   try {
     const warmupConfiguration = writeCorpus(directory, WARMUP_LINES);
@@ -340,6 +383,7 @@ async function main(): Promise<void> {
     );
     for (const lines of sizes) {
       const configuration = writeCorpus(directory, lines);
+      configurations.push(configuration);
       const inputMb = readFileSync(JSON.parse(readFileSync(configuration, "utf8")).sources[0].source).length / MB;
       const measure = (implementation: Implementation, budgetMs: number) => {
         const result = runChild<TimingResult>(
@@ -375,10 +419,32 @@ async function main(): Promise<void> {
       rows.push(row);
       printRow(row);
     }
+    for (let index = 1; index < sizes.length; index++) {
+      const pair = [configurations[index - 1], configurations[index]];
+      const merged: GrowthResult = { smallerMs: [], largerMs: [] };
+      for (let round = 0; round < rounds; round++) {
+        const result = runChild<GrowthResult>(
+          [],
+          [
+            "--growth-child",
+            "--configurations",
+            pair.join(","),
+            "--warmup-configuration",
+            warmupConfiguration,
+            "--pairs",
+            runs,
+          ],
+        );
+        if (!result) throw new Error("the growth child failed");
+        merged.smallerMs.push(...result.smallerMs);
+        merged.largerMs.push(...result.largerMs);
+      }
+      growths.push({ smaller: sizes[index - 1], larger: sizes[index], ...merged });
+    }
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
-  printSummary(rows);
+  printSummary(rows, growths);
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);
   if (!rows.every(sameOutput)) {
     console.error("outputs differ from the reference");
@@ -419,7 +485,12 @@ const memoryAboveBaseline = ({ heapCapMb, result }: Memory, baseline: Memory) =>
 const memoryInAll = ({ heapCapMb, result }: Memory, baseline: Memory) =>
   heapCapMb + result.peakExternalMb - result.baselineExternalMb + baseline.result.baselineExternalMb;
 
-function printSummary(rows: Row[]): void {
+interface Growth extends GrowthResult {
+  smaller: number;
+  larger: number;
+}
+
+function printSummary(rows: Row[], growths: Growth[]): void {
   console.log("\nTargets:");
   const first = rows[0];
   const ratio = wallMs(first.reference) / wallMs(first.ours);
@@ -427,14 +498,16 @@ function printSummary(rows: Row[]): void {
     `  speed    ×${ratio.toFixed(1)} in wall time at ${first.lines.toLocaleString("en")} lines: ` +
       `${verdict(ratio >= TARGET_SPEEDUP)} ×${TARGET_SPEEDUP}`,
   );
-  for (let index = 1; index < rows.length; index++) {
-    const [before, after] = [rows[index - 1], rows[index]];
-    const inputGrowth = after.lines / before.lines;
-    const growth = wallMs(after.ours) / wallMs(before.ours);
+  for (const [index, { smaller, larger, smallerMs, largerMs }] of growths.entries()) {
+    const [before, after] = [rows[index], rows[index + 1]];
+    const inputGrowth = larger / smaller;
+    const growth = median(largerMs) / median(smallerMs);
     const allowed = (TARGET_GROWTH_PER_4X / 4) * inputGrowth;
     console.log(
-      `  linear   ${before.lines.toLocaleString("en")} → ${after.lines.toLocaleString("en")} lines ` +
-        `(×${inputGrowth.toFixed(1)}): ours' time ×${growth.toFixed(2)}, the reference's ` +
+      `  linear   ${smaller.toLocaleString("en")} → ${larger.toLocaleString("en")} lines (×${inputGrowth.toFixed(1)}): ` +
+        `ours' time ×${growth.toFixed(2)} (${seconds(median(smallerMs))} → ${seconds(median(largerMs))}, ` +
+        `${smallerMs.length} pairs alternating in the same processes; timed apart: ` +
+        `×${(wallMs(after.ours) / wallMs(before.ours)).toFixed(2)}), the reference's ` +
         `×${(wallMs(after.reference) / wallMs(before.reference)).toFixed(2)}: ` +
         `${verdict(growth <= allowed)} ≤ ×${allowed.toFixed(2)}`,
     );
