@@ -222,8 +222,7 @@ export class LineList {
     this.length = 0;
   }
 
-  /** @internal for `LineWriter` */
-  move(from: number, to: number): void {
+  private move(from: number, to: number): void {
     if (from === to) return;
     this.textIndexes[to] = this.textIndexes[from];
     this.starts[to] = this.starts[from];
