@@ -1,6 +1,6 @@
 import type { LineList } from "../line-list";
 import { RangeSet } from "../range-set";
-import { removeWithPrecedingComments } from "../remove-with-preceding-comments";
+import { LineMark, removeWithPrecedingComments } from "../remove-with-preceding-comments";
 import { isCommentOrEmpty } from "../rule";
 
 /**
@@ -8,12 +8,13 @@ import { isCommentOrEmpty } from "../rule";
  * above a removed rule. Comments and empty lines themselves are never deduplicated.
  */
 export function deduplicate(lines: LineList): LineList {
-  const removed = new Uint8Array(lines.length);
+  const marks = new Uint8Array(lines.length);
   const seen = new RangeSet(lines, lines.length);
   // from the end, so the occurrence seen first is the one kept
   for (let index = lines.length - 1; index >= 0; index--) {
-    if (!isCommentOrEmpty(lines.get(index)) && !seen.add(index)) removed[index] = 1;
+    if (isCommentOrEmpty(lines.get(index))) marks[index] = LineMark.CommentOrEmpty;
+    else if (!seen.add(index)) marks[index] = LineMark.Remove;
   }
   seen.release();
-  return removeWithPrecedingComments(lines, removed);
+  return removeWithPrecedingComments(lines, marks);
 }

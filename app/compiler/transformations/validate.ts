@@ -2,8 +2,15 @@ import { getPublicSuffix, parse as parseHostname } from "tldts";
 import { classifyIpPattern, type IpPattern, isSubnetWildcard } from "../ip-pattern";
 import type { LineList } from "../line-list";
 import { isPlainHostname, isPublicSuffix } from "../public-suffix";
-import { removeWithPrecedingComments } from "../remove-with-preceding-comments";
-import { etcHostsHostnames, isComment, isEtcHostsRule, parseAdblockRule, simpleEtcHostsHostnameStart } from "../rule";
+import { LineMark, removeWithPrecedingComments } from "../remove-with-preceding-comments";
+import {
+  etcHostsHostnames,
+  isComment,
+  isCommentOrEmpty,
+  isEtcHostsRule,
+  parseAdblockRule,
+  simpleEtcHostsHostnameStart,
+} from "../rule";
 
 /** Called through constants, not looked up on each line: see `public-suffix.ts`. */
 const { charCodeAt, startsWith, substring } = String.prototype;
@@ -40,11 +47,13 @@ export function validate(lines: LineList): LineList {
 }
 
 export function validateRules(lines: LineList, policy: ValidationPolicy): LineList {
-  const removed = new Uint8Array(lines.length);
+  const marks = new Uint8Array(lines.length);
   for (let index = 0; index < lines.length; index++) {
-    if (!isValidLine(lines.get(index), policy)) removed[index] = 1;
+    const line = lines.get(index);
+    if (isCommentOrEmpty(line)) marks[index] = LineMark.CommentOrEmpty;
+    else if (!isValidLine(line, policy)) marks[index] = LineMark.Remove;
   }
-  return removeWithPrecedingComments(lines, removed);
+  return removeWithPrecedingComments(lines, marks);
 }
 
 export function isValidLine(line: string, policy: ValidationPolicy): boolean {
