@@ -11,15 +11,27 @@ export type SignedInPrincipal = Principal & { kind: "session"; userId: string; c
 
 const DEFAULT_AFTER_SIGN_IN = "/dashboard";
 
-/** Only a same-origin path may be a redirect target (no `//host`, no `/\host`, no scheme). */
+const REDIRECT_BASE = "http://bloqr.invalid";
+
+const isSameOriginPath = (path: string) => path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\");
+
+/**
+ * Only a same-origin path may be a redirect target. The decision is made on the normalised path —
+ * the one the browser will follow — since `/.//host`, `/%2e//host` and `/a/..//host` only become
+ * `//host` (another site) once dot segments are resolved.
+ */
 export function safeRedirectPath(value: string | null | undefined, fallback = DEFAULT_AFTER_SIGN_IN): string {
-  if (!value?.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return fallback;
+  if (!value || !isSameOriginPath(value)) return fallback;
+  let url: URL;
   try {
-    const url = new URL(value, "http://bloqr.invalid");
-    return url.origin === "http://bloqr.invalid" ? `${url.pathname}${url.search}${url.hash}` : fallback;
+    url = new URL(value, REDIRECT_BASE);
   } catch {
     return fallback;
   }
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  return url.origin === REDIRECT_BASE && isSameOriginPath(path) && new URL(path, REDIRECT_BASE).origin === REDIRECT_BASE
+    ? path
+    : fallback;
 }
 
 /** The signed-in user of a page request, or null. An invalid session cookie counts as signed out. */
