@@ -4,7 +4,8 @@
  *   CSRF (cookie callers) → identify → auth / scope / role → rate limit → body → Turnstile → handler
  *
  * Endpoints that allow it (`adminKey: true`) also accept the operator's `X-Admin-Key` in place of
- * an admin session; it is compared in constant time and its attempts are limited per IP.
+ * an admin session; it is compared in constant time and its attempts are limited per network
+ * (an IPv4 address, an IPv6 /64).
  * A route reads `export const action = (args) => guard(args, { scope: "compile", turnstile: true,
  * body: schema }, handler)` and never does its own auth, limiting or bot checks. Whatever the
  * handler or a step throws as ApiError leaves as `{error:{code,message}}` with the limit headers.
@@ -23,6 +24,7 @@ import { ApiError, describeIssues, readBodyText } from "./http.server";
 import { AuthenticationError, clientIp, identify, type Principal, readCredential } from "./identity.server";
 import {
   ADMIN_KEY_ATTEMPTS_PER_MINUTE,
+  ipNetwork,
   principalBucket,
   type RateLimitDecision,
   rateLimiterFor,
@@ -142,7 +144,7 @@ async function verifyAdminKey(args: Args, presented: string): Promise<Principal>
   const limiter = rateLimiterFor(config.RATE_LIMIT_BACKEND, cloudflare.env);
   let decision: RateLimitDecision;
   try {
-    decision = await limiter.hit(`ratelimit:admin-key:${ip}`, ADMIN_KEY_ATTEMPTS_PER_MINUTE, Date.now());
+    decision = await limiter.hit(`ratelimit:admin-key:${ipNetwork(ip)}`, ADMIN_KEY_ATTEMPTS_PER_MINUTE, Date.now());
   } catch (error) {
     args.context.analytics.record({
       type: "rate_limit",

@@ -114,9 +114,33 @@ export function rateLimiterFor(
     : kvRateLimiter(bindings.RATE_LIMIT);
 }
 
-/** The bucket a principal's own requests count against: per user when signed in, else per IP. */
+// An IPv6 subscriber is routinely given a whole /64 (RFC 6177) and picks addresses in it at will,
+// so per address would hand one client 2^64 buckets; a /64 is what one client controls.
+const IPV6_NETWORK_HEXTETS = 4;
+
+/**
+ * The network an address counts as for per-IP limits: an IPv4 address itself, an IPv6 address's
+ * /64 (`2001:db8:1:2::/64`), an IPv4-mapped IPv6 address as its IPv4 address.
+ */
+export function ipNetwork(ip: string): string {
+  if (!ip.includes(":")) return ip;
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped) return mapped[1];
+  const [head, tail = ""] = ip.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = ip.includes("::") && tail ? tail.split(":") : [];
+  // A trailing dotted IPv4 part (::1.2.3.4) fills two hextets; only the first four matter here.
+  const missing = Math.max(0, 8 - left.length - right.length - (right.at(-1)?.includes(".") ? 1 : 0));
+  const hextets = ip.includes("::") ? [...left, ...Array(missing).fill("0"), ...right] : left;
+  const network = hextets
+    .slice(0, IPV6_NETWORK_HEXTETS)
+    .map((hextet) => Number.parseInt(hextet || "0", 16).toString(16));
+  return `${network.join(":")}::/64`;
+}
+
+/** The bucket a principal's own requests count against: per user when signed in, else per network. */
 export function principalBucket(principal: { userId?: string; ip: string }): string {
-  return principal.userId ? `ratelimit:user:${principal.userId}` : `ratelimit:ip:${principal.ip}`;
+  return principal.userId ? `ratelimit:user:${principal.userId}` : `ratelimit:ip:${ipNetwork(principal.ip)}`;
 }
 
 export function rateLimitHeaders(decision: RateLimitDecision, now: number): Record<string, string> {

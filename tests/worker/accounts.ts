@@ -68,5 +68,6 @@ export async function createKey(
   return (await response.json()) as { key: { id: string; prefix: string; scopes: string[] }; secret: string };
 }
 
-/** A distinct client address per test, so anonymous buckets never collide. */
-export const randomIp = () => `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`;
+const hextet = () => crypto.randomUUID().slice(0, 4);
+/** A distinct client network per test (anonymous IPv6 callers share their /64's bucket), so buckets never collide. */
+export const randomIp = () => `2001:db8:${hextet()}:${hextet()}::1`;

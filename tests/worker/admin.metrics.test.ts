@@ -97,6 +97,22 @@ describe("GET /api/admin/metrics — access", () => {
     vi.setSystemTime(Date.now() + 60_000);
     expect((await guess(adminKey())).status).toBe(200);
   });
+
+  it("admin key guesses from one IPv6 /64 count together, however many addresses they use", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Math.ceil(Date.now() / 60_000) * 60_000 + 1_000);
+    const network = randomIp().replace(/::1$/, "");
+    const from = (attempt: number) => `${network}:${attempt.toString(16)}::${attempt + 1}`;
+    for (let attempt = 0; attempt < ADMIN_KEY_ATTEMPTS_PER_MINUTE; attempt++) {
+      const guess = await call(PATH, {
+        headers: { "X-Admin-Key": `guess-${attempt}`, "CF-Connecting-IP": from(attempt) },
+      });
+      expect(guess.status).toBe(401);
+    }
+    const next = await call(PATH, { headers: { "X-Admin-Key": adminKey(), "CF-Connecting-IP": from(999) } });
+    expect(next.status).toBe(429);
+  });
 });
 
 describe("GET /api/admin/metrics — numbers from Postgres", () => {

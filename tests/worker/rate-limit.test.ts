@@ -53,6 +53,16 @@ describe("anonymous callers: 10 per minute by IP", () => {
     expect(again.headers.get("RateLimit-Remaining")).toBe("9");
   });
 
+  it("IPv6: thirty addresses of one /64 share one bucket of 10; the next /64 has its own", async () => {
+    const network = randomIp().replace(/::1$/, "");
+    const addresses = Array.from({ length: 30 }, (_, i) => `${network}:${(i + 1).toString(16)}:${i}:ab:${i + 7}`);
+    const responses = [];
+    for (const ip of addresses) responses.push(await anonymousCompile(ip));
+    expect(responses.filter((response) => response.status !== 429)).toHaveLength(10);
+    expect(responses.filter((response) => response.status === 429)).toHaveLength(20);
+    expect((await anonymousCompile(randomIp())).status).not.toBe(429);
+  });
+
   it("another IP has its own bucket", async () => {
     const first = randomIp();
     await statuses(10, () => anonymousCompile(first));
