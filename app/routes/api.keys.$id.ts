@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { z } from "zod";
 import { updateApiKeyBody } from "~/api/schemas";
-import { revokeApiKey, updateApiKey } from "~/services/api-keys.server";
+import { assertWithinCallingKey, revokeApiKey, updateApiKey } from "~/services/api-keys.server";
 import { guard } from "~/services/guard.server";
 import { ApiError, jsonResponse } from "~/services/http.server";
 import { ownerOf } from "~/services/principal";
@@ -16,11 +16,12 @@ function keyId(params: ActionFunctionArgs["params"]): string {
 export const action = (args: ActionFunctionArgs) => {
   switch (args.request.method) {
     case "PATCH":
-      return guard(args, { scope: "keys:write", body: updateApiKeyBody }, async ({ principal, body, db }) =>
-        jsonResponse({
+      return guard(args, { scope: "keys:write", body: updateApiKeyBody }, async ({ principal, body, db }) => {
+        assertWithinCallingKey(principal, { rateLimitPerMinute: body.rateLimitPerMinute });
+        return jsonResponse({
           key: await updateApiKey(db, ownerOf(principal), keyId(args.params), body, args.context.analytics),
-        }),
-      );
+        });
+      });
     case "DELETE":
       return guard(args, { scope: "keys:write" }, async ({ principal, db }) =>
         jsonResponse({

@@ -8,6 +8,7 @@ import { type Analytics, logOnlyAnalytics } from "./analytics.server";
 import type { Database } from "./db.server";
 import { sha256Hex } from "./digest.server";
 import { ApiError } from "./http.server";
+import type { Principal } from "./identity.server";
 import { TIER_LIMITS } from "./rate-limit.server";
 
 // Distinct from Clerk's token prefixes (ak_, mt_, oat_) so getAuth never mistakes one for the other.
@@ -47,6 +48,41 @@ export function looksLikeApiKey(value: string): boolean {
 /** The most a key of this tier may allow per minute: never above the owner's own limit. */
 export function maxKeyLimit(tier: Tier): number {
   return Math.min(TIER_LIMITS[tier], MAX_KEY_LIMIT);
+}
+
+/**
+ * What a key operation would grant: `null` is "no limit" / "never expires", `undefined` leaves the
+ * setting alone (a PATCH that does not name it).
+ */
+export interface KeyGrant {
+  scopes?: readonly ApiKeyScope[];
+  expiresAt?: Date | null;
+  rateLimitPerMinute?: number | null;
+}
+
+/**
+ * A key may manage keys, but never grant more than it holds: scopes within its own, an expiry no
+ * later and a limit no higher than its own — on a new key, on a sibling, and on itself (so it can
+ * lower its own limit, never lift it). Sessions keep full control.
+ */
+export function assertWithinCallingKey(caller: Principal, grant: KeyGrant): void {
+  if (caller.kind !== "apiKey") return;
+  const beyond = (grant.scopes ?? []).filter((scope) => !caller.scopes.includes(scope));
+  if (beyond.length > 0) {
+    throw new ApiError(403, `This API key cannot grant ${beyond.join(", ")}.`, { code: "insufficient_scope" });
+  }
+  const refuse = (message: string) => new ApiError(403, message, { code: "exceeds_calling_key" });
+  const ownExpiry = caller.apiKeyExpiresAt;
+  if (ownExpiry && grant.expiresAt !== undefined && (grant.expiresAt === null || grant.expiresAt > ownExpiry)) {
+    throw refuse(`This API key expires at ${ownExpiry.toISOString()}; expiresAt may not be later (or absent).`);
+  }
+  const ownLimit = caller.apiKeyRateLimit;
+  const limit = grant.rateLimitPerMinute;
+  if (ownLimit !== undefined && limit !== undefined && (limit === null || limit > ownLimit)) {
+    throw refuse(
+      `This API key is limited to ${ownLimit} requests a minute; rateLimitPerMinute may not be higher (or absent).`,
+    );
+  }
 }
 
 /** What any listing may show: everything but the hash. */

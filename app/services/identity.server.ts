@@ -27,6 +27,8 @@ export interface Principal {
   apiKeyId?: string;
   /** The key's own per-minute limit, counted in its own bucket beside the owner's. */
   apiKeyRateLimit?: number;
+  /** When the key stops working; keys it creates may not outlive it. */
+  apiKeyExpiresAt?: Date;
 }
 
 export class AuthenticationError extends Error {
@@ -239,5 +241,6 @@ async function identifyApiKey(args: Args, token: string, ip: string): Promise<Pr
     scopes: key.scopes.filter((scope): scope is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(scope)),
     apiKeyId: key.id,
     apiKeyRateLimit: key.rateLimitPerMinute ?? undefined,
+    apiKeyExpiresAt: key.expiresAt ?? undefined,
   };
 }

@@ -89,3 +89,104 @@ describe("API key security", () => {
     expect(sameSite.status).toBe(201);
   });
 });
+
+describe("a key cannot give itself or its keys more than it has", () => {
+  const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
+  const allScopes = ["compile", "compile:async", "keys:read", "keys:write"];
+
+  /** A key that may write keys, expires in an hour and is limited to 5 requests a minute. */
+  async function limitedKey() {
+    const account = await signIn();
+    const expiresAt = inAnHour();
+    const { key, secret } = await createKey(account, {
+      name: "limited",
+      scopes: ["compile", "keys:read", "keys:write"],
+      expiresAt,
+      rateLimitPerMinute: 5,
+    });
+    return { account, key, expiresAt, headers: { "X-API-Key": secret } };
+  }
+
+  const createWith = (headers: Record<string, string>, body: Record<string, unknown>) =>
+    call("/api/keys", { method: "POST", ...jsonBody(body, headers) });
+
+  const keysOf = async (headers: Record<string, string>) =>
+    (await bodyOf(await call("/api/keys", { headers }))).keys as { id: string }[];
+
+  it.each<[string, Record<string, unknown>]>([
+    ["no expiry", { rateLimitPerMinute: 5 }],
+    ["a later expiry", { rateLimitPerMinute: 5, expiresAt: new Date(Date.now() + 7_200_000).toISOString() }],
+    ["no limit of its own", { expiresAt: "EXPIRY" }],
+    ["a higher limit", { expiresAt: "EXPIRY", rateLimitPerMinute: 6 }],
+  ])("minting a key with %s → 403 exceeds_calling_key, no key created", async (_label, extra) => {
+    const caller = await limitedKey();
+    const before = await keysOf(caller.account.headers);
+    const body: Record<string, unknown> = { name: "escape", scopes: ["compile"], ...extra };
+    if (body.expiresAt === "EXPIRY") body.expiresAt = caller.expiresAt;
+    const response = await createWith(caller.headers, body);
+    expect(response.status).toBe(403);
+    expect(await bodyOf(response)).toEqual({ error: { code: "exceeds_calling_key", message: expect.any(String) } });
+    expect(await keysOf(caller.account.headers)).toHaveLength(before.length);
+  });
+
+  it("minting a key with a scope it lacks → 403 insufficient_scope", async () => {
+    const caller = await limitedKey();
+    const response = await createWith(caller.headers, {
+      name: "escape",
+      scopes: ["compile:async"],
+      expiresAt: caller.expiresAt,
+      rateLimitPerMinute: 1,
+    });
+    expect(response.status).toBe(403);
+    expect(await bodyOf(response)).toEqual({ error: { code: "insufficient_scope", message: expect.any(String) } });
+  });
+
+  it("within its own bounds (scopes ⊆, expiry ≤, limit ≤) → 201", async () => {
+    const caller = await limitedKey();
+    const response = await createWith(caller.headers, {
+      name: "narrower",
+      scopes: ["compile"],
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      rateLimitPerMinute: 5,
+    });
+    expect(response.status).toBe(201);
+  });
+
+  it("lifting or raising its own limit → 403 and the limit stays; lowering it → 200", async () => {
+    const caller = await limitedKey();
+    for (const rateLimitPerMinute of [null, 6, 1000]) {
+      const response = await call(`/api/keys/${caller.key.id}`, {
+        method: "PATCH",
+        ...jsonBody({ rateLimitPerMinute }, caller.headers),
+      });
+      expect(response.status, String(rateLimitPerMinute)).toBe(403);
+    }
+    const lowered = await call(`/api/keys/${caller.key.id}`, {
+      method: "PATCH",
+      ...jsonBody({ rateLimitPerMinute: 3 }, caller.headers),
+    });
+    expect(lowered.status).toBe(200);
+    expect(await bodyOf(lowered)).toMatchObject({ key: { rateLimitPerMinute: 3 } });
+  });
+
+  it("lifting a sibling key's limit beyond its own → 403", async () => {
+    const caller = await limitedKey();
+    const sibling = await createKey(caller.account, { name: "sibling", scopes: ["compile"], rateLimitPerMinute: 1 });
+    const response = await call(`/api/keys/${sibling.key.id}`, {
+      method: "PATCH",
+      ...jsonBody({ rateLimitPerMinute: null }, caller.headers),
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it("a session keeps full control: no expiry, no per-key limit, every scope", async () => {
+    const caller = await limitedKey();
+    const response = await createWith(caller.account.headers, { name: "full", scopes: allScopes });
+    expect(response.status).toBe(201);
+    const lifted = await call(`/api/keys/${caller.key.id}`, {
+      method: "PATCH",
+      ...jsonBody({ rateLimitPerMinute: null }, caller.account.headers),
+    });
+    expect(lifted.status).toBe(200);
+  });
+});
