@@ -4,7 +4,8 @@ import { isbot } from "isbot";
 import { renderToReadableStream } from "react-dom/server";
 import { NonceProvider } from "~/components/nonce";
 import { describeError } from "~/services/analytics.server";
-import { applyDocumentSecurityHeaders, clerkFrontendApiOrigin, createNonce } from "~/services/security-headers.server";
+import { clerkFrontendApiOrigin } from "~/services/clerk-instance.server";
+import { applyDocumentSecurityHeaders, createNonce } from "~/services/security-headers.server";
 
 const RENDER_TIMEOUT_MS = 5_000;
 
@@ -36,8 +37,11 @@ export default async function handleRequest(
   if (isbot(request.headers.get("user-agent") ?? "")) await body.allReady;
 
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-  const clerkOrigin = clerkFrontendApiOrigin(loadContext.config.CLERK_PUBLISHABLE_KEY);
-  applyDocumentSecurityHeaders(responseHeaders, nonce, clerkOrigin ? [clerkOrigin] : []);
+  applyDocumentSecurityHeaders(
+    responseHeaders,
+    nonce,
+    clerkFrontendApiOrigin(loadContext.config.CLERK_PUBLISHABLE_KEY),
+  );
   return new Response(body, { headers: responseHeaders, status: responseStatusCode });
 }
 

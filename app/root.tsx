@@ -32,7 +32,7 @@ export const meta: MetaFunction = () => [
 
 export function loader(args: LoaderFunctionArgs) {
   const { config } = args.context;
-  const devIdentity = isDevIdentityEnabled(config);
+  const devIdentity = isDevIdentityEnabled(config, args.request);
   return rootAuthLoader(
     { ...args, request: requestForClerk(args.request) },
     ({ request }) => ({ devIdentity, signedIn: Boolean(request.auth.userId) }),

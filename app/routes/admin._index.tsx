@@ -54,7 +54,7 @@ export async function action(args: ActionFunctionArgs) {
       case "set-access": {
         const parsed = validateForm(form, accessForm);
         if (!parsed.ok) return { message: Object.values(parsed.errors).join(" "), ok: false };
-        await setUserAccess(args.context.config, db, parsed.data.userId, parsed.data);
+        await setUserAccess(args.context.config, args.request, db, parsed.data.userId, parsed.data);
         return { message: `Saved: ${parsed.data.tier} / ${parsed.data.role}.`, ok: true, userId: parsed.data.userId };
       }
       case "purge-cache": {

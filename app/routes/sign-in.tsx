@@ -18,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: "Sign in · Bloqr" }];
 export async function loader(args: LoaderFunctionArgs) {
   const redirectUrl = safeRedirectPath(new URL(args.request.url).searchParams.get("redirect_url"));
   if (await getSignedInUser(args)) throw redirect(redirectUrl);
-  return { devIdentity: isDevIdentityEnabled(args.context.config), redirectUrl };
+  return { devIdentity: isDevIdentityEnabled(args.context.config, args.request), redirectUrl };
 }
 
 const devSignInForm = z.object({
@@ -31,7 +31,7 @@ const devSignInForm = z.object({
 /** Development sign-in only: mints a Clerk-shaped session for any email. Absent in production. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const { config } = context;
-  if (!isDevIdentityEnabled(config)) throw new Response("Not found", { status: 404 });
+  if (!isDevIdentityEnabled(config, request)) throw new Response("Not found", { status: 404 });
   assertSameOrigin(request);
   const form = await request.formData().catch(() => {
     // A body that is not a form (or a multipart one without its boundary) is the sender's mistake.

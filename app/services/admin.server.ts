@@ -34,10 +34,16 @@ export async function searchUsers(db: Database, query: string) {
  * Changes a user's tier and role. With real Clerk keys Clerk's `public_metadata` is updated first
  * (the session token's `metadata` claim comes from it), so the two never disagree for long.
  */
-export async function setUserAccess(config: AppEnv, db: Database, userId: string, access: { tier: Tier; role: Role }) {
+export async function setUserAccess(
+  config: AppEnv,
+  request: Request,
+  db: Database,
+  userId: string,
+  access: { tier: Tier; role: Role },
+) {
   const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
   if (!user) throw new ApiError(404, "No such user.");
-  if (!isDevIdentityEnabled(config)) {
+  if (!isDevIdentityEnabled(config, request)) {
     const response = await fetch(`${CLERK_API}/users/${encodeURIComponent(user.clerkUserId)}/metadata`, {
       method: "PATCH",
       headers: { Authorization: `Bearer ${config.CLERK_SECRET_KEY}`, "Content-Type": "application/json" },

@@ -9,6 +9,8 @@ import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { z } from "zod";
 import { API_KEY_SCOPES, type ApiKeyScope, ROLES, type Role, TIERS, type Tier } from "~/db/schema";
 import { API_KEY_PREFIX, authenticateApiKey } from "./api-keys.server";
+import { clerkFrontendApiOrigin } from "./clerk-instance.server";
+import { sessionClaimsProblem } from "./session-claims.server";
 import { ensureUserForSession } from "./users.server";
 
 export type PrincipalTier = "anonymous" | Tier;
@@ -191,7 +193,13 @@ async function verifiedSession(args: Args, credential: Credential & { type: "bea
     throw thrown;
   }
   if (!auth.userId) throw new AuthenticationError("The session token is invalid or expired.");
-  return { clerkUserId: auth.userId, claims: (auth.sessionClaims ?? {}) as Record<string, unknown> };
+  const claims = (auth.sessionClaims ?? {}) as Record<string, unknown>;
+  const problem = sessionClaimsProblem(claims, {
+    issuer: clerkFrontendApiOrigin(config.CLERK_PUBLISHABLE_KEY),
+    origin: args.request.headers.get("Origin"),
+  });
+  if (problem) throw new AuthenticationError(`The session token ${problem}.`);
+  return { clerkUserId: auth.userId, claims };
 }
 
 /**

@@ -3,24 +3,8 @@
  * no framing, a tight Permissions-Policy, and no caching (pages may be personalised).
  */
 
-// Scripts may come from ourselves, Clerk's frontend API and Turnstile only.
-const CLERK_SOURCES = ["https://*.clerk.accounts.dev", "https://*.clerk.com"];
+// Scripts may come from ourselves, this instance's Clerk Frontend API and Turnstile only.
 const TURNSTILE_SOURCE = "https://challenges.cloudflare.com";
-
-/**
- * Clerk JS is served from the instance's frontend API host, which the publishable key encodes
- * (base64 of "<host>$"); with a custom domain it is not under *.clerk.com.
- */
-export function clerkFrontendApiOrigin(publishableKey: string): string | null {
-  const encoded = /^pk_(?:test|live)_(.+)$/.exec(publishableKey)?.[1];
-  if (!encoded) return null;
-  try {
-    const host = atob(encoded).replace(/\$$/, "");
-    return /^[a-z0-9.-]+$/i.test(host) ? `https://${host}` : null;
-  } catch {
-    return null;
-  }
-}
 
 // Powerful features Bloqr never uses, off for the page and every frame in it. Fullscreen and
 // autoplay stay at their defaults: the Turnstile iframe asks for them.
@@ -53,15 +37,20 @@ export function createNonce(): string {
   return btoa(String.fromCharCode(...bytes));
 }
 
-export function contentSecurityPolicy(nonce: string, extraOrigins: string[] = []): string {
-  const clerk = [...CLERK_SOURCES, ...extraOrigins].join(" ");
+/**
+ * `clerkOrigin`: the instance's own Frontend API (clerkFrontendApiOrigin), never a wildcard over
+ * every Clerk tenant — *.clerk.accounts.dev would let a script from anyone's Clerk instance run.
+ * Without it (the standalone error page) no Clerk host is allowed at all.
+ */
+export function contentSecurityPolicy(nonce: string, clerkOrigin: string | null = null): string {
+  const clerk = clerkOrigin ? ` ${clerkOrigin}` : "";
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' ${clerk} ${TURNSTILE_SOURCE}`,
+    `script-src 'self' 'nonce-${nonce}'${clerk} ${TURNSTILE_SOURCE}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: https://img.clerk.com",
-    `connect-src 'self' ${clerk} ${TURNSTILE_SOURCE}`,
-    `frame-src ${TURNSTILE_SOURCE} ${clerk}`,
+    `connect-src 'self'${clerk} ${TURNSTILE_SOURCE}`,
+    `frame-src ${TURNSTILE_SOURCE}${clerk}`,
     "worker-src 'self' blob:",
     "font-src 'self'",
     "object-src 'none'",
@@ -71,8 +60,8 @@ export function contentSecurityPolicy(nonce: string, extraOrigins: string[] = []
   ].join("; ");
 }
 
-export function applyDocumentSecurityHeaders(headers: Headers, nonce: string, extraOrigins: string[] = []): void {
-  headers.set("Content-Security-Policy", contentSecurityPolicy(nonce, extraOrigins));
+export function applyDocumentSecurityHeaders(headers: Headers, nonce: string, clerkOrigin: string | null = null): void {
+  headers.set("Content-Security-Policy", contentSecurityPolicy(nonce, clerkOrigin));
   for (const [name, value] of Object.entries(EVERY_RESPONSE)) headers.set(name, value);
   headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
   headers.set("X-Frame-Options", "DENY");

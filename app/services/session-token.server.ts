@@ -1,14 +1,16 @@
 /**
  * The development sign-in: mints Clerk-shaped session tokens (RS256, Clerk's v2 claims) with the
  * local key pair whose public half is CLERK_JWT_KEY, so Clerk's own `getAuth` verifies them
- * exactly as it verifies real ones. Only available when DEV_JWT_PRIVATE_KEY is set, which the env
- * schema forbids in production.
+ * exactly as it verifies real ones. Only on a development stack reached on this machine
+ * (isDevIdentityEnabled); the env schema also refuses DEV_JWT_PRIVATE_KEY in production.
  */
+import { clerkFrontendApiOrigin } from "./clerk-instance.server";
 import type { AppEnv } from "./env.server";
+import { MAX_SESSION_LIFETIME_SECONDS } from "./session-claims.server";
 
-// Long enough for a working session: there is no Clerk JS here to refresh a 60 s token.
-export const DEV_SESSION_TTL_SECONDS = 8 * 60 * 60;
-export const DEV_FRONTEND_API_ISSUER = "https://clerk.bloqr.localhost";
+// As long as identify accepts: there is no Clerk JS here to refresh a 60 s token, so a developer
+// signs in again after an hour.
+export const DEV_SESSION_TTL_SECONDS = MAX_SESSION_LIFETIME_SECONDS;
 
 const encoder = new TextEncoder();
 
@@ -42,8 +44,31 @@ export async function signRs256(
   return `${unsigned}.${base64url(signature)}`;
 }
 
-export function isDevIdentityEnabled(config: AppEnv): config is AppEnv & { DEV_JWT_PRIVATE_KEY: string } {
-  return config.ENVIRONMENT !== "production" && Boolean(config.DEV_JWT_PRIVATE_KEY);
+/** `localhost`, `*.localhost` (RFC 6761), 127.0.0.0/8 and `[::1]`: names that never leave the machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    host === "[::1]" ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+  );
+}
+
+/**
+ * The sign-in without Clerk: only with ENVIRONMENT=development, the development key, and a request
+ * addressed to a loopback host — so neither a mislabelled deployment nor a dev server reachable
+ * from the network (or through DNS rebinding, which keeps the attacker's Host) offers it.
+ */
+export function isDevIdentityEnabled(
+  config: AppEnv,
+  request: Request,
+): config is AppEnv & { DEV_JWT_PRIVATE_KEY: string } {
+  return (
+    config.ENVIRONMENT === "development" &&
+    Boolean(config.DEV_JWT_PRIVATE_KEY) &&
+    isLoopbackHost(new URL(request.url).hostname)
+  );
 }
 
 /** A stable Clerk-like user id for a development email address. */
@@ -74,7 +99,7 @@ export async function mintDevSessionToken(
     iat: issuedAt,
     nbf: issuedAt,
     exp: expiresAt,
-    iss: DEV_FRONTEND_API_ISSUER,
+    iss: clerkFrontendApiOrigin(config.CLERK_PUBLISHABLE_KEY),
     azp: origin,
     v: 2,
     sts: "active",

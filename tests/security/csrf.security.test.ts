@@ -74,14 +74,22 @@ describe("page actions", () => {
     expect(rows).toEqual([]);
   });
 
+  // The development sign-in exists on the dev stack only: ENVIRONMENT=development on localhost.
   it("same-origin: sign-in signs in, sign-out clears the session", async () => {
+    const local = "http://localhost";
+    const devStack = { ENVIRONMENT: "development" };
     const email = `real-${crypto.randomUUID()}@example.com`;
     const { body, ...type } = form({ email, tier: "free", role: "user" });
-    const signedIn = await call("/sign-in", { method: "POST", headers: { ...SAME_ORIGIN, ...type }, body });
+    const sameOrigin = { "Sec-Fetch-Site": "same-origin", Origin: local };
+    const signedIn = await call(
+      `${local}/sign-in`,
+      { method: "POST", headers: { ...sameOrigin, ...type }, body },
+      devStack,
+    );
     expect(signedIn.status).toBe(302);
     expect(signedIn.headers.getSetCookie().join("\n")).toMatch(/__session=ey/);
 
-    const signedOut = await call("/sign-out", { method: "POST", headers: SAME_ORIGIN });
+    const signedOut = await call(`${local}/sign-out`, { method: "POST", headers: sameOrigin }, devStack);
     expect(signedOut.status).toBe(302);
     expect(signedOut.headers.getSetCookie().join("\n")).toMatch(/__session=;.*Max-Age=0/);
   });
@@ -132,14 +140,9 @@ describe("API calls authenticated by the session cookie", () => {
     expect(response.status).toBe(201);
   });
 
-  it("credentials a script sets itself (Bearer session, API key) are not ambient: cross-site is fine", async () => {
+  it("an API key is not ambient: cross-site is fine", async () => {
     const account = await signIn();
     const forged = CROSS_SITE["Sec-Fetch-Site: cross-site"];
-    const bearer = await call("/api/keys", {
-      method: "POST",
-      ...jsonBody({ name: "script" }, { ...forged, ...account.headers }),
-    });
-    expect(bearer.status).toBe(201);
     const { secret } = await createKey(account, { name: "writer", scopes: ["keys:read", "keys:write"] });
     const keyed = await call("/api/keys", {
       method: "POST",
@@ -148,11 +151,29 @@ describe("API calls authenticated by the session cookie", () => {
     expect(keyed.status).toBe(201);
   });
 
-  it("reads (GET) with the cookie are not refused: they change nothing", async () => {
+  it("a Bearer session token is bound to its azp: without an Origin fine, from another origin → 401", async () => {
     const account = await signIn();
-    const response = await call("/api/me", {
+    const script = await call("/api/keys", { method: "POST", ...jsonBody({ name: "script" }, account.headers) });
+    expect(script.status).toBe(201);
+    const forged = CROSS_SITE["Sec-Fetch-Site: cross-site"];
+    const elsewhere = await call("/api/keys", {
+      method: "POST",
+      ...jsonBody({ name: "replayed" }, { ...forged, ...account.headers }),
+    });
+    expect(elsewhere.status).toBe(401);
+  });
+
+  it("reads (GET) with the cookie are not refused as CSRF: they change nothing", async () => {
+    const account = await signIn();
+    // A cross-site navigation (a link) carries no Origin.
+    const navigation = await call("/api/me", {
+      headers: { "Sec-Fetch-Site": "cross-site", Cookie: account.cookie },
+    });
+    expect(navigation.status).toBe(200);
+    // A cross-site fetch does, and the token's azp is not that origin.
+    const fetched = await call("/api/me", {
       headers: { ...CROSS_SITE["Sec-Fetch-Site: cross-site"], Cookie: account.cookie },
     });
-    expect(response.status).toBe(200);
+    expect(fetched.status).toBe(401);
   });
 });

@@ -4,14 +4,13 @@
  * redirects, loader data, and every API endpoint including its errors.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { clerkFrontendApiOrigin } from "~/services/security-headers.server";
+import { clerkFrontendApiOrigin } from "~/services/clerk-instance.server";
 import { randomIp, signIn, type TestAccount } from "../worker/accounts";
 import { call, inject } from "../worker/helpers";
 import { API_ENDPOINTS, API_ROUTE_FILES, PAGE_ROUTES } from "./routes";
 
 const HSTS = "max-age=31536000; includeSubDomains";
 const TURNSTILE = "https://challenges.cloudflare.com";
-const CLERK = ["https://*.clerk.accounts.dev", "https://*.clerk.com"];
 // Features no page of ours may use, whatever else the policy lists.
 const DENIED_FEATURES = ["camera", "microphone", "geolocation", "payment", "usb"];
 
@@ -41,17 +40,21 @@ async function expectDocumentHeaders(response: Response, label: string) {
   const scriptSources = csp.get("script-src") ?? [];
   const nonces = scriptSources.filter((source) => source.startsWith("'nonce-"));
   expect(nonces, label).toHaveLength(1);
-  const allowed = new Set([
-    "'self'",
-    ...CLERK,
-    TURNSTILE,
-    clerkFrontendApiOrigin(inject("testBindings").CLERK_PUBLISHABLE_KEY),
-  ]);
-  // Scripts only from ourselves (with the nonce), Clerk and Turnstile: no inline, no eval, no wildcards.
+  const instanceClerk = clerkFrontendApiOrigin(inject("testBindings").CLERK_PUBLISHABLE_KEY);
+  expect(instanceClerk).toBe("https://clerk.bloqr.localhost");
+  const allowed = new Set(["'self'", TURNSTILE, instanceClerk]);
+  // Scripts only from ourselves (with the nonce), this instance's Clerk Frontend API and Turnstile:
+  // no inline, no eval, no wildcards (not even over Clerk's hosts, which serve every tenant).
   expect(
     scriptSources.filter((source) => !allowed.has(source) && !source.startsWith("'nonce-")),
     label,
   ).toEqual([]);
+  for (const directive of ["connect-src", "frame-src"]) {
+    expect(
+      csp.get(directive)?.filter((source) => source.includes("*")),
+      `${label} ${directive}`,
+    ).toEqual([]);
+  }
 
   expect(headers.get("Strict-Transport-Security"), label).toBe(HSTS);
   expect(headers.get("X-Content-Type-Options"), label).toBe("nosniff");

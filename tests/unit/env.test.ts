@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EnvError, getAppEnv } from "~/services/env.server";
-import { generatedValues } from "../../scripts/lib/dev-vars.mjs";
+import { fakePublishableKey, generatedValues } from "../../scripts/lib/dev-vars.mjs";
 
 const unquote = (value: string) => value.replace(/^"|"$/g, "").replaceAll("\\n", "\n");
 
@@ -48,5 +48,104 @@ describe("getAppEnv", () => {
     const env = { ...validEnv(), CLERK_SECRET_KEY: "not-a-clerk-key-but-a-secret" };
     expect(() => getAppEnv(env)).toThrow(/CLERK_SECRET_KEY/);
     expect(() => getAppEnv(env)).not.toThrow(/not-a-clerk-key-but-a-secret/);
+  });
+});
+
+/** A configuration a real production deployment could have: nothing from a development stack. */
+function productionEnv(): Record<string, string | undefined> {
+  return {
+    ...validEnv(),
+    ENVIRONMENT: "production",
+    CLERK_PUBLISHABLE_KEY: `pk_live_${btoa("clerk.bloqr.example.com$")}`,
+    CLERK_SECRET_KEY: "sk_live_4bQnRk7sZ0aXcVw2Yt9LmPq3Ud8He6Gj",
+    CLERK_AUTHORIZED_PARTIES: "https://bloqr.example.com",
+    DEV_JWT_PRIVATE_KEY: undefined,
+    TURNSTILE_SITE_KEY: "0x4AAAAAAAB6n2SrYfFaLW1X",
+    TURNSTILE_SECRET_KEY: "0x4AAAAAAAB6n2SuVtq3vY0Fk8nPr2oLa9Q",
+  };
+}
+
+const problemsOf = (env: Record<string, string | undefined>) => {
+  try {
+    getAppEnv(env);
+    return [];
+  } catch (error) {
+    return (error as EnvError).problems;
+  }
+};
+
+describe("getAppEnv in production", () => {
+  it("accepts a production configuration", () => {
+    expect(problemsOf(productionEnv())).toEqual([]);
+  });
+
+  const refused: [string, Record<string, string>, RegExp][] = [
+    [
+      "a pk_test_ publishable key",
+      { CLERK_PUBLISHABLE_KEY: `pk_test_${btoa("x.clerk.accounts.dev$")}` },
+      /^CLERK_PUBLISHABLE_KEY: /,
+    ],
+    ["an sk_test_ secret key", { CLERK_SECRET_KEY: "sk_test_4bQnRk7sZ0aXcVw2Yt9LmPq3Ud8He6Gj" }, /^CLERK_SECRET_KEY: /],
+    [
+      "the dev stack's generated publishable key",
+      { CLERK_PUBLISHABLE_KEY: fakePublishableKey() },
+      /^CLERK_PUBLISHABLE_KEY: .*generated/,
+    ],
+    [
+      "the dev stack's generated secret key",
+      { CLERK_SECRET_KEY: unquote(generatedValues().CLERK_SECRET_KEY) },
+      /^CLERK_SECRET_KEY: .*generated/,
+    ],
+    [
+      "the dev stack's JWT signing key",
+      { DEV_JWT_PRIVATE_KEY: unquote(generatedValues().DEV_JWT_PRIVATE_KEY) },
+      /^DEV_JWT_PRIVATE_KEY: /,
+    ],
+    [
+      "Turnstile's always-pass test secret",
+      { TURNSTILE_SECRET_KEY: "1x0000000000000000000000000000000AA" },
+      /^TURNSTILE_SECRET_KEY: /,
+    ],
+    ["Turnstile's test site key", { TURNSTILE_SITE_KEY: "1x00000000000000000000AA" }, /^TURNSTILE_SITE_KEY: /],
+    ["a siteverify stub", { TURNSTILE_VERIFY_URL: "http://127.0.0.1:9999/siteverify" }, /^TURNSTILE_VERIFY_URL: /],
+    [
+      "an http:// authorized party",
+      { CLERK_AUTHORIZED_PARTIES: "https://bloqr.example.com,http://bloqr.example.com" },
+      /^CLERK_AUTHORIZED_PARTIES: .*http:\/\/bloqr\.example\.com/,
+    ],
+    ["an ADMIN_KEY of one repeated character", { ADMIN_KEY: "a".repeat(64) }, /^ADMIN_KEY: /],
+    ["an ADMIN_KEY that repeats a short piece", { ADMIN_KEY: "0123456789abcdef".repeat(4) }, /^ADMIN_KEY: /],
+    ["an ADMIN_KEY of two alternating characters", { ADMIN_KEY: "ab".repeat(20) }, /^ADMIN_KEY: /],
+  ];
+  it.each(refused)("refuses %s, naming the variable", (_label, override, named) => {
+    const problems = problemsOf({ ...productionEnv(), ...override });
+    expect(problems).toEqual([expect.stringMatching(named)]);
+  });
+
+  it("the same values are fine outside production (the dev stack and the tests use them)", () => {
+    expect(
+      problemsOf({
+        ...validEnv(),
+        TURNSTILE_VERIFY_URL: "http://127.0.0.1:9999/siteverify",
+        ADMIN_KEY: "a".repeat(64),
+      }),
+    ).toEqual([]);
+  });
+
+  it("accepts random admin keys of the documented shapes", () => {
+    for (let i = 0; i < 200; i++) {
+      const hex16 = [...crypto.getRandomValues(new Uint8Array(16))]
+        .map((b) => b.toString(16).padStart(2, "0"))
+        .join("");
+      expect(problemsOf({ ...productionEnv(), ADMIN_KEY: hex16 })).toEqual([]);
+    }
+  });
+});
+
+describe("CLERK_PUBLISHABLE_KEY", () => {
+  it("must encode the instance's Frontend API host (its token issuer)", () => {
+    expect(problemsOf({ ...validEnv(), CLERK_PUBLISHABLE_KEY: `pk_live_${btoa("localhost$")}` })).toEqual([
+      "CLERK_PUBLISHABLE_KEY: does not encode a Clerk Frontend API host",
+    ]);
   });
 });

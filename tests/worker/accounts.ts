@@ -1,12 +1,13 @@
 /**
  * Fixtures for worker tests: real accounts in the test database and real RS256 session tokens
- * minted with the run's development key, verified by the Worker's own getAuth path.
+ * minted with the run's development key, verified by the Worker's own getAuth path. The tests play
+ * Clerk's part here; the Worker itself (ENVIRONMENT=test, host bloqr.test) offers no dev sign-in.
  */
 import { env } from "cloudflare:workers";
 import type { Role, Tier } from "~/db/schema";
 import { type Database, openDatabase } from "~/services/db.server";
 import { getAppEnv } from "~/services/env.server";
-import { devClerkUserId, isDevIdentityEnabled, mintDevSessionToken } from "~/services/session-token.server";
+import { devClerkUserId, mintDevSessionToken } from "~/services/session-token.server";
 import { findUserByClerkId, saveDevUser } from "~/services/users.server";
 import { call, ORIGIN } from "./helpers";
 
@@ -37,14 +38,18 @@ export async function signIn({
   role?: Role;
 } = {}): Promise<TestAccount> {
   const config = getAppEnv(env);
-  if (!isDevIdentityEnabled(config)) throw new Error("the worker tests need the development signing key");
+  const { DEV_JWT_PRIVATE_KEY } = config;
+  if (!DEV_JWT_PRIVATE_KEY) throw new Error("the worker tests need the development signing key");
   const email = `user-${crypto.randomUUID()}@example.com`;
   const clerkUserId = await devClerkUserId(email);
   const user = await withDatabase(async (db) => {
     await saveDevUser(db, { clerkUserId, email, tier, role });
     return findUserByClerkId(db, clerkUserId);
   });
-  const { token, issuedAt } = await mintDevSessionToken(config, { clerkUserId, email, origin: ORIGIN });
+  const { token, issuedAt } = await mintDevSessionToken(
+    { ...config, DEV_JWT_PRIVATE_KEY },
+    { clerkUserId, email, origin: ORIGIN },
+  );
   return {
     email,
     userId: user!.id,

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, inject } from "./helpers";
+import { call, inject, ORIGIN } from "./helpers";
 import { type Carrier, carriers, jwtWith, nowSeconds, sessionClaims, signSession } from "./session-tokens";
 
 const CARRIERS = Object.keys(carriers) as Carrier[];
@@ -70,6 +70,39 @@ describe.each(CARRIERS)("session JWT via %s", (carrier) => {
 
   it("azp naming another origin → 401", async () => {
     await expectUnauthorized(await me(carrier, await signSession(sessionClaims({ azp: "https://evil.example" }))));
+  });
+
+  // Stricter than Clerk's own verifier (ARCHITECTURE §2): what its guidance asks of every token.
+  // Lifetimes are exp − iat, so both are set from one clock reading when the test runs.
+  const living = (seconds: number) => {
+    const iat = nowSeconds();
+    return { iat, nbf: iat, exp: iat + seconds };
+  };
+  it.each<[string, () => Record<string, unknown>]>([
+    ["no sid", () => ({ sid: undefined })],
+    ["an empty sid", () => ({ sid: "" })],
+    ["a foreign iss", () => ({ iss: "https://clerk.evil.example" })],
+    ["an iss of another Clerk instance", () => ({ iss: "https://great-owl-12.clerk.accounts.dev" })],
+    ["no iss", () => ({ iss: undefined })],
+    ["no azp", () => ({ azp: undefined })],
+    ["a ten-year lifetime", () => living(10 * 365 * 24 * 3600)],
+    ["a lifetime one second over an hour", () => living(3601)],
+    ["no iat", () => ({ iat: undefined })],
+  ])("%s → 401", async (_label, overrides) => {
+    await expectUnauthorized(await me(carrier, await signSession(sessionClaims(overrides()))));
+  });
+
+  it("a lifetime of exactly an hour → accepted", async () => {
+    const response = await me(carrier, await signSession(sessionClaims(living(3600))));
+    expect(response.status).toBe(200);
+  });
+
+  it("a request whose Origin is not the token's azp → 401; the azp's own origin → 200", async () => {
+    const token = await signSession(sessionClaims({ azp: "http://localhost" }));
+    const foreign = await call("/api/me", { headers: { ...carriers[carrier](token), Origin: ORIGIN } });
+    await expectUnauthorized(foreign);
+    const own = await call("/api/me", { headers: { ...carriers[carrier](token), Origin: "http://localhost" } });
+    expect(own.status).toBe(200);
   });
 
   it("alg: none, unsigned → 401", async () => {

@@ -2,8 +2,12 @@
  * Clerk-shaped session tokens for tests, signed with the run's development private key (whose
  * public half is CLERK_JWT_KEY) — or deliberately wrong in one respect.
  */
-import { base64url, DEV_FRONTEND_API_ISSUER, signRs256 } from "../../app/services/session-token.server";
+import { clerkFrontendApiOrigin } from "../../app/services/clerk-instance.server";
+import { base64url, signRs256 } from "../../app/services/session-token.server";
 import { inject, ORIGIN } from "./helpers";
+
+/** The `iss` of every token this Clerk instance signs: its Frontend API, from the publishable key. */
+export const instanceIssuer = () => clerkFrontendApiOrigin(inject("testBindings").CLERK_PUBLISHABLE_KEY);
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -17,7 +21,7 @@ export function sessionClaims(overrides: Record<string, unknown> = {}): Record<s
     iat,
     nbf: iat,
     exp: iat + 60,
-    iss: DEV_FRONTEND_API_ISSUER,
+    iss: instanceIssuer(),
     azp: ORIGIN,
     v: 2,
     sts: "active",
