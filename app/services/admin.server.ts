@@ -31,8 +31,9 @@ export async function searchUsers(db: Database, query: string) {
 }
 
 /**
- * Changes a user's tier and role. With real Clerk keys Clerk's `public_metadata` is updated first
- * (the session token's `metadata` claim comes from it), so the two never disagree for long.
+ * Changes a user's tier and role. Clerk's `public_metadata` is updated first (the session token's
+ * `metadata` claim comes from it), so the two never disagree for long — except on the dev stack's
+ * own sign-in, which has no Clerk instance behind it.
  */
 export async function setUserAccess(
   config: AppEnv,
