@@ -6,7 +6,7 @@
  */
 import { getAuth } from "@clerk/remix/ssr.server";
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { API_KEY_SCOPES, type ApiKeyScope, type Role, type Tier } from "~/db/schema";
+import { API_KEY_SCOPES, type ApiKeyScope, grantedScopes, type Role, type Tier } from "~/db/schema";
 import { API_KEY_PREFIX, authenticateApiKey } from "./api-keys.server";
 import { clerkPublicMetadata, ensureUserForSession } from "./users.server";
 
@@ -228,7 +228,7 @@ async function identifyApiKey(args: Args, token: string, ip: string): Promise<Pr
     email: owner.email,
     tier: owner.tier,
     role: owner.role,
-    scopes: key.scopes.filter((scope): scope is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(scope)),
+    scopes: grantedScopes(key.scopes),
     apiKeyId: key.id,
     apiKeyRateLimit: key.rateLimitPerMinute ?? undefined,
   };
