@@ -1,5 +1,8 @@
 /** `!#include` resolution: relative to the including URL as a browser resolves it, on its origin only. */
-import { describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { createServer, type Server } from "node:http";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CompileOptions, compile } from "~/compiler";
 
 async function compileSource(source: string, files: Record<string, string>) {
@@ -59,5 +62,65 @@ describe("!#include", () => {
     });
     expect((await result).lines).toContain("||local.example^");
     expect(loaded).toEqual(["lists/main.txt", "lists/part.txt"]);
+  });
+});
+
+/**
+ * Where the resolution differs from the unpatched reference (docs/compiler.md, "Deviations"): both
+ * compile lists served over HTTP on 127.0.0.1; the reference runs in its own process.
+ */
+describe("!#include deviations from the reference", () => {
+  const UNPATCHED_REFERENCE = fileURLToPath(new URL("./support/unpatched-reference.mjs", import.meta.url));
+  const LISTS: Record<string, string> = {
+    "/": "!#include x.txt\n",
+    "/x.txt": "||x.example^\n",
+    "/dir/main.txt": "!#include /root.txt\n",
+    "/root.txt": "||root.example^\n",
+    "/dir//root.txt": "||dir-root.example^\n",
+  };
+  let server: Server;
+  let base: string;
+  const requested: string[] = [];
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      requested.push(request.url ?? "");
+      const list = LISTS[request.url ?? ""];
+      response.writeHead(list === undefined ? 404 : 200, { "Content-Type": "text/plain" }).end(list);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  /** The unpatched reference, asynchronously: this process must keep serving the lists meanwhile. */
+  function runReference(source: string): Promise<{ ok: boolean; lines?: string[]; error?: string }> {
+    const child = spawn(process.execPath, [UNPATCHED_REFERENCE]);
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.stdin.end(JSON.stringify({ configuration: { name: "x", sources: [{ source }] } }));
+    return new Promise((resolve) => child.on("close", () => resolve(JSON.parse(output))));
+  }
+
+  async function runOurs(source: string) {
+    const loadSource = async (url: string) => (await fetch(url)).text();
+    return (await compile({ name: "x", sources: [{ source }] }, { loadSource })).lines;
+  }
+
+  it("a source URL without a path: the reference reads the local file `http:/x.txt`, we fetch <source>/x.txt", async () => {
+    const reference = await runReference(base);
+    expect(reference).toMatchObject({ ok: false, error: expect.stringContaining("open '") });
+    expect(reference.error).toContain("http:/x.txt");
+    expect(await runOurs(base)).toContain("||x.example^");
+  });
+
+  it("a root-relative include: the reference fetches <directory>//root.txt, we fetch /root.txt", async () => {
+    requested.length = 0;
+    const reference = await runReference(`${base}/dir/main.txt`);
+    expect(reference.lines).toContain("||dir-root.example^");
+    expect(requested).toEqual(["/dir/main.txt", "/dir//root.txt"]);
+    expect(await runOurs(`${base}/dir/main.txt`)).toContain("||root.example^");
   });
 });
