@@ -48,10 +48,10 @@ const pick = (...statuses: (keyof typeof ERRORS)[]) =>
 
 const signedIn = [{ bearer: [] }, { apiKey: [] }, { session: [] }];
 
-const jobsCap =
-  `Queued + running jobs per user are capped by tier (${Object.entries(MAX_ACTIVE_JOBS)
-    .map(([tier, cap]) => `${tier} ${cap}`)
-    .join(", ")}); ` + "a submission that would go over → 429 `too_many_jobs` with Retry-After, nothing queued.";
+const capsByTier = Object.entries(MAX_ACTIVE_JOBS)
+  .map(([tier, cap]) => `${tier} ${cap}`)
+  .join(", ");
+const jobsCap = `Queued + running jobs per user are capped by tier (${capsByTier}); a submission that would go over → 429 \`too_many_jobs\` with Retry-After, nothing queued.`;
 const jobsScope = "Scope `jobs:read` (a `compile:async` key holds it too; sessions hold every scope).";
 const optionalAuth = [...signedIn, {}];
 
