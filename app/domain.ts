@@ -4,7 +4,7 @@
  */
 export const TIERS = ["free", "pro", "admin"] as const;
 export const ROLES = ["user", "admin"] as const;
-export const API_KEY_SCOPES = ["compile", "compile:async", "keys:read", "keys:write"] as const;
+export const API_KEY_SCOPES = ["compile", "compile:async", "jobs:read", "keys:read", "keys:write"] as const;
 export const COMPILATION_KINDS = ["sync", "stream", "batch", "async"] as const;
 export const COMPILATION_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
 export const PRIORITIES = ["standard", "high"] as const;
@@ -12,3 +12,16 @@ export const PRIORITIES = ["standard", "high"] as const;
 export type Tier = (typeof TIERS)[number];
 export type Role = (typeof ROLES)[number];
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+// Submitting jobs includes reading them: a compile:async key must be able to follow its own Location.
+const IMPLIED_SCOPES: Partial<Record<ApiKeyScope, ApiKeyScope>> = { "compile:async": "jobs:read" };
+
+/** What a key with these stored scopes may do: the known ones and what they imply, in canonical order. */
+export function grantedScopes(stored: readonly string[]): ApiKeyScope[] {
+  const granted = new Set<string>(stored);
+  for (const scope of stored) {
+    const implied = IMPLIED_SCOPES[scope as ApiKeyScope];
+    if (implied) granted.add(implied);
+  }
+  return API_KEY_SCOPES.filter((scope) => granted.has(scope));
+}

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import packageJson from "../../package.json";
+import { MAX_ACTIVE_JOBS } from "../services/jobs.server";
 import {
   asyncBatchCompileBody,
   asyncCompileBody,
@@ -36,7 +37,7 @@ const ERRORS = {
   415: errorResponse("The body is not application/json."),
   422: errorResponse("A source could not be loaded (refused address, HTTP error, unreachable)."),
   429: {
-    ...errorResponse("Rate limited; see Retry-After."),
+    ...errorResponse("Rate limited, or (`too_many_jobs`) too many queued + running jobs; see Retry-After."),
     headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds until the window resets." } },
   },
   503: errorResponse("A dependency (database, queue, Turnstile verifier) is unavailable; retry later."),
@@ -46,6 +47,12 @@ const pick = (...statuses: (keyof typeof ERRORS)[]) =>
   Object.fromEntries(statuses.map((status) => [String(status), ERRORS[status]]));
 
 const signedIn = [{ bearer: [] }, { apiKey: [] }, { session: [] }];
+
+const capsByTier = Object.entries(MAX_ACTIVE_JOBS)
+  .map(([tier, cap]) => `${tier} ${cap}`)
+  .join(", ");
+const jobsCap = `Queued + running jobs per user are capped by tier (${capsByTier}); a submission that would go over → 429 \`too_many_jobs\` with Retry-After, nothing queued.`;
+const jobsScope = "Scope `jobs:read` (a `compile:async` key holds it too; sessions hold every scope).";
 const optionalAuth = [...signedIn, {}];
 
 const compileResult = z.object({
@@ -282,7 +289,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
       "/api/compile/async": {
         post: {
           summary: "Queue a compile",
-          description: 'Scope `compile:async`. `priority: "high"` is for pro and admin.',
+          description: `Scope \`compile:async\`. \`priority: "high"\` is for pro and admin. ${jobsCap}`,
           security: signedIn,
           parameters: [turnstileHeader],
           requestBody: { required: true, content: json(schemaOf(asyncCompileBody)) },
@@ -298,6 +305,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
       "/api/compile/batch/async": {
         post: {
           summary: "Queue up to 100 compiles",
+          description: `Scope \`compile:async\`. ${jobsCap}`,
           security: signedIn,
           parameters: [turnstileHeader],
           requestBody: { required: true, content: json(schemaOf(asyncBatchCompileBody)) },
@@ -310,6 +318,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
       "/api/compile/jobs": {
         get: {
           summary: "Your compiles, newest first",
+          description: jobsScope,
           security: signedIn,
           parameters: [
             { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 100 } },
@@ -320,7 +329,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
               type: "object",
               properties: { jobs: { type: "array", items: ref("Job") }, nextCursor: { type: ["string", "null"] } },
             }),
-            ...pick(400, 401, 429),
+            ...pick(400, 401, 403, 429),
           },
         },
       },
@@ -328,8 +337,9 @@ export function buildOpenApiDocument(serverUrl?: string) {
         parameters: [idParameter("The requestId of an async compile.")],
         get: {
           summary: "A job's status, and its list once it succeeded",
+          description: jobsScope,
           security: signedIn,
-          responses: { 200: ok("The job.", ref("Job")), ...pick(401, 404, 429) },
+          responses: { 200: ok("The job.", ref("Job")), ...pick(401, 403, 404, 429) },
         },
       },
       "/api/admin/metrics": {

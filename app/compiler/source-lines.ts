@@ -94,8 +94,19 @@ function isDirective(line: string): boolean {
   return line.startsWith(DIRECTIVE_PREFIX);
 }
 
-/** Where an included file lives: next to the including one; a URL may only include from its own origin. */
+/**
+ * Where an included file lives. A URL source's include is resolved against it as a browser would
+ * (`new URL(target, location)`) and must stay on its origin: joining strings let `http://host`
+ * including `other.example/list` reach `http://other.example/list`. A local file's sits next to it.
+ */
 function resolveIncludeLocation(location: string, target: string, line: string): string {
+  if (EXTERNAL_URL.test(location)) {
+    const resolved = parseUrl(target, location);
+    if (resolved === null || resolved.origin !== urlOrigin(location)) {
+      throw new SourceError(`${location}: an include from another origin is rejected ("${line}")`);
+    }
+    return resolved.href;
+  }
   const directory = location.substring(0, location.lastIndexOf("/"));
   if (directory && ABSOLUTE_URL.test(target)) {
     const directoryOrigin = urlOrigin(directory);
@@ -104,18 +115,21 @@ function resolveIncludeLocation(location: string, target: string, line: string):
       throw new SourceError(`${location}: an include from another origin is rejected ("${line}")`);
     }
   }
-  if (EXTERNAL_URL.test(target) || EXTERNAL_URL.test(directory)) {
-    return !ABSOLUTE_URL.test(target) && ABSOLUTE_URL.test(directory) ? `${directory}/${target}` : target;
-  }
+  if (EXTERNAL_URL.test(target)) return target;
   return directory ? `${directory}/${target}` : target;
 }
 
-function urlOrigin(url: string): string | null {
+/** `URL.parse`, which Node 20 (the CLI's minimum) lacks. */
+function parseUrl(url: string, base?: string): URL | null {
   try {
-    return new URL(url).origin;
+    return new URL(url, base);
   } catch {
     return null;
   }
+}
+
+function urlOrigin(url: string): string | null {
+  return parseUrl(url)?.origin ?? null;
 }
 
 /** Mirrors the reference exactly, including that a removal skips the line moving up into its place. */

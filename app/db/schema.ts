@@ -81,6 +81,8 @@ export const compilations = pgTable(
   (t) => [
     index("compilations_user_created_idx").on(t.userId, t.createdAt),
     index("compilations_status_idx").on(t.status),
+    // The per-user cap on queued + running jobs counts these on every submit, however long the history.
+    index("compilations_user_active_idx").on(t.userId).where(sql`${t.status} in ('queued', 'running')`),
     check("compilations_status_check", sql`${t.status} in ('queued', 'running', 'succeeded', 'failed')`),
   ],
 );
@@ -89,6 +91,8 @@ export const compilations = pgTable(
 export const webhookEvents = pgTable("webhook_events", {
   svixId: text("svix_id").primaryKey(),
   type: text("type").notNull(),
+  // The SQLSTATE of a delivery whose data Postgres refused (answered 2xx so it is not retried); null when applied.
+  rejectedCode: text("rejected_code"),
   receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

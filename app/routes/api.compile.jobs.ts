@@ -7,7 +7,7 @@ import { ownerOf } from "~/services/principal";
 
 /** Your compiles of every kind, newest first; `nextCursor` fetches the next page. */
 export const loader = (args: LoaderFunctionArgs) =>
-  guard(args, {}, async ({ principal, db }) => {
+  guard(args, { scope: "jobs:read" }, async ({ principal, db }) => {
     const page = await listOwnJobs(db, ownerOf(principal).userId, parseQuery(args.request, jobListQuery));
     return jsonResponse({ jobs: page.jobs.map(publicJob), nextCursor: page.nextCursor });
   });

@@ -7,7 +7,7 @@ import { ownerOf } from "~/services/principal";
 
 /** A job's status, and its list once it succeeded. Only its owner sees it; for anyone else it does not exist. */
 export const loader = (args: LoaderFunctionArgs) =>
-  guard(args, {}, async ({ principal, db }) => {
+  guard(args, { scope: "jobs:read" }, async ({ principal, db }) => {
     const id = z.uuid().safeParse(args.params.id);
     if (!id.success) throw new ApiError(404, "No such job.");
     const job = await findOwnJob(db, ownerOf(principal).userId, id.data);

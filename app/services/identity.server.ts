@@ -6,12 +6,11 @@
  */
 import { getAuth } from "@clerk/remix/ssr.server";
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { z } from "zod";
-import { API_KEY_SCOPES, type ApiKeyScope, ROLES, type Role, TIERS, type Tier } from "~/db/schema";
+import { API_KEY_SCOPES, type ApiKeyScope, grantedScopes, type Role, type Tier } from "~/db/schema";
 import { API_KEY_PREFIX, authenticateApiKey } from "./api-keys.server";
 import { clerkFrontendApiOrigin } from "./clerk-instance.server";
 import { sessionClaimsProblem } from "./session-claims.server";
-import { ensureUserForSession } from "./users.server";
+import { clerkPublicMetadata, ensureUserForSession } from "./users.server";
 
 export type PrincipalTier = "anonymous" | Tier;
 
@@ -42,14 +41,6 @@ export class AuthenticationError extends Error {
 
 // Clerk session tokens are ~1 KB; anything far larger is not one, and is not worth parsing.
 export const MAX_TOKEN_BYTES = 8 * 1024;
-
-const metadataClaim = z
-  .object({
-    tier: z.enum(TIERS).optional().catch(undefined),
-    role: z.enum(ROLES).optional().catch(undefined),
-  })
-  .partial()
-  .catch({});
 
 type Args = Pick<LoaderFunctionArgs, "request" | "context" | "params">;
 
@@ -217,15 +208,16 @@ export async function identify(args: Args): Promise<Principal> {
   const email = typeof session.claims.email === "string" ? session.claims.email : null;
   const user = await ensureUserForSession(args.context.database.db, { clerkUserId: session.clerkUserId, email });
   if (!user) throw new AuthenticationError("This account has been deleted.");
-  const metadata = metadataClaim.parse(session.claims.metadata);
+  // A session template with the `metadata` claim makes it the truth; without one the synced row decides.
+  const access = session.claims.metadata === undefined ? user : clerkPublicMetadata.parse(session.claims.metadata);
   return {
     kind: "session",
     ip,
     userId: user.id,
     clerkUserId: session.clerkUserId,
     email: user.email,
-    tier: metadata.tier ?? user.tier,
-    role: metadata.role ?? user.role,
+    tier: access.tier,
+    role: access.role,
     scopes: API_KEY_SCOPES,
   };
 }
@@ -246,7 +238,7 @@ async function identifyApiKey(args: Args, token: string, ip: string): Promise<Pr
     email: owner.email,
     tier: owner.tier,
     role: owner.role,
-    scopes: key.scopes.filter((scope): scope is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(scope)),
+    scopes: grantedScopes(key.scopes),
     apiKeyId: key.id,
     apiKeyRateLimit: key.rateLimitPerMinute ?? undefined,
     apiKeyExpiresAt: key.expiresAt ?? undefined,

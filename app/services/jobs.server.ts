@@ -1,16 +1,17 @@
 /**
  * Async compile jobs. The `compilations` row is written first (status `queued`) and holds the
- * request; the queue message carries only the job id (Queues caps a message at 128 KB). The
- * consumer claims a job atomically, so a redelivered message never compiles twice.
+ * request until the job ends; the queue message carries only the job id (Queues caps a message
+ * at 128 KB). The consumer claims a job atomically, so a redelivered message never compiles twice.
  */
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import { type Compilation, compilations } from "~/db/schema";
+import { type Compilation, compilations, type Tier } from "~/db/schema";
 import { type Analytics, logOnlyAnalytics } from "./analytics.server";
 import { type CompiledList, readCompiledList } from "./compilations.server";
 import type { Database } from "./db.server";
 import { ApiError } from "./http.server";
 import type { Principal } from "./identity.server";
+import { ownerOf } from "./principal";
 
 export type Priority = "standard" | "high";
 export interface JobMessage {
@@ -22,7 +23,21 @@ export const JOB_RESULT_TTL_SECONDS = 7 * 24 * 60 * 60;
 // Longer than any compile can run in a Worker: a `running` job older than this was abandoned by a crashed consumer.
 export const JOB_LEASE_MS = 5 * 60_000;
 
+// Queued + running jobs per user: each holds its request (up to 10 MB) until it ends, so a backlog
+// is storage and consumer time; free fits a 20-item batch, pro two full batches of 100.
+export const MAX_ACTIVE_JOBS: Record<Tier, number> = { free: 20, pro: 200, admin: 1_000 };
+// A typical job ends within seconds; half a minute lets a backlog drain before the next try.
+export const TOO_MANY_JOBS_RETRY_AFTER_SECONDS = 30;
+
+const ACTIVE_STATUSES = ["queued", "running"] as const;
+
 export const jobResultKey = (jobId: string) => `result:${jobId}`;
+
+/**
+ * What every end of a job sets: the time, and no request any more. The request (up to 10 MB) is
+ * only needed to compile; the config hash, counts, error and result key are what the pages show.
+ */
+const ended = () => ({ finishedAt: new Date(), request: null });
 
 export async function enqueueJobs(
   db: Database,
@@ -32,22 +47,40 @@ export async function enqueueJobs(
   requests: unknown[],
   analytics: Analytics = logOnlyAnalytics,
 ): Promise<Compilation[]> {
-  if (priority === "high" && principal.tier !== "pro" && principal.tier !== "admin") {
+  const { userId, tier } = ownerOf(principal);
+  if (priority === "high" && tier !== "pro" && tier !== "admin") {
     throw new ApiError(403, 'priority "high" is for the pro and admin tiers.', { code: "priority_not_allowed" });
   }
-  const jobs = await db
-    .insert(compilations)
-    .values(
-      requests.map((request) => ({
-        userId: principal.userId ?? null,
-        apiKeyId: principal.apiKeyId ?? null,
-        kind: "async" as const,
-        status: "queued" as const,
-        priority,
-        request,
-      })),
-    )
-    .returning();
+  const jobs = await db.transaction(async (tx) => {
+    // One submitter per user at a time, so two concurrent batches cannot both fit under the cap.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`jobs:${userId}`}))`);
+    const [{ active }] = await tx
+      .select({ active: count() })
+      .from(compilations)
+      .where(and(eq(compilations.userId, userId), inArray(compilations.status, ACTIVE_STATUSES)));
+    const cap = MAX_ACTIVE_JOBS[tier];
+    if (active + requests.length > cap) {
+      throw new ApiError(
+        429,
+        `You have ${active} queued or running jobs and the ${tier} tier allows ${cap} at once; ` +
+          `${requests.length} more would exceed it. Wait for some to finish.`,
+        { code: "too_many_jobs", headers: { "Retry-After": String(TOO_MANY_JOBS_RETRY_AFTER_SECONDS) } },
+      );
+    }
+    return tx
+      .insert(compilations)
+      .values(
+        requests.map((request) => ({
+          userId,
+          apiKeyId: principal.apiKeyId ?? null,
+          kind: "async" as const,
+          status: "queued" as const,
+          priority,
+          request,
+        })),
+      )
+      .returning();
+  });
   try {
     const queue = priority === "high" ? queues.high : queues.standard;
     await queue.sendBatch(jobs.map((job) => ({ body: { jobId: job.id } satisfies JobMessage, contentType: "json" })));
@@ -55,7 +88,7 @@ export async function enqueueJobs(
     // Rows without a message would wait forever: say so on the rows, and to the caller.
     await db
       .update(compilations)
-      .set({ status: "failed", error: "The job could not be queued; submit it again.", finishedAt: new Date() })
+      .set({ ...ended(), status: "failed", error: "The job could not be queued; submit it again." })
       .where(sql`${compilations.id} in ${jobs.map((job) => job.id)}`);
     analytics.record({
       type: "compile",
@@ -125,7 +158,7 @@ export async function completeJob(
       configHash: result.configHash,
       resultKey: jobResultKey(jobId),
       error: null,
-      finishedAt: new Date(),
+      ...ended(),
     })
     .where(heldBy(jobId, attempt))
     .returning({ id: compilations.id });
@@ -145,9 +178,9 @@ export async function failJob(db: Database, jobId: string, reason: string | null
   await db
     .update(compilations)
     .set({
+      ...ended(),
       status: "failed",
       error: sql`coalesce(${reason}, ${compilations.error}, 'The job failed.')`,
-      finishedAt: new Date(),
     })
     .where(
       attempt === null

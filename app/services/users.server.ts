@@ -1,6 +1,7 @@
 /** The users table: rows synced from Clerk, created on first sign-in when the webhook is late. */
 import { and, eq, ne, sql } from "drizzle-orm";
-import { deletedUsers, type Role, type Tier, type User, users } from "~/db/schema";
+import { z } from "zod";
+import { deletedUsers, ROLES, type Role, TIERS, type Tier, type User, users } from "~/db/schema";
 import type { Database } from "./db.server";
 
 /** A database or an open transaction: the row changes below work in either. */
@@ -50,15 +51,24 @@ export async function saveDevUser(
     .onConflictDoUpdate({ target: users.clerkUserId, set: { email, tier, role, updatedAt: new Date() } });
 }
 
-/** Clerk's view of a user, as its webhooks carry it. Undefined tier/role leave the stored ones. */
+/**
+ * Clerk's `public_metadata` → tier and role, as webhooks and the session token's `metadata` claim
+ * carry it. It is the truth: a tier or role it lacks (or does not know) is `free` / `user`, so
+ * removing one in Clerk takes it away instead of leaving the last stored value in force.
+ */
+export const clerkPublicMetadata = z
+  .object({ tier: z.enum(TIERS).catch("free"), role: z.enum(ROLES).catch("user") })
+  .catch({ tier: "free", role: "user" });
+
+/** Clerk's view of a user, as its webhooks carry it. */
 export interface ClerkUserSnapshot {
   clerkUserId: string;
   email: string | null;
   firstName: string | null;
   lastName: string | null;
   imageUrl: string | null;
-  tier?: Tier;
-  role?: Role;
+  tier: Tier;
+  role: Role;
   /** Clerk's `updated_at`: the order of snapshots, whatever order they arrive in. */
   clerkUpdatedAt: Date;
 }

@@ -5,34 +5,40 @@
  */
 import { Webhook, WebhookVerificationError } from "svix";
 import { z } from "zod";
-import { ROLES, TIERS, webhookEvents } from "~/db/schema";
+import { webhookEvents } from "~/db/schema";
 import type { Analytics } from "./analytics.server";
 import type { Database } from "./db.server";
 import { ApiError, readBodyText } from "./http.server";
-import { applyClerkUser, type ClerkSyncOutcome, type ClerkUserSnapshot, deleteClerkUser } from "./users.server";
+import {
+  applyClerkUser,
+  type ClerkSyncOutcome,
+  type ClerkUserSnapshot,
+  clerkPublicMetadata,
+  deleteClerkUser,
+} from "./users.server";
 
 // Clerk's user events are a few KB; the cap bounds what an unauthenticated caller can make us read.
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
 
 const MAX_DATE_MS = 8.64e15;
 
-export type WebhookOutcome = ClerkSyncOutcome | "duplicate" | "ignored";
+/** `rejected`: the event holds data Postgres cannot store; it is recorded, answered 2xx, and not retried. */
+export type WebhookOutcome = ClerkSyncOutcome | "duplicate" | "ignored" | "rejected";
 
-// Values outside the known sets are dropped (the stored value stays), never stored.
-const knownOrUndefined = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values).optional().catch(undefined);
+// Postgres text cannot hold NUL: display text loses it rather than failing (and Svix retrying) the event.
+// Ids and addresses are never altered: one that cannot be stored rejects the event instead.
+const displayText = z.string().transform((text) => text.replaceAll("\u0000", ""));
+// SQLSTATE class 22 (data exception): the data itself is refused, so a redelivery fails the same way.
+const DATA_EXCEPTION_CLASS = "22";
 
 const clerkUser = z.object({
   id: z.string().min(1),
   email_addresses: z.array(z.object({ id: z.string(), email_address: z.string() })).default([]),
   primary_email_address_id: z.string().nullish(),
-  first_name: z.string().nullish(),
-  last_name: z.string().nullish(),
-  image_url: z.string().nullish(),
-  public_metadata: z
-    .object({ tier: knownOrUndefined(TIERS), role: knownOrUndefined(ROLES) })
-    .nullish()
-    .catch(null),
+  first_name: displayText.nullish(),
+  last_name: displayText.nullish(),
+  image_url: displayText.nullish(),
+  public_metadata: clerkPublicMetadata,
   // Milliseconds since the epoch; beyond JavaScript's Date range it is no time at all.
   updated_at: z.number().int().nonnegative().max(MAX_DATE_MS),
 });
@@ -110,8 +116,8 @@ function snapshotOf(user: z.infer<typeof clerkUser>): ClerkUserSnapshot {
     firstName: user.first_name ?? null,
     lastName: user.last_name ?? null,
     imageUrl: user.image_url ?? null,
-    tier: user.public_metadata?.tier,
-    role: user.public_metadata?.role,
+    tier: user.public_metadata.tier,
+    role: user.public_metadata.role,
     clerkUpdatedAt: new Date(user.updated_at),
   };
 }
@@ -160,17 +166,35 @@ async function handleDelivery(request: Request, { secret, db, analytics }: Webho
   const { type, event } = parseEvent(body);
   if (!event) return { svixId, type, outcome: "ignored" };
   try {
-    return { svixId, type, outcome: await recordAndApply(db, svixId, event) };
+    return { svixId, type, outcome: await storeDelivery(db, svixId, event) };
   } catch (error) {
     analytics.record({ type: "webhook", outcome: "failed", id: svixId, subject: type, code: databaseErrorCode(error) });
     throw new ApiError(500, "The event could not be stored; Clerk will deliver it again.");
   }
 }
 
+/** Applies the event; data Postgres refuses is recorded as rejected instead (a retry would fail the same way). */
+async function storeDelivery(db: Database, svixId: string, event: ClerkEvent): Promise<WebhookOutcome> {
+  try {
+    return await recordAndApply(db, svixId, event);
+  } catch (error) {
+    const code = databaseErrorCode(error);
+    if (!code?.startsWith(DATA_EXCEPTION_CLASS)) throw error;
+    // Recorded with the refusal's code: its redeliveries are duplicates, and an operator can find and replay it.
+    const recorded = await db
+      .insert(webhookEvents)
+      .values({ svixId, type: event.type, rejectedCode: code })
+      .onConflictDoNothing()
+      .returning({ svixId: webhookEvents.svixId });
+    return recorded.length === 0 ? "duplicate" : "rejected";
+  }
+}
+
 /**
  * Handles one delivery of Clerk's webhook. Throws ApiError: 400 missing headers or a
  * malformed event, 401 a bad signature or a timestamp more than 5 minutes off, 413 too large,
- * 500 storage failed (Svix retries). Logs the outcome, never the body or the secret.
+ * 500 storage failed for a reason a retry may cure (Svix retries). Data Postgres refuses is
+ * `rejected` (200), never a 500. Logs the outcome, never the body or the secret.
  */
 export async function receiveClerkWebhook(request: Request, deps: WebhookDependencies): Promise<Delivery> {
   try {

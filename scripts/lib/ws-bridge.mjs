@@ -1,7 +1,11 @@
 /**
  * The WebSocket→TCP bridge that `@neondatabase/serverless` needs to reach a plain Postgres:
  * each WebSocket connection names its target in `?address=host:port` and gets a TCP socket
- * piped both ways. Only loopback targets are allowed, so it cannot be used as an open relay.
+ * piped both ways. Only loopback targets are allowed, so it cannot be used as an open relay, and
+ * only clients that are not browsers: a browser always sends `Origin` on a WebSocket handshake
+ * (scripts cannot suppress it), so any web page open on the developer's machine — or one that
+ * rebinds its DNS name to 127.0.0.1 — would otherwise reach the dev Postgres. The Worker (workerd)
+ * and Node's `ws` send no Origin.
  */
 import { createRequire } from "node:module";
 import { connect } from "node:net";
@@ -22,7 +26,11 @@ export function parseTarget(url) {
 
 /** @returns {Promise<{ port: number, close: () => Promise<void> }>} */
 export function startWsBridge({ port = 0 } = {}) {
-  const server = new WebSocketServer({ host: "127.0.0.1", port });
+  const server = new WebSocketServer({
+    host: "127.0.0.1",
+    port,
+    verifyClient: ({ origin }, accept) => accept(!origin, 403, "Browser connections are refused"),
+  });
   server.on("connection", (socket, request) => {
     const target = parseTarget(request.url ?? "");
     if (!target) {

@@ -4,6 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
+import { API_KEY_SCOPES } from "../../app/domain";
 import { PRESETS } from "../../app/presets";
 import { gotoHydrated, signInAt, uniqueEmail } from "./fixtures";
 
@@ -13,7 +14,7 @@ const ruleLines = (text: string) => text.split("\n").filter((line) => line.trim(
 async function createKeyInUi(page: Page, name: string, scopes: string[] = ["compile"]) {
   await gotoHydrated(page, "/dashboard/keys");
   await page.getByLabel("Name", { exact: true }).fill(name);
-  for (const scope of ["compile", "compile:async", "keys:read", "keys:write"]) {
+  for (const scope of API_KEY_SCOPES) {
     await page.getByLabel(scope, { exact: true }).setChecked(scopes.includes(scope));
   }
   await page.getByRole("button", { name: "Create key" }).click();

@@ -76,6 +76,31 @@ describe("WebSocket→TCP bridge", () => {
     const code = await new Promise((resolve) => socket.once("close", resolve));
     expect(code).toBe(1008);
   });
+
+  it("refuses a browser's handshake (it carries an Origin): a web page cannot reach the dev Postgres", async () => {
+    let connections = 0;
+    const database = createServer((socket) => {
+      connections++;
+      socket.end();
+    });
+    await new Promise<void>((resolve) => database.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise((resolve) => database.close(() => resolve())));
+    const bridge = await startWsBridge();
+    cleanups.push(bridge.close);
+
+    const { port } = database.address() as { port: number };
+    for (const origin of ["https://evil.example", "http://localhost:5173", "null"]) {
+      const socket = new WebSocket(`ws://127.0.0.1:${bridge.port}/v1?address=127.0.0.1:${port}`, { origin });
+      const status = await new Promise((resolve, reject) => {
+        socket.once("unexpected-response", (_request: unknown, response: { statusCode: number }) =>
+          resolve(response.statusCode),
+        );
+        socket.once("open", () => reject(new Error(`the bridge accepted Origin: ${origin}`)));
+      });
+      expect(status, origin).toBe(403);
+    }
+    expect(connections).toBe(0);
+  });
 });
 
 describe("Turnstile siteverify stub", () => {

@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createKey, jsonBody, signIn } from "./accounts";
+import { newClerkUserId, svixHeaders, userEvent, WEBHOOK_PATH } from "./clerk-webhooks";
 import { configuration, preFetchedContent } from "./compile-fixtures";
 import { bodyOf, call, inject, timedCall } from "./helpers";
 
@@ -60,6 +61,18 @@ describe.each(databases().map((database) => [database.name, database] as const))
     expect(response.status).toBe(500);
     expect(responseMs).toBeLessThan(ANSWER_WITHIN_MS);
     expect(await bodyOf(response)).toEqual({ error: { code: "internal_error", message: expect.any(String) } });
+  });
+
+  it("a Clerk webhook → 500 within 2 s, so Svix delivers it again later", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const payload = JSON.stringify(userEvent("user.created", { id: newClerkUserId() }));
+    const { response, responseMs } = await timedCall(
+      WEBHOOK_PATH,
+      { method: "POST", headers: svixHeaders(payload), body: payload },
+      down,
+    );
+    expect(response.status).toBe(500);
+    expect(responseMs).toBeLessThan(ANSWER_WITHIN_MS);
   });
 });
 

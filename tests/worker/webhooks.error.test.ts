@@ -90,6 +90,31 @@ describe("POST /api/webhooks/clerk — refused deliveries", () => {
     expect(await userRow(id)).not.toBeNull();
   });
 
+  it("a NUL byte in a name (Postgres text cannot hold it) → 200, stored without it, a redelivery is a no-op", async () => {
+    const id = newClerkUserId();
+    const svixId = newSvixId();
+    const event = userEvent("user.created", { id, firstName: "Nul\u0000Byte", lastName: "\u0000" });
+    const response = await deliver(event, { svixId });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: true, outcome: "applied" });
+    expect(await userRow(id)).toMatchObject({ firstName: "NulByte", lastName: "", email: `${id}@example.com` });
+    expect(await recordedDeliveries(svixId)).toHaveLength(1);
+    expect(await (await deliver(event, { svixId })).json()).toEqual({ received: true, outcome: "duplicate" });
+  });
+
+  it("a user id Postgres cannot store → 200 rejected and recorded, nothing stored: Svix does not retry it", async () => {
+    const id = `${newClerkUserId()}\u0000x`;
+    const svixId = newSvixId();
+    const event = userEvent("user.created", { id });
+    const response = await deliver(event, { svixId });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: true, outcome: "rejected" });
+    // 22021: character_not_in_repertoire: the row says why, for the operator who replays it.
+    expect(await recordedDeliveries(svixId)).toMatchObject([{ type: "user.created", rejectedCode: "22021" }]);
+    expect(await userRow(id.replace("\u0000", ""))).toBeNull();
+    expect(await (await deliver(event, { svixId })).json()).toEqual({ received: true, outcome: "duplicate" });
+  });
+
   it.each(["GET", "PUT", "PATCH", "DELETE"])("%s → 405 in the error shape, Allow: POST", async (method) => {
     const response = await call(WEBHOOK_PATH, { method });
     expect(response.status).toBe(405);

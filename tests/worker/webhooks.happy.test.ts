@@ -78,14 +78,14 @@ describe("POST /api/webhooks/clerk — user sync", () => {
     expect(await userRow(id)).toMatchObject({ clerkUserId: id, tier: "pro" });
   });
 
-  it("user.updated without tier/role in public metadata keeps the stored ones", async () => {
+  it("user.updated carries the whole public metadata: a rename that keeps it keeps the tier and role", async () => {
     const id = newClerkUserId();
     const created = Date.now() - 60_000;
-    await deliver(
-      userEvent("user.created", { id, publicMetadata: { tier: "pro", role: "admin" }, updatedAt: created }),
-    );
-    await deliver(userEvent("user.updated", { id, firstName: "Renamed", updatedAt: created + 1_000 }));
+    const publicMetadata = { tier: "pro", role: "admin" };
+    await deliver(userEvent("user.created", { id, publicMetadata, updatedAt: created }));
+    await deliver(userEvent("user.updated", { id, firstName: "Renamed", publicMetadata, updatedAt: created + 1_000 }));
     expect(await userRow(id)).toMatchObject({ firstName: "Renamed", tier: "pro", role: "admin" });
+    // Without them it is free / user: see "removing a role or tier in Clerk" in webhooks.security.test.ts.
   });
 
   it("an address that moved to another Clerk user → the new owner gets it, the old row lets go", async () => {
