@@ -203,6 +203,8 @@ export function buildOpenApiDocument(serverUrl?: string) {
         },
         post: {
           summary: "Create an API key; the secret is in this response only",
+          description:
+            "Called with an API key, the new key may not exceed the caller: scopes within its own, `expiresAt` no later and `rateLimitPerMinute` no higher (both required when the caller has them), else 403 `insufficient_scope` / `exceeds_calling_key`.",
           security: signedIn,
           requestBody: { required: true, content: json(schemaOf(createApiKeyBody)) },
           responses: {
@@ -219,6 +221,8 @@ export function buildOpenApiDocument(serverUrl?: string) {
         parameters: [idParameter("The key's id.")],
         patch: {
           summary: "Rename a key or change its limit",
+          description:
+            "Called with an API key, `rateLimitPerMinute` may only be set to at most the caller's own limit (so a key can lower its own limit, never lift it), else 403 `exceeds_calling_key`.",
           security: signedIn,
           requestBody: { required: true, content: json(schemaOf(updateApiKeyBody)) },
           responses: {
