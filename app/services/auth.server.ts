@@ -29,9 +29,7 @@ export function safeRedirectPath(value: string | null | undefined, fallback = DE
     return fallback;
   }
   const path = `${url.pathname}${url.search}${url.hash}`;
-  return url.origin === REDIRECT_BASE && isSameOriginPath(path) && new URL(path, REDIRECT_BASE).origin === REDIRECT_BASE
-    ? path
-    : fallback;
+  return url.origin === REDIRECT_BASE && isSameOriginPath(path) ? path : fallback;
 }
 
 /** The signed-in user of a page request, or null. An invalid session cookie counts as signed out. */
