@@ -1,3 +1,4 @@
+import { CompileTooLargeError } from "./budget";
 import { release } from "./release";
 import { containsNonAscii, isJsWhitespace } from "./rule";
 
@@ -31,6 +32,8 @@ export class LineList {
   /** Lines added since the last join, and their total length: they become `texts[texts.length]`. */
   private pending: string[] = [];
   private pendingLength = 0;
+  /** The compile's `lines` limit: a list that would grow past it (Compress expanding hosts lines) throws. */
+  maxLines = Number.POSITIVE_INFINITY;
 
   constructor(capacity = 16) {
     this.textIndexes = new Int32Array(capacity);
@@ -249,10 +252,16 @@ export class LineList {
   /** @internal for `LineWriter` */
   ensureCapacity(capacity: number): void {
     if (capacity <= this.starts.length) return;
+    this.checkLines(capacity);
     const size = Math.max(capacity, Math.ceil(this.starts.length * 1.5));
     this.textIndexes = grow(this.textIndexes, size);
     this.starts = grow(this.starts, size);
     this.ends = grow(this.ends, size);
+  }
+
+  /** @internal for `LineWriter` */
+  checkLines(count: number): void {
+    if (count > this.maxLines) throw new CompileTooLargeError("lines", this.maxLines, "in one step of the list");
   }
 
   /** Joins the pending new lines into one text, so they can be read. */
@@ -297,14 +306,20 @@ export class LineWriter {
     if (this.queue.length === 0 && this.written <= this.readIndex) {
       this.list.setRange(this.written++, this.textIndex, this.start, this.end);
     } else {
-      this.queue.push({ text: null, textIndex: this.textIndex, start: this.start, end: this.end });
+      this.enqueue({ text: null, textIndex: this.textIndex, start: this.start, end: this.end });
     }
   }
 
   /** Writes `text` as the next line. */
   write(text: string): void {
     if (this.queue.length === 0 && this.written <= this.readIndex) this.list.writeNew(this.written++, text);
-    else this.queue.push({ text, textIndex: 0, start: 0, end: 0 });
+    else this.enqueue({ text, textIndex: 0, start: 0, end: 0 });
+  }
+
+  /** Only lines that expand into several wait here, so this is where a list can outgrow its limit. */
+  private enqueue(line: { text: string | null; textIndex: number; start: number; end: number }): void {
+    this.list.checkLines(this.written + this.queue.length + 1);
+    this.queue.push(line);
   }
 
   /** @internal Writes what is still queued; returns the new length. */
