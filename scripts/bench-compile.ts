@@ -534,7 +534,7 @@ function writeBudgetShapes(directory: string): { name: string; configuration: st
   // The most lines, as short as they come, each made longer (`a.b` → `@@a.b`) and then sorted out.
   const shortLines = Array.from({ length: MAX_LINES - 1 }, (_, index) => `${index.toString(36)}.b`);
   shapes.push({
-    name: `${MAX_LINES.toLocaleString("en")} short lines through InvertAllow and Deduplicate`,
+    name: `${MAX_LINES.toLocaleString("en")} short lines through InvertAllow, Deduplicate and Validate`,
     configuration: {
       name: "Budget",
       sources: [{ source: "short.txt" }],

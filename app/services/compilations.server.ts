@@ -6,8 +6,8 @@
 
 import type { AppLoadContext } from "@remix-run/cloudflare";
 import {
-  type CompileEvent,
   CompileBudget,
+  type CompileEvent,
   type CompileMetrics,
   CompileTooLargeError,
   type Configuration,
