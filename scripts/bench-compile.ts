@@ -542,8 +542,8 @@ function writeBudgetShapes(directory: string): { name: string; configuration: st
     },
     files: { "short.txt": `${shortLines.join("\n")}\n` },
   });
-  // One hosts line naming as many hosts as a list may hold lines: Compress makes a rule of each.
-  const hosts = Array.from({ length: MAX_LINES - 16 }, (_, index) => `h${index.toString(36)}.example`);
+  // One hosts line naming as many hosts as Compress allows (each counts as 4 lines): a rule of each.
+  const hosts = Array.from({ length: MAX_LINES / 4 - 16 }, (_, index) => `h${index.toString(36)}.example`);
   shapes.push({
     name: `one hosts line naming ${hosts.length.toLocaleString("en")} hosts, through Compress`,
     configuration: { name: "Budget", sources: [{ source: "hosts.txt" }], transformations: ["Compress"] },

@@ -271,7 +271,7 @@ export class LineList {
     this.ends = grow(this.ends, size);
   }
 
-  /** @internal for `LineWriter` */
+  /** @internal for `LineWriter` and Compress: whether the list may grow to `count` lines. */
   checkLines(count: number): void {
     if (count > this.maxLines) throw new CompileTooLargeError("lines", this.maxLines, "in one step of the list");
   }

@@ -128,8 +128,8 @@ describe("the compile budget", () => {
     expect(stats.loads).toBe(1);
   });
 
-  it("one hosts line that Compress would make into more rules than the cap → lines", async () => {
-    const hosts = Array.from({ length: MAX_LINES + 10 }, (_, index) => `h${index}.io`).join(" ");
+  it("one hosts line naming more hostnames than Compress may parse (each counts as 4 lines) → lines", async () => {
+    const hosts = Array.from({ length: MAX_LINES / 4 + 10 }, (_, index) => `h${index}.io`).join(" ");
     const { error } = await refusal(
       { name: "Hosts", sources: [{ source: "hosts.txt", transformations: ["Compress"] }] },
       { "hosts.txt": `||first.example^\n0.0.0.0 ${hosts}\n` },
