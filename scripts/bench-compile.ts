@@ -42,7 +42,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -246,14 +246,20 @@ async function memoryChild(): Promise<void> {
   // them, garbage that would count against the heap cap although the compiler never sees it. The
   // bytes are in the baseline and in every later sample alike; the texts are made from them inside
   // the compilation, so the texts count.
-  const configurationPath = option("--configuration")!;
-  const configuration = JSON.parse(readFileSync(configurationPath, "utf8"));
-  const directory = dirname(configurationPath);
-  const files = new Map(
-    readdirSync(directory)
-      .filter((name) => name.endsWith(".txt"))
-      .map((name) => [join(directory, name), readFileSync(join(directory, name))]),
-  );
+  const configuration = JSON.parse(readFileSync(option("--configuration")!, "utf8"));
+  // the sources, and the files they include (the budget shapes include one level deep)
+  const files = new Map<string, Buffer>();
+  for (const { source } of configuration.sources) {
+    if (files.has(source)) continue;
+    files.set(source, readFileSync(source));
+    for (const [, target] of files
+      .get(source)!
+      .toString("utf8")
+      .matchAll(/^!#include (.+)$/gm)) {
+      const path = join(dirname(source), target);
+      if (!files.has(path)) files.set(path, readFileSync(path));
+    }
+  }
   // The budget shapes are compiled within the Worker's limits (the default), the corpora without.
   const limits = process.argv.includes("--worker-limits") ? undefined : NO_LIMITS;
   const { compile } = await import("../app/compiler");
