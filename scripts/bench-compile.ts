@@ -29,19 +29,26 @@
  *   heap depended on how the machine scheduled the helper threads, and the same cap passed or
  *   failed from one run to the next (31–39 MB at 300k lines).
  *
+ * - `--budget` instead measures the compile budget (`app/compiler/budget.ts`): configurations that
+ *   use all of it — one source of the whole input budget; the most sources, all naming one text;
+ *   the most includes of one file; short lines that `InvertAllow` makes into the largest output —
+ *   each compiled within the Worker's limits, by the same heap-cap bisection; each must fit a
+ *   128 MB isolate with a margin.
+ *
  * Options: --lines 300000,1200000  --runs 5 (timed runs of ours per child)  --rounds 3
- *          --reference-budget 60 (seconds of reference wall time per size)  --no-memory
+ *          --reference-budget 60 (seconds of reference wall time per size)  --no-memory  --budget
  * Takes about nine minutes, four to five of them the reference's one compilation of the 1.2M corpus.
  * The temporary directory is removed at the end.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { MAX_INCLUDES, MAX_INPUT_BYTES, MAX_LINES, MAX_OUTPUT_BYTES, MAX_SOURCES, NO_LIMITS } from "../app/compiler";
 import { generateBenchmarkCorpus } from "../tests/unit/compiler/support/generator";
 import { Random } from "../tests/unit/compiler/support/random";
 
@@ -66,6 +73,8 @@ const TARGET_SPEEDUP = 10;
 const TARGET_GROWTH_PER_4X = 4.4;
 const TARGET_MEMORY_PER_INPUT = 2.5;
 const WORKER_MEMORY_MB = 128;
+/** What a compile with the full budget may need of a Worker's 128 MB: the rest is the margin. */
+const BUDGET_TARGET_MB = 100;
 /** The heap-cap bisection stops when the bounds are this close (MB). */
 const HEAP_CAP_RESOLUTION_MB = 1;
 const HEAP_CAP_CEILING_MB = 512;
@@ -138,7 +147,7 @@ async function loadCompiler(implementation: Implementation, configurationPath: s
   if (implementation === "ours") {
     const { compile } = await import("../app/compiler");
     const loadSource = (path: string) => readFile(path, "utf8");
-    return async () => (await compile(structuredClone(configuration), { loadSource })).text;
+    return async () => (await compile(structuredClone(configuration), { loadSource, limits: NO_LIMITS })).text;
   }
   const require = createRequire(import.meta.url);
   const referenceEntry = require.resolve("@adguard/hostlist-compiler");
@@ -233,12 +242,26 @@ async function memoryChild(): Promise<void> {
   };
   countTypedArrays(sampleExternal);
   await (await loadCompiler("ours", option("--warmup-configuration")!))();
-  // The file is read before the baseline: Node's `readFile` buffers it in chunks and copies them,
-  // garbage that would count against the heap cap although the compiler never sees it. The bytes
-  // are in the baseline and in every later sample alike; the text is made from them inside the
-  // compilation, so the text counts.
+  // The files are read before the baseline: Node's `readFile` buffers them in chunks and copies
+  // them, garbage that would count against the heap cap although the compiler never sees it. The
+  // bytes are in the baseline and in every later sample alike; the texts are made from them inside
+  // the compilation, so the texts count.
   const configuration = JSON.parse(readFileSync(option("--configuration")!, "utf8"));
-  const bytes = readFileSync(configuration.sources[0].source);
+  // the sources, and the files they include (the budget shapes include one level deep)
+  const files = new Map<string, Buffer>();
+  for (const { source } of configuration.sources) {
+    if (files.has(source)) continue;
+    files.set(source, readFileSync(source));
+    for (const [, target] of files
+      .get(source)!
+      .toString("utf8")
+      .matchAll(/^!#include (.+)$/gm)) {
+      const path = join(dirname(source), target);
+      if (!files.has(path)) files.set(path, readFileSync(path));
+    }
+  }
+  // The budget shapes are compiled within the Worker's limits (the default), the corpora without.
+  const limits = process.argv.includes("--worker-limits") ? undefined : NO_LIMITS;
   const { compile } = await import("../app/compiler");
   collect();
   collect();
@@ -246,7 +269,7 @@ async function memoryChild(): Promise<void> {
   const baselineRss = procStatusMb("VmRSS");
   peakExternal = 0;
   writeFileSync("/proc/self/clear_refs", "5"); // peak RSS from now on
-  await compile(configuration, { loadSource: async () => bytes.toString("utf8") });
+  await compile(configuration, { loadSource: async (path) => files.get(path)!.toString("utf8"), limits });
   const result: MemoryResult = {
     baselineHeapMb: baseline.heapUsed / MB,
     baselineExternalMb: baseline.arrayBuffers / MB,
@@ -318,11 +341,11 @@ interface Memory {
   result: MemoryResult;
 }
 
-function measureMemory(configuration: string, warmupConfiguration: string): Memory | null {
+function measureMemory(configuration: string, warmupConfiguration: string, extraArgs: string[] = []): Memory | null {
   const attempt = (capMb: number) =>
     runChild<MemoryResult>(
       [`--max-heap-size=${capMb}`, "--single-threaded-gc", "--expose-gc"],
-      ["--memory-child", "--configuration", configuration, "--warmup-configuration", warmupConfiguration],
+      ["--memory-child", "--configuration", configuration, "--warmup-configuration", warmupConfiguration, ...extraArgs],
       MEMORY_CHILD_TIMEOUT_MS,
     );
   let fits = attempt(HEAP_CAP_CEILING_MB);
@@ -362,6 +385,7 @@ async function main(): Promise<void> {
   if (process.argv.includes("--growth-child")) return growthChild();
   const child = option("--child") as Implementation | undefined;
   if (child) return timingChild(child);
+  if (process.argv.includes("--budget")) return measureBudget();
 
   const sizes = option("--lines")?.split(",").map(Number) ?? DEFAULT_LINES;
   const runs = option("--runs") ?? String(DEFAULT_RUNS);
@@ -477,6 +501,110 @@ function printRow({ lines, inputMb, ours, reference, memory, baseline }: Row): v
     );
   }
   console.log(`  output      ${sameOutput({ ours, reference }) ? "identical to the reference's" : "DIFFERENT"}`);
+}
+
+/** A corpus text of at most `bytes` bytes, cut at a line end. */
+function corpusOfBytes(seed: number, bytes: number): string {
+  const text = generateBenchmarkCorpus(new Random(seed), Math.ceil(bytes / 25));
+  return text.substring(0, text.lastIndexOf("\n", bytes - 1) + 1);
+}
+
+/** Each way of using the whole compile budget, in its own directory; the configuration's path. */
+function writeBudgetShapes(directory: string): { name: string; configuration: string }[] {
+  const shapes: { name: string; configuration: object; files: Record<string, string> }[] = [];
+  const sourceTransformations = { transformations: TRANSFORMATIONS };
+  shapes.push({
+    name: `one source of ${MAX_INPUT_BYTES / MB} MB`,
+    configuration: { name: "Budget", sources: [{ source: "all.txt" }], ...sourceTransformations },
+    files: { "all.txt": corpusOfBytes(1, MAX_INPUT_BYTES) },
+  });
+  shapes.push({
+    name: `${MAX_SOURCES} sources naming one text of ${(MAX_INPUT_BYTES / MAX_SOURCES / MB).toFixed(2)} MB`,
+    configuration: {
+      name: "Budget",
+      sources: Array.from({ length: MAX_SOURCES }, () => ({ source: "shared.txt" })),
+      ...sourceTransformations,
+    },
+    files: { "shared.txt": corpusOfBytes(2, Math.floor(MAX_INPUT_BYTES / MAX_SOURCES)) },
+  });
+  // A text with directives is charged twice its bytes (it is split into strings): half the budget.
+  const includeBytes = Math.floor(MAX_INPUT_BYTES / 2 / (MAX_INCLUDES + 1)) - 64;
+  shapes.push({
+    name: `${MAX_INCLUDES} includes of one file of ${(includeBytes / MB).toFixed(2)} MB`,
+    configuration: { name: "Budget", sources: [{ source: "includes.txt" }], ...sourceTransformations },
+    files: {
+      "includes.txt": Array.from({ length: MAX_INCLUDES }, () => "!#include part.txt").join("\n"),
+      "part.txt": corpusOfBytes(3, includeBytes),
+    },
+  });
+  // The most lines, as short as they come, each made longer (`a.b` → `@@a.b`) and then sorted out.
+  const shortLines = Array.from({ length: MAX_LINES - 1 }, (_, index) => `${index.toString(36)}.b`);
+  shapes.push({
+    name: `${MAX_LINES.toLocaleString("en")} short lines through InvertAllow, Deduplicate and Validate`,
+    configuration: {
+      name: "Budget",
+      sources: [{ source: "short.txt" }],
+      transformations: ["InvertAllow", "Deduplicate", "Validate"],
+    },
+    files: { "short.txt": `${shortLines.join("\n")}\n` },
+  });
+  // One hosts line naming as many hosts as Compress allows (each counts as 4 lines): a rule of each.
+  const hosts = Array.from({ length: MAX_LINES / 4 - 16 }, (_, index) => `h${index.toString(36)}.example`);
+  shapes.push({
+    name: `one hosts line naming ${hosts.length.toLocaleString("en")} hosts, through Compress`,
+    configuration: { name: "Budget", sources: [{ source: "hosts.txt" }], transformations: ["Compress"] },
+    files: { "hosts.txt": `0.0.0.0 ${hosts.join(" ")}\n` },
+  });
+  return shapes.map((shape, index) => {
+    const shapeDirectory = join(directory, `shape-${index}`);
+    mkdirSync(shapeDirectory);
+    const configuration = JSON.parse(JSON.stringify(shape.configuration));
+    for (const level of [configuration, ...configuration.sources]) {
+      if (level.source) level.source = join(shapeDirectory, level.source);
+    }
+    for (const [name, text] of Object.entries(shape.files)) writeFileSync(join(shapeDirectory, name), text);
+    const path = join(shapeDirectory, "configuration.json");
+    writeFileSync(path, JSON.stringify(configuration));
+    return { name: shape.name, configuration: path };
+  });
+}
+
+/** `--budget`: each full-budget compile, within the Worker's limits, under the heap-cap bisection. */
+async function measureBudget(): Promise<void> {
+  const directory = mkdtempSync(join(tmpdir(), "bloqr-budget-"));
+  let allFit = true;
+  try {
+    const warmupDirectory = join(directory, "warmup");
+    mkdirSync(warmupDirectory);
+    const warmupConfiguration = writeCorpus(warmupDirectory, WARMUP_LINES);
+    const baseline = measureMemory(warmupConfiguration, warmupConfiguration);
+    if (!baseline) throw new Error("the baseline did not complete");
+    console.log(
+      `Compile budget: ${MAX_INPUT_BYTES / MB} MB of input, ${MAX_LINES.toLocaleString("en")} lines, ` +
+        `${MAX_SOURCES} sources, ${MAX_INCLUDES} includes, ` +
+        `${MAX_OUTPUT_BYTES / MB} MB of output. Baseline (Node with the compiler loaded): ` +
+        `V8 heap cap ${baseline.heapCapMb} MB.\n`,
+    );
+    for (const shape of writeBudgetShapes(directory)) {
+      const memory = measureMemory(shape.configuration, warmupConfiguration, ["--worker-limits"]);
+      if (!memory) {
+        allFit = false;
+        console.log(`  ${shape.name}: did not complete within ${HEAP_CAP_CEILING_MB} MB (or over the limits)`);
+        continue;
+      }
+      const inAll = memoryInAll(memory, baseline);
+      const fits = inAll <= BUDGET_TARGET_MB;
+      allFit &&= fits;
+      console.log(
+        `  ${shape.name}: V8 heap cap ${memory.heapCapMb} MB + ` +
+          `${(memory.result.peakExternalMb - memory.result.baselineExternalMb).toFixed(1)} MB of typed arrays = ` +
+          `${inAll.toFixed(0)} MB in all: ${verdict(fits)} ≤ ${BUDGET_TARGET_MB} MB of a Worker's ${WORKER_MEMORY_MB} MB`,
+      );
+    }
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+  if (!allFit) process.exitCode = 1;
 }
 
 const memoryAboveBaseline = ({ heapCapMb, result }: Memory, baseline: Memory) =>

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { type CompileEvent, compile, parseConfiguration } from "../app/compiler";
+import { type CompileEvent, compile, NO_LIMITS, parseConfiguration } from "../app/compiler";
 
 const USAGE = "usage: npm run compile -- -c <config.json> -o <output file | -> [-v]";
 /** A remote source that takes longer than this is treated as unavailable. */
@@ -96,6 +96,8 @@ async function main(): Promise<void> {
   const result = await compile(configuration, {
     loadSource,
     compilerVersion: compilerVersion(),
+    // The Worker's compile budget protects a shared 128 MB isolate; here the memory is the user's.
+    limits: NO_LIMITS,
     onEvent: verbose ? (event) => process.stderr.write(`${describeEvent(event)}\n`) : undefined,
   });
   if (values.output === "-") process.stdout.write(result.text);

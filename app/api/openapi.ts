@@ -33,7 +33,9 @@ const ERRORS = {
   401: errorResponse("Missing, invalid, expired or revoked credentials."),
   403: errorResponse("Missing scope, failed Turnstile check, or cross-site request."),
   404: errorResponse("No such resource (also for resources of other users)."),
-  413: errorResponse("Body or source over the size limit."),
+  413: errorResponse(
+    "Over a size limit: the body (`payload_too_large`), a source (`source_too_large`) or the compile budget (`compile_too_large`, naming the cap).",
+  ),
   415: errorResponse("The body is not application/json."),
   422: errorResponse("A source could not be loaded (refused address, HTTP error, unreachable)."),
   429: {

@@ -1,3 +1,4 @@
+import { CompileBudget, type CompileLimits } from "./budget";
 import {
   type Configuration,
   type FilteringConfiguration,
@@ -60,6 +61,8 @@ export interface CompileOptions {
   now?: () => Date;
   /** For the `! Compiled by Bloqr v…` header line. */
   compilerVersion?: string;
+  /** What the compile may use (see `budget.ts`); a Worker's limits unless the caller says otherwise. */
+  limits?: Readonly<CompileLimits>;
 }
 
 export interface CompileResult {
@@ -80,15 +83,25 @@ export interface CompileResult {
 
 /**
  * Compiles a filter list. The configuration is checked again (it is cheap), so one stored before a
- * format change fails with a `ConfigurationError` rather than somewhere in the middle.
+ * format change fails with a `ConfigurationError` rather than somewhere in the middle. A compile
+ * over one of the caps of `budget.ts` fails with a `CompileTooLargeError` before it builds
+ * anything from the text that broke the cap.
  */
 export async function compile(input: Configuration, options: CompileOptions): Promise<CompileResult> {
   const configuration = parseConfiguration(input);
-  const { loadSource, signal } = options;
+  const { signal } = options;
+  const budget = new CompileBudget(options.limits);
+  budget.checkDeclared(configuration);
+  // Every text is charged at each use: a source, an included file, a patterns file.
+  const loadSource: LoadSource = async (source, sourceSignal) => {
+    const text = await options.loadSource(source, sourceSignal);
+    budget.chargeText(text, source);
+    return text;
+  };
   const emit = options.onEvent ?? (() => {});
   const steps: StepMetrics[] = [];
   const sources: SourceMetrics[] = [];
-  const loadLines = (source: string) => loadSourceLines(source, loadSource, signal);
+  const loadLines = (source: string) => loadSourceLines(source, loadSource, budget, signal);
   const loadPatternLines = async (source: string) => (await loadLines(source)).toArray();
 
   const runPipeline = async (
@@ -105,10 +118,10 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
       steps.push(step);
       emit({ type: "transformation", ...step });
     };
-    const exclusions = await loadPatterns(filtering.exclusions, filtering.exclusions_sources, loadPatternLines);
+    const exclusions = await loadPatterns(filtering.exclusions, filtering.exclusions_sources, loadPatternLines, budget);
     signal?.throwIfAborted();
     if (exclusions) record("Exclusions", (list) => applyExclusions(list, exclusions));
-    const inclusions = await loadPatterns(filtering.inclusions, filtering.inclusions_sources, loadPatternLines);
+    const inclusions = await loadPatterns(filtering.inclusions, filtering.inclusions_sources, loadPatternLines, budget);
     signal?.throwIfAborted();
     if (inclusions) record("Inclusions", (list) => applyInclusions(list, inclusions));
     const enabled = new Set(filtering.transformations ?? []);
@@ -125,6 +138,7 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
     signal?.throwIfAborted();
     emit({ type: "source_start", sourceIndex, source: source.source, name: source.name });
     const loaded = await loadLines(source.source);
+    loaded.maxLines = budget.limits.lines;
     const linesLoaded = loaded.length;
     signal?.throwIfAborted();
     const lines = await runPipeline(loaded, source, "source", sourceIndex);
@@ -149,6 +163,8 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
   const ruleCount = countRules(LineList.fromArray(header)) + countRules(body);
   emit({ type: "done", lineCount, ruleCount });
   const bodyLength = body.length;
+  const outputBytes = header.join("\n").length + 1 + textLength(body);
+  budget.check("output_bytes", outputBytes, `${outputBytes} characters`);
   const bodyText = body.takeText();
   const text = bodyLength === 0 ? header.join("\n") : `${header.join("\n")}\n${bodyText}`;
   let lines: string[] | undefined;
@@ -167,6 +183,13 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
       ruleCount,
     },
   };
+}
+
+/** The characters of the list's lines joined by newlines, before the text is built. */
+function textLength(lines: LineList): number {
+  let length = Math.max(lines.length - 1, 0);
+  for (let index = 0; index < lines.length; index++) length += lines.endOf(index) - lines.startOf(index);
+  return length;
 }
 
 function countRules(lines: LineList): number {

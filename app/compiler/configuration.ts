@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { compileWildcard, InvalidPatternError } from "./wildcard";
+import { checkRegexPattern, InvalidPatternError } from "./wildcard";
 
 /** Every transformation name the configuration accepts (the order here is not the order they run in). */
 export const TRANSFORMATION_NAMES = [
@@ -121,7 +121,11 @@ function validationsIn(transformations: readonly TransformationName[]): Transfor
   return VALIDATION_TRANSFORMATIONS.filter((name) => transformations.includes(name));
 }
 
-/** A `/regex/` exclusion that does not compile would otherwise only fail in the middle of a compilation. */
+/**
+ * A `/regex/` exclusion that cannot run would otherwise only fail in the middle of a compilation.
+ * Only the cheap checks run here (no RE2 program is built for a configuration that may be over the
+ * compile budget's caps); the rest when the compile builds the patterns.
+ */
 function checkPatterns(
   filtering: FilteringConfiguration,
   basePath: (string | number)[],
@@ -131,7 +135,7 @@ function checkPatterns(
     filtering[key]?.forEach((pattern, index) => {
       if (!pattern) return;
       try {
-        compileWildcard(pattern);
+        checkRegexPattern(pattern);
       } catch (error) {
         if (!(error instanceof InvalidPatternError)) throw error;
         context.addIssue({ code: "custom", path: [...basePath, key, index], message: error.message });

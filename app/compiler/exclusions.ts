@@ -1,7 +1,8 @@
+import type { CompileBudget } from "./budget";
 import type { LineList } from "./line-list";
 import { isComment } from "./rule";
 import { substringMatcher } from "./substring-matcher";
-import { compileWildcard, isPlainPattern, type LineMatcher } from "./wildcard";
+import { compileRegexes, compileWildcard, isPlainPattern, isRegexPattern, type LineMatcher } from "./wildcard";
 
 /** From this many plain patterns on, one automaton pass beats calling `includes` for each. */
 const SUBSTRING_AUTOMATON_MIN_PATTERNS = 5;
@@ -11,12 +12,14 @@ export type LoadPatternSource = (source: string) => Promise<string[]>;
 
 /**
  * The patterns of `exclusions` plus the non-empty, non-comment lines of `exclusions_sources`
- * (the same shape serves `inclusions`), deduplicated; `null` when there is none.
+ * (the same shape serves `inclusions`), deduplicated and counted against the compile's cap; `null`
+ * when there is none. Plain patterns share one automaton, regular expressions one RE2 program.
  */
 export async function loadPatterns(
   patterns: readonly string[] | undefined,
   sources: readonly string[] | undefined,
   loadSource: LoadPatternSource,
+  budget: CompileBudget,
 ): Promise<LineMatcher[] | null> {
   if (!patterns?.length && !sources?.length) return null;
   const loaded = await Promise.all((sources ?? []).map(loadSource));
@@ -28,10 +31,15 @@ export async function loadPatterns(
   }
   all.delete("");
   if (all.size === 0) return null;
+  budget.chargePatterns(all);
   const plain = [...all].filter(isPlainPattern);
-  if (plain.length < SUBSTRING_AUTOMATON_MIN_PATTERNS) return [...all].map(compileWildcard);
-  const others = [...all].filter((pattern) => !isPlainPattern(pattern)).map(compileWildcard);
-  return [substringMatcher(plain), ...others];
+  const regexes = [...all].filter(isRegexPattern);
+  const wildcards = [...all].filter((pattern) => !isPlainPattern(pattern) && !isRegexPattern(pattern));
+  const matchers = wildcards.map(compileWildcard);
+  if (regexes.length > 0) matchers.unshift(compileRegexes(regexes, budget.limits.regex_instructions));
+  if (plain.length >= SUBSTRING_AUTOMATON_MIN_PATTERNS) matchers.unshift(substringMatcher(plain));
+  else matchers.unshift(...plain.map(compileWildcard));
+  return matchers;
 }
 
 /** Drops every line that one of the patterns matches. */

@@ -1,3 +1,18 @@
+export type { CompileLimit, CompileLimits } from "./budget";
+export {
+  CompileBudget,
+  CompileTooLargeError,
+  MAX_INCLUDES,
+  MAX_INPUT_BYTES,
+  MAX_LINES,
+  MAX_OUTPUT_BYTES,
+  MAX_PATTERN_LENGTH,
+  MAX_PATTERNS,
+  MAX_REGEX_INSTRUCTIONS,
+  MAX_SOURCES,
+  NO_LIMITS,
+  WORKER_LIMITS,
+} from "./budget";
 export type { CompileOptions, CompileResult } from "./compile";
 export { compile, DEFAULT_COMPILER_VERSION, TRANSFORMATION_ORDER } from "./compile";
 export type {
@@ -11,5 +26,5 @@ export { ConfigurationError, parseConfiguration, TRANSFORMATION_NAMES } from "./
 export type { CompileEvent, CompileMetrics, SourceMetrics, StepMetrics, StepName, StepScope } from "./events";
 export { COMPILER_NAME } from "./header";
 export type { LoadSource } from "./source-lines";
-export { MAX_INCLUDE_DEPTH, MAX_INCLUDES_PER_SOURCE, SourceError } from "./source-lines";
+export { MAX_INCLUDE_DEPTH, SourceError } from "./source-lines";
 export { InvalidPatternError } from "./wildcard";

@@ -1,3 +1,4 @@
+import { CompileTooLargeError } from "./budget";
 import { release } from "./release";
 import { containsNonAscii, isJsWhitespace } from "./rule";
 
@@ -31,6 +32,8 @@ export class LineList {
   /** Lines added since the last join, and their total length: they become `texts[texts.length]`. */
   private pending: string[] = [];
   private pendingLength = 0;
+  /** The compile's `lines` limit: a list that would grow past it (Compress expanding hosts lines) throws. */
+  maxLines = Number.POSITIVE_INFINITY;
 
   constructor(capacity = 16) {
     this.textIndexes = new Int32Array(capacity);
@@ -240,19 +243,37 @@ export class LineList {
   writeNew(index: number, line: string): void {
     this.textIndexes[index] = this.texts.length;
     this.starts[index] = this.pendingLength;
+    this.ends[index] = this.pendingLength + line.length;
+    this.addPending(line);
+  }
+
+  /** @internal for `LineWriter`: the index the text being built will have among `texts`. */
+  pendingTextIndex(): number {
+    return this.texts.length;
+  }
+
+  /** @internal for `LineWriter`: adds `line` to the text being built; returns where it starts there. */
+  addPending(line: string): number {
+    const start = this.pendingLength;
     this.pendingLength += line.length;
-    this.ends[index] = this.pendingLength;
     this.pending.push(line);
     if (this.pendingLength >= PENDING_TEXT_CHARACTERS) this.flush();
+    return start;
   }
 
   /** @internal for `LineWriter` */
   ensureCapacity(capacity: number): void {
     if (capacity <= this.starts.length) return;
+    this.checkLines(capacity);
     const size = Math.max(capacity, Math.ceil(this.starts.length * 1.5));
     this.textIndexes = grow(this.textIndexes, size);
     this.starts = grow(this.starts, size);
     this.ends = grow(this.ends, size);
+  }
+
+  /** @internal for `LineWriter` and Compress: whether the list may grow to `count` lines. */
+  checkLines(count: number): void {
+    if (count > this.maxLines) throw new CompileTooLargeError("lines", this.maxLines, "in one step of the list");
   }
 
   /** Joins the pending new lines into one text, so they can be read. */
@@ -277,10 +298,20 @@ export class LineWriter {
   private textIndex = 0;
   private start = 0;
   private end = 0;
-  /** Lines that could not be written yet: a text, or null for a kept line (with its range). */
-  private readonly queue: { text: string | null; textIndex: number; start: number; end: number }[] = [];
+  /**
+   * Lines that could not be written yet, as ranges (text index, start, end; a new line's text is
+   * already in the list's pending text): three numbers a line, where objects and strings per
+   * queued line made a hosts line naming a million hosts take 400 MB.
+   */
+  private queue = new Int32Array(0);
+  private queueHead = 0;
+  private queueTail = 0;
 
   constructor(private readonly list: LineList) {}
+
+  private get queued(): number {
+    return (this.queueTail - this.queueHead) / 3;
+  }
 
   /** @internal */
   read(index: number): void {
@@ -289,34 +320,59 @@ export class LineWriter {
     this.start = this.list.startOf(index);
     this.end = this.list.endOf(index);
     // the slots before this line are free; its own is once `each` has read it
-    while (this.queue.length > 0 && this.written < index) this.writeQueued(this.queue.shift()!);
+    while (this.queueHead < this.queueTail && this.written < index) this.writeQueued();
   }
 
   /** The line being read stays. */
   keep(): void {
-    if (this.queue.length === 0 && this.written <= this.readIndex) {
+    if (this.queueHead === this.queueTail && this.written <= this.readIndex) {
       this.list.setRange(this.written++, this.textIndex, this.start, this.end);
     } else {
-      this.queue.push({ text: null, textIndex: this.textIndex, start: this.start, end: this.end });
+      this.enqueue(this.textIndex, this.start, this.end);
     }
   }
 
   /** Writes `text` as the next line. */
   write(text: string): void {
-    if (this.queue.length === 0 && this.written <= this.readIndex) this.list.writeNew(this.written++, text);
-    else this.queue.push({ text, textIndex: 0, start: 0, end: 0 });
+    if (this.queueHead === this.queueTail && this.written <= this.readIndex) {
+      this.list.writeNew(this.written++, text);
+    } else {
+      const textIndex = this.list.pendingTextIndex();
+      const start = this.list.addPending(text);
+      this.enqueue(textIndex, start, start + text.length);
+    }
+  }
+
+  /** Only lines that expand into several wait here, so this is where a list can outgrow its limit. */
+  private enqueue(textIndex: number, start: number, end: number): void {
+    this.list.checkLines(this.written + this.queued + 1);
+    if (this.queueTail + 3 > this.queue.length) {
+      // compact what was written, then grow by half
+      const live = this.queue.subarray(this.queueHead, this.queueTail);
+      const grown = new Int32Array(Math.max(48, Math.ceil((live.length + 3) * 1.5)));
+      grown.set(live);
+      release(this.queue);
+      this.queue = grown;
+      this.queueTail -= this.queueHead;
+      this.queueHead = 0;
+    }
+    this.queue[this.queueTail++] = textIndex;
+    this.queue[this.queueTail++] = start;
+    this.queue[this.queueTail++] = end;
   }
 
   /** @internal Writes what is still queued; returns the new length. */
   finish(): number {
-    this.list.ensureCapacity(this.written + this.queue.length);
-    for (const line of this.queue) this.writeQueued(line);
+    this.list.ensureCapacity(this.written + this.queued);
+    while (this.queueHead < this.queueTail) this.writeQueued();
+    release(this.queue);
     return this.written;
   }
 
-  private writeQueued(line: { text: string | null; textIndex: number; start: number; end: number }): void {
-    if (line.text === null) this.list.setRange(this.written++, line.textIndex, line.start, line.end);
-    else this.list.writeNew(this.written++, line.text);
+  private writeQueued(): void {
+    const { queue } = this;
+    this.list.setRange(this.written++, queue[this.queueHead], queue[this.queueHead + 1], queue[this.queueHead + 2]);
+    this.queueHead += 3;
   }
 }
 

@@ -5,6 +5,7 @@
  * included file.
  */
 
+import { type CompileBudget, CompileTooLargeError } from "./budget";
 import { LineList } from "./line-list";
 
 export type LoadSource = (source: string, signal?: AbortSignal) => Promise<string>;
@@ -13,8 +14,6 @@ export class SourceError extends Error {}
 
 /** A file that includes itself, directly or through others, would otherwise never finish. */
 export const MAX_INCLUDE_DEPTH = 8;
-/** Bounds the work one source can cause through `!#include` fan-out. */
-export const MAX_INCLUDES_PER_SOURCE = 100;
 
 const DIRECTIVE_PREFIX = "!#";
 const IF_DIRECTIVE = "!#if";
@@ -32,24 +31,33 @@ export function splitSourceText(text: string): string[] {
 
 /**
  * Loads a source and resolves its directives. A text without `!#` has none: its lines stay ranges
- * of the text (see `LineList`); the rest take the string-array path below.
+ * of the text (see `LineList`); the rest take the string-array path below. `budget` counts the
+ * `!#include` lines of the whole compile.
  */
-export async function loadSourceLines(location: string, loadSource: LoadSource, signal?: AbortSignal) {
+export async function loadSourceLines(
+  location: string,
+  loadSource: LoadSource,
+  budget: CompileBudget,
+  signal?: AbortSignal,
+) {
   const text = await loadSource(location, signal);
   if (!text.includes(DIRECTIVE_PREFIX)) return LineList.fromText(text);
-  const expansion: Expansion = { loadSource, signal, includesLeft: MAX_INCLUDES_PER_SOURCE };
+  budget.chargeSplit(text, location);
+  const expansion: Expansion = { loadSource, signal, budget };
   return LineList.fromArray(await expandDirectives(splitSourceText(text), location, 0, expansion));
 }
 
-/** What the includes of one source share: how to load them, and how many more it may have. */
+/** What the includes of one source share: how to load them, and the compile's count of them. */
 interface Expansion {
   loadSource: LoadSource;
   signal: AbortSignal | undefined;
-  includesLeft: number;
+  budget: CompileBudget;
 }
 
 async function loadAndExpand(location: string, depth: number, expansion: Expansion): Promise<string[]> {
-  const lines = splitSourceText(await expansion.loadSource(location, expansion.signal));
+  const text = await expansion.loadSource(location, expansion.signal);
+  expansion.budget.chargeSplit(text, location);
+  const lines = splitSourceText(text);
   return expandDirectives(lines, location, depth, expansion);
 }
 
@@ -72,16 +80,16 @@ async function expandDirectives(
     if (depth + 1 > MAX_INCLUDE_DEPTH) {
       throw new SourceError(`${location}: includes are nested deeper than ${MAX_INCLUDE_DEPTH} levels ("${line}")`);
     }
-    if (--expansion.includesLeft < 0) {
-      throw new SourceError(`${location}: more than ${MAX_INCLUDES_PER_SOURCE} includes in one source`);
-    }
+    expansion.budget.chargeInclude(line);
     const target = line.substring(INCLUDE_DIRECTIVE.length).trim();
     const includedLocation = resolveIncludeLocation(location, target, line);
     let included: string[];
     try {
       included = await loadAndExpand(includedLocation, depth + 1, expansion);
     } catch (error) {
-      if (error instanceof SourceError || expansion.signal?.aborted) throw error;
+      if (error instanceof SourceError || error instanceof CompileTooLargeError || expansion.signal?.aborted) {
+        throw error;
+      }
       throw new SourceError(`${location}: failed to resolve "${line}": ${(error as Error).message}`);
     }
     removeDiffPathLines(included);

@@ -1,6 +1,10 @@
+import { RE2JS } from "re2js";
+import { CompileTooLargeError } from "./budget";
+
 /**
  * An exclusion or inclusion pattern, read like the reference does:
- * - `/regex/` (longer than two characters) is a regular expression with the `m` and `i` flags;
+ * - `/regex/` (longer than two characters) is a regular expression with the `m` and `i` flags, run
+ *   on RE2 (`re2js`), whose time is linear in the line whatever the pattern (see `toRe2Syntax`);
  * - text with `*` is a case-insensitive wildcard that must match the whole line;
  * - anything else must appear in the line as is (case-sensitive).
  */
@@ -14,24 +18,126 @@ export function isPlainPattern(pattern: string): boolean {
   return !isRegexPattern(pattern) && !pattern.includes("*");
 }
 
-function isRegexPattern(pattern: string): boolean {
+export function isRegexPattern(pattern: string): boolean {
   return pattern.startsWith("/") && pattern.endsWith("/") && pattern.length > 2;
 }
 
+/** The reference's `new RegExp(source, "mi")`, on the linear-time engine. */
+const RE2_FLAGS = RE2JS.CASE_INSENSITIVE | RE2JS.MULTILINE;
+
 export function compileWildcard(pattern: string): LineMatcher {
-  if (isRegexPattern(pattern)) {
-    let regex: RegExp;
-    try {
-      regex = new RegExp(pattern.substring(1, pattern.length - 1), "mi");
-    } catch (error) {
-      const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, "");
-      throw new InvalidPatternError(`invalid regular expression ${pattern}: ${reason}`);
-    }
-    return regex;
-  }
+  if (isRegexPattern(pattern)) return compileRegexes([pattern]);
   if (pattern.includes("*")) return new GlobMatcher(pattern.split(/\*+/));
   return new PlainMatcher(pattern);
 }
+
+/**
+ * One matcher for several `/regex/` patterns: a line matches when one of them does, found in a
+ * single RE2 pass over the line (an alternation of the patterns), however many there are. RE2's
+ * time is linear in the line, times the program's size at worst (when its DFA gives up), so the
+ * programs' instructions are counted against `maxInstructions` as the patterns compile.
+ */
+export function compileRegexes(patterns: readonly string[], maxInstructions = Number.POSITIVE_INFINITY): LineMatcher {
+  let instructions = 0;
+  const sources = patterns.map((pattern) => {
+    const source = regexSource(pattern);
+    let compiled: RE2JS;
+    try {
+      compiled = RE2JS.compile(source, RE2_FLAGS);
+    } catch (error) {
+      throw unsupported(pattern, (error as Error).message.replace(/^error parsing regexp: /, ""));
+    }
+    instructions += compiled.re2Input.numberOfInstructions();
+    if (instructions > maxInstructions) {
+      throw new CompileTooLargeError("regex_instructions", maxInstructions, `at ${pattern.substring(0, 40)}`);
+    }
+    return source;
+  });
+  if (sources.length === 1) return RE2JS.compile(sources[0], RE2_FLAGS);
+  return RE2JS.compile(sources.map((source) => `(?:${source})`).join("|"), RE2_FLAGS);
+}
+
+/**
+ * Checks what can be checked of a `/regex/` pattern without compiling it: that JavaScript accepts
+ * it (the reference refuses the others) and that RE2 can give it the same meaning. What is left
+ * (e.g. a repeat count over 1000) is refused when the compile builds the pattern's program.
+ */
+export function checkRegexPattern(pattern: string): void {
+  if (isRegexPattern(pattern)) regexSource(pattern);
+}
+
+/** The RE2 source of a `/regex/` pattern, or an InvalidPatternError saying why there is none. */
+function regexSource(pattern: string): string {
+  const source = pattern.substring(1, pattern.length - 1);
+  try {
+    new RegExp(source, "mi");
+  } catch (error) {
+    const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, "");
+    throw new InvalidPatternError(`invalid regular expression ${pattern}: ${reason}`);
+  }
+  return toRe2Syntax(source, pattern);
+}
+
+function unsupported(pattern: string, why: string): InvalidPatternError {
+  return new InvalidPatternError(
+    `regular expression ${pattern} is not supported by the linear-time engine (RE2): ${why}`,
+  );
+}
+
+/**
+ * JavaScript's syntax (without the `u` flag) as RE2 reads it. Most of it means the same in both.
+ * What only a backtracking engine can run (lookaround, backreferences) is refused, and so is what
+ * RE2 would read differently: escapes of letters it gives another meaning (`\Q`, `\z`, `\pL`,
+ * `\a`…), POSIX classes inside a class, and an empty class (`[]`, `[^]`). `\uXXXX` becomes
+ * `\x{XXXX}`.
+ */
+function toRe2Syntax(source: string, pattern: string): string {
+  const refuse = (why: string) => unsupported(pattern, why);
+  let translated = "";
+  let inClass = false;
+  for (let index = 0; index < source.length; index++) {
+    const character = source[index];
+    if (character === "\\") {
+      const next = source[index + 1];
+      if (next === "u" && /^[0-9a-fA-F]{4}$/.test(source.substring(index + 2, index + 6))) {
+        translated += `\\x{${source.substring(index + 2, index + 6)}}`;
+        index += 5;
+        continue;
+      }
+      if (/^[1-9]$/.test(next) || (next === "k" && source[index + 2] === "<")) {
+        throw refuse(`backreferences (\\${next}…) need a backtracking engine`);
+      }
+      if (/^[A-Za-z]$/.test(next) && !SHARED_LETTER_ESCAPES.has(next)) {
+        throw refuse(`the escape \\${next} means something else (or nothing) in RE2`);
+      }
+      if (next === "x" && source[index + 2] === "{") throw refuse("\\x{…} is a quantified x in JavaScript");
+      if (next === "0" && /^[0-9]$/.test(source[index + 2] ?? "")) throw refuse("octal escapes are not supported");
+      translated += character + (next ?? "");
+      index++;
+      continue;
+    }
+    if (inClass) {
+      if (character === "]") inClass = false;
+      else if (character === "[" && source[index + 1] === ":") throw refuse("POSIX classes ([:…:]) are not supported");
+    } else if (character === "[") {
+      inClass = true;
+      const first = source[index + 1] === "^" ? index + 2 : index + 1;
+      if (source[first] === "]") throw refuse("an empty class ([] or [^]) is not supported");
+    } else if (character === "(" && source[index + 1] === "?") {
+      const kind = source.substring(index + 2, index + 4);
+      if (kind[0] === "=" || kind[0] === "!") throw refuse("lookahead ((?=…), (?!…)) needs a backtracking engine");
+      if (kind === "<=" || kind === "<!") throw refuse("lookbehind ((?<=…), (?<!…)) needs a backtracking engine");
+    }
+    translated += character;
+  }
+  return translated;
+}
+
+/**
+ * Letter escapes that mean the same in both: classes, assertions, control characters and `\xHH`.
+ * `\b` inside a class is a backspace in JavaScript and an error in RE2, which refuses it.
+ */
+const SHARED_LETTER_ESCAPES = new Set(["d", "D", "w", "W", "s", "S", "b", "B", "t", "n", "r", "f", "v", "x"]);
 
 /*
  * Matchers are classes (a `RegExp` is one already), not closures: V8 optimizes a closure for the

@@ -12,7 +12,7 @@ export const action = (args: ActionFunctionArgs) => {
     args,
     { scope: "compile:async", turnstile: true, body: asyncCompileBody, maxBodyBytes: MAX_COMPILE_BODY_BYTES },
     async ({ principal, body, db }) => {
-      checkedConfiguration(body.configuration);
+      checkedConfiguration(body.configuration, body.preFetchedContent);
       const [job] = await enqueueJobs(
         db,
         compileQueues(args.context.cloudflare.env),

@@ -14,10 +14,10 @@ export const action = (args: ActionFunctionArgs) => {
     async ({ principal, body, db }) => {
       for (const item of body.items) {
         try {
-          checkedConfiguration(item.configuration);
+          checkedConfiguration(item.configuration, item.preFetchedContent);
         } catch (error) {
           if (error instanceof ApiError)
-            throw new ApiError(400, `items "${item.id}": ${error.message}`, { code: error.code });
+            throw new ApiError(error.status, `items "${item.id}": ${error.message}`, { code: error.code });
           throw error;
         }
       }

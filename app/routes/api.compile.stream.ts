@@ -16,7 +16,7 @@ export const action = (args: ActionFunctionArgs) => {
     { auth: "optional", scope: "compile", turnstile: true, body: compileBody, maxBodyBytes: MAX_COMPILE_BODY_BYTES },
     ({ principal, body }) => {
       // A configuration that cannot compile is answered as a plain 400 before any stream opens.
-      checkedConfiguration(body.configuration);
+      checkedConfiguration(body.configuration, body.preFetchedContent);
       const stream = openEventStream(args.request.signal);
       const work = (async () => {
         try {

@@ -52,7 +52,7 @@ export async function action(args: ActionFunctionArgs) {
   if (!parsed.ok) return { errors: parsed.errors };
   const { intent, configuration, preFetchedContent } = parsed.data;
   try {
-    checkedConfiguration(configuration);
+    checkedConfiguration(configuration, preFetchedContent);
     await checkPageCompile(args, user, parsed.data["cf-turnstile-response"] ?? null);
     if (intent === "async") {
       await enqueueJobs(

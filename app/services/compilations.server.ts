@@ -6,8 +6,10 @@
 
 import type { AppLoadContext } from "@remix-run/cloudflare";
 import {
+  CompileBudget,
   type CompileEvent,
   type CompileMetrics,
+  CompileTooLargeError,
   type Configuration,
   ConfigurationError,
   compile,
@@ -56,13 +58,19 @@ export interface CompileDependencies {
   onEvent?: (event: CompileEvent) => void;
 }
 
-/** The configuration, checked; a bad one is a 400 whose message names the path. */
-export function checkedConfiguration(input: unknown): Configuration {
+/**
+ * The configuration, checked: a bad one is a 400 whose message names the path, one over the
+ * compile budget's declared caps (sources, patterns, pre-fetched bytes at each use) a 413
+ * `compile_too_large` naming the cap — before anything is loaded or queued.
+ */
+export function checkedConfiguration(input: unknown, preFetchedContent?: Record<string, string>): Configuration {
   try {
-    return parseConfiguration(input);
+    const configuration = parseConfiguration(input);
+    new CompileBudget().checkDeclared(configuration, preFetchedContent);
+    return configuration;
   } catch (error) {
-    if (error instanceof ConfigurationError) {
-      throw new ApiError(400, `Invalid configuration: ${error.message}`, { code: "invalid_configuration" });
+    if (error instanceof ConfigurationError || error instanceof CompileTooLargeError) {
+      throw explainCompileError(error);
     }
     throw error;
   }
@@ -131,6 +139,10 @@ export function explainCompileError(error: unknown): unknown {
     return new ApiError(status, error.message, { code: error.code });
   }
   if (error instanceof SourceError) return new ApiError(422, error.message, { code: "source_error" });
+  if (error instanceof CompileTooLargeError) return new ApiError(413, error.message, { code: "compile_too_large" });
+  if (error instanceof ConfigurationError) {
+    return new ApiError(400, `Invalid configuration: ${error.message}`, { code: "invalid_configuration" });
+  }
   if (error instanceof InvalidPatternError) {
     return new ApiError(400, `Invalid configuration: ${error.message}`, { code: "invalid_configuration" });
   }
@@ -154,11 +166,19 @@ export function internalReason(error: unknown): string | undefined {
   return failureCode(error) === "internal_error" ? describeError(error).split("\n")[0] : undefined;
 }
 
-/** Whether trying again later could help: network trouble yes, a bad configuration or a refused URL no. */
+/**
+ * Whether trying again later could help: network trouble yes; a bad configuration, a refused URL
+ * or a compile over its budget no.
+ */
 export function isRetriable(error: unknown): boolean {
   if (error instanceof SourceFetchError) return error.retriable;
   if (error instanceof ApiError) return error.status >= 500;
-  return !(error instanceof ConfigurationError || error instanceof InvalidPatternError || error instanceof SourceError);
+  return !(
+    error instanceof ConfigurationError ||
+    error instanceof InvalidPatternError ||
+    error instanceof SourceError ||
+    error instanceof CompileTooLargeError
+  );
 }
 
 export async function readCompiledList(cache: KVNamespace, key: string): Promise<CompiledList | null> {
@@ -210,7 +230,7 @@ export async function compileForCaller(
   request: CompileRequest,
   options: { signal?: AbortSignal; onEvent?: (event: CompileEvent) => void } = {},
 ): Promise<CompileOutcome> {
-  const configuration = checkedConfiguration(request.configuration);
+  const configuration = checkedConfiguration(request.configuration, request.preFetchedContent);
   const started = Date.now();
   const { db } = context.database;
   try {

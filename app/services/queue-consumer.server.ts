@@ -93,7 +93,7 @@ async function runJob(
   const { job } = claim;
   try {
     const request = storedRequest.parse(job.request);
-    const configuration = checkedConfiguration(request.configuration);
+    const configuration = checkedConfiguration(request.configuration, request.preFetchedContent);
     const outcome = await compileWithCache(
       { configuration, preFetchedContent: request.preFetchedContent },
       {

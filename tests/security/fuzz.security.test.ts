@@ -161,6 +161,30 @@ const sourceUrls = [
   "file:///etc/passwd",
 ];
 
+/**
+ * Patterns that would stall a backtracking engine (nested quantifiers), that RE2 cannot run
+ * (lookaround, backreferences) or that are over the compile budget's regex cap.
+ */
+const hostilePattern = fc.constantFrom(
+  "/(a+)+$/",
+  "/(x+x+)+y/",
+  "/(.*a){20}/",
+  "/^(a|aa)*$/",
+  "/(\\w+\\s?)*$/",
+  "/a(?=b)/",
+  "/(?<!x)a/",
+  "/(a)\\1/",
+  "/a{600}b{600}/",
+  "/a{1001}/",
+  `/${"a".repeat(2000)}/`,
+);
+const pattern = fc.oneof(fc.constantFrom("*", "/[/", "||x^"), hostilePattern, fc.string());
+
+/** More sources than the compile budget allows, all naming one pre-fetched list. */
+const manySources = fc
+  .tuple(fc.integer({ min: 20, max: 40 }), fc.constantFrom(...sourceUrls.slice(0, 2)))
+  .map(([count, source]) => Array.from({ length: count }, () => ({ source })));
+
 /** A configuration shaped like a real one with any part replaced: reaches the compiler's own checks. */
 const configuration = fc.oneof(
   fc.record(
@@ -173,9 +197,8 @@ const configuration = fc.oneof(
               source: fc.oneof(fc.constantFrom(...sourceUrls), fc.string({ maxLength: 30 })),
               type: fc.oneof(fc.constantFrom("adblock", "hosts"), fc.string({ maxLength: 8 })),
               name: fc.string({ maxLength: 10 }),
-              exclusions: fc.array(fc.oneof(fc.constantFrom("/(a+)+$/", "*", "/[/", "||x^"), fc.string()), {
-                maxLength: 3,
-              }),
+              exclusions: fc.array(pattern, { maxLength: 3 }),
+              inclusions: fc.array(pattern, { maxLength: 2 }),
               transformations: fc.array(fc.constantFrom("Deduplicate", "Compress", "Validate", "Nope"), {
                 maxLength: 3,
               }),
@@ -184,6 +207,7 @@ const configuration = fc.oneof(
           ),
           { maxLength: 3 },
         ),
+        manySources,
         fc.jsonValue({ maxDepth: 2 }),
       ),
       transformations: fc.oneof(
@@ -206,7 +230,7 @@ const configuration = fc.oneof(
         ),
         fc.jsonValue({ maxDepth: 1 }),
       ),
-      exclusions: fc.array(fc.string({ maxLength: 20 }), { maxLength: 3 }),
+      exclusions: fc.array(fc.oneof(fc.string({ maxLength: 20 }), hostilePattern), { maxLength: 3 }),
       inclusions: fc.array(fc.string({ maxLength: 20 }), { maxLength: 3 }),
     },
     { requiredKeys: ["name", "sources"] },
@@ -216,6 +240,12 @@ const configuration = fc.oneof(
 
 const listText = fc.oneof(
   fc.constant(adsList),
+  // lines a backtracking engine chokes on under the hostile patterns above
+  fc.integer({ min: 20, max: 5_000 }).map((length) => `${"a".repeat(length)}!\n${"x".repeat(length)}\n||a.example^`),
+  // include fan-out: up to 120 includes of one of the pre-fetched lists, past the compile budget's cap
+  fc
+    .tuple(fc.integer({ min: 1, max: 120 }), fc.constantFrom("ads.txt", "other.txt"))
+    .map(([count, target]) => Array.from({ length: count }, () => `!#include ${target}`).join("\n")),
   fc
     .array(fc.oneof(fc.constantFrom("||a.example^", "0.0.0.0 b.example", "! c", "@@||d^", "/re/"), fc.string()), {
       maxLength: 20,

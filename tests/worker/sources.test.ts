@@ -284,15 +284,14 @@ describe("size caps", () => {
     expect(error.code).toBe("source_too_large");
   });
 
-  it("three 20 MB-ish sources exceed the 50 MB budget of one compile (real caps)", async () => {
+  it("two 19 MB sources exceed the compile's 24 MB input budget (real caps)", async () => {
     const sources = fetcher();
     const size = 19 * MB;
     await sources.load(`${server}/stream/${fresh()}?bytes=${size}`);
-    await sources.load(`${server}/stream/${fresh()}?bytes=${size}`);
     const error = await failure(sources.load(`${server}/stream/${fresh()}?bytes=${size}`));
     expect(error).toMatchObject({ code: "source_too_large", retriable: false });
-    expect(error.message).toContain("50 MB in total");
-    expect(sources.bytesLoaded).toBe(2 * size);
+    expect(error.message).toContain("24 MB in total");
+    expect(sources.bytesLoaded).toBe(size);
   });
 
   it("concurrent loads never exceed the budget together", async () => {

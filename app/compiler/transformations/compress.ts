@@ -6,6 +6,7 @@ import {
   etcHostsHostnames,
   isBlockedHostnameRule,
   isEtcHostsRule,
+  isJsWhitespace,
   isJustDomain,
   parseAdblockRule,
   simpleEtcHostsHostnameStart,
@@ -34,6 +35,12 @@ enum Kind {
 const COVERED = 0x80;
 /** A hostname's offset in its line is kept in a byte; a hostname further in is copied instead. */
 const MAX_HOSTNAME_OFFSET = 255;
+/**
+ * A hostname parsed from an /etc/hosts line of several costs about four plain lines' memory until
+ * it is written (a string, its id, its rule; measured: one line of 1.5M hostnames took 230 MB), so
+ * it counts four times against the list's `lines` limit — before the line is split.
+ */
+const PARSED_HOSTNAME_LINES = 4;
 
 /**
  * Converts /etc/hosts lines and bare domains to `||hostname^` rules, keeps the first rule for each
@@ -50,6 +57,7 @@ export function compress(lines: LineList): LineList {
   const blocked = new RangeSet(hostnames, lines.length);
   /** For `ParsedRule` and `HostsLine`: the ids of the hostnames the line keeps. */
   const parsedHostnameIds = new Map<number, number[]>();
+  let parsedHostnames = 0;
 
   for (let index = 0; index < lines.length; index++) {
     const line = lines.get(index);
@@ -58,6 +66,8 @@ export function compress(lines: LineList): LineList {
       hostnames.setStart(index, hostsHostnameStart);
       kinds[index] = Kind.ToRule;
     } else if (isEtcHostsRule(line)) {
+      parsedHostnames += fieldCount(line);
+      lines.checkLines(lines.length + parsedHostnames * PARSED_HOSTNAME_LINES);
       const lineHostnames = etcHostsHostnames(line);
       // The reference crashes on an /etc/hosts line without hostnames (`1  #x`); we keep the line.
       if (lineHostnames.length > 0) {
@@ -120,6 +130,18 @@ export function compress(lines: LineList): LineList {
   hostnames.release();
   release(kinds);
   return lines;
+}
+
+/** Runs of characters other than white space: at least the hostnames of an /etc/hosts line. */
+function fieldCount(line: string): number {
+  let count = 0;
+  let inField = false;
+  for (let index = 0; index < line.length; index++) {
+    const inside = !isJsWhitespace(charCodeAt.call(line, index));
+    if (inside && !inField) count++;
+    inField = inside;
+  }
+  return count;
 }
 
 /**

@@ -123,4 +123,41 @@ describe("deviations from the reference", () => {
       cleanup();
     }
   });
+
+  describe("/regex/ patterns run on RE2 (linear time), not on a backtracking engine", () => {
+    async function compareExclusion(pattern: string, text: string) {
+      const testCase = {
+        configuration: { name: "Regex", sources: [{ source: "list.txt", exclusions: [pattern] }] },
+        files: { "list.txt": text },
+      } as CompilationCase;
+      const { configuration, cleanup } = materialize(testCase);
+      try {
+        return { reference: runUnpatchedReference(configuration), ours: await runOurs(configuration) };
+      } finally {
+        cleanup();
+      }
+    }
+
+    it("lookaround and backreferences are refused, where the reference runs them", async () => {
+      for (const pattern of ["/^ads(?!\\.example)/", "/(?<=@@)ads/", "/(ad)\\1/"]) {
+        const { reference, ours } = await compareExclusion(pattern, "ads.example.org\nadad.org\n");
+        expect(reference).toMatchObject({ ok: true });
+        expect(ours).toMatchObject({ ok: false, error: expect.stringContaining(`${pattern} is not supported`) });
+      }
+    });
+
+    it("ſ and the Kelvin sign match s and k case-insensitively (Unicode folding), not in the reference", async () => {
+      const { reference, ours } = await compareExclusion("/^ads$|^k$/", "ads\nadſ\n\u212a\nkeep\n");
+      expect(referenceBody(reference)).toEqual(["adſ", "\u212a", "keep"]);
+      if (!ours.ok) throw new Error(ours.error);
+      expect(body(ours.text.split("\n"))).toEqual(["keep"]);
+    });
+
+    it("U+2028 is not a line break for `^`, `$` and `.`, and `.` matches a whole emoji", async () => {
+      const { reference, ours } = await compareExclusion("/^ad$|^x.y$/", "ad\u2028x\nx😀y\nkeep\n");
+      expect(referenceBody(reference)).toEqual(["x😀y", "keep"]);
+      if (!ours.ok) throw new Error(ours.error);
+      expect(body(ours.text.split("\n"))).toEqual(["ad\u2028x", "keep"]);
+    });
+  });
 });
