@@ -6,9 +6,10 @@ import {
 } from "./configuration";
 import type { CompileEvent, CompileMetrics, SourceMetrics, StepMetrics, StepName, StepScope } from "./events";
 import { applyExclusions, applyInclusions, loadPatterns } from "./exclusions";
+import { DEFAULT_OUTPUT_FORMAT, type FormatOutput, type OutputFormat, writeFormats } from "./formats";
 import { listHeader, sourceHeader } from "./header";
 import { LineList } from "./line-list";
-import { isComment } from "./rule";
+import { countRules } from "./rule";
 import { type LoadSource, loadSourceLines } from "./source-lines";
 import { compress } from "./transformations/compress";
 import { convertToAscii } from "./transformations/convert-to-ascii";
@@ -60,6 +61,8 @@ export interface CompileOptions {
   now?: () => Date;
   /** For the `! Compiled by Bloqr v…` header line. */
   compilerVersion?: string;
+  /** The formats to write the list in (see `formats/`); `text` is the first. Default: adblock. */
+  formats?: readonly OutputFormat[];
 }
 
 export interface CompileResult {
@@ -76,6 +79,8 @@ export interface CompileResult {
   /** Lines that are neither blank nor comments. */
   ruleCount: number;
   metrics: CompileMetrics;
+  /** The list in each requested format, in the order asked; `text` is the first one's. */
+  outputs: FormatOutput[];
 }
 
 /**
@@ -147,10 +152,17 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
   const header = listHeader(configuration, lastModified, options.compilerVersion ?? DEFAULT_COMPILER_VERSION);
   const lineCount = header.length + body.length;
   const ruleCount = countRules(LineList.fromArray(header)) + countRules(body);
+  const formats = options.formats?.length ? options.formats : [DEFAULT_OUTPUT_FORMAT];
+  const outputs = writeFormats(body, formats, {
+    configuration,
+    lastModified,
+    compilerVersion: options.compilerVersion ?? DEFAULT_COMPILER_VERSION,
+    header,
+    ruleCount,
+  });
+  for (const output of outputs) emit({ type: "format", ...output.report });
   emit({ type: "done", lineCount, ruleCount });
-  const bodyLength = body.length;
-  const bodyText = body.takeText();
-  const text = bodyLength === 0 ? header.join("\n") : `${header.join("\n")}\n${bodyText}`;
+  const { text } = outputs[0];
   let lines: string[] | undefined;
   return {
     get lines() {
@@ -159,21 +171,14 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
     },
     text,
     ruleCount,
+    outputs,
     metrics: {
       sources,
       steps,
+      formats: outputs.map((output) => output.report),
       linesLoaded: sources.reduce((total, source) => total + source.linesLoaded, 0),
       lineCount,
       ruleCount,
     },
   };
-}
-
-function countRules(lines: LineList): number {
-  let count = 0;
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines.get(index);
-    if (line.trim() !== "" && !isComment(line)) count++;
-  }
-  return count;
 }

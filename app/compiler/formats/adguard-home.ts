@@ -1,0 +1,38 @@
+import { LineList } from "../line-list";
+import { isComment, parseAdblockRule } from "../rule";
+import { SUPPORTED_MODIFIERS } from "../transformations/validate";
+import { convertedHeader, type FormatContext, type FormatOutput } from "./context";
+import { isBlank, isCosmetic } from "./read-rule";
+import { ReportBuilder } from "./report";
+
+/**
+ * AdGuard Home's DNS filtering syntax: the adblock list without what AdGuard Home ignores, cosmetic
+ * rules and rules with a modifier it does not support (it drops such a rule whole). The rest —
+ * `@@` rules, regular expressions, wildcards, /etc/hosts lines — it reads as they are.
+ */
+export function writeAdguardHome(list: LineList, context: FormatContext): FormatOutput {
+  const report = new ReportBuilder("adguard-home");
+  const output = new LineList(list.length + 16);
+  for (const line of convertedHeader(context, "adguard-home", "!")) output.push(line);
+  for (let index = 0; index < list.length; index++) {
+    const line = list.get(index);
+    if (!isBlank(line) && !isComment(line)) {
+      if (isCosmetic(line)) {
+        report.dropped("cosmetic", line.trim());
+        continue;
+      }
+      if (line.includes("$") && hasUnsupportedModifier(line)) {
+        report.dropped("has_modifiers", line.trim());
+        continue;
+      }
+      report.written();
+    }
+    output.push(line);
+  }
+  return { format: "adguard-home", text: output.takeText(), report: report.report };
+}
+
+function hasUnsupportedModifier(line: string): boolean {
+  const options = parseAdblockRule(line)?.options ?? [];
+  return options.some((option) => !SUPPORTED_MODIFIERS.has(option.name));
+}
