@@ -160,7 +160,8 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
     header,
     ruleCount,
   });
-  for (const output of outputs) emit({ type: "format", ...output.report });
+  // The adblock output is the compiled list itself: `done` describes it.
+  for (const output of outputs) if (output.format !== "adblock") emit({ type: "format", ...output.report });
   emit({ type: "done", lineCount, ruleCount });
   const { text } = outputs[0];
   let lines: string[] | undefined;

@@ -10,7 +10,14 @@ export type {
 export { ConfigurationError, parseConfiguration, TRANSFORMATION_NAMES } from "./configuration";
 export type { CompileEvent, CompileMetrics, SourceMetrics, StepMetrics, StepName, StepScope } from "./events";
 export type { DropReason, FormatOutput, FormatReport, OutputFormat, ReasonCount } from "./formats";
-export { convertCompiledList, DEFAULT_OUTPUT_FORMAT, FORMAT_FILE_SUFFIXES, formatFileName, OUTPUT_FORMATS } from "./formats";
+export {
+  convertCompiledList,
+  DEFAULT_OUTPUT_FORMAT,
+  describeFormatReport,
+  listFileName,
+  OUTPUT_FORMATS,
+  parseOutputFormats,
+} from "./formats";
 export { COMPILER_NAME } from "./header";
 export type { LoadSource } from "./source-lines";
 export { MAX_INCLUDE_DEPTH, MAX_INCLUDES_PER_SOURCE, SourceError } from "./source-lines";
