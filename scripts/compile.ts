@@ -20,7 +20,8 @@ import {
   parseOutputFormats,
 } from "../app/compiler";
 
-const USAGE = `usage: npm run compile -- -c <config.json> -o <output file | folder | -> [--format <${OUTPUT_FORMATS.join("|")}>]... [-v]`;
+const USAGE = "usage: npm run compile -- -c <config.json> -o <output file | -> [-v]";
+const FORMAT_USAGE = `--format <${OUTPUT_FORMATS.join("|")}> (repeatable; -o names a folder then)`;
 /** A remote source that takes longer than this is treated as unavailable. */
 const FETCH_TIMEOUT_MS = 60_000;
 
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
     throw new CliError(`${describeError(error)} (${USAGE})`);
   }
   if (values.help) {
-    console.log(USAGE);
+    console.log(`${USAGE}\n  ${FORMAT_USAGE}`);
     return;
   }
   if (!values.config || !values.output) throw new CliError(USAGE);

@@ -14,6 +14,7 @@ export {
   convertCompiledList,
   DEFAULT_OUTPUT_FORMAT,
   describeFormatReport,
+  formatFileName,
   listFileName,
   OUTPUT_FORMATS,
   parseOutputFormats,
