@@ -66,8 +66,9 @@ export function readRule(line: string, hosts: RuleHosts): DropReason | null {
   }
   const dollar = lastIndexOf.call(line, "$", end - 1);
   if (dollar >= from) {
-    // an empty `$` is no modifier (as `parseAdblockRule` reads it)
-    if (dollar !== end - 1) return "has_modifiers";
+    // An empty `$` is no modifier (as `parseAdblockRule` reads it). An `@@` rule's modifiers only
+    // limit what it allows, so without them it allows more: entries go, none is added.
+    if (dollar !== end - 1 && !hosts.allow) return "has_modifiers";
     end = dollar;
   }
   let anchored = false;
