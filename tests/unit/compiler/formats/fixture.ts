@@ -62,7 +62,13 @@ export function fixtureHeader(comment: string, format: OutputFormat): string[] {
 }
 
 export function sourceHeader(comment: string): string[] {
-  return [comment, `${comment} Source name: Rules`, `${comment} Source: rules.txt`, comment, `${comment} Ads and trackers`];
+  return [
+    comment,
+    `${comment} Source name: Rules`,
+    `${comment} Source: rules.txt`,
+    comment,
+    `${comment} Ads and trackers`,
+  ];
 }
 
 /** `{ reason: count }` of one part of a report. */
