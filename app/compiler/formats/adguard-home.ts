@@ -1,9 +1,10 @@
-import { LineList } from "../line-list";
+import type { LineList } from "../line-list";
 import { isComment, parseAdblockRule } from "../rule";
 import { SUPPORTED_MODIFIERS } from "../transformations/validate";
 import { convertedHeader, type FormatContext, type FormatOutput } from "./context";
 import { isBlank, isCosmetic } from "./read-rule";
 import { ReportBuilder } from "./report";
+import { TextBuilder } from "./text-builder";
 
 /**
  * AdGuard Home's DNS filtering syntax: the adblock list without what AdGuard Home ignores, cosmetic
@@ -12,7 +13,7 @@ import { ReportBuilder } from "./report";
  */
 export function writeAdguardHome(list: LineList, context: FormatContext): FormatOutput {
   const report = new ReportBuilder("adguard-home");
-  const output = new LineList(list.length + 16);
+  const output = new TextBuilder();
   for (const line of convertedHeader(context, "adguard-home", "!")) output.push(line);
   for (let index = 0; index < list.length; index++) {
     const line = list.get(index);
@@ -29,7 +30,7 @@ export function writeAdguardHome(list: LineList, context: FormatContext): Format
     }
     output.push(line);
   }
-  return { format: "adguard-home", text: output.takeText(), report: report.report };
+  return { format: "adguard-home", text: output.text(), report: report.report };
 }
 
 function hasUnsupportedModifier(line: string): boolean {

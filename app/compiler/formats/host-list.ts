@@ -4,13 +4,14 @@
  * and every rule that cannot be written counted with its reason. Two passes over the list, each
  * linear: the allowlist first (an `@@` rule may come after the rule it allows), then the entries.
  */
-import { LineList } from "../line-list";
+import type { LineList } from "../line-list";
 import { nextRangeHash, RangeSet, rangeHash } from "../range-set";
 import { isComment, isJsWhitespace } from "../rule";
 import { convertComment, convertedHeader, type FormatContext, type FormatOutput } from "./context";
 import { HostKeys } from "./host-keys";
 import { type HostScope, hasUppercase, hostnameProblem, isBlank, RuleHosts, readRule } from "./read-rule";
 import { type DropReason, type NarrowReason, type OutputFormat, ReportBuilder } from "./report";
+import { TextBuilder } from "./text-builder";
 
 /** Called through constants: see `substring-matcher.ts`. */
 const { charCodeAt, substring } = String.prototype;
@@ -32,15 +33,16 @@ export interface HostFormat {
 
 export function writeHostFormat(format: HostFormat, list: LineList, context: FormatContext): FormatOutput {
   const report = new ReportBuilder(format.format);
-  const output = new LineList(list.length + 16);
+  const output = new TextBuilder();
   for (const line of convertedHeader(context, format.format, format.comment)) output.push(line);
   for (const line of format.preamble?.(context) ?? []) output.push(line);
 
   const rule = new RuleHosts();
   const allowlist = readAllowlist(list, rule, report);
   const keys = new HostKeys(list, list.length);
-  const exactWritten = new RangeSet(keys, list.length);
-  const subtreeWritten = new RangeSet(keys, list.length);
+  // only the sets of the entries the format has: a table per line costs 11 bytes
+  const exactWritten = new RangeSet(keys, format.exact ? list.length : 0);
+  const subtreeWritten = new RangeSet(keys, format.subtree ? list.length : 0);
 
   /** Writes the entry for a hostname of line `index`, or says why not (the key is then forgotten). */
   const writeEntry = (
@@ -113,7 +115,7 @@ export function writeHostFormat(format: HostFormat, list: LineList, context: For
   keys.release();
   allowlist?.release();
   output.push("");
-  return { format: format.format, text: output.takeText(), report: report.report };
+  return { format: format.format, text: output.text(), report: report.report };
 }
 
 /** The hostnames `@@` rules allow: with their subdomains (`@@||host^`) or alone (`@@|host^`). */
