@@ -2,6 +2,7 @@ import type { LineList } from "../line-list";
 import { isComment, parseAdblockRule } from "../rule";
 import { SUPPORTED_MODIFIERS } from "../transformations/validate";
 import { convertedHeader, type FormatContext, type FormatOutput } from "./context";
+import { textLength } from "./host-list";
 import { isBlank, isCosmetic } from "./read-rule";
 import { ReportBuilder } from "./report";
 import { TextBuilder } from "./text-builder";
@@ -13,17 +14,17 @@ import { TextBuilder } from "./text-builder";
  */
 export function writeAdguardHome(list: LineList, context: FormatContext): FormatOutput {
   const report = new ReportBuilder("adguard-home");
-  const output = new TextBuilder();
+  const output = new TextBuilder(textLength(list));
   for (const line of convertedHeader(context, "adguard-home", "!")) output.push(line);
   for (let index = 0; index < list.length; index++) {
     const line = list.get(index);
     if (!isBlank(line) && !isComment(line)) {
       if (isCosmetic(line)) {
-        report.dropped("cosmetic", line.trim());
+        report.dropped("cosmetic", line);
         continue;
       }
       if (line.includes("$") && hasUnsupportedModifier(line)) {
-        report.dropped("has_modifiers", line.trim());
+        report.dropped("has_modifiers", line);
         continue;
       }
       report.written();

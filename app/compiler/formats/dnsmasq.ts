@@ -8,5 +8,5 @@ export const dnsmasq: HostFormat = {
   format: "dnsmasq",
   comment: "#",
   exact: null,
-  subtree: (host) => [`address=/${host}/`],
+  subtree: [{ before: "address=/", after: "/" }],
 };

@@ -4,6 +4,6 @@ import type { HostFormat } from "./host-list";
 export const domains: HostFormat = {
   format: "domains",
   comment: "#",
-  exact: (host) => host,
+  exact: [{ before: "", after: "" }],
   subtree: null,
 };

@@ -5,18 +5,25 @@
  * linear: the allowlist first (an `@@` rule may come after the rule it allows), then the entries.
  */
 import type { LineList } from "../line-list";
-import { nextRangeHash, RangeSet, rangeHash } from "../range-set";
-import { isComment, isJsWhitespace } from "../rule";
+import { RangeSet, rangeHash } from "../range-set";
+import { isComment } from "../rule";
+import { Allowlist, isAllowLine } from "./allowlist";
 import { convertComment, convertedHeader, type FormatContext, type FormatOutput } from "./context";
 import { HostKeys } from "./host-keys";
-import { type HostScope, hasUppercase, hostnameProblem, isBlank, RuleHosts, readRule } from "./read-rule";
+import {
+  type HostScope,
+  hasUppercase,
+  hostnameProblem,
+  isBlank,
+  isPlainSubtreeRule,
+  RuleHosts,
+  readRule,
+} from "./read-rule";
 import { type DropReason, type NarrowReason, type OutputFormat, ReportBuilder } from "./report";
 import { TextBuilder } from "./text-builder";
 
 /** Called through constants: see `substring-matcher.ts`. */
-const { charCodeAt, substring } = String.prototype;
-
-const DOT = 46;
+const { substring } = String.prototype;
 
 /** A hostname format: how it writes comments and entries, and which kinds of entry it has. */
 export interface HostFormat {
@@ -25,34 +32,98 @@ export interface HostFormat {
   comment: string;
   /** Lines between the header and the entries (RPZ's SOA, unbound's `server:`). */
   preamble?: (context: FormatContext) => string[];
-  /** The entry that blocks `host` alone; null when the format's entries always cover subdomains. */
-  exact: ((host: string) => string) | null;
-  /** The entries that block `host` and its subdomains; null when the format cannot say it. */
-  subtree: ((host: string) => readonly string[]) | null;
+  /** The entry that blocks a name alone; null when the format's entries always cover subdomains. */
+  exact: readonly EntryLine[] | null;
+  /** The entries that block a name and its subdomains; null when the format cannot say it. */
+  subtree: readonly EntryLine[] | null;
+}
+
+/** A line of an entry: the text before the hostname and after it (`0.0.0.0 ` + host + ``). */
+export interface EntryLine {
+  before: string;
+  after: string;
 }
 
 export function writeHostFormat(format: HostFormat, list: LineList, context: FormatContext): FormatOutput {
-  const report = new ReportBuilder(format.format);
-  const output = new TextBuilder();
-  for (const line of convertedHeader(context, format.format, format.comment)) output.push(line);
-  for (const line of format.preamble?.(context) ?? []) output.push(line);
+  const writer = new HostListWriter(format, list);
+  for (const line of convertedHeader(context, format.format, format.comment)) writer.output.push(line);
+  for (const line of format.preamble?.(context) ?? []) writer.output.push(line);
+  for (let index = 0; index < list.length; index++) writer.writeLine(index);
+  return writer.finish();
+}
 
-  const rule = new RuleHosts();
-  const allowlist = readAllowlist(list, rule, report);
-  const keys = new HostKeys(list, list.length);
-  // only the sets of the entries the format has: a table per line costs 11 bytes
-  const exactWritten = new RangeSet(keys, format.exact ? list.length : 0);
-  const subtreeWritten = new RangeSet(keys, format.subtree ? list.length : 0);
+/** One pass of a hostname format over the list (a class, so V8 sees one shape at every call). */
+class HostListWriter {
+  readonly output: TextBuilder;
+  private readonly report: ReportBuilder;
+  private readonly rule = new RuleHosts();
+  private readonly allowlist: Allowlist | null;
+  private readonly keys: HostKeys;
+  private readonly exactWritten: RangeSet;
+  private readonly subtreeWritten: RangeSet;
 
-  /** Writes the entry for a hostname of line `index`, or says why not (the key is then forgotten). */
-  const writeEntry = (
-    ruleText: string,
-    index: number,
-    start: number,
-    end: number,
-    scope: HostScope,
-  ): DropReason | null => {
-    const line = list.get(index);
+  constructor(
+    private readonly format: HostFormat,
+    private readonly list: LineList,
+  ) {
+    this.report = new ReportBuilder(format.format);
+    this.output = new TextBuilder(textLength(list));
+    this.allowlist = Allowlist.read(list, this.rule, this.report);
+    this.keys = new HostKeys(list, list.length);
+    // only the sets of the entries the format has: a table sized for every line costs 11 bytes a line
+    this.exactWritten = new RangeSet(this.keys, format.exact ? list.length : 0);
+    this.subtreeWritten = new RangeSet(this.keys, format.subtree ? list.length : 0);
+  }
+
+  writeLine(index: number): void {
+    const { report, rule } = this;
+    const line = this.list.get(index);
+    // most lines of a compiled list are `||hostname^`: read in one scan
+    if (isPlainSubtreeRule(line)) {
+      this.writeHost(line, index, 2, line.length - 1, "subtree");
+      return;
+    }
+    if (isBlank(line)) return;
+    if (isComment(line)) {
+      this.output.push(convertComment(line, this.format.comment));
+      return;
+    }
+    if (isAllowLine(line)) return; // read and counted by `Allowlist.read`
+    const problem = readRule(line, rule);
+    if (problem !== null) {
+      report.dropped(problem, line);
+      return;
+    }
+    for (let host = 0; host < rule.count; host++) {
+      const start = rule.starts[host];
+      const end = rule.ends[host];
+      const hostProblem = hostnameProblem(line, start, end);
+      if (hostProblem === null) this.writeHost(line, index, start, end, rule.scope);
+      else report.dropped(hostProblem, line);
+    }
+  }
+
+  finish(): FormatOutput {
+    this.exactWritten.release();
+    this.subtreeWritten.release();
+    this.keys.release();
+    this.allowlist?.release();
+    this.output.push("");
+    return { format: this.format.format, text: this.output.text(), report: this.report.report };
+  }
+
+  private writeEntry(lines: readonly EntryLine[], text: string, start: number, end: number): void {
+    for (const line of lines) {
+      this.output.newLine();
+      this.output.write(line.before);
+      this.output.write(text, start, end);
+      this.output.write(line.after);
+    }
+  }
+
+  /** Writes the entry for the hostname at `start`–`end` of line `index`, or counts why not. */
+  private writeHost(line: string, index: number, start: number, end: number, scope: HostScope): void {
+    const { format, keys, allowlist, report } = this;
     const id = hasUppercase(line, start, end)
       ? keys.addCopy(substring.call(line, start, end).toLowerCase())
       : keys.addRange(index, start, end);
@@ -63,138 +134,43 @@ export function writeHostFormat(format: HostFormat, list: LineList, context: For
     let written: HostScope =
       scope === "subtree" ? (format.subtree ? "subtree" : "exact") : format.exact ? "exact" : "subtree";
     let narrowed: NarrowReason | null = scope === "subtree" && written === "exact" ? "subdomains_not_covered" : null;
+    let problem: DropReason | null = null;
     if (allowlist !== null) {
-      if (allowlist.covers(text, keyStart, keyEnd) || allowlist.exact.has(text, keyStart, keyEnd, hash)) {
-        return "allowlisted";
-      }
-      if (written === "subtree" && allowlist.ancestors.has(text, keyStart, keyEnd, hash)) {
-        if (!format.exact) return "allowlisted";
-        written = "exact";
-        narrowed = "subdomain_allowlisted";
+      if (allowlist.covers(text, keyStart, keyEnd) || allowlist.allowsExactly(text, keyStart, keyEnd, hash)) {
+        problem = "allowlisted";
+      } else if (written === "subtree" && allowlist.isParentOfAllowed(text, keyStart, keyEnd, hash)) {
+        if (format.exact) {
+          written = "exact";
+          narrowed = "subdomain_allowlisted";
+        } else {
+          problem = "allowlisted";
+        }
       }
     }
-    const host = substring.call(text, keyStart, keyEnd);
-    if (written === "exact") {
-      if (subtreeWritten.has(text, keyStart, keyEnd, hash) || !exactWritten.add(id)) return "duplicate";
-      output.push(format.exact!(host));
-    } else {
-      if (!subtreeWritten.add(id)) return "duplicate";
-      for (const entry of format.subtree!(host)) output.push(entry);
+    if (problem === null) {
+      if (written === "exact") {
+        if (this.subtreeWritten.has(text, keyStart, keyEnd, hash) || !this.exactWritten.add(id)) problem = "duplicate";
+        else this.writeEntry(format.exact!, text, keyStart, keyEnd);
+      } else if (!this.subtreeWritten.add(id)) {
+        problem = "duplicate";
+      } else {
+        this.writeEntry(format.subtree!, text, keyStart, keyEnd);
+      }
+    }
+    if (problem !== null) {
+      keys.pop(); // in no set
+      report.dropped(problem, line);
+      return;
     }
     report.written();
-    if (narrowed !== null) report.narrowed(narrowed, ruleText);
-    if (scope === "exact" && written === "subtree") report.widened("subdomains_added", ruleText);
-    return null;
-  };
-
-  for (let index = 0; index < list.length; index++) {
-    const line = list.get(index);
-    if (isBlank(line)) continue;
-    if (isComment(line)) {
-      output.push(convertComment(line, format.comment));
-      continue;
-    }
-    if (isAllowLine(line)) continue; // read and counted by `readAllowlist`
-    const problem = readRule(line, rule);
-    if (problem !== null) {
-      report.dropped(problem, line.trim());
-      continue;
-    }
-    for (let host = 0; host < rule.count; host++) {
-      const start = rule.starts[host];
-      const end = rule.ends[host];
-      const ruleText = line.trim();
-      const hostProblem = hostnameProblem(line, start, end) ?? writeEntry(ruleText, index, start, end, rule.scope);
-      if (hostProblem === null) continue;
-      if (hostProblem === "allowlisted" || hostProblem === "duplicate") keys.pop();
-      report.dropped(hostProblem, ruleText);
-    }
+    if (narrowed !== null) report.narrowed(narrowed, line);
+    if (scope === "exact" && written === "subtree") report.widened("subdomains_added", line);
   }
-  exactWritten.release();
-  subtreeWritten.release();
-  keys.release();
-  allowlist?.release();
-  output.push("");
-  return { format: format.format, text: output.text(), report: report.report };
 }
 
-/** The hostnames `@@` rules allow: with their subdomains (`@@||host^`) or alone (`@@|host^`). */
-interface Allowlist {
-  exact: RangeSet;
-  subtree: RangeSet;
-  /** Every parent domain of an allowed hostname: an entry for one of them would block it. */
-  ancestors: RangeSet;
-  /** Whether `@@||…^` allows this hostname (it or a parent domain of it). */
-  covers(text: string, start: number, end: number): boolean;
-  release(): void;
-}
-
-/** Counts every `@@` rule: applied, or dropped with its reason. Null when the list has none. */
-function readAllowlist(list: LineList, rule: RuleHosts, report: ReportBuilder): Allowlist | null {
-  let keys: HostKeys | null = null;
-  let exact: RangeSet | null = null;
-  let subtree: RangeSet | null = null;
-  let ancestors: RangeSet | null = null;
-  for (let index = 0; index < list.length; index++) {
-    if (!isAllowRange(list.textOf(index), list.startOf(index), list.endOf(index))) continue;
-    const line = list.get(index);
-    const problem = readRule(line, rule) ?? hostnameProblem(line, rule.starts[0], rule.ends[0]);
-    if (problem !== null) {
-      report.dropped(problem, line.trim());
-      continue;
-    }
-    report.dropped("allowlist_applied", line.trim());
-    keys ??= new HostKeys(list);
-    exact ??= new RangeSet(keys);
-    subtree ??= new RangeSet(keys);
-    ancestors ??= new RangeSet(keys);
-    const start = rule.starts[0];
-    const end = rule.ends[0];
-    const id = hasUppercase(line, start, end)
-      ? keys.addCopy(substring.call(line, start, end).toLowerCase())
-      : keys.addRange(index, start, end);
-    if (!(rule.scope === "subtree" ? subtree : exact).add(id)) {
-      keys.pop(); // allowed twice: its parents are in already
-      continue;
-    }
-    const text = keys.textOf(id);
-    for (let offset = keys.startOf(id); offset < keys.endOf(id); offset++) {
-      if (charCodeAt.call(text, offset) !== DOT) continue;
-      if (!ancestors.add(keys.addSuffix(id, offset + 1))) keys.pop();
-    }
-  }
-  if (keys === null || exact === null || subtree === null || ancestors === null) return null;
-  const subtreeAllowed = subtree;
-  return {
-    exact,
-    subtree,
-    ancestors,
-    covers(text, start, end) {
-      let hash = 0;
-      for (let offset = end - 1; offset >= start; offset--) {
-        const code = charCodeAt.call(text, offset);
-        // the hash so far is the parent domain's after the dot
-        if (code === DOT && subtreeAllowed.has(text, offset + 1, end, hash)) return true;
-        hash = nextRangeHash(hash, code);
-      }
-      return subtreeAllowed.has(text, start, end, hash);
-    },
-    release() {
-      subtreeAllowed.release();
-      exact.release();
-      ancestors.release();
-      keys.release();
-    },
-  };
-}
-
-/** `@@` after any leading white space (`readRule` trims), read without making the line a string. */
-function isAllowRange(text: string, start: number, end: number): boolean {
-  let offset = start;
-  while (offset < end && isJsWhitespace(charCodeAt.call(text, offset))) offset++;
-  return end - offset >= 2 && charCodeAt.call(text, offset) === 64 && charCodeAt.call(text, offset + 1) === 64;
-}
-
-function isAllowLine(line: string): boolean {
-  return isAllowRange(line, 0, line.length);
+/** The list's length as text: the output's first guess (entries are about as long as their rules). */
+export function textLength(list: LineList): number {
+  let length = list.length;
+  for (let index = 0; index < list.length; index++) length += list.endOf(index) - list.startOf(index);
+  return length;
 }

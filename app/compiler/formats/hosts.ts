@@ -7,6 +7,6 @@ import type { HostFormat } from "./host-list";
 export const hosts: HostFormat = {
   format: "hosts",
   comment: "#",
-  exact: (host) => `0.0.0.0 ${host}`,
+  exact: [{ before: "0.0.0.0 ", after: "" }],
   subtree: null,
 };

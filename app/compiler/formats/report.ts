@@ -38,7 +38,7 @@ export type WidenReason =
   /** A rule for `host` alone (`|host^`, an /etc/hosts line, a bare domain) written as an entry that also blocks its subdomains. */
   "subdomains_added";
 
-/** How many rules, and the first few of them as they are in the compiled list. */
+/** How many rules, and the first few of them as they are in the compiled list (trimmed). */
 export interface ReasonCount {
   count: number;
   examples: string[];
@@ -92,7 +92,7 @@ function count<Reason extends string>(counts: Partial<Record<Reason, ReasonCount
   const entry = counts[reason] ?? { count: 0, examples: [] };
   counts[reason] = entry;
   entry.count++;
-  if (entry.examples.length < MAX_REPORT_EXAMPLES) entry.examples.push(rule);
+  if (entry.examples.length < MAX_REPORT_EXAMPLES) entry.examples.push(rule.trim());
 }
 
 /** One line for logs and the CLI's `-v`: `hosts: 120 of 130 rules written; dropped: 8 cosmetic, 2 has_path`. */

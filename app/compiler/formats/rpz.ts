@@ -20,8 +20,11 @@ export const rpz: HostFormat = {
     `@ IN SOA localhost. hostmaster.localhost. ${rpzSerial(context.lastModified)} ${RPZ_SOA_TIMERS} ${RPZ_TTL_SECONDS}`,
     "@ IN NS localhost.",
   ],
-  exact: (host) => `${host} CNAME .`,
-  subtree: (host) => [`${host} CNAME .`, `*.${host} CNAME .`],
+  exact: [{ before: "", after: " CNAME ." }],
+  subtree: [
+    { before: "", after: " CNAME ." },
+    { before: "*.", after: " CNAME ." },
+  ],
 };
 
 /** The zone's serial: the compile time in seconds, so each new list is newer for secondaries (32 bits until 2106). */

@@ -10,5 +10,5 @@ export const unbound: HostFormat = {
   comment: "#",
   preamble: () => ["server:"],
   exact: null,
-  subtree: (host) => [`local-zone: "${host}." always_nxdomain`],
+  subtree: [{ before: 'local-zone: "', after: '." always_nxdomain' }],
 };
