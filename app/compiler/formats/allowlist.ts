@@ -22,8 +22,11 @@ const MIN_FILTER_BITS = 1 << 12;
  * where a set lookup probes a large one (it halved the pass on a list with 18k `@@` rules).
  */
 export class Allowlist {
-  private readonly filter: Uint32Array;
-  private readonly filterShift: number;
+  /** The hash of the last name `covers` read: the caller's, so it need not read the name again. */
+  lastHash = 0;
+  /** Two filters: one for `@@||…^` names, one for the other sets (a parent like `com` is in nearly every walk). */
+  private readonly subtreeFilter: HashFilter;
+  private readonly otherFilter: HashFilter;
 
   private constructor(
     private readonly keys: HostKeys,
@@ -31,13 +34,15 @@ export class Allowlist {
     private readonly subtree: RangeSet,
     private readonly parents: RangeSet,
   ) {
-    let bits = MIN_FILTER_BITS;
-    while (bits < keys.length * FILTER_BITS_PER_NAME) bits *= 2;
-    this.filter = new Uint32Array(bits / 32);
-    this.filterShift = 32 - Math.log2(bits);
+    this.subtreeFilter = new HashFilter(keys.length);
+    this.otherFilter = new HashFilter(keys.length);
     for (let id = 0; id < keys.length; id++) {
-      const bit = this.filterBit(rangeHash(keys.textOf(id), keys.startOf(id), keys.endOf(id)));
-      this.filter[bit >>> 5] |= 1 << (bit & 31);
+      const text = keys.textOf(id);
+      const start = keys.startOf(id);
+      const end = keys.endOf(id);
+      const hash = rangeHash(text, start, end);
+      if (subtree.has(text, start, end, hash)) this.subtreeFilter.add(hash);
+      if (exact.has(text, start, end, hash) || parents.has(text, start, end, hash)) this.otherFilter.add(hash);
     }
   }
 
@@ -76,26 +81,28 @@ export class Allowlist {
     return sets && new Allowlist(sets.keys, sets.exact, sets.subtree, sets.parents);
   }
 
-  /** Whether `@@||…^` allows the name: it or a parent domain of it. */
+  /** Whether `@@||…^` allows the name: it or a parent domain of it. Sets `lastHash`. */
   covers(text: string, start: number, end: number): boolean {
+    const filter = this.subtreeFilter;
     let hash = 0;
     for (let offset = end - 1; offset >= start; offset--) {
       const code = charCodeAt.call(text, offset);
       // the hash so far is the parent domain's after the dot
-      if (code === DOT && this.mayHave(hash) && this.subtree.has(text, offset + 1, end, hash)) return true;
+      if (code === DOT && filter.mayHave(hash) && this.subtree.has(text, offset + 1, end, hash)) return true;
       hash = nextRangeHash(hash, code);
     }
-    return this.mayHave(hash) && this.subtree.has(text, start, end, hash);
+    this.lastHash = hash;
+    return filter.mayHave(hash) && this.subtree.has(text, start, end, hash);
   }
 
   /** Whether `@@|name^` allows the name itself (`hash`: its `rangeHash`). */
   allowsExactly(text: string, start: number, end: number, hash: number): boolean {
-    return this.mayHave(hash) && this.exact.has(text, start, end, hash);
+    return this.otherFilter.mayHave(hash) && this.exact.has(text, start, end, hash);
   }
 
   /** Whether an allowed name is below this one: an entry covering its subdomains would block it. */
   isParentOfAllowed(text: string, start: number, end: number, hash: number): boolean {
-    return this.mayHave(hash) && this.parents.has(text, start, end, hash);
+    return this.otherFilter.mayHave(hash) && this.parents.has(text, start, end, hash);
   }
 
   release(): void {
@@ -103,16 +110,35 @@ export class Allowlist {
     this.subtree.release();
     this.parents.release();
     this.keys.release();
-    release(this.filter);
+    this.subtreeFilter.release();
+    this.otherFilter.release();
+  }
+}
+
+/** One bit per hash (multiplied, top bits): "maybe in the set" or "surely not". */
+class HashFilter {
+  private readonly bits: Uint32Array;
+  private readonly shift: number;
+
+  constructor(names: number) {
+    let size = MIN_FILTER_BITS;
+    while (size < names * FILTER_BITS_PER_NAME) size *= 2;
+    this.bits = new Uint32Array(size / 32);
+    this.shift = 32 - Math.log2(size);
   }
 
-  private mayHave(hash: number): boolean {
-    const bit = this.filterBit(hash);
-    return (this.filter[bit >>> 5] & (1 << (bit & 31))) !== 0;
+  add(hash: number): void {
+    const bit = Math.imul(hash, 0x9e3779b1) >>> this.shift;
+    this.bits[bit >>> 5] |= 1 << (bit & 31);
   }
 
-  private filterBit(hash: number): number {
-    return Math.imul(hash, 0x9e3779b1) >>> this.filterShift;
+  mayHave(hash: number): boolean {
+    const bit = Math.imul(hash, 0x9e3779b1) >>> this.shift;
+    return (this.bits[bit >>> 5] & (1 << (bit & 31))) !== 0;
+  }
+
+  release(): void {
+    release(this.bits);
   }
 }
 

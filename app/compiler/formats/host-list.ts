@@ -130,13 +130,19 @@ class HostListWriter {
     const text = keys.textOf(id);
     const keyStart = keys.startOf(id);
     const keyEnd = keys.endOf(id);
-    const hash = rangeHash(text, keyStart, keyEnd);
     let written: HostScope =
       scope === "subtree" ? (format.subtree ? "subtree" : "exact") : format.exact ? "exact" : "subtree";
     let narrowed: NarrowReason | null = scope === "subtree" && written === "exact" ? "subdomains_not_covered" : null;
     let problem: DropReason | null = null;
-    if (allowlist !== null) {
-      if (allowlist.covers(text, keyStart, keyEnd) || allowlist.allowsExactly(text, keyStart, keyEnd, hash)) {
+    let hash: number;
+    if (allowlist === null) {
+      hash = rangeHash(text, keyStart, keyEnd);
+    } else if (allowlist.covers(text, keyStart, keyEnd)) {
+      hash = 0;
+      problem = "allowlisted";
+    } else {
+      hash = allowlist.lastHash;
+      if (allowlist.allowsExactly(text, keyStart, keyEnd, hash)) {
         problem = "allowlisted";
       } else if (written === "subtree" && allowlist.isParentOfAllowed(text, keyStart, keyEnd, hash)) {
         if (format.exact) {
@@ -149,9 +155,10 @@ class HostListWriter {
     }
     if (problem === null) {
       if (written === "exact") {
-        if (this.subtreeWritten.has(text, keyStart, keyEnd, hash) || !this.exactWritten.add(id)) problem = "duplicate";
-        else this.writeEntry(format.exact!, text, keyStart, keyEnd);
-      } else if (!this.subtreeWritten.add(id)) {
+        if (this.subtreeWritten.has(text, keyStart, keyEnd, hash) || !this.exactWritten.add(id, hash)) {
+          problem = "duplicate";
+        } else this.writeEntry(format.exact!, text, keyStart, keyEnd);
+      } else if (!this.subtreeWritten.add(id, hash)) {
         problem = "duplicate";
       } else {
         this.writeEntry(format.subtree!, text, keyStart, keyEnd);
