@@ -221,6 +221,17 @@ describe("output formats, on a fixed list with every kind of rule", () => {
     });
   });
 
+  it("non-ASCII comments come through unchanged (the output is written as UTF-8 bytes)", async () => {
+    const result = await compile(
+      { name: "Lïste ✓", sources: [{ source: "a.txt", name: "Ünïcode 🚫" }] },
+      { loadSource: async () => "! Größe 🚫\n||ads.example.com^", formats: ["hosts"], now: () => new Date(0) },
+    );
+    expect(result.text).toContain("# Title: Lïste ✓\n");
+    expect(result.text).toContain(
+      "\n# Source name: Ünïcode 🚫\n# Source: a.txt\n#\n# Größe 🚫\n0.0.0.0 ads.example.com\n",
+    );
+  });
+
   it("keeps at most 5 examples per reason, and counts them all", async () => {
     const rules = Array.from({ length: 8 }, (_, index) => `example${index}.com##.ad`);
     const { outputs } = await compileFixture(["domains"], rules);
