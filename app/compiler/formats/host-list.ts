@@ -67,7 +67,8 @@ class HostListWriter {
     private readonly list: LineList,
   ) {
     this.report = new ReportBuilder(format.format);
-    this.output = new TextBuilder(textLength(list));
+    const linesPerEntry = Math.max(format.exact?.length ?? 0, format.subtree?.length ?? 0);
+    this.output = new TextBuilder(textLength(list) * linesPerEntry + list.length * entryOverhead(format));
     this.allowlist = Allowlist.read(list, this.rule, this.report);
     this.keys = new HostKeys(list, list.length);
     // only the sets of the entries the format has: a table sized for every line costs 11 bytes a line
@@ -180,4 +181,16 @@ export function textLength(list: LineList): number {
   let length = list.length;
   for (let index = 0; index < list.length; index++) length += list.endOf(index) - list.startOf(index);
   return length;
+}
+
+/**
+ * The most an entry adds to its hostname (prefixes, suffixes, line breaks), which is shorter than
+ * its rule: with the list's length times the lines per entry, a bound on the output, so its buffer
+ * never grows (growing by doubling had made unbound and RPZ, whose entries are longer than their
+ * rules, copy and hold twice their output).
+ */
+function entryOverhead(format: HostFormat): number {
+  const overhead = (lines: readonly EntryLine[] | null) =>
+    (lines ?? []).reduce((total, line) => total + line.before.length + line.after.length + 1, 0);
+  return Math.max(overhead(format.exact), overhead(format.subtree));
 }
