@@ -34,10 +34,19 @@
  *   the most includes of one file; short lines that `InvertAllow` makes into the largest output —
  *   each compiled within the Worker's limits, by the same heap-cap bisection; each must fit a
  *   128 MB isolate with a margin.
+ * - Output formats (`--formats`, ours only, instead of all the above): what each format pass adds
+ *   to a compile (issue 17: at most 20 %). Time: compilations in adblock alone and in adblock plus
+ *   one other format, alternating in one warmed process; the pass is the difference of the median
+ *   CPU times.
+ *   Memory: the same heap-cap bisection for a compile in one format (as the API asks for it)
+ *   against the compile in adblock, for the formats in `--format-memory` (default hosts,rpz: the
+ *   exact-name set and the largest output); `--format-memory none` skips it (the quick mode).
  *
  * Options: --lines 300000,1200000  --runs 5 (timed runs of ours per child)  --rounds 3
  *          --reference-budget 60 (seconds of reference wall time per size)  --no-memory  --budget
- * Takes about nine minutes, four to five of them the reference's one compilation of the 1.2M corpus.
+ *          --formats [--format-memory hosts,rpz|none]
+ * Takes about nine minutes, four to five of them the reference's one compilation of the 1.2M corpus;
+ * `--formats` about six, `--formats --format-memory none --lines 300000` under a minute.
  * The temporary directory is removed at the end.
  */
 import { spawnSync } from "node:child_process";
@@ -48,7 +57,15 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MAX_INCLUDES, MAX_INPUT_BYTES, MAX_LINES, MAX_OUTPUT_BYTES, MAX_SOURCES, NO_LIMITS } from "../app/compiler";
+import {
+  MAX_INCLUDES,
+  MAX_INPUT_BYTES,
+  MAX_LINES,
+  MAX_OUTPUT_BYTES,
+  MAX_SOURCES,
+  NO_LIMITS,
+  type OutputFormat,
+} from "../app/compiler";
 import { generateBenchmarkCorpus } from "../tests/unit/compiler/support/generator";
 import { Random } from "../tests/unit/compiler/support/random";
 
@@ -82,6 +99,9 @@ const CHILD_TIMEOUT_MS = 30 * 60 * 1000;
 /** A memory child that takes longer than this is thrashing at its cap: counted as not fitting. */
 const MEMORY_CHILD_TIMEOUT_MS = 3 * 60 * 1000;
 const VOLATILE_HEADER_LINE = /^! (Last modified: |Compiled by )/;
+/** The issue's bound on what one format pass adds to a compile's time or memory. */
+const TARGET_FORMAT_PASS_SHARE = 0.2;
+const DEFAULT_FORMAT_MEMORY: OutputFormat[] = ["hosts", "rpz"];
 const MB = 2 ** 20;
 
 type Implementation = "ours" | "reference";
@@ -269,7 +289,8 @@ async function memoryChild(): Promise<void> {
   const baselineRss = procStatusMb("VmRSS");
   peakExternal = 0;
   writeFileSync("/proc/self/clear_refs", "5"); // peak RSS from now on
-  await compile(configuration, { loadSource: async (path) => files.get(path)!.toString("utf8"), limits });
+  const formats = option("--formats")?.split(",") as OutputFormat[] | undefined;
+  await compile(configuration, { loadSource: async (path) => files.get(path)!.toString("utf8"), limits, formats });
   const result: MemoryResult = {
     baselineHeapMb: baseline.heapUsed / MB,
     baselineExternalMb: baseline.arrayBuffers / MB,
@@ -380,8 +401,107 @@ interface Row {
   baseline: Memory | null;
 }
 
+/**
+ * Child for `--formats`: our compiler, warmed up, compiling one corpus in adblock alone and in
+ * adblock plus each other format, in a rotating order, `--runs` times each; the CPU times by
+ * variant (CPU, not wall time: the pass is a fraction of a compile, and on a shared machine the
+ * wall time of one compile moved by more than that).
+ */
+async function formatChild(): Promise<void> {
+  const { compile, OUTPUT_FORMATS } = await import("../app/compiler");
+  const runs = Number(option("--runs"));
+  const load = (path: string) => {
+    const configuration = JSON.parse(readFileSync(path, "utf8"));
+    const text = readFileSync(configuration.sources[0].source, "utf8");
+    return (formats: OutputFormat[]) =>
+      compile(structuredClone(configuration), { loadSource: async () => text, formats });
+  };
+  const warmup = load(option("--warmup-configuration")!);
+  for (let done = 0; done < WARMUP_RUNS; done++) await warmup([...OUTPUT_FORMATS]);
+  const compileCorpus = load(option("--configuration")!);
+  const variants: OutputFormat[][] = OUTPUT_FORMATS.map((format) =>
+    format === "adblock" ? ["adblock"] : ["adblock", format],
+  );
+  const times: Record<string, number[]> = {};
+  for (let run = 0; run < runs; run++) {
+    for (let offset = 0; offset < variants.length; offset++) {
+      const formats = variants[(run + offset) % variants.length];
+      const before = process.cpuUsage();
+      await compileCorpus(formats);
+      const cpu = process.cpuUsage(before);
+      const format = formats.at(-1)!;
+      times[format] = [...(times[format] ?? []), (cpu.user + cpu.system) / 1000];
+    }
+  }
+  process.stdout.write(`${JSON.stringify(times)}\n`);
+}
+
+async function formatsBench(sizes: number[], runs: string, rounds: number): Promise<void> {
+  const memoryOption = option("--format-memory");
+  const memoryFormats =
+    memoryOption === "none" ? [] : ((memoryOption?.split(",") as OutputFormat[]) ?? DEFAULT_FORMAT_MEMORY);
+  const directory = mkdtempSync(join(tmpdir(), "bloqr-bench-formats-"));
+  const verdictOf = (share: number) => verdict(share <= TARGET_FORMAT_PASS_SHARE);
+  const percent = (share: number) => `${share >= 0 ? "+" : ""}${(share * 100).toFixed(1)} %`;
+  console.log(
+    `Output formats: ${TRANSFORMATIONS.join(", ")}; each pass = CPU time of a compile in [adblock, format] − ` +
+      `in adblock, medians of ${rounds} processes × ${runs} alternating runs. Target: ≤ ${TARGET_FORMAT_PASS_SHARE * 100} %.\n`,
+  );
+  try {
+    const warmupConfiguration = writeCorpus(directory, WARMUP_LINES);
+    const baseline = memoryFormats.length > 0 ? measureMemory(warmupConfiguration, warmupConfiguration) : null;
+    for (const lines of sizes) {
+      const configuration = writeCorpus(directory, lines);
+      const times: Record<string, number[]> = {};
+      for (let round = 0; round < rounds; round++) {
+        const result = runChild<Record<string, number[]>>(
+          [],
+          [
+            "--format-child",
+            "--configuration",
+            configuration,
+            "--warmup-configuration",
+            warmupConfiguration,
+            "--runs",
+            runs,
+          ],
+        );
+        if (!result) throw new Error(`the format child failed at ${lines} lines`);
+        for (const [format, values] of Object.entries(result)) times[format] = [...(times[format] ?? []), ...values];
+      }
+      const compileMs = median(times.adblock);
+      console.log(`${lines.toLocaleString("en")} lines: compile in adblock ${seconds(compileMs)}`);
+      for (const [format, values] of Object.entries(times)) {
+        if (format === "adblock") continue;
+        const passMs = median(values) - compileMs;
+        console.log(
+          `  time     ${format.padEnd(12)} pass ${seconds(passMs)} = ${percent(passMs / compileMs)}: ` +
+            `${verdictOf(passMs / compileMs)} ≤ ${TARGET_FORMAT_PASS_SHARE * 100} %`,
+        );
+      }
+      if (!baseline || memoryFormats.length === 0) continue;
+      const adblock = measureMemory(configuration, warmupConfiguration);
+      if (!adblock) throw new Error(`the memory child failed at ${lines} lines`);
+      const adblockMb = memoryAboveBaseline(adblock, baseline);
+      console.log(`  memory   compile in adblock: ${adblockMb.toFixed(1)} MB above the baseline`);
+      for (const format of memoryFormats) {
+        const memory = measureMemory(configuration, warmupConfiguration, ["--formats", format]);
+        if (!memory) throw new Error(`the memory child failed at ${lines} lines in ${format}`);
+        const share = memoryAboveBaseline(memory, baseline) / adblockMb - 1;
+        console.log(
+          `  memory   compile in ${format.padEnd(12)} ${memoryAboveBaseline(memory, baseline).toFixed(1)} MB = ` +
+            `${percent(share)}: ${verdictOf(share)} ≤ ${TARGET_FORMAT_PASS_SHARE * 100} %`,
+        );
+      }
+    }
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes("--memory-child")) return memoryChild();
+  if (process.argv.includes("--format-child")) return formatChild();
   if (process.argv.includes("--growth-child")) return growthChild();
   const child = option("--child") as Implementation | undefined;
   if (child) return timingChild(child);
@@ -392,6 +512,7 @@ async function main(): Promise<void> {
   const rounds = Number(option("--rounds") ?? DEFAULT_ROUNDS);
   const referenceBudgetMs = Number(option("--reference-budget") ?? DEFAULT_REFERENCE_BUDGET_SECONDS) * 1000;
   const withMemory = !process.argv.includes("--no-memory");
+  if (process.argv.includes("--formats")) return formatsBench(sizes, runs, rounds);
 
   const directory = mkdtempSync(join(tmpdir(), "bloqr-bench-"));
   const rows: Row[] = [];

@@ -12,6 +12,7 @@ import {
   compileBody,
   createApiKeyBody,
   MAX_COMPILE_BODY_BYTES,
+  outputFormat,
   updateApiKeyBody,
 } from "./schemas";
 
@@ -63,7 +64,12 @@ const compileResult = z.object({
   ruleCount: z.number().int().describe("Lines that are neither blank nor comments."),
   compiledAt: z.iso.datetime(),
   cached: z.boolean().describe("Served from the 1 h result cache."),
-  metrics: z.record(z.string(), z.unknown()),
+  metrics: z
+    .record(z.string(), z.unknown())
+    .describe(
+      "sources, steps, linesLoaded, lineCount, ruleCount, and formats: per output format rulesRead, rulesWritten, " +
+        "and dropped / narrowed / widened by reason, each { count, examples (up to 5) }.",
+    ),
 });
 
 const apiKey = z.object({
@@ -117,6 +123,18 @@ const idParameter = (description: string) => ({
 
 const ok = (description: string, schema: JsonSchema) => ({ description, content: json(schema) });
 
+/** `?outputFormat=`: the same enum as the body field, generated from it. */
+const outputFormatParameter = {
+  name: "outputFormat",
+  in: "query",
+  required: false,
+  description:
+    "The list's format (the body field of the same name may say it instead; both, and different, is a 400). " +
+    "Every format but adblock is converted from the compiled list; `metrics.formats` reports what was written " +
+    "and what was dropped, by reason. See docs/formats.md.",
+  schema: schemaOf(outputFormat.unwrap()),
+};
+
 export function buildOpenApiDocument(serverUrl?: string) {
   return {
     openapi: "3.1.0",
@@ -124,7 +142,8 @@ export function buildOpenApiDocument(serverUrl?: string) {
       title: "Bloqr API",
       version: packageJson.version,
       description:
-        "Compile ad/tracker block lists (AdGuard and hosts formats) from many sources into one clean list. " +
+        "Compile ad/tracker block lists (AdGuard and hosts formats) from many sources into one clean list, " +
+        "written as adblock, hosts, domains, dnsmasq, unbound, RPZ or AdGuard Home rules. " +
         "Errors always have the shape `{ error: { code, message } }`. Rate limits per minute: anonymous 10 (by IP), " +
         "free 60, pro 300, admin unlimited; responses carry `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`.",
     },
@@ -255,6 +274,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
               description: "`text` answers the list itself as text/plain.",
               schema: { type: "string", enum: ["json", "text"] },
             },
+            outputFormatParameter,
           ],
           requestBody: { required: true, content: json(ref("CompileRequest")) },
           responses: {
@@ -270,9 +290,10 @@ export function buildOpenApiDocument(serverUrl?: string) {
         post: {
           summary: "Compile with progress as Server-Sent Events",
           description:
-            "Events: `source_start`, `source_done`, `transformation`, then `result` (the CompileResult) or `error`.",
+            "Events: `source_start`, `source_done`, `transformation`, `format` (the conversion report, for an " +
+            "`outputFormat` other than adblock), then `result` (the CompileResult) or `error`.",
           security: optionalAuth,
-          parameters: [turnstileHeader],
+          parameters: [turnstileHeader, outputFormatParameter],
           requestBody: { required: true, content: json(ref("CompileRequest")) },
           responses: {
             200: { description: "An event stream.", content: { "text/event-stream": { schema: { type: "string" } } } },
@@ -340,7 +361,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
         },
       },
       "/api/queue/results/{id}": {
-        parameters: [idParameter("The requestId of an async compile.")],
+        parameters: [idParameter("The requestId of an async compile."), outputFormatParameter],
         get: {
           summary: "A job's status, and its list once it succeeded",
           description: jobsScope,

@@ -1,5 +1,6 @@
 /** Request bodies of the JSON API, shared by the routes and the OpenAPI document. */
 import { z } from "zod";
+import { OUTPUT_FORMATS } from "~/compiler";
 import { API_KEY_SCOPES, PRIORITIES } from "~/db/schema";
 
 export const KEY_NAME_MAX = 64;
@@ -35,12 +36,17 @@ const configuration = z.unknown().refine((value) => value !== undefined, "requir
 const preFetchedContent = z.record(z.string(), z.string()).optional();
 const turnstileToken = z.string().optional();
 const priority = z.enum(PRIORITIES).default("standard");
+/** The format of the list in the answer; the compile (and its cache entry) is the same for all. */
+export const outputFormat = z
+  .enum(OUTPUT_FORMATS)
+  .optional()
+  .describe("The list's format: adblock (the default), hosts, domains, dnsmasq, unbound, rpz or adguard-home.");
 
-export const compileBody = z.strictObject({ configuration, preFetchedContent, turnstileToken });
+export const compileBody = z.strictObject({ configuration, preFetchedContent, turnstileToken, outputFormat });
 
 export const asyncCompileBody = z.strictObject({ configuration, preFetchedContent, turnstileToken, priority });
 
-const batchItem = z.strictObject({ id: z.string().min(1).max(64), configuration, preFetchedContent });
+const batchItem = z.strictObject({ id: z.string().min(1).max(64), configuration, preFetchedContent, outputFormat });
 
 const uniqueIds = (items: { id: string }[]) => new Set(items.map((item) => item.id)).size === items.length;
 
@@ -59,7 +65,10 @@ export const asyncBatchCompileBody = z.strictObject({
   priority,
 });
 
-export const compileQuery = z.strictObject({ format: z.enum(["json", "text"]).default("json") });
+export const compileQuery = z.strictObject({ format: z.enum(["json", "text"]).default("json"), outputFormat });
+
+/** `?outputFormat=` where a list comes out of a GET or a stream. */
+export const outputFormatQuery = z.strictObject({ outputFormat });
 
 export const jobListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),

@@ -7,9 +7,10 @@ import {
 } from "./configuration";
 import type { CompileEvent, CompileMetrics, SourceMetrics, StepMetrics, StepName, StepScope } from "./events";
 import { applyExclusions, applyInclusions, loadPatterns } from "./exclusions";
+import { DEFAULT_OUTPUT_FORMAT, type FormatOutput, type OutputFormat, writeFormats } from "./formats";
 import { listHeader, sourceHeader } from "./header";
 import { LineList } from "./line-list";
-import { isComment } from "./rule";
+import { countRules } from "./rule";
 import { type LoadSource, loadSourceLines } from "./source-lines";
 import { compress } from "./transformations/compress";
 import { convertToAscii } from "./transformations/convert-to-ascii";
@@ -63,6 +64,8 @@ export interface CompileOptions {
   compilerVersion?: string;
   /** What the compile may use (see `budget.ts`); a Worker's limits unless the caller says otherwise. */
   limits?: Readonly<CompileLimits>;
+  /** The formats to write the list in (see `formats/`); `text` is the first. Default: adblock. */
+  formats?: readonly OutputFormat[];
 }
 
 export interface CompileResult {
@@ -79,6 +82,8 @@ export interface CompileResult {
   /** Lines that are neither blank nor comments. */
   ruleCount: number;
   metrics: CompileMetrics;
+  /** The list in each requested format, in the order asked; `text` is the first one's. */
+  outputs: FormatOutput[];
 }
 
 /**
@@ -161,12 +166,23 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
   const header = listHeader(configuration, lastModified, options.compilerVersion ?? DEFAULT_COMPILER_VERSION);
   const lineCount = header.length + body.length;
   const ruleCount = countRules(LineList.fromArray(header)) + countRules(body);
+  // The adblock output is the header and the body; refuse it before any format's text is built.
+  const adblockBytes = header.join("\n").length + 1 + textLength(body);
+  budget.check("output_bytes", adblockBytes, `${adblockBytes} characters`);
+  const formats = options.formats?.length ? options.formats : [DEFAULT_OUTPUT_FORMAT];
+  const outputs = writeFormats(body, formats, {
+    configuration,
+    lastModified,
+    compilerVersion: options.compilerVersion ?? DEFAULT_COMPILER_VERSION,
+    header,
+    ruleCount,
+  });
+  // Other formats add at most a few characters a line; each is held to the same cap.
+  for (const output of outputs) budget.check("output_bytes", output.text.length, `${output.text.length} characters`);
+  // The adblock output is the compiled list itself: `done` describes it.
+  for (const output of outputs) if (output.format !== "adblock") emit({ type: "format", ...output.report });
   emit({ type: "done", lineCount, ruleCount });
-  const bodyLength = body.length;
-  const outputBytes = header.join("\n").length + 1 + textLength(body);
-  budget.check("output_bytes", outputBytes, `${outputBytes} characters`);
-  const bodyText = body.takeText();
-  const text = bodyLength === 0 ? header.join("\n") : `${header.join("\n")}\n${bodyText}`;
+  const { text } = outputs[0];
   let lines: string[] | undefined;
   return {
     get lines() {
@@ -175,9 +191,11 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
     },
     text,
     ruleCount,
+    outputs,
     metrics: {
       sources,
       steps,
+      formats: outputs.map((output) => output.report),
       linesLoaded: sources.reduce((total, source) => total + source.linesLoaded, 0),
       lineCount,
       ruleCount,
@@ -190,13 +208,4 @@ function textLength(lines: LineList): number {
   let length = Math.max(lines.length - 1, 0);
   for (let index = 0; index < lines.length; index++) length += lines.endOf(index) - lines.startOf(index);
   return length;
-}
-
-function countRules(lines: LineList): number {
-  let count = 0;
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines.get(index);
-    if (line.trim() !== "" && !isComment(line)) count++;
-  }
-  return count;
 }

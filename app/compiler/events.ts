@@ -1,4 +1,5 @@
 import type { TransformationName } from "./configuration";
+import type { FormatReport } from "./formats";
 
 /** A step of the pipeline: the exclusions, the inclusions or a transformation. */
 export type StepName = "Exclusions" | "Inclusions" | TransformationName;
@@ -28,11 +29,14 @@ export type CompileEvent =
   | { type: "source_start"; sourceIndex: number; source: string; name?: string }
   | ({ type: "source_done" } & SourceMetrics)
   | ({ type: "transformation" } & StepMetrics)
+  | ({ type: "format" } & FormatReport)
   | { type: "done"; lineCount: number; ruleCount: number };
 
 export interface CompileMetrics {
   sources: SourceMetrics[];
   steps: StepMetrics[];
+  /** What each output format wrote of the list, and what it dropped and why. */
+  formats: FormatReport[];
   /** Lines loaded from all sources together. */
   linesLoaded: number;
   /** Lines in the result, header included. */

@@ -2,8 +2,11 @@ import type { Configuration, SourceConfiguration } from "./configuration";
 
 export const COMPILER_NAME = "Bloqr";
 
+/** What the list's header says about it. */
+export type ListDescription = Pick<Configuration, "name" | "description" | "version" | "homepage" | "license">;
+
 /** The comment block at the top of the list, in the reference's format. */
-export function listHeader(configuration: Configuration, lastModified: Date, compilerVersion: string): string[] {
+export function listHeader(configuration: ListDescription, lastModified: Date, compilerVersion: string): string[] {
   const lines = ["!", `! Title: ${configuration.name}`];
   if (configuration.description) lines.push(`! Description: ${configuration.description}`);
   if (configuration.version) lines.push(`! Version: ${configuration.version}`);

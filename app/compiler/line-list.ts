@@ -426,7 +426,7 @@ function isLineBreak(code: number): boolean {
   return code === NEWLINE || code === CARRIAGE_RETURN;
 }
 
-function grow(array: Int32Array, size: number): Int32Array {
+export function grow(array: Int32Array, size: number): Int32Array {
   const grown = new Int32Array(size);
   grown.set(array);
   release(array);

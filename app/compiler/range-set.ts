@@ -69,13 +69,16 @@ export class RangeSet {
     this.table = new Int32Array(this.slots * 2);
   }
 
-  /** Adds key `id` (each id at most once); false when an equal string was in the set already. */
-  add(id: number): boolean {
+  /**
+   * Adds key `id` (each id at most once); false when an equal string was in the set already.
+   * `knownHash`: the key's `rangeHash`, when the caller has it already.
+   */
+  add(id: number, knownHash?: number): boolean {
     const { keys } = this;
     const text = keys.textOf(id);
     const start = keys.startOf(id);
     const end = keys.endOf(id);
-    const hash = rangeHash(text, start, end);
+    const hash = knownHash ?? rangeHash(text, start, end);
     const slot = this.find(text, start, end, hash);
     if (slot === -1) return false;
     if (this.overflow !== null) {

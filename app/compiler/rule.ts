@@ -39,6 +39,16 @@ export function isCommentOrEmpty(line: string): boolean {
   return line === "" || isComment(line);
 }
 
+/** Lines that are neither blank nor comments. */
+export function countRules(lines: { length: number; get(index: number): string }): number {
+  let count = 0;
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines.get(index);
+    if (line.trim() !== "" && !isComment(line)) count++;
+  }
+  return count;
+}
+
 export function isAllowRule(line: string): boolean {
   return line.startsWith("@@");
 }

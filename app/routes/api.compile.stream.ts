@@ -1,13 +1,18 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
-import { compileBody, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
-import { checkedConfiguration, compileForCaller, compileResultBody } from "~/services/compilations.server";
+import { compileBody, MAX_COMPILE_BODY_BYTES, outputFormatQuery } from "~/api/schemas";
+import {
+  checkedConfiguration,
+  compileForCaller,
+  compileResultBody,
+  requestedOutputFormat,
+} from "~/services/compilations.server";
 import { guard } from "~/services/guard.server";
-import { ApiError } from "~/services/http.server";
+import { ApiError, parseQuery } from "~/services/http.server";
 import { openEventStream } from "~/services/sse.server";
 
 /**
- * Server-Sent Events: `source_start`, `source_done`, `transformation` while compiling, then one
- * `result` or `error`. A client that goes away stops the compile.
+ * Server-Sent Events: `source_start`, `source_done`, `transformation` while compiling, `format`
+ * (the conversion report) for an `outputFormat` other than adblock, then one `result` or `error`. A client that goes away stops the compile.
  */
 export const action = (args: ActionFunctionArgs) => {
   if (args.request.method !== "POST") throw new Response(null, { status: 405 });
@@ -17,15 +22,25 @@ export const action = (args: ActionFunctionArgs) => {
     ({ principal, body }) => {
       // A configuration that cannot compile is answered as a plain 400 before any stream opens.
       checkedConfiguration(body.configuration, body.preFetchedContent);
+      const outputFormat = requestedOutputFormat(
+        body.outputFormat,
+        parseQuery(args.request, outputFormatQuery).outputFormat,
+      );
       const stream = openEventStream(args.request.signal);
       const work = (async () => {
         try {
-          const outcome = await compileForCaller(args.context, principal, "stream", body, {
-            signal: stream.signal,
-            onEvent: (event) => {
-              if (event.type !== "done") stream.send(event.type, event);
+          const outcome = await compileForCaller(
+            args.context,
+            principal,
+            "stream",
+            { ...body, outputFormat },
+            {
+              signal: stream.signal,
+              onEvent: (event) => {
+                if (event.type !== "done") stream.send(event.type, event);
+              },
             },
-          });
+          );
           stream.send("result", compileResultBody(outcome));
         } catch (error) {
           if (stream.signal.aborted) return;

@@ -1,19 +1,29 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { compileBody, compileQuery, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
-import { compileForCaller, compileResultBody } from "~/services/compilations.server";
+import { compileForCaller, compileResultBody, requestedOutputFormat } from "~/services/compilations.server";
 import { guard } from "~/services/guard.server";
 import { API_HEADERS, jsonResponse, parseQuery } from "~/services/http.server";
 
-/** Compiles one configuration and answers with the list (JSON, or the file itself with ?format=text). */
+/**
+ * Compiles one configuration and answers with the list (JSON, or the file itself with ?format=text),
+ * in the `outputFormat` of the body or the query.
+ */
 export const action = (args: ActionFunctionArgs) => {
   if (args.request.method !== "POST") throw new Response(null, { status: 405 });
   return guard(
     args,
     { auth: "optional", scope: "compile", turnstile: true, body: compileBody, maxBodyBytes: MAX_COMPILE_BODY_BYTES },
     async ({ principal, body }) => {
-      const { format } = parseQuery(args.request, compileQuery);
-      const outcome = await compileForCaller(args.context, principal, "sync", body, { signal: args.request.signal });
-      if (format === "text") {
+      const query = parseQuery(args.request, compileQuery);
+      const outputFormat = requestedOutputFormat(body.outputFormat, query.outputFormat);
+      const outcome = await compileForCaller(
+        args.context,
+        principal,
+        "sync",
+        { ...body, outputFormat },
+        { signal: args.request.signal },
+      );
+      if (query.format === "text") {
         return new Response(outcome.text, {
           headers: {
             ...API_HEADERS,

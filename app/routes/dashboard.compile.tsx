@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/cloudflare";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { OUTPUT_FORMATS } from "~/compiler/formats/report";
 import { Playground } from "~/components/dashboard/playground";
 import { useNonce } from "~/components/nonce";
 import { isTurnstileTestSiteKey, PRESETS } from "~/presets";
@@ -41,6 +42,7 @@ const compileForm = z.object({
       z.record(z.string(), z.string(), { error: "Map each source URL to its text." }),
     ),
   ),
+  outputFormat: z.enum(OUTPUT_FORMATS).default("adblock"),
   "cf-turnstile-response": z.string().optional(),
 });
 
@@ -50,7 +52,7 @@ export async function action(args: ActionFunctionArgs) {
   const form = await readForm(args.request);
   const parsed = validateForm(form, compileForm);
   if (!parsed.ok) return { errors: parsed.errors };
-  const { intent, configuration, preFetchedContent } = parsed.data;
+  const { intent, configuration, preFetchedContent, outputFormat } = parsed.data;
   try {
     checkedConfiguration(configuration, preFetchedContent);
     await checkPageCompile(args, user, parsed.data["cf-turnstile-response"] ?? null);
@@ -65,7 +67,11 @@ export async function action(args: ActionFunctionArgs) {
       );
       return redirect("/dashboard/jobs");
     }
-    const outcome = await compileForCaller(args.context, user, "sync", { configuration, preFetchedContent });
+    const outcome = await compileForCaller(args.context, user, "sync", {
+      configuration,
+      preFetchedContent,
+      outputFormat,
+    });
     return {
       result: {
         ruleCount: outcome.ruleCount,
@@ -73,6 +79,7 @@ export async function action(args: ActionFunctionArgs) {
         preview: outcome.rules.slice(0, PREVIEW_LINES),
         lineCount: outcome.rules.length,
         text: outcome.text,
+        outputFormat,
       },
     };
   } catch (error) {

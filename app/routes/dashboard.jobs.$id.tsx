@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
+import { OUTPUT_FORMATS } from "~/compiler/formats/report";
 import { Card, formatDate, StatusBadge } from "~/components/ui";
 import { requireUser } from "~/services/auth.server";
 import { jobResult, ownJobOrNotFound, publicJob } from "~/services/jobs.server";
@@ -59,9 +60,31 @@ export default function JobDetail() {
         <Card
           title={`Result: ${job.ruleCount} rules`}
           actions={
-            <a href={`/dashboard/jobs/${job.id}/download`} className="text-sm underline" download>
-              Download .txt
-            </a>
+            // a GET form: the download route converts the stored list, with or without JavaScript
+            <form
+              method="get"
+              action={`/dashboard/jobs/${job.id}/download`}
+              className="flex items-center gap-2 text-sm"
+            >
+              <label className="flex items-center gap-1">
+                Format
+                <select
+                  name="outputFormat"
+                  defaultValue="adblock"
+                  className="rounded border border-slate-300 bg-transparent px-1 py-0.5 dark:border-slate-700"
+                  data-testid="job-download-format"
+                >
+                  {OUTPUT_FORMATS.map((format) => (
+                    <option key={format} value={format}>
+                      {format}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button type="submit" className="underline" data-testid="job-download">
+                Download
+              </button>
+            </form>
           }
         >
           <pre className="max-h-[32rem] overflow-auto rounded-lg bg-slate-950 p-4 text-xs text-slate-100">

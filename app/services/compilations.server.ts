@@ -13,8 +13,10 @@ import {
   type Configuration,
   ConfigurationError,
   compile,
+  convertCompiledList,
   InvalidPatternError,
   type LoadSource,
+  type OutputFormat,
   parseConfiguration,
   SourceError,
 } from "~/compiler";
@@ -35,6 +37,7 @@ const CACHE_KEY_PREFIX = "compile:";
 export interface CompileRequest {
   configuration: unknown;
   preFetchedContent?: Record<string, string>;
+  outputFormat?: OutputFormat;
 }
 
 export interface CompiledList {
@@ -130,6 +133,36 @@ export async function compileWithCache(
   };
   await writeCompiledList(dependencies.cache, cacheKey, list, RESULT_CACHE_TTL_SECONDS);
   return { ...list, cached: false, configHash, durationMs: Date.now() - started };
+}
+
+/** `outputFormat` from the body or the query string; both, and different, is a 400. */
+export function requestedOutputFormat(fromBody?: OutputFormat, fromQuery?: OutputFormat): OutputFormat | undefined {
+  if (fromBody && fromQuery && fromBody !== fromQuery) {
+    throw new ApiError(400, `outputFormat is "${fromBody}" in the body but "${fromQuery}" in the query.`, {
+      code: "invalid_request",
+    });
+  }
+  return fromBody ?? fromQuery;
+}
+
+/**
+ * The list in `format`, converted from the compiled adblock list — so one compile, and one cache
+ * entry, serves every format — with the conversion report in the metrics (and as a `format` event).
+ */
+export function inOutputFormat<List extends CompiledList>(
+  list: List,
+  format: OutputFormat | undefined,
+  onEvent?: (event: CompileEvent) => void,
+): List {
+  if (format === undefined || format === "adblock") return list;
+  const converted = convertCompiledList(list.text, format, new Date(list.compiledAt));
+  onEvent?.({ type: "format", ...converted.report });
+  return {
+    ...list,
+    text: converted.text,
+    rules: converted.text.split("\n"),
+    metrics: { ...list.metrics, formats: [converted.report] },
+  };
 }
 
 /** What went wrong with a compile, as the API says it; unknown errors pass through unchanged. */
@@ -234,7 +267,7 @@ export async function compileForCaller(
   const started = Date.now();
   const { db } = context.database;
   try {
-    const outcome = await compileWithCache(
+    const compiled = await compileWithCache(
       { configuration, preFetchedContent: request.preFetchedContent },
       {
         cache: context.cloudflare.env.COMPILE_CACHE,
@@ -246,6 +279,7 @@ export async function compileForCaller(
         ...options,
       },
     );
+    const outcome = inOutputFormat(compiled, request.outputFormat, options.onEvent);
     await recordCompilation(db, principal, kind, { ok: true, value: outcome });
     context.analytics.record({
       type: "compile",

@@ -30,6 +30,7 @@ describe("the OpenAPI document", () => {
     const compileRequest = document.components.schemas.CompileRequest as { properties: Record<string, unknown> };
     expect(Object.keys(compileRequest.properties).sort()).toEqual([
       "configuration",
+      "outputFormat",
       "preFetchedContent",
       "turnstileToken",
     ]);

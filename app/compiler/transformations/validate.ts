@@ -24,7 +24,7 @@ export interface ValidationPolicy {
 /** Modifiers that narrow a rule to some clients or domains, so blocking a whole public suffix is fine. */
 const LIMITING_MODIFIERS = new Set(["denyallow", "badfilter", "client"]);
 /** The modifiers DNS-level blockers understand; a rule with any other one is dropped. */
-const SUPPORTED_MODIFIERS = new Set([
+export const SUPPORTED_MODIFIERS = new Set([
   "important",
   "~important",
   "dnstype",

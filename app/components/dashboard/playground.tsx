@@ -4,6 +4,8 @@
  */
 import { useNavigate } from "@remix-run/react";
 import { type FormEvent, useEffect, useRef, useState } from "react";
+import { listFileName } from "~/compiler/formats/names";
+import { describeFormatReport, type FormatReport, OUTPUT_FORMATS, type OutputFormat } from "~/compiler/formats/report";
 import type { Preset } from "~/presets";
 import { TURNSTILE_DUMMY_TOKEN } from "~/presets";
 import { Card, FieldError, inputClass, primaryButton, secondaryButton } from "../ui";
@@ -14,6 +16,7 @@ interface ServerResult {
   preview: string[];
   lineCount: number;
   text: string;
+  outputFormat: OutputFormat;
 }
 
 interface Progress {
@@ -61,17 +64,18 @@ function progressText(event: StreamEvent): string | null {
       return `Source ${Number(data.sourceIndex) + 1}: ${data.linesLoaded} lines loaded, ${data.linesKept} kept`;
     case "transformation":
       return `${data.name} (${data.scope === "source" ? `source ${Number(data.sourceIndex) + 1}` : "list"}): ${data.linesBefore} → ${data.linesAfter} lines`;
+    case "format":
+      return describeFormatReport(data as unknown as FormatReport);
     default:
       return null;
   }
 }
 
-function downloadName(configurationText: string): string {
+function downloadName(configurationText: string, format: OutputFormat): string {
   try {
-    const name = String(JSON.parse(configurationText).name ?? "list");
-    return `${name.replace(/[^\w.-]+/g, "-").replace(/^-|-$/g, "") || "list"}.txt`;
+    return listFileName(String(JSON.parse(configurationText).name ?? "list"), format);
   } catch {
-    return "list.txt";
+    return listFileName("list", format);
   }
 }
 
@@ -94,6 +98,9 @@ export function Playground(props: {
   const [result, setResult] = useState<StreamResult | null>(null);
   const [error, setError] = useState<string | null>(serverErrors?.configuration ?? null);
   const [running, setRunning] = useState(false);
+  const [outputFormat, setOutputFormat] = useState<OutputFormat>(serverResult?.outputFormat ?? "adblock");
+  // the format the shown result is in (the picker may have changed since)
+  const [resultFormat, setResultFormat] = useState<OutputFormat>(serverResult?.outputFormat ?? "adblock");
 
   const choosePreset = (id: string) => {
     const next = presets.find((candidate) => candidate.id === id) ?? presets[0];
@@ -105,11 +112,13 @@ export function Playground(props: {
     setError(null);
   };
 
-  const requestBody = () => {
+  const requestBody = (intent: "compile" | "async") => {
     const token = (new FormData(form.current ?? undefined).get("cf-turnstile-response") as string | null) ?? "";
     return JSON.stringify({
       configuration: JSON.parse(configuration),
       ...(preFetched.trim() ? { preFetchedContent: JSON.parse(preFetched) } : {}),
+      // a job keeps the adblock list; its page downloads it in any format
+      ...(intent === "compile" ? { outputFormat } : {}),
       turnstileToken: token,
     });
   };
@@ -122,7 +131,7 @@ export function Playground(props: {
     setProgress([]);
     let body: string;
     try {
-      body = requestBody();
+      body = requestBody(intent);
     } catch {
       setError("The configuration or the pre-fetched content is not valid JSON.");
       return;
@@ -145,8 +154,10 @@ export function Playground(props: {
       }
       let step = 0;
       for await (const event of readEvents(response.body)) {
-        if (event.event === "result") setResult(event.data as unknown as StreamResult);
-        else if (event.event === "error") setError(String(event.data.message));
+        if (event.event === "result") {
+          setResult(event.data as unknown as StreamResult);
+          setResultFormat(outputFormat);
+        } else if (event.event === "error") setError(String(event.data.message));
         else {
           const text = progressText(event);
           if (text) setProgress((previous) => [...previous, { key: step++, text }]);
@@ -243,6 +254,25 @@ export function Playground(props: {
               <script src="https://challenges.cloudflare.com/turnstile/v0/api.js" async defer nonce={nonce} />
             </>
           )}
+          <div>
+            <label htmlFor="outputFormat" className="block text-sm font-medium">
+              Output format
+            </label>
+            <select
+              id="outputFormat"
+              name="outputFormat"
+              className={inputClass}
+              value={outputFormat}
+              onChange={(event) => setOutputFormat(event.target.value as OutputFormat)}
+              data-testid="playground-format"
+            >
+              {OUTPUT_FORMATS.map((format) => (
+                <option key={format} value={format}>
+                  {format}
+                </option>
+              ))}
+            </select>
+          </div>
           <div className="flex flex-wrap gap-3">
             <button type="submit" name="intent" value="compile" className={primaryButton} disabled={running}>
               {running ? "Compiling…" : "Compile"}
@@ -270,10 +300,10 @@ export function Playground(props: {
             <a
               data-testid="playground-download"
               className={secondaryButton}
-              download={downloadName(configuration)}
+              download={downloadName(configuration, resultFormat)}
               href={result && blobUrl ? blobUrl : `data:text/plain;charset=utf-8,${encodeURIComponent(fullText)}`}
             >
-              Download .txt
+              Download {downloadName(configuration, resultFormat)}
             </a>
             <pre
               className="max-h-96 overflow-auto rounded-lg bg-slate-950 p-4 text-xs text-slate-100"

@@ -176,6 +176,7 @@ describe("compile", () => {
         { sourceIndex: 1, source: "b.txt", linesLoaded: 2, linesKept: 1 },
       ],
       steps: events.filter((event) => event.type === "transformation").map(({ type: _type, ...step }) => step),
+      formats: [{ format: "adblock", rulesRead: 1, rulesWritten: 1, dropped: {}, narrowed: {}, widened: {} }],
       linesLoaded: 4,
       lineCount: 10,
       ruleCount: 1,

@@ -1,0 +1,154 @@
+import type { LineList } from "../line-list";
+import { nextRangeHash, RangeSet, rangeHash } from "../range-set";
+import { release } from "../release";
+import { isJsWhitespace } from "../rule";
+import { HostKeys } from "./host-keys";
+import { hasUppercase, hostnameProblem, type RuleHosts, readRule } from "./read-rule";
+import type { ReportBuilder } from "./report";
+
+/** Called through constants: see `substring-matcher.ts`. */
+const { charCodeAt, substring } = String.prototype;
+
+const DOT = 46;
+/** Filter bits per allowlist name: about 1 lookup in 16 of a name not there passes the filter. */
+const FILTER_BITS_PER_NAME = 16;
+const MIN_FILTER_BITS = 1 << 12;
+
+/**
+ * The hostnames `@@` rules allow — with their subdomains (`@@||host^`) or alone (`@@|host^`, a
+ * bare name) — and every parent domain of them, for the formats that cannot say "except". Every
+ * entry a format writes is looked up here up to once per label, so a bit filter of the names'
+ * hashes answers first: most names are in no set, and a filter bit is one read of a small array
+ * where a set lookup probes a large one (it halved the pass on a list with 18k `@@` rules).
+ */
+export class Allowlist {
+  /** The hash of the last name `covers` read: the caller's, so it need not read the name again. */
+  lastHash = 0;
+  /** Two filters: one for `@@||…^` names, one for the other sets (a parent like `com` is in nearly every walk). */
+  private readonly subtreeFilter: HashFilter;
+  private readonly otherFilter: HashFilter;
+
+  private constructor(
+    private readonly keys: HostKeys,
+    private readonly exact: RangeSet,
+    private readonly subtree: RangeSet,
+    private readonly parents: RangeSet,
+  ) {
+    this.subtreeFilter = new HashFilter(keys.length);
+    this.otherFilter = new HashFilter(keys.length);
+    for (let id = 0; id < keys.length; id++) {
+      const text = keys.textOf(id);
+      const start = keys.startOf(id);
+      const end = keys.endOf(id);
+      const hash = rangeHash(text, start, end);
+      if (subtree.has(text, start, end, hash)) this.subtreeFilter.add(hash);
+      if (exact.has(text, start, end, hash) || parents.has(text, start, end, hash)) this.otherFilter.add(hash);
+    }
+  }
+
+  /** Reads every `@@` rule of the list and counts it: applied, or dropped with its reason. Null when there is none. */
+  static read(list: LineList, rule: RuleHosts, report: ReportBuilder): Allowlist | null {
+    let sets: { keys: HostKeys; exact: RangeSet; subtree: RangeSet; parents: RangeSet } | null = null;
+    for (let index = 0; index < list.length; index++) {
+      if (!isAllowRange(list.textOf(index), list.startOf(index), list.endOf(index))) continue;
+      const line = list.get(index);
+      const problem = readRule(line, rule) ?? hostnameProblem(line, rule.starts[0], rule.ends[0]);
+      if (problem !== null) {
+        report.dropped(problem, line);
+        continue;
+      }
+      report.dropped("allowlist_applied", line);
+      if (sets === null) {
+        const keys = new HostKeys(list);
+        sets = { keys, exact: new RangeSet(keys), subtree: new RangeSet(keys), parents: new RangeSet(keys) };
+      }
+      const { keys, parents } = sets;
+      const start = rule.starts[0];
+      const end = rule.ends[0];
+      const id = hasUppercase(line, start, end)
+        ? keys.addCopy(substring.call(line, start, end).toLowerCase())
+        : keys.addRange(index, start, end);
+      if (!(rule.scope === "subtree" ? sets.subtree : sets.exact).add(id)) {
+        keys.pop(); // allowed twice: its parents are in already
+        continue;
+      }
+      const text = keys.textOf(id);
+      for (let offset = keys.startOf(id); offset < keys.endOf(id); offset++) {
+        if (charCodeAt.call(text, offset) !== DOT) continue;
+        if (!parents.add(keys.addSuffix(id, offset + 1))) keys.pop();
+      }
+    }
+    return sets && new Allowlist(sets.keys, sets.exact, sets.subtree, sets.parents);
+  }
+
+  /** Whether `@@||…^` allows the name: it or a parent domain of it. Sets `lastHash`. */
+  covers(text: string, start: number, end: number): boolean {
+    const filter = this.subtreeFilter;
+    let hash = 0;
+    for (let offset = end - 1; offset >= start; offset--) {
+      const code = charCodeAt.call(text, offset);
+      // the hash so far is the parent domain's after the dot
+      if (code === DOT && filter.mayHave(hash) && this.subtree.has(text, offset + 1, end, hash)) return true;
+      hash = nextRangeHash(hash, code);
+    }
+    this.lastHash = hash;
+    return filter.mayHave(hash) && this.subtree.has(text, start, end, hash);
+  }
+
+  /** Whether `@@|name^` allows the name itself (`hash`: its `rangeHash`). */
+  allowsExactly(text: string, start: number, end: number, hash: number): boolean {
+    return this.otherFilter.mayHave(hash) && this.exact.has(text, start, end, hash);
+  }
+
+  /** Whether an allowed name is below this one: an entry covering its subdomains would block it. */
+  isParentOfAllowed(text: string, start: number, end: number, hash: number): boolean {
+    return this.otherFilter.mayHave(hash) && this.parents.has(text, start, end, hash);
+  }
+
+  release(): void {
+    this.exact.release();
+    this.subtree.release();
+    this.parents.release();
+    this.keys.release();
+    this.subtreeFilter.release();
+    this.otherFilter.release();
+  }
+}
+
+/** One bit per hash (multiplied, top bits): "maybe in the set" or "surely not". */
+class HashFilter {
+  private readonly bits: Uint32Array;
+  private readonly shift: number;
+
+  constructor(names: number) {
+    let size = MIN_FILTER_BITS;
+    while (size < names * FILTER_BITS_PER_NAME) size *= 2;
+    this.bits = new Uint32Array(size / 32);
+    this.shift = 32 - Math.log2(size);
+  }
+
+  add(hash: number): void {
+    const bit = Math.imul(hash, 0x9e3779b1) >>> this.shift;
+    this.bits[bit >>> 5] |= 1 << (bit & 31);
+  }
+
+  mayHave(hash: number): boolean {
+    const bit = Math.imul(hash, 0x9e3779b1) >>> this.shift;
+    return (this.bits[bit >>> 5] & (1 << (bit & 31))) !== 0;
+  }
+
+  release(): void {
+    release(this.bits);
+  }
+}
+
+/** `@@` after any leading white space (`readRule` trims), read without making the line a string. */
+function isAllowRange(text: string, start: number, end: number): boolean {
+  let offset = start;
+  while (offset < end && isJsWhitespace(charCodeAt.call(text, offset))) offset++;
+  return end - offset >= 2 && charCodeAt.call(text, offset) === 64 && charCodeAt.call(text, offset + 1) === 64;
+}
+
+export function isAllowLine(line: string): boolean {
+  return isAllowRange(line, 0, line.length);
+}
