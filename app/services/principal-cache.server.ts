@@ -14,7 +14,7 @@ import type { ApiKey, User } from "~/db/schema";
 // Postgres lookup per credential per isolate per 30 s is nothing, a longer window is a leaked key's.
 export const PRINCIPAL_CACHE_TTL_MS = 30_000;
 // An entry is well under 1 KB: the cap bounds an isolate's memory, the least recently used goes first.
-const MAX_ENTRIES = 5_000;
+export const MAX_CACHED_PRINCIPALS = 5_000;
 
 class ExpiringMap<V> {
   private readonly entries = new Map<string, { value: V; expiresAt: number }>();
@@ -31,7 +31,7 @@ class ExpiringMap<V> {
   set(key: string, value: V, now: number) {
     this.entries.delete(key);
     this.entries.set(key, { value, expiresAt: now + PRINCIPAL_CACHE_TTL_MS });
-    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    if (this.entries.size > MAX_CACHED_PRINCIPALS) this.entries.delete(this.entries.keys().next().value as string);
   }
 
   deleteWhere(matches: (value: V) => boolean) {
