@@ -1,22 +1,30 @@
 /**
- * `npm run bench:load`: the Worker under concurrent load on this machine. Starts a fresh embedded
- * Postgres (temporary data folder) with its WebSocket bridge and the Turnstile stub
- * (startLocalServices), builds the app and runs it in local workerd (wrangler unstable_dev, as
- * bench-limiter does), signs an admin in through the development sign-in and creates an API key,
- * then runs each scenario for DURATION_MS with CONCURRENCY clients in a loop:
+ * `npm run bench:load`: the Worker under load on this machine. Starts a fresh embedded Postgres
+ * (temporary data folder) with its WebSocket bridge and the Turnstile stub (startLocalServices),
+ * builds the app and runs it in local workerd (wrangler unstable_dev, as bench-limiter does), signs
+ * an admin in through the development sign-in (no tier limit, so nothing is refused) and creates
+ * an API key (its own limit is counted: one Durable Object call), then measures three things:
  *
- *   bare       GET  /api/version               no guard, no database: the baseline
- *   guarded    GET  /api/me with the API key    the guard: key lookup in Postgres, rate limit
- *   health     GET  /api/health                 a database round trip
+ * 1. The guard's added latency, warm: `bare` (GET /api/version: no guard, no database), `apiKey`
+ *    and `session` (GET /api/me with the key / the session token) in alternating rounds of
+ *    ROUND_MS, ROUNDS times, with 1 and with 8 clients; the added p50 is guarded − bare over the
+ *    pooled rounds, so machine load drifting during the run falls on both alike.
+ * 2. Dashboard TTFB: each server-rendered dashboard page with the session cookie, one client, warm;
+ *    p50 time to the response headers (Remix sends them once every loader has answered).
+ * 3. Throughput with CONCURRENCY clients for DURATION_MS each:
+ *
+ *   bare       GET  /api/version               the baseline
+ *   apiKey     GET  /api/me with the API key    the guard
+ *   health     GET  /api/health                 a database round trip (a new connection)
  *   compile    POST /api/compile with the key   a fresh configuration each time: compile + a row
  *   anonymous  POST /api/compile, one IP        rate limited: 10 pass a minute, then 429
  *
- * and prints requests/s, p50/p99 latency, the guard's added latency (guarded − bare, same run) and
- * the 5xx count, which must be 0 (exit code 1 otherwise). Only 127.0.0.1 is contacted, every loop
- * ends after its duration, and everything started is stopped before the script exits.
+ * It prints requests/s, p50/p99 latency and the 5xx count, which must be 0 (exit code 1
+ * otherwise). Only 127.0.0.1 is contacted, every loop ends after its duration, and everything
+ * started is stopped before the script exits.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BenchWorker, buildApp, startBenchWorker } from "./lib/bench-worker";
 import { startLocalServices } from "./lib/local-services.mjs";
@@ -29,10 +37,20 @@ const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
 const RATE_LIMIT_BACKEND = process.env.RATE_LIMIT_BACKEND ?? "durable-object";
 // Each client gives up on a request after this long: a hung Worker ends the run, not the machine.
 const REQUEST_TIMEOUT_MS = 30_000;
+// Alternating rounds of the latency comparison (see the header): short rounds, many of them.
+const ROUND_MS = Number(process.env.ROUND_MS ?? 1_000);
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const LATENCY_CLIENTS = [1, 8];
+// The issue's budget for the guard on a warm request, and its allowance under 8 clients.
+const GUARD_BUDGET_MS = 2;
+const DASHBOARD_TTFB_TARGET_MS = 30;
+const DASHBOARD_PAGES = ["/dashboard", "/dashboard/keys", "/dashboard/jobs", "/dashboard/compile"];
 const LIST_RULES = 2_000;
 
 interface Sample {
   ms: number;
+  /** Until the response headers: the time to first byte. */
+  headersMs: number;
   status: number;
 }
 
@@ -49,31 +67,37 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-async function run(base: string, scenario: Scenario, durationMs: number) {
+async function sample(base: string, scenario: Scenario, durationMs: number, clients = CONCURRENCY) {
   const samples: Sample[] = [];
   const deadline = Date.now() + durationMs;
   let next = 0;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: clients }, async () => {
       while (Date.now() < deadline) {
         const { path, init } = scenario.request(next++);
         const begin = performance.now();
+        let headersMs = Number.NaN;
         let status = 0;
         try {
           const response = await fetch(base + path, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+          headersMs = performance.now() - begin;
           await response.arrayBuffer();
           status = response.status;
         } catch {
           status = 599; // no answer at all counts with the server errors
         }
-        samples.push({ ms: performance.now() - begin, status });
+        samples.push({ ms: performance.now() - begin, headersMs, status });
       }
     }),
   );
-  const elapsedS = (performance.now() - started) / 1000;
-  const sorted = samples.map((sample) => sample.ms).sort((a, b) => a - b);
-  const count = (test: (status: number) => boolean) => samples.filter((sample) => test(sample.status)).length;
+  return { samples, elapsedS: (performance.now() - started) / 1000 };
+}
+
+function summarize(scenario: Scenario, samples: Sample[], elapsedS: number) {
+  const sorted = samples.map((one) => one.ms).sort((a, b) => a - b);
+  const headers = samples.map((one) => one.headersMs).sort((a, b) => a - b);
+  const count = (test: (status: number) => boolean) => samples.filter((one) => test(one.status)).length;
   return {
     name: scenario.name,
     what: scenario.what,
@@ -81,6 +105,7 @@ async function run(base: string, scenario: Scenario, durationMs: number) {
     perSecond: samples.length / elapsedS,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
+    ttfbP50: percentile(headers, 50),
     ok: count((status) => status < 400),
     limited: count((status) => status === 429),
     otherClientErrors: count((status) => status >= 400 && status < 500 && status !== 429),
@@ -88,20 +113,43 @@ async function run(base: string, scenario: Scenario, durationMs: number) {
   };
 }
 
+type Result = ReturnType<typeof summarize>;
+
+async function run(base: string, scenario: Scenario, durationMs: number, clients = CONCURRENCY): Promise<Result> {
+  const { samples, elapsedS } = await sample(base, scenario, durationMs, clients);
+  return summarize(scenario, samples, elapsedS);
+}
+
+/** The scenarios in alternating rounds with `clients` clients, each one's samples pooled. */
+async function alternate(base: string, compared: Scenario[], clients: number): Promise<Result[]> {
+  for (const scenario of compared) await sample(base, scenario, WARMUP_MS, clients);
+  const pooled = compared.map(() => ({ samples: [] as Sample[], elapsedS: 0 }));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [index, scenario] of compared.entries()) {
+      const { samples, elapsedS } = await sample(base, scenario, ROUND_MS, clients);
+      pooled[index].samples.push(...samples);
+      pooled[index].elapsedS += elapsedS;
+    }
+  }
+  return compared.map((scenario, index) => summarize(scenario, pooled[index].samples, pooled[index].elapsedS));
+}
+
 function listOf(name: string, rules: number) {
   return Array.from({ length: rules }, (_, index) => `||${name}-${index}.example^`).join("\n");
 }
 
-async function signInAdmin(base: string): Promise<string> {
+/** The admin's session token and the Cookie header its browser would send. */
+async function signInAdmin(base: string): Promise<{ token: string; cookie: string }> {
   const response = await fetch(`${base}/sign-in`, {
     method: "POST",
     redirect: "manual",
     headers: { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin", Origin: base },
     body: new URLSearchParams({ email: "bench@example.com", tier: "admin", role: "admin" }),
   });
-  const token = /__session=([^;]+)/.exec(response.headers.getSetCookie().join("\n"))?.[1];
+  const cookies = response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]);
+  const token = cookies.find((cookie) => cookie.startsWith("__session="))?.slice("__session=".length);
   if (response.status !== 302 || !token) throw new Error(`development sign-in answered ${response.status}`);
-  return token;
+  return { token, cookie: cookies.join("; ") };
 }
 
 async function createApiKey(base: string, token: string): Promise<string> {
@@ -114,6 +162,26 @@ async function createApiKey(base: string, token: string): Promise<string> {
     throw new Error(`creating the key answered ${response.status}: ${await response.text()}`);
   return ((await response.json()) as { secret: string }).secret;
 }
+
+const bareScenario: Scenario = { name: "bare", what: "GET /api/version", request: () => ({ path: "/api/version" }) };
+
+const apiKeyScenario = (key: string): Scenario => ({
+  name: "apiKey",
+  what: "GET /api/me (API key)",
+  request: () => ({ path: "/api/me", init: { headers: { "X-API-Key": key } } }),
+});
+
+const sessionScenario = (token: string): Scenario => ({
+  name: "session",
+  what: "GET /api/me (session token)",
+  request: () => ({ path: "/api/me", init: { headers: { Authorization: `Bearer ${token}` } } }),
+});
+
+const pageScenario = (path: string, cookie: string): Scenario => ({
+  name: "page",
+  what: `GET ${path}`,
+  request: () => ({ path, init: { headers: { Cookie: cookie } } }),
+});
 
 function scenarios(key: string): Scenario[] {
   const adsUrl = "https://lists.example.invalid/ads.txt";
@@ -137,12 +205,8 @@ function scenarios(key: string): Scenario[] {
     });
   const anonymousIp = `2001:db8:${Date.now().toString(16).slice(-4)}::1`;
   return [
-    { name: "bare", what: "GET /api/version", request: () => ({ path: "/api/version" }) },
-    {
-      name: "guarded",
-      what: "GET /api/me (API key)",
-      request: () => ({ path: "/api/me", init: { headers: { "X-API-Key": key } } }),
-    },
+    bareScenario,
+    apiKeyScenario(key),
     { name: "health", what: "GET /api/health", request: () => ({ path: "/api/health" }) },
     {
       name: "compile",
@@ -188,7 +252,26 @@ async function main() {
       RATE_LIMIT_BACKEND,
     });
     const base = `http://127.0.0.1:${worker.port}`;
-    const key = await createApiKey(base, await signInAdmin(base));
+    const session = await signInAdmin(base);
+    const key = await createApiKey(base, session.token);
+    const [load] = loadavg();
+
+    const latency = [];
+    for (const clients of LATENCY_CLIENTS) {
+      const [bare, ...guarded] = await alternate(
+        base,
+        [bareScenario, apiKeyScenario(key), sessionScenario(session.token)],
+        clients,
+      );
+      latency.push({ clients, bare, guarded });
+    }
+
+    const pages = [];
+    for (const path of DASHBOARD_PAGES) {
+      const scenario = pageScenario(path, session.cookie);
+      await run(base, scenario, WARMUP_MS, 1);
+      pages.push(await run(base, scenario, DURATION_MS, 1));
+    }
 
     const results = [];
     for (const scenario of scenarios(key)) {
@@ -197,7 +280,33 @@ async function main() {
     }
 
     console.log(
-      `\nbench:load — ${CONCURRENCY} concurrent clients, ${DURATION_MS / 1000} s per scenario after ${WARMUP_MS / 1000} s warm-up, rate limiter: ${RATE_LIMIT_BACKEND}\n`,
+      `\nbench:load — ${cpus().length} cores, load average ${load.toFixed(1)} at the start, rate limiter: ${RATE_LIMIT_BACKEND}`,
+    );
+    console.log(
+      `\nThe guard's added latency, warm (${ROUNDS} alternating rounds of ${ROUND_MS / 1000} s per scenario; budget +${GUARD_BUDGET_MS} ms p50 with 1 client, +${2 * GUARD_BUDGET_MS} ms with 8):\n`,
+    );
+    console.log(
+      `${"clients".padStart(7)} ${"bare p50".padStart(9)} ${"scenario".padEnd(8)} ${"p50 ms".padStart(7)} ${"added p50".padStart(10)} ${"p99 ms".padStart(7)} ${"req/s".padStart(7)} ${"5xx".padStart(4)}`,
+    );
+    for (const { clients, bare, guarded } of latency) {
+      for (const result of guarded) {
+        const added = result.p50 - bare.p50;
+        const budget = clients === 1 ? GUARD_BUDGET_MS : 2 * GUARD_BUDGET_MS;
+        console.log(
+          `${String(clients).padStart(7)} ${fixed(bare.p50, 2).padStart(9)} ${result.name.padEnd(8)} ${fixed(result.p50, 2).padStart(7)} ${`+${fixed(added, 2)}`.padStart(10)} ${fixed(result.p99).padStart(7)} ${fixed(result.perSecond).padStart(7)} ${String(result.serverErrors).padStart(4)}  ${added <= budget ? "within budget" : "OVER BUDGET"}`,
+        );
+      }
+    }
+
+    console.log(`\nDashboard TTFB (session cookie, 1 client, warm; target p50 ≤ ${DASHBOARD_TTFB_TARGET_MS} ms):\n`);
+    for (const page of pages) {
+      console.log(
+        `${page.what.padEnd(26)} TTFB p50 ${fixed(page.ttfbP50).padStart(6)} ms   full p50 ${fixed(page.p50).padStart(6)} ms   p99 ${fixed(page.p99).padStart(6)} ms   ${page.ok}/${page.requests} 2xx  ${page.ttfbP50 <= DASHBOARD_TTFB_TARGET_MS ? "within target" : "OVER TARGET"}`,
+      );
+    }
+
+    console.log(
+      `\nThroughput: ${CONCURRENCY} concurrent clients, ${DURATION_MS / 1000} s per scenario after ${WARMUP_MS / 1000} s warm-up\n`,
     );
     console.log(
       `${"scenario".padEnd(10)} ${"what".padEnd(50)} ${"requests".padStart(8)} ${"req/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"2xx".padStart(6)} ${"429".padStart(6)} ${"4xx".padStart(5)} ${"5xx".padStart(5)}`,
@@ -207,12 +316,8 @@ async function main() {
         `${result.name.padEnd(10)} ${result.what.padEnd(50)} ${String(result.requests).padStart(8)} ${fixed(result.perSecond).padStart(8)} ${fixed(result.p50).padStart(8)} ${fixed(result.p99).padStart(8)} ${String(result.ok).padStart(6)} ${String(result.limited).padStart(6)} ${String(result.otherClientErrors).padStart(5)} ${String(result.serverErrors).padStart(5)}`,
       );
     }
-    const bare = results.find((result) => result.name === "bare")!;
-    const guarded = results.find((result) => result.name === "guarded")!;
-    console.log(
-      `\nThe guard's added latency (guarded − bare, same run): p50 ${fixed(guarded.p50 - bare.p50)} ms, p99 ${fixed(guarded.p99 - bare.p99)} ms`,
-    );
-    const serverErrors = results.reduce((sum, result) => sum + result.serverErrors, 0);
+    const everything = [...results, ...pages, ...latency.flatMap(({ bare, guarded }) => [bare, ...guarded])];
+    const serverErrors = everything.reduce((sum, result) => sum + result.serverErrors, 0);
     const anonymous = results.find((result) => result.name === "anonymous")!;
     console.log(
       `Anonymous compiles let through: ${anonymous.ok} (limit 10 a minute per IP); 5xx in total: ${serverErrors}`,

@@ -5,6 +5,7 @@ import type { Database } from "./db.server";
 import type { AppEnv } from "./env.server";
 import { ApiError } from "./http.server";
 import type { JobMessage } from "./jobs.server";
+import { forgetUser } from "./principal-cache.server";
 import { isDevIdentityEnabled } from "./session-token.server";
 
 const USER_PAGE = 50;
@@ -57,6 +58,7 @@ export async function setUserAccess(
     .update(users)
     .set({ ...access, updatedAt: new Date() })
     .where(eq(users.id, userId));
+  forgetUser({ id: userId });
 }
 
 async function countKeys(kv: KVNamespace, prefix: string): Promise<{ count: number; capped: boolean }> {

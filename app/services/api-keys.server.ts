@@ -2,13 +2,14 @@
  * API keys: `bqk_` + 32 random bytes in base62. Only the SHA-256 hash and a display prefix are
  * stored; the plaintext exists once, in the response to its creation.
  */
-import { and, count, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, inArray, isNull, lt, or } from "drizzle-orm";
 import { type ApiKey, type ApiKeyScope, apiKeys, type Tier, type User, users } from "~/db/schema";
 import { type Analytics, logOnlyAnalytics } from "./analytics.server";
-import type { Database } from "./db.server";
+import { type Database, type DatabaseHandle, withTimeout } from "./db.server";
 import { sha256Hex } from "./digest.server";
 import { ApiError } from "./http.server";
 import type { Principal } from "./identity.server";
+import { apiKeyCache, forgetApiKey } from "./principal-cache.server";
 import { TIER_LIMITS } from "./rate-limit.server";
 
 // Distinct from Clerk's token prefixes (ak_, mt_, oat_) so getAuth never mistakes one for the other.
@@ -18,8 +19,11 @@ const KEY_BYTES = 32;
 const KEY_DIGITS = 43;
 const DISPLAY_PREFIX_LENGTH = API_KEY_PREFIX.length + 8;
 export const MAX_ACTIVE_KEYS_PER_USER = 25;
-// Writing last_used_at on every request would put a write on the hot path; once a minute is enough to show.
+// Writing last_used_at on every request would put a write on the hot path; once a minute is enough to show,
+// and it is written after the response (ctx.waitUntil), several keys in one statement.
 const LAST_USED_RESOLUTION_MS = 60_000;
+// A hung database must not hold the isolate's one write in flight (and every later mark) forever.
+const LAST_USED_WRITE_TIMEOUT_MS = 5_000;
 export const MAX_KEY_LIMIT = 100_000;
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -206,6 +210,7 @@ export async function updateApiKey(
     .set(changes)
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, owner.userId)))
     .returning();
+  forgetApiKey(keyId);
   analytics.record({ type: "key", outcome: "updated", id: keyId, tier: owner.tier, detail: { userId: owner.userId } });
   return toPublicApiKey(updated);
 }
@@ -224,33 +229,67 @@ export async function revokeApiKey(
     .set({ revokedAt: new Date() })
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId)))
     .returning();
+  forgetApiKey(keyId);
   analytics.record({ type: "key", outcome: "revoked", id: keyId, detail: { userId } });
   return toPublicApiKey(revoked);
 }
 
 export type AuthenticatedKey = { key: ApiKey; owner: User };
 
-/** The active key and its owner for a presented plaintext, or null for unknown, revoked or expired. */
-export async function authenticateApiKey(db: Database, plaintext: string): Promise<AuthenticatedKey | null> {
-  const [found] = await db
-    .select({ key: apiKeys, owner: users })
-    .from(apiKeys)
-    .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(eq(apiKeys.keyHash, await hashApiKey(plaintext)))
-    .limit(1);
+const isUsable = (key: ApiKey, now: Date) => !key.revokedAt && !(key.expiresAt && key.expiresAt <= now);
+
+/**
+ * The active key and its owner for a presented plaintext, or null for unknown, revoked or expired.
+ * A key seen recently in this isolate needs no query (principal-cache.server.ts).
+ */
+export async function authenticateApiKey(
+  database: DatabaseHandle,
+  plaintext: string,
+): Promise<AuthenticatedKey | null> {
+  const keyHash = await hashApiKey(plaintext);
   const now = new Date();
-  if (!found || found.key.revokedAt || (found.key.expiresAt && found.key.expiresAt <= now)) return null;
-  const lastUsed = found.key.lastUsedAt?.getTime() ?? 0;
-  if (now.getTime() - lastUsed >= LAST_USED_RESOLUTION_MS) {
-    await db
+  let found = apiKeyCache.get(keyHash, now.getTime());
+  if (!found) {
+    [found] = await database.db
+      .select({ key: apiKeys, owner: users })
+      .from(apiKeys)
+      .innerJoin(users, eq(users.id, apiKeys.userId))
+      .where(eq(apiKeys.keyHash, keyHash))
+      .limit(1);
+    if (found && isUsable(found.key, now)) apiKeyCache.set(keyHash, found, now.getTime());
+  }
+  if (!found || !isUsable(found.key, now)) return null;
+  noteUse(database, found.key, now);
+  return found;
+}
+
+/** Key ids whose last_used_at is due, waiting for the isolate's one write in flight. */
+const dueUses = new Set<string>();
+
+function noteUse(database: DatabaseHandle, key: ApiKey, now: Date) {
+  if (now.getTime() - (key.lastUsedAt?.getTime() ?? 0) < LAST_USED_RESOLUTION_MS) return;
+  key.lastUsedAt = now;
+  const writing = dueUses.size > 0;
+  dueUses.add(key.id);
+  if (!writing) database.keepOpenUntil(writeDueUses(database.db));
+}
+
+/** Writes every due key's last_used_at, including those that fall due while a write is in flight. */
+async function writeDueUses(db: Database) {
+  while (dueUses.size > 0) {
+    const ids = [...dueUses];
+    const now = new Date();
+    const write = db
       .update(apiKeys)
       .set({ lastUsedAt: now })
       .where(
         and(
-          eq(apiKeys.id, found.key.id),
-          sql`(${apiKeys.lastUsedAt} is null or ${apiKeys.lastUsedAt} < ${new Date(now.getTime() - LAST_USED_RESOLUTION_MS)})`,
+          inArray(apiKeys.id, ids),
+          or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - LAST_USED_RESOLUTION_MS))),
         ),
       );
+    // A lost mark is one minute of "last used" on the keys page; never worth failing a request for.
+    await withTimeout(write, LAST_USED_WRITE_TIMEOUT_MS, "last_used_at").catch(() => {});
+    for (const id of ids) dueUses.delete(id);
   }
-  return found;
 }

@@ -6,9 +6,10 @@
  */
 import { getAuth } from "@clerk/remix/ssr.server";
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { API_KEY_SCOPES, type ApiKeyScope, grantedScopes, type Role, type Tier } from "~/db/schema";
+import { API_KEY_SCOPES, type ApiKeyScope, grantedScopes, type Role, type Tier, type User } from "~/db/schema";
 import { API_KEY_PREFIX, authenticateApiKey } from "./api-keys.server";
 import { clerkFrontendApiOrigin } from "./clerk-instance.server";
+import { sessionUserCache } from "./principal-cache.server";
 import { sessionClaimsProblem } from "./session-claims.server";
 import { clerkPublicMetadata, ensureUserForSession } from "./users.server";
 
@@ -206,7 +207,7 @@ export async function identify(args: Args): Promise<Principal> {
   const session = await verifiedSession(args, credential);
 
   const email = typeof session.claims.email === "string" ? session.claims.email : null;
-  const user = await ensureUserForSession(args.context.database.db, { clerkUserId: session.clerkUserId, email });
+  const user = await sessionUser(args, session.clerkUserId, email);
   if (!user) throw new AuthenticationError("This account has been deleted.");
   // A session template with the `metadata` claim makes it the truth; without one the synced row decides.
   const access = session.claims.metadata === undefined ? user : clerkPublicMetadata.parse(session.claims.metadata);
@@ -222,11 +223,22 @@ export async function identify(args: Args): Promise<Principal> {
   };
 }
 
+/** The session's users row: from the isolate's cache when warm (principal-cache.server.ts), else Postgres. */
+async function sessionUser(args: Args, clerkUserId: string, email: string | null): Promise<User | null> {
+  const now = Date.now();
+  const cached = sessionUserCache.get(clerkUserId, now);
+  if (cached) return cached;
+  const user = await ensureUserForSession(args.context.database.db, { clerkUserId, email });
+  // A deleted user is not remembered: their next request asks Postgres again.
+  if (user) sessionUserCache.set(clerkUserId, user, now);
+  return user;
+}
+
 async function identifyApiKey(args: Args, token: string, ip: string): Promise<Principal> {
   if (!token.startsWith(API_KEY_PREFIX) || token.length > MAX_TOKEN_BYTES) {
     throw new AuthenticationError("The API key is malformed.");
   }
-  const found = await authenticateApiKey(args.context.database.db, token);
+  const found = await authenticateApiKey(args.context.database, token);
   // Unknown, revoked and expired keys get the same answer: the response is not an oracle.
   if (!found) throw new AuthenticationError("The API key is invalid, revoked or expired.");
   const { key, owner } = found;

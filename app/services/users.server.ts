@@ -3,6 +3,7 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { deletedUsers, ROLES, type Role, TIERS, type Tier, type User, users } from "~/db/schema";
 import type { Database } from "./db.server";
+import { forgetUser } from "./principal-cache.server";
 
 /** A database or an open transaction: the row changes below work in either. */
 export type Queryable = Pick<Database, "select" | "insert" | "update" | "delete" | "execute">;
@@ -49,6 +50,7 @@ export async function saveDevUser(
     .insert(users)
     .values({ clerkUserId, email, tier, role })
     .onConflictDoUpdate({ target: users.clerkUserId, set: { email, tier, role, updatedAt: new Date() } });
+  forgetUser({ clerkUserId });
 }
 
 /**

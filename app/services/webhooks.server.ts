@@ -9,6 +9,7 @@ import { webhookEvents } from "~/db/schema";
 import type { Analytics } from "./analytics.server";
 import type { Database } from "./db.server";
 import { ApiError, readBodyText } from "./http.server";
+import { forgetUser } from "./principal-cache.server";
 import {
   applyClerkUser,
   type ClerkSyncOutcome,
@@ -166,7 +167,10 @@ async function handleDelivery(request: Request, { secret, db, analytics }: Webho
   const { type, event } = parseEvent(body);
   if (!event) return { svixId, type, outcome: "ignored" };
   try {
-    return { svixId, type, outcome: await storeDelivery(db, svixId, event) };
+    const outcome = await storeDelivery(db, svixId, event);
+    // After the commit: a request in between would cache the old row again.
+    forgetUser({ clerkUserId: event.data.id });
+    return { svixId, type, outcome };
   } catch (error) {
     analytics.record({ type: "webhook", outcome: "failed", id: svixId, subject: type, code: databaseErrorCode(error) });
     throw new ApiError(500, "The event could not be stored; Clerk will deliver it again.");
