@@ -65,6 +65,20 @@ describe("bloqr (the CLI)", () => {
     expect(lines.slice(6)).toEqual([""]);
   });
 
+  it("on a terminal it reports progress by itself; -q silences it", () => {
+    // `script` (util-linux, as `unshare` for the dev stack) gives the CLI a pseudo-terminal.
+    const onTerminal = (...args: string[]) =>
+      spawnSync("script", ["-qec", [CLI, "-c", configuration, ...args].join(" "), "/dev/null"], {
+        encoding: "utf8",
+        timeout: 60_000,
+      }).stdout;
+    const shown = onTerminal("-o", join(directory, "tty.txt"));
+    expect(shown).toContain(`source 1: loading ${list}`);
+    expect(shown).toMatch(/list: Compress 3 → 2 lines \(\d+\.\d\d s, [\d,]+ lines\/s\)/);
+    expect(shown).toContain(`→ ${join(directory, "tty.txt")}`);
+    expect(onTerminal("-o", join(directory, "tty.txt"), "-q")).toBe("");
+  });
+
   it("no progress when stderr is not a terminal, nor with -q even with -v", () => {
     expect(runCli("-c", configuration, "-o", join(directory, "quiet.txt")).stderr).toBe("");
     expect(runCli("-c", configuration, "-o", join(directory, "quiet.txt"), "-v", "-q").stderr).toBe("");
