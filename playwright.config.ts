@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { CHROMIUM_ARGS, findChromium } from "./scripts/lib/chromium";
 import { freePortSync } from "./tests/support/free-port-sync";
 
 /**
@@ -12,13 +13,8 @@ import { freePortSync } from "./tests/support/free-port-sync";
 process.env.E2E_PORT ??= String(freePortSync());
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "bloqr-e2e-"));
 
-// Debian's Chromium (apt-get install chromium); Playwright's own download is not reachable here.
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-if (!existsSync(chromiumPath)) {
-  throw new Error(
-    `No Chromium at ${chromiumPath}. Install one: \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
-  );
-}
+// CHROMIUM_PATH, a system Chromium, Playwright's download, or the one shipped in an npm package.
+const { executablePath } = await findChromium();
 
 const baseURL = `http://localhost:${process.env.E2E_PORT}`;
 
@@ -33,14 +29,8 @@ export default defineConfig({
     baseURL,
     trace: "retain-on-failure",
     launchOptions: {
-      executablePath: chromiumPath,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      executablePath,
+      args: CHROMIUM_ARGS,
     },
   },
   projects: [

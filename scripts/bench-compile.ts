@@ -41,11 +41,19 @@
  *   Memory: the same heap-cap bisection for a compile in one format (as the API asks for it)
  *   against the compile in adblock, for the formats in `--format-memory` (default hosts,rpz: the
  *   exact-name set and the largest output); `--format-memory none` skips it (the quick mode).
+ * - Whole process: both command lines as a user runs them — our `bloqr` (dist/bloqr.mjs, which
+ *   `npm install` builds) and the reference's `hostlist-compiler`, each an executable started
+ *   through `#!/usr/bin/env node` with the same PATH, so the same Node — on the first corpus,
+ *   alternating, wall time from spawn to exit (start-up, reading, compiling, writing the file);
+ *   outputs compared as above. And our start-up alone: from the process's start to reading the
+ *   configuration (`bloqr --metrics`' `startupMs`) on a two-line list, beside `node -e 0`.
  *
  * Options: --lines 300000,1200000  --runs 5 (timed runs of ours per child)  --rounds 3
  *          --reference-budget 60 (seconds of reference wall time per size)  --no-memory  --budget
  *          --formats [--format-memory hosts,rpz|none]
- * Takes about nine minutes, four to five of them the reference's one compilation of the 1.2M corpus;
+ *          --whole-process (only the whole-process rows, on the first size: ~1 min at 300k lines;
+ *          with --lines 10000, seconds)
+ * Takes about ten minutes, four to five of them the reference's one compilation of the 1.2M corpus;
  * `--formats` about six, `--formats --format-memory none --lines 300000` under a minute.
  * The temporary directory is removed at the end.
  */
@@ -55,7 +63,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   MAX_INCLUDES,
@@ -98,6 +106,11 @@ const HEAP_CAP_CEILING_MB = 512;
 const CHILD_TIMEOUT_MS = 30 * 60 * 1000;
 /** A memory child that takes longer than this is thrashing at its cap: counted as not fitting. */
 const MEMORY_CHILD_TIMEOUT_MS = 3 * 60 * 1000;
+/** Start-ups timed for the start-up row (each a few tens of milliseconds). */
+const STARTUP_RUNS = 15;
+const TARGET_STARTUP_MS = 100;
+const OUR_CLI = "dist/bloqr.mjs";
+const REFERENCE_CLI = "node_modules/.bin/hostlist-compiler";
 const VOLATILE_HEADER_LINE = /^! (Last modified: |Compiled by )/;
 /** The issue's bound on what one format pass adds to a compile's time or memory. */
 const TARGET_FORMAT_PASS_SHARE = 0.2;
@@ -499,6 +512,98 @@ async function formatsBench(sizes: number[], runs: string, rounds: number): Prom
   }
 }
 
+/** Both command lines on one configuration, alternating, each run a fresh process as a user starts it. */
+interface WholeProcess {
+  lines: number;
+  oursMs: number[];
+  referenceMs: number[];
+  sameOutput: boolean;
+}
+
+/** `npm run` puts node_modules/.bin first on PATH, so both CLIs' `env node` find the same Node. */
+function runCli(executable: string, args: string[]): number {
+  const started = performance.now();
+  const child = spawnSync(executable, args, { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  const wallMs = performance.now() - started;
+  if (child.status !== 0) throw new Error(`${executable} ${args.join(" ")} failed: ${child.stderr}`);
+  return wallMs;
+}
+
+function measureWholeProcess(configuration: string, lines: number, rounds: number, directory: string): WholeProcess {
+  const ourOutput = join(directory, "whole-ours.txt");
+  const referenceOutput = join(directory, "whole-reference.txt");
+  const result: WholeProcess = { lines, oursMs: [], referenceMs: [], sameOutput: false };
+  for (let round = 0; round < rounds; round++) {
+    result.oursMs.push(runCli(OUR_CLI, ["-c", configuration, "-o", ourOutput]));
+    result.referenceMs.push(runCli(REFERENCE_CLI, ["-c", configuration, "-o", referenceOutput]));
+  }
+  result.sameOutput = outputHash(readFileSync(ourOutput, "utf8")) === outputHash(readFileSync(referenceOutput, "utf8"));
+  return result;
+}
+
+interface Startup {
+  firstWorkMs: number[];
+  firstWorkCpuMs: number[];
+  /** The same measures for a script of one line: Node's own start-up, the floor. */
+  nodeMs: number[];
+  nodeCpuMs: number[];
+}
+
+/** Our start-up to first work, alternating with Node's own start-up to a one-line script's first line. */
+function measureStartup(directory: string): Startup {
+  const list = join(directory, "startup.txt");
+  writeFileSync(list, "||ads.example.com^\n0.0.0.0 tracker.example.net\n");
+  const configuration = join(directory, "startup.json");
+  writeFileSync(configuration, JSON.stringify({ name: "start-up", sources: [{ source: list }] }));
+  const result: Startup = { firstWorkMs: [], firstWorkCpuMs: [], nodeMs: [], nodeCpuMs: [] };
+  for (let run = 0; run < STARTUP_RUNS; run++) {
+    const child = spawnSync(OUR_CLI, ["-c", configuration, "-o", join(directory, "startup-out.txt"), "--metrics"], {
+      encoding: "utf8",
+    });
+    if (child.status !== 0) throw new Error(`bloqr failed: ${child.stderr}`);
+    const metrics = JSON.parse(child.stdout);
+    result.firstWorkMs.push(metrics.startupMs);
+    result.firstWorkCpuMs.push(metrics.startupCpuMs);
+    const script =
+      "const c = process.cpuUsage(); console.log(JSON.stringify([performance.now(), (c.user + c.system) / 1000]))";
+    const [nodeMs, nodeCpuMs] = JSON.parse(spawnSync("node", ["-e", script], { encoding: "utf8" }).stdout);
+    result.nodeMs.push(nodeMs);
+    result.nodeCpuMs.push(nodeCpuMs);
+  }
+  return result;
+}
+
+function printWholeProcess({ lines, oursMs, referenceMs, sameOutput }: WholeProcess, startup: Startup): void {
+  const node = spawnSync("node", ["--version"], { encoding: "utf8" }).stdout.trim();
+  console.log(
+    `Whole process, ${lines.toLocaleString("en")} lines (\`${OUR_CLI} -c … -o …\` vs \`hostlist-compiler -c … -o …\`, ` +
+      `Node ${node}, ${oursMs.length} alternating runs each, medians):`,
+  );
+  console.log(
+    `  wall time   ours ${seconds(median(oursMs))} (${linesPerSecond(lines, median(oursMs))})   ` +
+      `reference ${seconds(median(referenceMs))} (${linesPerSecond(lines, median(referenceMs))})   ` +
+      `ratio ×${(median(referenceMs) / median(oursMs)).toFixed(1)}`,
+  );
+  console.log(`  output      ${sameOutput ? "identical to the reference's" : "DIFFERENT"}`);
+  const [wall, cpu] = [median(startup.firstWorkMs), median(startup.firstWorkCpuMs)];
+  console.log(
+    `  start-up    from the process's start to reading the configuration, ${STARTUP_RUNS} runs: ` +
+      `${wall.toFixed(0)} ms wall (min ${Math.min(...startup.firstWorkMs).toFixed(0)}), ${cpu.toFixed(0)} ms CPU; ` +
+      `Node alone to a script's first line: ${median(startup.nodeMs).toFixed(0)} ms wall ` +
+      `(min ${Math.min(...startup.nodeMs).toFixed(0)}), ${median(startup.nodeCpuMs).toFixed(0)} ms CPU: ` +
+      `${verdict(wall <= TARGET_STARTUP_MS)} ≤ ${TARGET_STARTUP_MS} ms in wall time, ` +
+      `${verdict(cpu <= TARGET_STARTUP_MS)} in CPU time`,
+  );
+}
+
+function requireBuiltCli(): void {
+  if (!readFileSync(OUR_CLI, "utf8").startsWith("#!")) throw new Error(`${OUR_CLI} is not built`);
+  const nodeOnPath = (process.env.PATH ?? "").split(delimiter)[0];
+  if (!nodeOnPath.endsWith(join("node_modules", ".bin"))) {
+    console.log("(not started through npm: the CLIs run on whichever `node` is first on PATH)\n");
+  }
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes("--memory-child")) return memoryChild();
   if (process.argv.includes("--format-child")) return formatChild();
@@ -513,13 +618,24 @@ async function main(): Promise<void> {
   const referenceBudgetMs = Number(option("--reference-budget") ?? DEFAULT_REFERENCE_BUDGET_SECONDS) * 1000;
   const withMemory = !process.argv.includes("--no-memory");
   if (process.argv.includes("--formats")) return formatsBench(sizes, runs, rounds);
+  const wholeProcessOnly = process.argv.includes("--whole-process");
+  requireBuiltCli();
 
   const directory = mkdtempSync(join(tmpdir(), "bloqr-bench-"));
   const rows: Row[] = [];
   const configurations: string[] = [];
   const growths: Growth[] = [];
+  let wholeProcess: WholeProcess | undefined;
+  let startup: Startup | undefined;
   const started = performance.now();
   try {
+    const wholeProcessConfiguration = writeCorpus(directory, sizes[0]);
+    wholeProcess = measureWholeProcess(wholeProcessConfiguration, sizes[0], rounds, directory);
+    startup = measureStartup(directory);
+    printWholeProcess(wholeProcess, startup);
+    if (!wholeProcess.sameOutput) process.exitCode = 1;
+    if (wholeProcessOnly) return printTable([], wholeProcess, startup);
+    console.log();
     const warmupConfiguration = writeCorpus(directory, WARMUP_LINES);
     const baseline = withMemory ? measureMemory(warmupConfiguration, warmupConfiguration) : null;
     console.log(
@@ -590,6 +706,7 @@ async function main(): Promise<void> {
     rmSync(directory, { recursive: true, force: true });
   }
   printSummary(rows, growths);
+  printTable(rows, wholeProcess!, startup!);
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);
   if (!rows.every(sameOutput)) {
     console.error("outputs differ from the reference");
@@ -772,6 +889,34 @@ function printSummary(rows: Row[], growths: Growth[]): void {
         `a Worker's ${WORKER_MEMORY_MB} MB`,
     );
   }
+}
+
+/** The results as the Markdown table the README's "Performance" section shows. */
+function printTable(rows: Row[], whole: WholeProcess, startup: Startup): void {
+  const count = (lines: number) => lines.toLocaleString("en");
+  const perSecond = (lines: number, ms: number) => count(Math.round((lines / ms) * 1000));
+  const runs = (timing: Timing) => `${timing.runs.length} run${timing.runs.length === 1 ? "" : "s"}`;
+  console.log("\n| what | ours | lines/s | reference | lines/s | ratio | peak RSS ours / reference |");
+  console.log("|---|---|---|---|---|---|---|");
+  for (const { lines, inputMb, ours, reference } of rows) {
+    console.log(
+      `| compile, ${count(lines)} lines (${inputMb.toFixed(1)} MB), warmed | ${seconds(wallMs(ours))} (${runs(ours)}) | ` +
+        `${perSecond(lines, wallMs(ours))} | ${seconds(wallMs(reference))} (${runs(reference)}) | ` +
+        `${perSecond(lines, wallMs(reference))} | ×${(wallMs(reference) / wallMs(ours)).toFixed(1)} | ` +
+        `${ours.peakRssMb.toFixed(0)} / ${reference.peakRssMb.toFixed(0)} MB |`,
+    );
+  }
+  const [ours, reference] = [median(whole.oursMs), median(whole.referenceMs)];
+  console.log(
+    `| whole CLI process, ${count(whole.lines)} lines | ${seconds(ours)} (${whole.oursMs.length} runs) | ` +
+      `${perSecond(whole.lines, ours)} | ${seconds(reference)} (${whole.referenceMs.length} runs) | ` +
+      `${perSecond(whole.lines, reference)} | ×${(reference / ours).toFixed(1)} | – |`,
+  );
+  console.log(
+    `| CLI start-up to first work (wall / CPU) | ${median(startup.firstWorkMs).toFixed(0)} / ` +
+      `${median(startup.firstWorkCpuMs).toFixed(0)} ms | | Node alone: ${median(startup.nodeMs).toFixed(0)} / ` +
+      `${median(startup.nodeCpuMs).toFixed(0)} ms | | | – |`,
+  );
 }
 
 /** Every run of ours gave one output, every run of the reference the same one. */

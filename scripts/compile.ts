@@ -1,36 +1,68 @@
 /**
- * `npm run compile -- -c config.json -o out.txt` — compiles a filter list from a configuration in
- * the `@adguard/hostlist-compiler` format. Sources may be local files (paths relative to the current
- * directory; allowed here, never in the Worker) or http(s) URLs. `-o -` writes the list to stdout;
- * `-v` reports progress on stderr. `--format <name>` picks the output format (repeatable: with
- * several, `-o` names a folder that gets one file per format). Starts nothing; exits 0 when the list is written, 1 with a
- * one-line error otherwise.
+ * `bloqr` — compiles a filter list from a configuration in the `@adguard/hostlist-compiler`
+ * format. Built to plain JavaScript (dist/bloqr.mjs, by scripts/build-cli.mjs when npm installs
+ * the project), so nothing is transpiled at run time; `npm run compile --` runs the same file.
+ * Sources may be local files (paths relative to the current directory; allowed here, never in the
+ * Worker) or http(s) URLs. `--format <name>` picks the output format (repeatable: with several,
+ * `-o` names a folder that gets one file per format). Exits 0 when the list is written, 1 with a one-line error when the
+ * compilation fails, 2 when the arguments are wrong.
  */
-import { readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
-  type CompileEvent,
+  type CompileMetrics,
   compile,
-  describeFormatReport,
   listFileName,
   NO_LIMITS,
   OUTPUT_FORMATS,
   parseConfiguration,
   parseOutputFormats,
 } from "../app/compiler";
+import { version } from "../package.json";
+import { createProgress, type Progress } from "./lib/compile-progress";
 
-const USAGE = "usage: npm run compile -- -c <config.json> -o <output file | -> [-v]";
-const FORMAT_USAGE = `--format <${OUTPUT_FORMATS.join("|")}> (repeatable; -o names a folder then)`;
+const HELP = `Usage: bloqr -c <config.json> -o <file | -> [options]
+
+Compiles the filter list a configuration describes (the @adguard/hostlist-compiler format).
+
+Options:
+  -c, --config <file>   the configuration (JSON)
+  -o, --output <file>   where the list goes; - for stdout
+      --format <name>   ${OUTPUT_FORMATS.join(", ")}
+                        (default adblock; repeatable: -o then names a folder, one file a format)
+  -q, --quiet           no progress, even on a terminal
+  -v, --verbose         progress on stderr even when it is not a terminal
+      --metrics         per-step line counts as JSON (on stdout; on stderr when -o -)
+  -h, --help            this help
+      --version         the version
+
+Progress (sources loaded, each step's lines in and out, lines/s) goes to stderr when it is a
+terminal. Exit status: 0 written, 1 compilation failed, 2 bad arguments.`;
+
+const USAGE = "usage: bloqr -c <config.json> -o <output file | -> (bloqr --help for more)";
+
+const OPTIONS = {
+  config: { type: "string", short: "c" },
+  output: { type: "string", short: "o" },
+  format: { type: "string", multiple: true },
+  quiet: { type: "boolean", short: "q" },
+  verbose: { type: "boolean", short: "v" },
+  metrics: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+} as const;
+
 /** A remote source that takes longer than this is treated as unavailable. */
 const FETCH_TIMEOUT_MS = 60_000;
 
-class CliError extends Error {}
-
-function compilerVersion(): string {
-  const packageJson = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-  return String(packageJson.version);
+class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
 }
 
 function describeError(error: unknown): string {
@@ -42,10 +74,9 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
-async function loadSource(source: string, signal?: AbortSignal): Promise<string> {
+async function readSource(source: string): Promise<string> {
   if (/^https?:\/\//i.test(source)) {
-    const timeout = AbortSignal.timeout(FETCH_TIMEOUT_MS);
-    const response = await fetch(source, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    const response = await fetch(source, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
     if (!response.ok) throw new CliError(`${source}: HTTP ${response.status}`);
     return response.text();
   }
@@ -56,92 +87,90 @@ async function loadSource(source: string, signal?: AbortSignal): Promise<string>
   }
 }
 
-function describeEvent(event: CompileEvent): string {
-  switch (event.type) {
-    case "source_start":
-      return `source ${event.sourceIndex + 1}: loading ${event.source}`;
-    case "source_done":
-      return `source ${event.sourceIndex + 1}: ${event.linesLoaded} lines loaded, ${event.linesKept} kept`;
-    case "transformation": {
-      const where = event.scope === "source" ? `source ${(event.sourceIndex ?? 0) + 1}` : "list";
-      return `${where}: ${event.name} ${event.linesBefore} → ${event.linesAfter} lines`;
-    }
-    case "format":
-      return describeFormatReport(event);
-    case "done":
-      return `done: ${event.lineCount} lines, ${event.ruleCount} rules`;
+function parseArguments() {
+  try {
+    return parseArgs({ options: OPTIONS, allowPositionals: false }).values;
+  } catch (error) {
+    throw new CliError(`${describeError(error)} (${USAGE})`, 2);
   }
 }
 
-async function main(): Promise<void> {
-  let values: { config?: string; output?: string; format?: string[]; verbose?: boolean; help?: boolean };
+async function readConfiguration(path: string) {
+  let text: string;
   try {
-    ({ values } = parseArgs({
-      options: {
-        config: { type: "string", short: "c" },
-        output: { type: "string", short: "o" },
-        format: { type: "string", multiple: true },
-        verbose: { type: "boolean", short: "v" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    throw new CliError(`${describeError(error)} (${USAGE})`);
-  }
-  if (values.help) {
-    console.log(`${USAGE}\n  ${FORMAT_USAGE}`);
-    return;
-  }
-  if (!values.config || !values.output) throw new CliError(USAGE);
-
-  let configurationText: string;
-  try {
-    configurationText = await readFile(values.config, "utf8");
+    text = await readFile(path, "utf8");
   } catch (error) {
     throw new CliError(`cannot read configuration: ${describeError(error)}`);
   }
-  let json: unknown;
   try {
-    json = JSON.parse(configurationText);
+    return parseConfiguration(JSON.parse(text));
   } catch (error) {
-    throw new CliError(`${values.config} is not valid JSON: ${describeError(error)}`);
+    if (error instanceof SyntaxError) throw new CliError(`${path} is not valid JSON: ${describeError(error)}`);
+    throw error;
   }
-  const configuration = parseConfiguration(json);
-  let formats: ReturnType<typeof parseOutputFormats>;
+}
+
+function parseFormats(names: string[]) {
   try {
-    formats = parseOutputFormats(values.format ?? []);
+    return parseOutputFormats(names);
   } catch (error) {
-    throw new CliError(describeError(error));
+    throw new CliError(describeError(error), 2);
   }
-  if (formats.length > 1 && values.output === "-") throw new CliError("several formats need -o <folder>, not -");
-  const verbose = values.verbose === true;
+}
+
+/** What `--metrics` prints: the compiler's counts and how long this process took to get going. */
+interface MetricsReport extends CompileMetrics {
+  /** From the process's start to reading the configuration: Node's start-up and loading this file. */
+  startupMs: number;
+  /** CPU time of the same stretch (all of the process's threads): what a busy machine does not inflate. */
+  startupCpuMs: number;
+  totalMs: number;
+}
+
+async function main(): Promise<void> {
+  const values = parseArguments();
+  if (values.help) return void process.stdout.write(`${HELP}\n`);
+  if (values.version) return void process.stdout.write(`bloqr ${version}\n`);
+  if (!values.config || !values.output) throw new CliError(USAGE, 2);
+  const { config, output } = values;
+  const formats = parseFormats(values.format ?? []);
+  if (formats.length > 1 && output === "-") throw new CliError("several formats need -o <folder>, not -", 2);
+
+  const startupMs = performance.now();
+  const startupCpu = process.cpuUsage();
+  const configuration = await readConfiguration(config);
+  const showProgress = !values.quiet && (values.verbose || process.stderr.isTTY === true);
+  const progress: Progress | undefined = showProgress
+    ? createProgress((line) => process.stderr.write(`${line}\n`))
+    : undefined;
   const result = await compile(configuration, {
-    loadSource,
-    compilerVersion: compilerVersion(),
+    loadSource: async (source) => {
+      const text = await readSource(source);
+      progress?.loaded();
+      return text;
+    },
+    compilerVersion: version,
     // The Worker's compile budget protects a shared 128 MB isolate; here the memory is the user's.
     limits: NO_LIMITS,
     formats,
-    onEvent: verbose ? (event) => process.stderr.write(`${describeEvent(event)}\n`) : undefined,
+    onEvent: progress?.onEvent,
   });
-  if (values.output === "-") {
-    process.stdout.write(result.text);
-    return;
+  if (output === "-") process.stdout.write(result.text);
+  else if (formats.length === 1) await writeFile(output, result.text);
+  else {
+    await mkdir(output, { recursive: true });
+    for (const list of result.outputs)
+      await writeFile(join(output, listFileName(configuration.name, list.format)), list.text);
   }
-  const files =
-    formats.length === 1
-      ? [{ path: values.output, text: result.text }]
-      : result.outputs.map((output) => ({
-          path: join(values.output!, listFileName(configuration.name, output.format)),
-          text: output.text,
-        }));
-  if (formats.length > 1) await mkdir(values.output, { recursive: true });
-  for (const file of files) {
-    await writeFile(file.path, file.text);
-    if (verbose) process.stderr.write(`wrote ${file.path}\n`);
+  progress?.finish(result.metrics.lineCount, result.ruleCount, output === "-" ? "stdout" : output);
+  if (values.metrics) {
+    const startupCpuMs = (startupCpu.user + startupCpu.system) / 1000;
+    const report: MetricsReport = { ...result.metrics, startupMs, startupCpuMs, totalMs: performance.now() };
+    (output === "-" ? process.stderr : process.stdout).write(`${JSON.stringify(report, null, 2)}\n`);
   }
 }
 
 main().catch((error: unknown) => {
   process.stderr.write(`error: ${describeError(error)}\n`);
-  process.exitCode = 1;
+  process.exitCode = error instanceof CliError ? error.exitCode : 1;
 });

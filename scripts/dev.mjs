@@ -38,6 +38,8 @@ const binOf = (pkg, file) => resolve(dirname(require.resolve(`${pkg}/package.jso
 const REMIX_CLI = binOf("@remix-run/dev", "dist/cli.js");
 const WRANGLER_CLI = binOf("wrangler", "bin/wrangler.js");
 const PARENT_POLL_MS = 1000;
+/** A child that has not exited this long after SIGTERM is killed. */
+const CHILD_STOP_TIMEOUT_MS = 5000;
 
 const port = Number(process.env.PORT ?? 8787);
 const dataDir = resolve(process.env.BLOQR_DATA_DIR ?? ".data");
@@ -52,17 +54,8 @@ async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   log("stopping…");
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise((done) => {
-          if (child.exitCode !== null || child.signalCode !== null) return done();
-          child.once("exit", done);
-          child.kill("SIGTERM");
-          setTimeout(() => child.kill("SIGKILL"), 5000).unref();
-        }),
-    ),
-  );
+  // Last started first: wrangler while the build it serves is still there, then the watcher.
+  for (const child of children.toReversed()) await stop(child);
   await services?.stop();
   rmSync(stateFile, { force: true });
   log("stopped");
@@ -73,8 +66,31 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => s
 const parentPid = process.ppid;
 setInterval(() => process.ppid !== parentPid && shutdown(0), PARENT_POLL_MS).unref();
 
+/**
+ * SIGTERM to the child alone, so it stops its own helpers (wrangler's esbuild and workerd) in its
+ * own order; then whatever is left of its process group goes.
+ */
+function stop(child) {
+  return new Promise((done) => {
+    const sweep = () => {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {} // nothing left
+      done();
+    };
+    if (child.exitCode !== null || child.signalCode !== null) return sweep();
+    child.once("exit", sweep);
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), CHILD_STOP_TIMEOUT_MS).unref();
+  });
+}
+
 function run(name, args) {
   const child = spawn(process.execPath, args, {
+    // Its own process group: Ctrl-C (SIGINT to the terminal's group) reaches only this script, which
+    // stops the children in order. Signalled together, esbuild died under a wrangler still tearing
+    // down and printed "The service is no longer running" traces.
+    detached: true,
     stdio: ["ignore", "inherit", "inherit"],
     env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
   });

@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { chromium, type Page } from "@playwright/test";
+import { CHROMIUM_ARGS, findChromium } from "./lib/chromium";
 
 const OUTPUT = "docs/screenshots";
 const VIEWPORT = { width: 1280, height: 900 };
@@ -26,10 +27,9 @@ async function shoot(page: Page, name: string) {
 async function main() {
   const baseURL = appUrl();
   mkdirSync(OUTPUT, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu"],
-  });
+  const { executablePath, source } = await findChromium();
+  console.log(`Chromium: ${executablePath} (${source})`);
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   try {
     const context = await browser.newContext({ baseURL, viewport: VIEWPORT, colorScheme: "light" });
     const page = await context.newPage();

@@ -15,7 +15,11 @@ interface Endpoint {
   curl: (base: string) => string;
 }
 
-const CONFIG = `{"name":"My list","sources":[{"source":"https://example.org/ads.txt","type":"adblock"}],"transformations":["RemoveComments","Deduplicate"]}`;
+const DEMO_LIST = "https://lists.bloqr.dev/demo/ads.txt";
+const CONFIG = `{"name":"My list","sources":[{"source":"${DEMO_LIST}"}],"transformations":["RemoveComments","Deduplicate"]}`;
+/** The list's text travels with the request (preFetchedContent), so every example runs as written. */
+const LISTS = `{"${DEMO_LIST}":"||ads.example.com^\\n||ads.example.com^\\n||tracker.example.net^"}`;
+const BODY = `{"configuration":${CONFIG},"preFetchedContent":${LISTS}}`;
 
 const ENDPOINTS: Endpoint[] = [
   {
@@ -67,7 +71,7 @@ const ENDPOINTS: Endpoint[] = [
     who: "anyone (limited); browsers need a Turnstile token",
     what: "Compile one configuration → {success, rules, ruleCount, compiledAt, cached, metrics}. ?format=text answers the list itself.",
     curl: (base) =>
-      `curl -s '${base}/api/compile?format=text' -H "X-API-Key: $BLOQR_KEY" -H 'Content-Type: application/json' \\\n  -d '{"configuration":${CONFIG}}'`,
+      `curl -s '${base}/api/compile?format=text' -H "X-API-Key: $BLOQR_KEY" -H 'Content-Type: application/json' \\\n  -d '${BODY}'`,
   },
   {
     method: "POST",
@@ -75,7 +79,7 @@ const ENDPOINTS: Endpoint[] = [
     who: "as /api/compile",
     what: "Server-Sent Events: source_start, source_done, transformation, then result or error.",
     curl: (base) =>
-      `curl -sN ${base}/api/compile/stream -H "X-API-Key: $BLOQR_KEY" -H 'Content-Type: application/json' \\\n  -d '{"configuration":${CONFIG}}'`,
+      `curl -sN ${base}/api/compile/stream -H "X-API-Key: $BLOQR_KEY" -H 'Content-Type: application/json' \\\n  -d '${BODY}'`,
   },
   {
     method: "POST",
@@ -83,7 +87,7 @@ const ENDPOINTS: Endpoint[] = [
     who: "session or key with compile",
     what: "Up to 10 configurations with unique ids; each item succeeds or fails on its own.",
     curl: (base) =>
-      `curl -s ${base}/api/compile/batch -H "X-API-Key: $BLOQR_KEY" -H 'Content-Type: application/json' \\\n  -d '{"items":[{"id":"a","configuration":${CONFIG}}]}'`,
+      `curl -s ${base}/api/compile/batch -H "X-API-Key: $BLOQR_KEY" -H 'Content-Type: application/json' \\\n  -d '{"items":[{"id":"a",${BODY.slice(1)}]}'`,
   },
   {
     method: "POST",
@@ -91,14 +95,15 @@ const ENDPOINTS: Endpoint[] = [
     who: "session or key with compile:async",
     what: '202 {requestId, priority, status} and a Location. Pro and admin may send "priority":"high". Batches up to 100. Queued + running jobs per user are capped by tier: 429 too_many_jobs beyond.',
     curl: (base) =>
-      `curl -s ${base}/api/compile/async -H "X-API-Key: $BLOQR_KEY" -H 'Content-Type: application/json' \\\n  -d '{"configuration":${CONFIG}}'`,
+      `curl -s ${base}/api/compile/async -H "X-API-Key: $BLOQR_KEY" -H 'Content-Type: application/json' \\\n  -d '${BODY}'`,
   },
   {
     method: "GET",
     path: "/api/queue/results/:id",
     who: "the job's owner: session, or key with jobs:read (or compile:async)",
     what: "The job's status (queued, running, succeeded, failed), and its list once it succeeded.",
-    curl: (base) => `curl -s ${base}/api/queue/results/$REQUEST_ID -H "X-API-Key: $BLOQR_KEY"`,
+    curl: (base) =>
+      `REQUEST_ID=$(curl -s ${base}/api/compile/async -H "X-API-Key: $BLOQR_KEY" -H 'Content-Type: application/json' \\\n  -d '${BODY}' | sed -E 's/.*"requestId":"([^"]+)".*/\\1/')\ncurl -s ${base}/api/queue/results/$REQUEST_ID -H "X-API-Key: $BLOQR_KEY"`,
   },
   {
     method: "GET",
@@ -128,7 +133,9 @@ export default function Docs() {
         <code>RateLimit-Limit</code>, <code>RateLimit-Remaining</code> and <code>RateLimit-Reset</code>, and a 429 adds{" "}
         <code>Retry-After</code>. Errors always look like <code>{'{"error":{"code":"…","message":"…"}}'}</code>. The
         machine-readable version is <a href="/api/openapi.json">/api/openapi.json</a>; keys are made on the{" "}
-        <Link to="/dashboard">dashboard</Link>.
+        <Link to="/dashboard">dashboard</Link>. The examples use <code>$BLOQR_KEY</code> (a key with every scope),{" "}
+        <code>$TOKEN</code> (a session token) and <code>$KEY_ID</code>; against a local <code>npm run dev</code>,{" "}
+        <code>eval "$(npm run -s dev:env)"</code> sets them all.
       </p>
       <div className="mt-10 space-y-8">
         {ENDPOINTS.map((endpoint) => (

@@ -1,15 +1,17 @@
-import { spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { version } from "../../../package.json";
 
-const TSX = join(process.cwd(), "node_modules/.bin/tsx");
-const CLI = join(process.cwd(), "scripts/compile.ts");
+/** The file package.json's `bin` names, built as `npm install` builds it, run as a user runs it. */
+const CLI = join(process.cwd(), "dist/bloqr.mjs");
 const directory = mkdtempSync(join(tmpdir(), "bloqr-cli-"));
+beforeAll(() => execFileSync(process.execPath, ["scripts/build-cli.mjs"]));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 function file(name: string, content: string): string {
@@ -19,7 +21,7 @@ function file(name: string, content: string): string {
 }
 
 function runCli(...args: string[]) {
-  const child = spawnSync(TSX, [CLI, ...args], { encoding: "utf8", timeout: 60_000 });
+  const child = spawnSync(CLI, args, { encoding: "utf8", timeout: 60_000 });
   return { status: child.status, stdout: child.stdout, stderr: child.stderr };
 }
 
@@ -33,7 +35,7 @@ const configuration = file(
   }),
 );
 
-describe("npm run compile", () => {
+describe("bloqr (the CLI)", () => {
   it("writes the list to the -o file", () => {
     const output = join(directory, "out.txt");
     const result = runCli("-c", configuration, "-o", output);
@@ -49,15 +51,77 @@ describe("npm run compile", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^!\n! Title: CLI list\n/);
     expect(result.stdout.endsWith("\n||ads.example.com^\n||tracker.example.org^\n")).toBe(true);
-    expect(result.stderr.split("\n")).toEqual([
-      `source 1: loading ${list}`,
-      "source 1: 4 lines loaded, 4 kept",
-      "list: RemoveComments 8 → 3 lines",
-      "list: Compress 3 → 2 lines",
-      "list: InsertFinalNewLine 2 → 3 lines",
-      "done: 9 lines, 2 rules",
-      "",
-    ]);
+    const seconds = String.raw`\d+\.\d\d s`;
+    const rate = String.raw`, [\d,]+ lines/s`;
+    const lines = result.stderr.split("\n");
+    expect(lines[0]).toBe(`source 1: loading ${list}`);
+    expect(lines[1]).toMatch(new RegExp(`^source 1: 4 lines loaded in ${seconds}, 4 kept$`));
+    expect(lines[2]).toMatch(new RegExp(`^list: RemoveComments 8 → 3 lines \\(${seconds}${rate}\\)$`));
+    expect(lines[3]).toMatch(new RegExp(`^list: Compress 3 → 2 lines \\(${seconds}${rate}\\)$`));
+    expect(lines[4]).toMatch(new RegExp(`^list: InsertFinalNewLine 2 → 3 lines \\(${seconds}${rate}\\)$`));
+    expect(lines[5]).toMatch(
+      new RegExp(`^done: 9 lines, 2 rules in ${seconds} \\([\\d,]+ lines/s loaded\\) → stdout$`),
+    );
+    expect(lines.slice(6)).toEqual([""]);
+  });
+
+  it("on a terminal it reports progress by itself; -q silences it", () => {
+    // `script` (util-linux, as `unshare` for the dev stack) gives the CLI a pseudo-terminal.
+    const onTerminal = (...args: string[]) =>
+      spawnSync("script", ["-qec", [CLI, "-c", configuration, ...args].join(" "), "/dev/null"], {
+        encoding: "utf8",
+        timeout: 60_000,
+      }).stdout;
+    const shown = onTerminal("-o", join(directory, "tty.txt"));
+    expect(shown).toContain(`source 1: loading ${list}`);
+    expect(shown).toMatch(/list: Compress 3 → 2 lines \(\d+\.\d\d s, [\d,]+ lines\/s\)/);
+    expect(shown).toContain(`→ ${join(directory, "tty.txt")}`);
+    expect(onTerminal("-o", join(directory, "tty.txt"), "-q")).toBe("");
+  });
+
+  it("no progress when stderr is not a terminal, nor with -q even with -v", () => {
+    expect(runCli("-c", configuration, "-o", join(directory, "quiet.txt")).stderr).toBe("");
+    expect(runCli("-c", configuration, "-o", join(directory, "quiet.txt"), "-v", "-q").stderr).toBe("");
+  });
+
+  it("--metrics prints the per-step counts as JSON on stdout (stderr when the list is on stdout)", () => {
+    const toFile = runCli("-c", configuration, "-o", join(directory, "metrics.txt"), "--metrics");
+    expect(toFile.status).toBe(0);
+    const metrics = JSON.parse(toFile.stdout);
+    expect(metrics).toMatchObject({
+      sources: [{ sourceIndex: 0, source: list, linesLoaded: 4, linesKept: 4 }],
+      steps: [
+        { scope: "list", name: "RemoveComments", linesBefore: 8, linesAfter: 3 },
+        { scope: "list", name: "Compress", linesBefore: 3, linesAfter: 2 },
+        { scope: "list", name: "InsertFinalNewLine", linesBefore: 2, linesAfter: 3 },
+      ],
+      linesLoaded: 4,
+      lineCount: 9,
+      ruleCount: 2,
+    });
+    expect(metrics.startupMs).toBeGreaterThan(0);
+    expect(metrics.totalMs).toBeGreaterThanOrEqual(metrics.startupMs);
+    const toStdout = runCli("-c", configuration, "-o", "-", "--metrics");
+    expect(toStdout.stdout).toMatch(/^!\n! Title: CLI list\n/);
+    expect(JSON.parse(toStdout.stderr).ruleCount).toBe(2);
+  });
+
+  it("--help explains every option; --version prints package.json's version", () => {
+    const help = runCli("--help");
+    expect(help.status).toBe(0);
+    for (const option of ["--config", "--output", "--quiet", "--verbose", "--metrics", "--help", "--version"]) {
+      expect(help.stdout).toContain(option);
+    }
+    expect(runCli("--version").stdout).toBe(`bloqr ${version}\n`);
+  });
+
+  it("npx bloqr runs the same CLI from the project folder", () => {
+    const child = spawnSync("npx", ["--no-install", "bloqr", "-c", configuration, "-o", "-"], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(child.status).toBe(0);
+    expect(child.stdout.endsWith("\n||ads.example.com^\n||tracker.example.org^\n")).toBe(true);
   });
 
   it("fetches http(s) sources", async () => {
@@ -77,7 +141,7 @@ describe("npm run compile", () => {
           transformations: ["Compress"],
         }),
       );
-      const child = spawn(TSX, [CLI, "-c", remote, "-o", "-"]);
+      const child = spawn(CLI, ["-c", remote, "-o", "-"]);
       let stdout = "";
       child.stdout.on("data", (chunk) => {
         stdout += chunk;
@@ -119,12 +183,20 @@ describe("npm run compile", () => {
     );
   });
 
-  it("a missing configuration file or missing options → exit 1 and a one-line error", () => {
+  it("a missing configuration file → exit 1 and a one-line error", () => {
     const noFile = runCli("-c", join(directory, "absent.json"), "-o", "-");
     expect(noFile.status).toBe(1);
     expect(noFile.stderr).toMatch(/^error: cannot read configuration: no such file: .*absent\.json\n$/);
+  });
+
+  it("missing or unknown options → exit 2 and the usage line", () => {
+    const usage = "usage: bloqr -c <config.json> -o <output file | -> (bloqr --help for more)";
     const noOptions = runCli();
-    expect(noOptions.status).toBe(1);
-    expect(noOptions.stderr).toBe("error: usage: npm run compile -- -c <config.json> -o <output file | -> [-v]\n");
+    expect(noOptions.status).toBe(2);
+    expect(noOptions.stderr).toBe(`error: ${usage}\n`);
+    const unknown = runCli("-c", configuration, "-o", "-", "--fast");
+    expect(unknown.status).toBe(2);
+    expect(unknown.stdout).toBe("");
+    expect(unknown.stderr).toMatch(/^error: Unknown option '--fast'.*\(usage: bloqr .*\)\n$/);
   });
 });

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
-const TSX = join(process.cwd(), "node_modules/.bin/tsx");
-const CLI = join(process.cwd(), "scripts/compile.ts");
+// The built bin (`npm install` runs scripts/build-cli.mjs), as tests/unit/compiler/cli.test.ts runs it.
+const CLI = join(process.cwd(), "dist/bloqr.mjs");
 const directory = mkdtempSync(join(tmpdir(), "bloqr-cli-formats-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
@@ -15,11 +15,11 @@ const configuration = join(directory, "configuration.json");
 writeFileSync(configuration, JSON.stringify({ name: "My List", sources: [{ source: list }] }));
 
 function runCli(...args: string[]) {
-  const child = spawnSync(TSX, [CLI, ...args], { encoding: "utf8", timeout: 60_000 });
+  const child = spawnSync(CLI, args, { encoding: "utf8", timeout: 60_000 });
   return { status: child.status, stdout: child.stdout, stderr: child.stderr };
 }
 
-describe("npm run compile -- --format", () => {
+describe("bloqr --format", () => {
   it("one --format writes that format to the -o file", () => {
     const result = runCli("-c", configuration, "-o", "-", "--format", "hosts");
     expect(result.status).toBe(0);
@@ -38,17 +38,17 @@ describe("npm run compile -- --format", () => {
     expect(result.stderr).toContain(
       "dnsmasq: 1 of 3 rules written; dropped: 1 allowlist_applied, 1 allowlisted; widened: 1 subdomains_added\n",
     );
-    expect(result.stderr).toContain(`wrote ${join(folder, "My-List.rpz.zone")}\n`);
+    expect(result.stderr).toMatch(new RegExp(`^done: .* → ${folder}\n$`, "m"));
   });
 
-  it("an unknown format, or several to stdout → exit 1 and a one-line error", () => {
+  it("an unknown format, or several to stdout → exit 2 (bad arguments) and a one-line error", () => {
     const unknown = runCli("-c", configuration, "-o", "-", "--format", "pihole");
-    expect(unknown.status).toBe(1);
+    expect(unknown.status).toBe(2);
     expect(unknown.stderr).toBe(
       'error: unknown format "pihole" (one of: adblock, hosts, domains, dnsmasq, unbound, rpz, adguard-home)\n',
     );
     const several = runCli("-c", configuration, "-o", "-", "--format", "hosts", "--format", "rpz");
-    expect(several.status).toBe(1);
+    expect(several.status).toBe(2);
     expect(several.stderr).toBe("error: several formats need -o <folder>, not -\n");
   });
 });

@@ -1,0 +1,68 @@
+/**
+ * Builds the `bloqr` CLI (scripts/compile.ts with the compiler it imports) into plain JavaScript
+ * in dist/, so that a run starts in Node alone with nothing transpiled (tsx took ~0.6 s before a
+ * byte was read). Runs on `npm install` (the `prepare` script) and before `npm run compile`; dist/
+ * is not committed (docs/decisions/0013-newcomer-path.md).
+ */
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { build } from "esbuild";
+
+/** What package.json's `bin` points at: it turns on Node's compile cache, then loads the CLI. */
+const BIN = "dist/bloqr.mjs";
+const MAIN = "dist/bloqr-main.mjs";
+
+/**
+ * zod's classic API re-exports every locale as a namespace, which no bundler can drop; the CLI
+ * only ever uses the English messages zod installs itself, so the others are left out (~120 KB).
+ */
+const englishOnlyZod = {
+  name: "english-only-zod",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes("/zod/") ? { path: "zod-locales", namespace: "english-only-zod" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "english-only-zod" }, () => ({
+      contents: 'export { default as en } from "zod/v4/locales/en.js";',
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
+/** Written beside, then renamed: a `bloqr` running while `npm run compile` rebuilds reads whole files. */
+function writeAtomically(path, contents, mode = 0o644) {
+  const partial = `${path}.${process.pid}.partial`;
+  writeFileSync(partial, contents, { mode });
+  renameSync(partial, path);
+}
+
+const { outputFiles } = await build({
+  entryPoints: ["scripts/compile.ts"],
+  outfile: MAIN,
+  write: false,
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  // tldts' ES module build shares the public-suffix trie that app/compiler/public-suffix.ts reads;
+  // its CommonJS build would bring a second copy.
+  mainFields: ["module", "main"],
+  // `node dist/bloqr.mjs` runs on the machine's own Node; the project supports 20 and later.
+  target: "node20",
+  minify: true,
+  legalComments: "none",
+  plugins: [englishOnlyZod],
+  logLevel: "warning",
+});
+
+// Node 22 keeps the compiled code of MAIN between runs (in the OS temp folder); Node 20 has no
+// compile cache and simply loads it.
+mkdirSync("dist", { recursive: true });
+writeAtomically(MAIN, outputFiles[0].contents);
+writeAtomically(
+  BIN,
+  `#!/usr/bin/env node
+import module from "node:module";
+module.enableCompileCache?.();
+await import("./bloqr-main.mjs");
+`,
+  0o755,
+);
