@@ -8,7 +8,7 @@ import type { CompileEvent, CompileMetrics, SourceMetrics, StepMetrics, StepName
 import { applyExclusions, applyInclusions, loadPatterns } from "./exclusions";
 import { listHeader, sourceHeader } from "./header";
 import { LineList } from "./line-list";
-import { isComment } from "./rule";
+import { isBlankRange, isCommentRange } from "./rule";
 import { type LoadSource, loadSourceLines } from "./source-lines";
 import { compress } from "./transformations/compress";
 import { convertToAscii } from "./transformations/convert-to-ascii";
@@ -172,8 +172,10 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
 function countRules(lines: LineList): number {
   let count = 0;
   for (let index = 0; index < lines.length; index++) {
-    const line = lines.get(index);
-    if (line.trim() !== "" && !isComment(line)) count++;
+    const text = lines.textOf(index);
+    const start = lines.startOf(index);
+    const end = lines.endOf(index);
+    if (!isBlankRange(text, start, end) && !isCommentRange(text, start, end)) count++;
   }
   return count;
 }
