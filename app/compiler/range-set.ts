@@ -69,13 +69,16 @@ export class RangeSet {
     this.table = new Int32Array(this.slots * 2);
   }
 
-  /** Adds key `id` (each id at most once); false when an equal string was in the set already. */
-  add(id: number): boolean {
+  /**
+   * Adds key `id` (each id at most once); false when an equal string was in the set already. `hash`
+   * is its `rangeHash` when the caller has it already.
+   */
+  add(id: number, hash?: number): boolean {
     const { keys } = this;
     const text = keys.textOf(id);
     const start = keys.startOf(id);
     const end = keys.endOf(id);
-    const hash = rangeHash(text, start, end);
+    hash ??= rangeHash(text, start, end);
     const slot = this.find(text, start, end, hash);
     if (slot === -1) return false;
     if (this.overflow !== null) {
@@ -161,12 +164,66 @@ export class RangeSet {
 }
 
 /**
+ * Keys per partition in `markEarlierRepeats`: the table of one partition (some 11 kB) stays in the
+ * core's first-level cache while it is filled.
+ */
+const KEYS_PER_PARTITION = 1024;
+const MAX_PARTITION_BITS = 16;
+
+/**
+ * For every key `id` whose `marks[id]` is 0 (the others are not keys), sets `marks[id]` to `mark`
+ * when a later such key is equal to it: what Deduplicate does, which keeps the last occurrence.
+ *
+ * The same as adding every key to one `RangeSet` from the last to the first, but with the keys
+ * first sorted by hash into partitions of about `KEYS_PER_PARTITION`, each checked with a small
+ * table of its own: in one table of a few MB every key cost a cache miss, which was a third of
+ * Deduplicate's time. The hashes and the sorted ids take 8 bytes a line, less than the large
+ * table's 11.
+ */
+export function markEarlierRepeats(keys: RangeKeys, marks: Uint8Array, mark: number): void {
+  const count = marks.length;
+  const hashes = new Int32Array(count);
+  let keyCount = 0;
+  for (let id = 0; id < count; id++) {
+    if (marks[id] !== 0) continue;
+    hashes[id] = rangeHash(keys.textOf(id), keys.startOf(id), keys.endOf(id));
+    keyCount++;
+  }
+  let bits = 0;
+  while (bits < MAX_PARTITION_BITS && keyCount >> bits > KEYS_PER_PARTITION) bits++;
+  const partitionMask = (1 << bits) - 1;
+  // partition p's ids are sorted[ends[p - 1] .. ends[p]), from the last id to the first
+  const ends = new Int32Array(partitionMask + 1);
+  for (let id = 0; id < count; id++) if (marks[id] === 0) ends[mixHash(hashes[id]) & partitionMask]++;
+  for (let partition = 1; partition <= partitionMask; partition++) ends[partition] += ends[partition - 1];
+  const sorted = new Int32Array(keyCount);
+  const cursors = ends.slice();
+  for (let id = 0; id < count; id++) {
+    if (marks[id] === 0) sorted[--cursors[mixHash(hashes[id]) & partitionMask]] = id;
+  }
+  for (let partition = 0; partition <= partitionMask; partition++) {
+    const from = partition === 0 ? 0 : ends[partition - 1];
+    const seen = new RangeSet(keys, ends[partition] - from);
+    for (let index = from; index < ends[partition]; index++) {
+      const id = sorted[index];
+      if (!seen.add(id, hashes[id])) marks[id] = mark;
+    }
+    seen.release();
+  }
+  release(hashes, ends, cursors, sorted);
+}
+
+/** Spreads a hash's bits (its low ones pick a partition, its high ones a slot). */
+function mixHash(hash: number): number {
+  const mixed = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
+  return mixed ^ (mixed >>> 16);
+}
+
+/**
  * Where a hash's probe sequence starts: the mixed hash scaled to the table's size (a multiplication
  * rather than a mask, so the table need not be a power of two — rounding up to one cost up to
  * twice the memory).
  */
 function homeSlot(hash: number, tableSize: number): number {
-  let mixed = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
-  mixed ^= mixed >>> 16;
-  return Math.floor(((mixed >>> 0) / 4294967296) * tableSize);
+  return Math.floor(((mixHash(hash) >>> 0) / 4294967296) * tableSize);
 }
