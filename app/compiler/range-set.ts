@@ -60,6 +60,12 @@ export class RangeSet {
   private slots: number;
   private count = 0;
   private overflow: Set<string> | null = null;
+  /**
+   * The hashes of the keys in `overflow`: a key with another hash is not there, which `add` with a
+   * hash and `lacksHash` can then tell without reading characters. In a table three-quarters full,
+   * a few keys in ten thousand reach `MAX_PROBES` even with a good hash.
+   */
+  private readonly overflowHashes = new Set<number>();
 
   constructor(
     private readonly keys: RangeKeys,
@@ -71,9 +77,15 @@ export class RangeSet {
 
   /**
    * Adds key `id` (each id at most once); false when an equal string was in the set already. `hash`
-   * is its `rangeHash` when the caller has it already.
+   * is its `rangeHash` when the caller has it already: then the key's characters (and where it is)
+   * are read only if another key has the same hash, so keys added in no particular order cost no
+   * random reads of the text they are ranges of.
    */
   add(id: number, hash?: number): boolean {
+    if (hash !== undefined && !this.overflowHashes.has(hash)) {
+      const slot = this.emptySlotUnlessHashSeen(hash);
+      if (slot >= 0) return this.insert(slot, hash, id);
+    }
     const { keys } = this;
     const text = keys.textOf(id);
     const start = keys.startOf(id);
@@ -84,16 +96,21 @@ export class RangeSet {
     if (this.overflow !== null) {
       const size = this.overflow.size;
       const key = substring.call(text, start, end);
-      if (slot === -2) this.overflow.add(key);
+      if (slot === -2) this.addOverflow(key, hash);
       if (slot === -2 || this.overflow.has(key)) return this.overflow.size !== size;
     } else if (slot === -2) {
-      this.overflow = new Set([substring.call(text, start, end)]);
+      this.addOverflow(substring.call(text, start, end), hash);
       return true;
     }
-    this.table[slot * 2] = hash;
-    this.table[slot * 2 + 1] = id + 1;
-    if (++this.count > this.slots * MAX_LOAD) this.rehash(this.slots * 2);
-    return true;
+    return this.insert(slot, hash, id);
+  }
+
+  /**
+   * True when no key whose `rangeHash` is `hash` can be in the set, found without reading any
+   * characters; false when one may be (ask `has` then).
+   */
+  lacksHash(hash: number): boolean {
+    return !this.overflowHashes.has(hash) && this.emptySlotUnlessHashSeen(hash) >= 0;
   }
 
   /** Frees the set's memory now (see `release`); it must not be used afterwards. */
@@ -121,6 +138,31 @@ export class RangeSet {
       slot = slot + 1 === slots ? 0 : slot + 1;
     }
     return -2;
+  }
+
+  /** The empty slot where a key with this hash would go, or -1 when a slot on the way has the hash. */
+  private emptySlotUnlessHashSeen(hash: number): number {
+    const { table, slots } = this;
+    let slot = homeSlot(hash, slots);
+    for (let probe = 0; probe < MAX_PROBES; probe++) {
+      if (table[slot * 2 + 1] === 0) return slot;
+      if (table[slot * 2] === hash) return -1;
+      slot = slot + 1 === slots ? 0 : slot + 1;
+    }
+    return -1;
+  }
+
+  private addOverflow(key: string, hash: number): void {
+    this.overflow ??= new Set();
+    this.overflow.add(key);
+    this.overflowHashes.add(hash);
+  }
+
+  private insert(slot: number, hash: number, id: number): true {
+    this.table[slot * 2] = hash;
+    this.table[slot * 2 + 1] = id + 1;
+    if (++this.count > this.slots * MAX_LOAD) this.rehash(this.slots * 2);
+    return true;
   }
 
   private keyEquals(id: number, text: string, start: number, end: number): boolean {
@@ -155,8 +197,7 @@ export class RangeSet {
       } else {
         const { keys } = this;
         const id = entry - 1;
-        this.overflow ??= new Set();
-        this.overflow.add(substring.call(keys.textOf(id), keys.startOf(id), keys.endOf(id)));
+        this.addOverflow(substring.call(keys.textOf(id), keys.startOf(id), keys.endOf(id)), hash);
       }
     }
     release(previous);
@@ -194,12 +235,12 @@ export function markEarlierRepeats(keys: RangeKeys, marks: Uint8Array, mark: num
   const partitionMask = (1 << bits) - 1;
   // partition p's ids are sorted[ends[p - 1] .. ends[p]), from the last id to the first
   const ends = new Int32Array(partitionMask + 1);
-  for (let id = 0; id < count; id++) if (marks[id] === 0) ends[mixHash(hashes[id]) & partitionMask]++;
+  for (let id = 0; id < count; id++) if (marks[id] === 0) ends[partitionOf(hashes[id], partitionMask)]++;
   for (let partition = 1; partition <= partitionMask; partition++) ends[partition] += ends[partition - 1];
   const sorted = new Int32Array(keyCount);
   const cursors = ends.slice();
   for (let id = 0; id < count; id++) {
-    if (marks[id] === 0) sorted[--cursors[mixHash(hashes[id]) & partitionMask]] = id;
+    if (marks[id] === 0) sorted[--cursors[partitionOf(hashes[id], partitionMask)]] = id;
   }
   for (let partition = 0; partition <= partitionMask; partition++) {
     const from = partition === 0 ? 0 : ends[partition - 1];
@@ -213,10 +254,15 @@ export function markEarlierRepeats(keys: RangeKeys, marks: Uint8Array, mark: num
   release(hashes, ends, cursors, sorted);
 }
 
-/** Spreads a hash's bits (its low ones pick a partition, its high ones a slot). */
-function mixHash(hash: number): number {
-  const mixed = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
-  return mixed ^ (mixed >>> 16);
+/**
+ * The partition of a hash among `mask + 1`: MurmurHash3's finalizer, whose low bits are independent
+ * of the bits `homeSlot` uses (with those, the keys of a partition fell into runs of neighbouring
+ * slots, and probe sequences reached `MAX_PROBES`).
+ */
+function partitionOf(hash: number, mask: number): number {
+  let mixed = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  mixed = Math.imul(mixed ^ (mixed >>> 13), 0xc2b2ae35);
+  return (mixed ^ (mixed >>> 16)) & mask;
 }
 
 /**
@@ -225,5 +271,7 @@ function mixHash(hash: number): number {
  * twice the memory).
  */
 function homeSlot(hash: number, tableSize: number): number {
-  return Math.floor(((mixHash(hash) >>> 0) / 4294967296) * tableSize);
+  let mixed = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
+  mixed ^= mixed >>> 16;
+  return Math.floor(((mixed >>> 0) / 4294967296) * tableSize);
 }
