@@ -48,7 +48,10 @@ export function isCommentRange(text: string, start: number, end: number): boolea
   const second = charCodeAt.call(text, start + 1);
   if (second === 32 /* space */) return true;
   return (
-    second === 35 && end - start >= 4 && charCodeAt.call(text, start + 2) === 35 && charCodeAt.call(text, start + 3) === 35
+    second === 35 &&
+    end - start >= 4 &&
+    charCodeAt.call(text, start + 2) === 35 &&
+    charCodeAt.call(text, start + 3) === 35
   );
 }
 
