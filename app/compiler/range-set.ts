@@ -62,7 +62,7 @@ export class RangeSet {
   private overflow: Set<string> | null = null;
   /**
    * The hashes of the keys in `overflow`: a key with another hash is not there, which `add` with a
-   * hash and `lacksHash` can then tell without reading characters. In a table three-quarters full,
+   * hash and `has` then tell without a substring. In a table three-quarters full,
    * a few keys in ten thousand reach `MAX_PROBES` even with a good hash.
    */
   private readonly overflowHashes = new Set<number>();
@@ -105,14 +105,6 @@ export class RangeSet {
     return this.insert(slot, hash, id);
   }
 
-  /**
-   * True when no key whose `rangeHash` is `hash` can be in the set, found without reading any
-   * characters; false when one may be (ask `has` then).
-   */
-  lacksHash(hash: number): boolean {
-    return !this.overflowHashes.has(hash) && this.emptySlotUnlessHashSeen(hash) >= 0;
-  }
-
   /** Frees the set's memory now (see `release`); it must not be used afterwards. */
   release(): void {
     release(this.table);
@@ -121,7 +113,7 @@ export class RangeSet {
   /** Whether `text.substring(start, end)`, whose `rangeHash` is `hash`, is in the set. */
   has(text: string, start: number, end: number, hash: number): boolean {
     if (this.find(text, start, end, hash) === -1) return true;
-    return this.overflow?.has(substring.call(text, start, end)) === true;
+    return this.overflowHashes.has(hash) && this.overflow?.has(substring.call(text, start, end)) === true;
   }
 
   /**
