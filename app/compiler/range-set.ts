@@ -61,11 +61,11 @@ export class RangeSet {
   private count = 0;
   private overflow: Set<string> | null = null;
   /**
-   * The hashes of the keys in `overflow`: a key with another hash is not there, which `add` with a
-   * hash and `has` then tell without a substring. In a table three-quarters full,
-   * a few keys in ten thousand reach `MAX_PROBES` even with a good hash.
+   * The hashes of the keys in `overflow`: a key with another hash is not there, which `has` then
+   * tells without a substring. In a table three-quarters full, a few keys in ten thousand reach
+   * `MAX_PROBES` even with a good hash.
    */
-  private readonly overflowHashes = new Set<number>();
+  private overflowHashes: Set<number> | null = null;
 
   constructor(
     private readonly keys: RangeKeys,
@@ -75,22 +75,13 @@ export class RangeSet {
     this.table = new Int32Array(this.slots * 2);
   }
 
-  /**
-   * Adds key `id` (each id at most once); false when an equal string was in the set already. `hash`
-   * is its `rangeHash` when the caller has it already: then the key's characters (and where it is)
-   * are read only if another key has the same hash, so keys added in no particular order cost no
-   * random reads of the text they are ranges of.
-   */
-  add(id: number, hash?: number): boolean {
-    if (hash !== undefined && !this.overflowHashes.has(hash)) {
-      const slot = this.emptySlotUnlessHashSeen(hash);
-      if (slot >= 0) return this.insert(slot, hash, id);
-    }
+  /** Adds key `id` (each id at most once); false when an equal string was in the set already. */
+  add(id: number): boolean {
     const { keys } = this;
     const text = keys.textOf(id);
     const start = keys.startOf(id);
     const end = keys.endOf(id);
-    hash ??= rangeHash(text, start, end);
+    const hash = rangeHash(text, start, end);
     const slot = this.find(text, start, end, hash);
     if (slot === -1) return false;
     if (this.overflow !== null) {
@@ -113,7 +104,7 @@ export class RangeSet {
   /** Whether `text.substring(start, end)`, whose `rangeHash` is `hash`, is in the set. */
   has(text: string, start: number, end: number, hash: number): boolean {
     if (this.find(text, start, end, hash) === -1) return true;
-    return this.overflowHashes.has(hash) && this.overflow?.has(substring.call(text, start, end)) === true;
+    return this.overflowHashes?.has(hash) === true && this.overflow?.has(substring.call(text, start, end)) === true;
   }
 
   /**
@@ -132,20 +123,9 @@ export class RangeSet {
     return -2;
   }
 
-  /** The empty slot where a key with this hash would go, or -1 when a slot on the way has the hash. */
-  private emptySlotUnlessHashSeen(hash: number): number {
-    const { table, slots } = this;
-    let slot = homeSlot(hash, slots);
-    for (let probe = 0; probe < MAX_PROBES; probe++) {
-      if (table[slot * 2 + 1] === 0) return slot;
-      if (table[slot * 2] === hash) return -1;
-      slot = slot + 1 === slots ? 0 : slot + 1;
-    }
-    return -1;
-  }
-
   private addOverflow(key: string, hash: number): void {
     this.overflow ??= new Set();
+    this.overflowHashes ??= new Set();
     this.overflow.add(key);
     this.overflowHashes.add(hash);
   }
@@ -194,67 +174,6 @@ export class RangeSet {
     }
     release(previous);
   }
-}
-
-/**
- * Keys per partition in `markEarlierRepeats`: the table of one partition (some 11 kB) stays in the
- * core's first-level cache while it is filled.
- */
-const KEYS_PER_PARTITION = 1024;
-const MAX_PARTITION_BITS = 16;
-
-/**
- * For every key `id` whose `marks[id]` is 0 (the others are not keys), sets `marks[id]` to `mark`
- * when a later such key is equal to it: what Deduplicate does, which keeps the last occurrence.
- *
- * The same as adding every key to one `RangeSet` from the last to the first, but with the keys
- * first sorted by hash into partitions of about `KEYS_PER_PARTITION`, each checked with a small
- * table of its own: in one table of a few MB every key cost a cache miss, which was a third of
- * Deduplicate's time. The hashes and the sorted ids take 8 bytes a line, less than the large
- * table's 11.
- */
-export function markEarlierRepeats(keys: RangeKeys, marks: Uint8Array, mark: number): void {
-  const count = marks.length;
-  const hashes = new Int32Array(count);
-  let keyCount = 0;
-  for (let id = 0; id < count; id++) {
-    if (marks[id] !== 0) continue;
-    hashes[id] = rangeHash(keys.textOf(id), keys.startOf(id), keys.endOf(id));
-    keyCount++;
-  }
-  let bits = 0;
-  while (bits < MAX_PARTITION_BITS && keyCount >> bits > KEYS_PER_PARTITION) bits++;
-  const partitionMask = (1 << bits) - 1;
-  // partition p's ids are sorted[ends[p - 1] .. ends[p]), from the last id to the first
-  const ends = new Int32Array(partitionMask + 1);
-  for (let id = 0; id < count; id++) if (marks[id] === 0) ends[partitionOf(hashes[id], partitionMask)]++;
-  for (let partition = 1; partition <= partitionMask; partition++) ends[partition] += ends[partition - 1];
-  const sorted = new Int32Array(keyCount);
-  const cursors = ends.slice();
-  for (let id = 0; id < count; id++) {
-    if (marks[id] === 0) sorted[--cursors[partitionOf(hashes[id], partitionMask)]] = id;
-  }
-  for (let partition = 0; partition <= partitionMask; partition++) {
-    const from = partition === 0 ? 0 : ends[partition - 1];
-    const seen = new RangeSet(keys, ends[partition] - from);
-    for (let index = from; index < ends[partition]; index++) {
-      const id = sorted[index];
-      if (!seen.add(id, hashes[id])) marks[id] = mark;
-    }
-    seen.release();
-  }
-  release(hashes, ends, cursors, sorted);
-}
-
-/**
- * The partition of a hash among `mask + 1`: MurmurHash3's finalizer, whose low bits are independent
- * of the bits `homeSlot` uses (with those, the keys of a partition fell into runs of neighbouring
- * slots, and probe sequences reached `MAX_PROBES`).
- */
-function partitionOf(hash: number, mask: number): number {
-  let mixed = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
-  mixed = Math.imul(mixed ^ (mixed >>> 13), 0xc2b2ae35);
-  return (mixed ^ (mixed >>> 16)) & mask;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { LineList } from "../line-list";
-import { markEarlierRepeats } from "../range-set";
+import { RangeSet } from "../range-set";
 import { LineMark, removeWithPrecedingComments } from "../remove-with-preceding-comments";
 import { isCommentOrEmptyRange } from "../rule";
 
@@ -9,11 +9,13 @@ import { isCommentOrEmptyRange } from "../rule";
  */
 export function deduplicate(lines: LineList): LineList {
   const marks = new Uint8Array(lines.length);
-  for (let index = 0; index < lines.length; index++) {
+  const seen = new RangeSet(lines, lines.length);
+  // from the end, so the occurrence seen first is the one kept
+  for (let index = lines.length - 1; index >= 0; index--) {
     if (isCommentOrEmptyRange(lines.textOf(index), lines.startOf(index), lines.endOf(index))) {
       marks[index] = LineMark.CommentOrEmpty;
-    }
+    } else if (!seen.add(index)) marks[index] = LineMark.Remove;
   }
-  markEarlierRepeats(lines, marks, LineMark.Remove);
+  seen.release();
   return removeWithPrecedingComments(lines, marks);
 }

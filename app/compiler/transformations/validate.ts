@@ -49,30 +49,17 @@ export function validate(lines: LineList): LineList {
 export function validateRules(lines: LineList, policy: ValidationPolicy): LineList {
   const marks = new Uint8Array(lines.length);
   for (let index = 0; index < lines.length; index++) {
-    const text = lines.textOf(index);
-    const start = lines.startOf(index);
-    const end = lines.endOf(index);
-    if (isCommentOrEmptyRange(text, start, end)) marks[index] = LineMark.CommentOrEmpty;
-    else if (!isSimpleValidRule(text, start, end) && !isValidLine(lines.get(index), policy)) {
-      marks[index] = LineMark.Remove;
-    }
+    if (isCommentOrEmptyRange(lines.textOf(index), lines.startOf(index), lines.endOf(index))) {
+      marks[index] = LineMark.CommentOrEmpty;
+    } else if (!isValidLine(lines.get(index), policy)) marks[index] = LineMark.Remove;
   }
   return removeWithPrecedingComments(lines, marks);
-}
-
-/**
- * `||hostname^` or `@@||hostname^` (`text.substring(start, end)`, read in place) whose hostname is
- * plain and no public suffix: what most lines of a blocklist are, valid under every policy.
- */
-function isSimpleValidRule(text: string, start: number, end: number): boolean {
-  const hostnameStart = simpleRuleHostnameStart(text, start, end);
-  return hostnameStart !== -1 && !isPublicSuffix(text, hostnameStart, end - 1);
 }
 
 export function isValidLine(line: string, policy: ValidationPolicy): boolean {
   // Most lines of a blocklist are `||hostname^`: decided without parsing the rule, and without
   // tldts unless the hostname is a public suffix.
-  const ruleHostnameStart = simpleRuleHostnameStart(line, 0, line.length);
+  const ruleHostnameStart = simpleRuleHostnameStart(line);
   if (ruleHostnameStart !== -1) {
     const end = line.length - 1;
     if (!isPublicSuffix(line, ruleHostnameStart, end)) return true;
@@ -96,20 +83,16 @@ function isValidEtcHostsRule(line: string, policy: ValidationPolicy): boolean {
 }
 
 /**
- * Where the hostname of `||hostname^` or `@@||hostname^` (`text.substring(start, end)`) starts in
- * `text` (it ends before the `^`) when it is
+ * Where the hostname of `||hostname^` or `@@||hostname^` starts (it ends before the `^`) when it is
  * a plain hostname (`isPlainHostname`), else -1. For such a line every check of
  * `isValidAdblockRule` passes (no modifiers; an exact domain, so no length limit; allowed
  * characters; not IP-like, as it has a letter or `-`) up to the last one, `isValidHostname`.
  */
-function simpleRuleHostnameStart(text: string, start: number, end: number): number {
-  const prefix = startsWith.call(text, "||", start) ? 2 : startsWith.call(text, "@@||", start) ? 4 : -1;
-  if (prefix === -1) return -1;
-  // a prefix read past `end` leaves no hostname
-  const hostnameStart = start + prefix;
-  const hostnameEnd = end - 1;
-  if (hostnameEnd <= hostnameStart || charCodeAt.call(text, hostnameEnd) !== 94 /* ^ */) return -1;
-  return isPlainHostname(text, hostnameStart, hostnameEnd) ? hostnameStart : -1;
+function simpleRuleHostnameStart(line: string): number {
+  const start = startsWith.call(line, "||") ? 2 : startsWith.call(line, "@@||") ? 4 : -1;
+  const end = line.length - 1;
+  if (start === -1 || charCodeAt.call(line, end) !== 94 /* ^ */ || !isPlainHostname(line, start, end)) return -1;
+  return start;
 }
 
 function isValidHostname(hostname: string, hasLimitingModifier: boolean, policy: ValidationPolicy): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LineList } from "~/compiler/line-list";
-import { markEarlierRepeats, RangeSet, rangeHash } from "~/compiler/range-set";
+import { RangeSet, rangeHash } from "~/compiler/range-set";
 import { splitSourceText } from "~/compiler/source-lines";
 import { Random } from "./support/random";
 
@@ -106,22 +106,6 @@ describe("RangeSet", () => {
     for (const probe of [...keys.slice(0, 200), "absent", "zz", ""]) {
       expect(set.has(probe, 0, probe.length, rangeHash(probe, 0, probe.length))).toBe(expected.has(probe));
     }
-  });
-
-  it("marks the keys a later equal key repeats, over many partitions, skipping the marked ids", () => {
-    const random = new Random(11);
-    const keys = Array.from({ length: 20_000 }, () => randomText(random, random.int(0, 5)));
-    const marks = new Uint8Array(keys.length).map(() => (random.chance(0.1) ? 2 : 0));
-    const expected = Uint8Array.from(marks);
-    const later = new Set<string>();
-    for (let id = keys.length - 1; id >= 0; id--) {
-      if (expected[id] !== 0) continue;
-      if (later.has(keys[id])) expected[id] = 1;
-      later.add(keys[id]);
-    }
-    markEarlierRepeats({ textOf: (id) => keys[id], startOf: () => 0, endOf: (id) => keys[id].length }, marks, 1);
-    expect([...marks]).toEqual([...expected]);
-    expect(expected.filter((mark) => mark === 1).length).toBeGreaterThan(1000);
   });
 
   it("stays correct and bounded when every key has the same hash", () => {
