@@ -131,13 +131,31 @@ export class LineList {
     other.clear();
   }
 
-  /** Keeps the lines `keep` returns true for. */
-  filter(keep: (line: string) => boolean): this {
+  /**
+   * Keeps the lines `keep` returns true for; it reads line `index` as
+   * `text.substring(start, end)` in place, so a step that looks at a few characters of each line
+   * makes no string per line.
+   */
+  filterRanges(keep: (text: string, start: number, end: number) => boolean): this {
     let kept = 0;
     for (let index = 0; index < this.length; index++) {
-      if (keep(this.get(index))) this.move(index, kept++);
+      if (keep(this.texts[this.textIndexes[index]], this.starts[index], this.ends[index])) this.move(index, kept++);
     }
     this.length = kept;
+    return this;
+  }
+
+  /** Strips the characters `isTrimmed` accepts from both ends of every line: only its range changes. */
+  trimRanges(isTrimmed: (code: number) => boolean): this {
+    for (let index = 0; index < this.length; index++) {
+      const text = this.texts[this.textIndexes[index]];
+      let start = this.starts[index];
+      let end = this.ends[index];
+      while (start < end && isTrimmed(charCodeAt.call(text, start))) start++;
+      while (end > start && isTrimmed(charCodeAt.call(text, end - 1))) end--;
+      this.starts[index] = start;
+      this.ends[index] = end;
+    }
     return this;
   }
 

@@ -60,6 +60,12 @@ export class RangeSet {
   private slots: number;
   private count = 0;
   private overflow: Set<string> | null = null;
+  /**
+   * The hashes of the keys in `overflow`: a key with another hash is not there, which `has` then
+   * tells without a substring. In a table three-quarters full, a few keys in ten thousand reach
+   * `MAX_PROBES` even with a good hash.
+   */
+  private overflowHashes: Set<number> | null = null;
 
   constructor(
     private readonly keys: RangeKeys,
@@ -84,16 +90,13 @@ export class RangeSet {
     if (this.overflow !== null) {
       const size = this.overflow.size;
       const key = substring.call(text, start, end);
-      if (slot === -2) this.overflow.add(key);
+      if (slot === -2) this.addOverflow(key, hash);
       if (slot === -2 || this.overflow.has(key)) return this.overflow.size !== size;
     } else if (slot === -2) {
-      this.overflow = new Set([substring.call(text, start, end)]);
+      this.addOverflow(substring.call(text, start, end), hash);
       return true;
     }
-    this.table[slot * 2] = hash;
-    this.table[slot * 2 + 1] = id + 1;
-    if (++this.count > this.slots * MAX_LOAD) this.rehash(this.slots * 2);
-    return true;
+    return this.insert(slot, hash, id);
   }
 
   /** Frees the set's memory now (see `release`); it must not be used afterwards. */
@@ -104,7 +107,7 @@ export class RangeSet {
   /** Whether `text.substring(start, end)`, whose `rangeHash` is `hash`, is in the set. */
   has(text: string, start: number, end: number, hash: number): boolean {
     if (this.find(text, start, end, hash) === -1) return true;
-    return this.overflow?.has(substring.call(text, start, end)) === true;
+    return this.overflowHashes?.has(hash) === true && this.overflow?.has(substring.call(text, start, end)) === true;
   }
 
   /**
@@ -121,6 +124,20 @@ export class RangeSet {
       slot = slot + 1 === slots ? 0 : slot + 1;
     }
     return -2;
+  }
+
+  private addOverflow(key: string, hash: number): void {
+    this.overflow ??= new Set();
+    this.overflowHashes ??= new Set();
+    this.overflow.add(key);
+    this.overflowHashes.add(hash);
+  }
+
+  private insert(slot: number, hash: number, id: number): true {
+    this.table[slot * 2] = hash;
+    this.table[slot * 2 + 1] = id + 1;
+    if (++this.count > this.slots * MAX_LOAD) this.rehash(this.slots * 2);
+    return true;
   }
 
   private keyEquals(id: number, text: string, start: number, end: number): boolean {
@@ -155,8 +172,7 @@ export class RangeSet {
       } else {
         const { keys } = this;
         const id = entry - 1;
-        this.overflow ??= new Set();
-        this.overflow.add(substring.call(keys.textOf(id), keys.startOf(id), keys.endOf(id)));
+        this.addOverflow(substring.call(keys.textOf(id), keys.startOf(id), keys.endOf(id)), hash);
       }
     }
     release(previous);

@@ -32,21 +32,60 @@ export function codeAt(text: string, index: number): number {
 
 /** `!`, `# `, a lone `#` and `####` start comments; `#` followed by anything else is a cosmetic rule. */
 export function isComment(line: string): boolean {
-  return startsWith.call(line, "!") || startsWith.call(line, "# ") || line === "#" || startsWith.call(line, "####");
+  return isCommentRange(line, 0, line.length);
 }
 
-export function isCommentOrEmpty(line: string): boolean {
-  return line === "" || isComment(line);
+/**
+ * `isComment(text.substring(start, end))`, read in place: the steps that look at a few characters
+ * of each line (see `LineList.filterRanges`) then make no string per line.
+ */
+export function isCommentRange(text: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  const first = charCodeAt.call(text, start);
+  if (first === 33 /* ! */) return true;
+  if (first !== 35 /* # */) return false;
+  if (end - start === 1) return true;
+  const second = charCodeAt.call(text, start + 1);
+  if (second === 32 /* space */) return true;
+  return (
+    second === 35 &&
+    end - start >= 4 &&
+    charCodeAt.call(text, start + 2) === 35 &&
+    charCodeAt.call(text, start + 3) === 35
+  );
 }
 
-/** Lines that are neither blank nor comments. */
-export function countRules(lines: { length: number; get(index: number): string }): number {
+/** An empty line or a comment: what goes with the rule below it (`removeWithPrecedingComments`). */
+export function isCommentOrEmptyRange(text: string, start: number, end: number): boolean {
+  return end === start || isCommentRange(text, start, end);
+}
+
+/** `text.substring(start, end).trim() === ""`, read in place. */
+export function isBlankRange(text: string, start: number, end: number): boolean {
+  for (let index = start; index < end; index++) {
+    if (!isJsWhitespace(charCodeAt.call(text, index))) return false;
+  }
+  return true;
+}
+
+/** Lines that are neither blank nor comments, read in place (no string per line). */
+export function countRules(lines: LineRanges): number {
   let count = 0;
   for (let index = 0; index < lines.length; index++) {
-    const line = lines.get(index);
-    if (line.trim() !== "" && !isComment(line)) count++;
+    const text = lines.textOf(index);
+    const start = lines.startOf(index);
+    const end = lines.endOf(index);
+    if (!isBlankRange(text, start, end) && !isCommentRange(text, start, end)) count++;
   }
   return count;
+}
+
+/** What `countRules` reads of a `LineList`: each line as a range of a larger text. */
+interface LineRanges {
+  length: number;
+  textOf(index: number): string;
+  startOf(index: number): number;
+  endOf(index: number): number;
 }
 
 export function isAllowRule(line: string): boolean {
@@ -192,16 +231,8 @@ export function containsNonAscii(line: string): boolean {
   return NON_ASCII.test(line);
 }
 
-/** Strips spaces and tabs only (not other white space) from both ends. */
-export function trimSpacesAndTabs(line: string): string {
-  let start = 0;
-  let end = line.length;
-  while (start < end && isSpaceOrTab(charCodeAt.call(line, start))) start++;
-  while (end > start && isSpaceOrTab(charCodeAt.call(line, end - 1))) end--;
-  return start === 0 && end === line.length ? line : substring.call(line, start, end);
-}
-
-function isSpaceOrTab(code: number): boolean {
+/** What `TrimLines` strips from both ends of a line: spaces and tabs, not other white space. */
+export function isSpaceOrTab(code: number): boolean {
   return code === 32 || code === 9;
 }
 

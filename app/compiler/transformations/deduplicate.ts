@@ -1,7 +1,7 @@
 import type { LineList } from "../line-list";
 import { RangeSet } from "../range-set";
 import { LineMark, removeWithPrecedingComments } from "../remove-with-preceding-comments";
-import { isCommentOrEmpty } from "../rule";
+import { isCommentOrEmptyRange } from "../rule";
 
 /**
  * Removes repeated rules, keeping the last occurrence of each, together with the comments directly
@@ -12,8 +12,9 @@ export function deduplicate(lines: LineList): LineList {
   const seen = new RangeSet(lines, lines.length);
   // from the end, so the occurrence seen first is the one kept
   for (let index = lines.length - 1; index >= 0; index--) {
-    if (isCommentOrEmpty(lines.get(index))) marks[index] = LineMark.CommentOrEmpty;
-    else if (!seen.add(index)) marks[index] = LineMark.Remove;
+    if (isCommentOrEmptyRange(lines.textOf(index), lines.startOf(index), lines.endOf(index))) {
+      marks[index] = LineMark.CommentOrEmpty;
+    } else if (!seen.add(index)) marks[index] = LineMark.Remove;
   }
   seen.release();
   return removeWithPrecedingComments(lines, marks);

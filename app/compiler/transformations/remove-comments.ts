@@ -1,11 +1,11 @@
 import type { LineList } from "../line-list";
-import { isComment } from "../rule";
+import { isCommentRange } from "../rule";
 
 /** Drops lines starting with `!`, `# `, `####` and a lone `#` (but not cosmetic rules like `##.ad`). */
 export function removeComments(lines: LineList): LineList {
-  return lines.filter(isNotComment);
+  return lines.filterRanges(isNotComment);
 }
 
-function isNotComment(line: string): boolean {
-  return !isComment(line);
+function isNotComment(text: string, start: number, end: number): boolean {
+  return !isCommentRange(text, start, end);
 }

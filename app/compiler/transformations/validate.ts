@@ -6,7 +6,7 @@ import { LineMark, removeWithPrecedingComments } from "../remove-with-preceding-
 import {
   etcHostsHostnames,
   isComment,
-  isCommentOrEmpty,
+  isCommentOrEmptyRange,
   isEtcHostsRule,
   parseAdblockRule,
   simpleEtcHostsHostnameStart,
@@ -49,9 +49,9 @@ export function validate(lines: LineList): LineList {
 export function validateRules(lines: LineList, policy: ValidationPolicy): LineList {
   const marks = new Uint8Array(lines.length);
   for (let index = 0; index < lines.length; index++) {
-    const line = lines.get(index);
-    if (isCommentOrEmpty(line)) marks[index] = LineMark.CommentOrEmpty;
-    else if (!isValidLine(line, policy)) marks[index] = LineMark.Remove;
+    if (isCommentOrEmptyRange(lines.textOf(index), lines.startOf(index), lines.endOf(index))) {
+      marks[index] = LineMark.CommentOrEmpty;
+    } else if (!isValidLine(lines.get(index), policy)) marks[index] = LineMark.Remove;
   }
   return removeWithPrecedingComments(lines, marks);
 }

@@ -21,15 +21,16 @@ describe("LineList", () => {
     }
   });
 
-  it("filters, maps and prepends in place, and joins the result with \\n", () => {
-    const lines = LineList.fromText("b\n  keep  \n!drop\nlast");
-    lines.filter((line) => !line.startsWith("!"));
+  it("filters, maps, trims and prepends in place, and joins the result with \\n", () => {
+    const lines = LineList.fromText("b\n  keep  \n!drop\nbblastb");
+    lines.filterRanges((text, start) => !text.startsWith("!", start));
     lines.map((line) => line.trim());
+    lines.trimRanges((code) => code === 98 /* b */);
     lines.prepend(["! header", "!"]);
     lines.push("");
     lines.flush();
-    expect(lines.toArray()).toEqual(["! header", "!", "b", "keep", "last", ""]);
-    expect(lines.takeText()).toBe("! header\n!\nb\nkeep\nlast\n");
+    expect(lines.toArray()).toEqual(["! header", "!", "", "keep", "last", ""]);
+    expect(lines.takeText()).toBe("! header\n!\n\nkeep\nlast\n");
     expect(lines.length).toBe(0);
   });
 
