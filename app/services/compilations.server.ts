@@ -155,7 +155,12 @@ export function inOutputFormat<List extends CompiledList>(
   onEvent?: (event: CompileEvent) => void,
 ): List {
   if (format === undefined || format === "adblock") return list;
-  const converted = convertCompiledList(list.text, format, new Date(list.compiledAt));
+  let converted: ReturnType<typeof convertCompiledList>;
+  try {
+    converted = convertCompiledList(list.text, format, new Date(list.compiledAt));
+  } catch (error) {
+    throw explainCompileError(error);
+  }
   onEvent?.({ type: "format", ...converted.report });
   return {
     ...list,

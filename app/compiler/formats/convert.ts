@@ -1,3 +1,4 @@
+import { CompileBudget, type CompileLimits } from "../budget";
 import { COMPILER_NAME, type ListDescription } from "../header";
 import { LineList } from "../line-list";
 import { countRules } from "../rule";
@@ -21,8 +22,15 @@ const LAST_MODIFIED = "! Last modified: ";
  * Converts a list compiled earlier (its adblock text, as stored for a job or in the result cache)
  * to `format`: the header is read back for the title, version and last modified, the rest goes
  * through the same pass as at compile time. `now` stands in for a last modified it cannot read.
+ * The converted text is held to the compile's output cap (a Worker's unless `limits` says
+ * otherwise): an RPZ zone is about twice its adblock list.
  */
-export function convertCompiledList(text: string, format: OutputFormat, now: Date): FormatOutput {
+export function convertCompiledList(
+  text: string,
+  format: OutputFormat,
+  now: Date,
+  limits?: Readonly<CompileLimits>,
+): FormatOutput {
   const list = LineList.fromText(text);
   if (text.endsWith("\n")) list.push("");
   list.flush();
@@ -48,5 +56,7 @@ export function convertCompiledList(text: string, format: OutputFormat, now: Dat
   list.keepFlagged(new Uint8Array(list.length).fill(1, headerLength));
   const ruleCount = countRules(list);
   const context = { configuration: description, lastModified, compilerVersion, header, ruleCount };
-  return writeFormats(list, [format], context)[0];
+  const output = writeFormats(list, [format], context)[0];
+  new CompileBudget(limits).check("output_bytes", output.text.length, `${output.text.length} characters in ${format}`);
+  return output;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { convertCompiledList, OUTPUT_FORMATS } from "~/compiler";
+import { CompileTooLargeError, convertCompiledList, NO_LIMITS, OUTPUT_FORMATS } from "~/compiler";
 import { compileFixture, FIXTURE_TIME } from "./fixture";
 
 describe("convertCompiledList (a stored adblock list, in another format)", () => {
@@ -31,5 +31,13 @@ describe("convertCompiledList (a stored adblock list, in another format)", () =>
       ].join("\n"),
     );
     expect(converted.report.rulesWritten).toBe(1);
+  });
+
+  it("a conversion over the output cap → CompileTooLargeError naming it (an RPZ zone is ~2× its list)", () => {
+    const list = Array.from({ length: 200 }, (_, index) => `||host${index}.example.org^`).join("\n");
+    const limits = { ...NO_LIMITS, output_bytes: list.length * 1.5 };
+    expect(convertCompiledList(list, "domains", FIXTURE_TIME, limits).report.rulesWritten).toBe(200);
+    expect(() => convertCompiledList(list, "rpz", FIXTURE_TIME, limits)).toThrow(CompileTooLargeError);
+    expect(() => convertCompiledList(list, "rpz", FIXTURE_TIME, limits)).toThrow(/limit output_bytes = /);
   });
 });
