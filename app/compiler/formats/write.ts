@@ -27,7 +27,12 @@ export function writeFormats(
   for (const format of formats) {
     if (format === "adblock" || outputs.has(format)) continue;
     const hostFormat = HOST_FORMATS[format];
-    outputs.set(format, hostFormat ? writeHostFormat(hostFormat, list, context, context.rulesUnique === true) : writeAdguardHome(list, context));
+    outputs.set(
+      format,
+      hostFormat
+        ? writeHostFormat(hostFormat, list, context, context.rulesUnique === true)
+        : writeAdguardHome(list, context),
+    );
   }
   if (formats.includes("adblock")) outputs.set("adblock", writeAdblock(list, context.header, context.ruleCount));
   return [...new Set(formats)].map((format) => outputs.get(format)!);
