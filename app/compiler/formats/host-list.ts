@@ -15,7 +15,7 @@ import {
   hasUppercase,
   hostnameProblem,
   isBlank,
-  isPlainSubtreeRange,
+  isPlainSubtreeRule,
   RuleHosts,
   readRule,
 } from "./read-rule";
@@ -96,13 +96,12 @@ class HostListWriter {
 
   writeLine(index: number): void {
     const { report, rule } = this;
-    const { list } = this;
-    // most lines of a compiled list are `||hostname^`: read in one scan, in place
-    if (isPlainSubtreeRange(list.textOf(index), list.startOf(index), list.endOf(index))) {
-      this.writeHost(null, index, 2, list.endOf(index) - list.startOf(index) - 1, "subtree", true);
+    const line = this.list.get(index);
+    // most lines of a compiled list are `||hostname^`: read in one scan
+    if (isPlainSubtreeRule(line)) {
+      this.writeHost(line, index, 2, line.length - 1, "subtree", true);
       return;
     }
-    const line = list.get(index);
     if (isBlank(line)) return;
     if (isComment(line)) {
       this.output.push(convertComment(line, this.format.comment));
@@ -144,17 +143,9 @@ class HostListWriter {
 
   /**
    * Writes the entry for the hostname at `start`–`end` of line `index`, or counts why not.
-   * `plain`: the line is a plain `||host^` (lowercase, so its name is its own key). `line`: the
-   * line as a string, or null to make it only if needed (a report's example, a key's copy).
+   * `plain`: the line is a plain `||host^` (lowercase, so its name is its own key).
    */
-  private writeHost(
-    line: string | null,
-    index: number,
-    start: number,
-    end: number,
-    scope: HostScope,
-    plain: boolean,
-  ): void {
+  private writeHost(line: string, index: number, start: number, end: number, scope: HostScope, plain: boolean): void {
     const { format, keys, allowlist, report, otherNames } = this;
     // a plain rule's name becomes a key only if another rule may name it too (see `otherNames`)
     let id = -1;
@@ -166,7 +157,6 @@ class HostListWriter {
       keyStart = this.list.startOf(index) + start;
       keyEnd = keyStart + end - start;
     } else {
-      line ??= this.list.get(index);
       id = hasUppercase(line, start, end)
         ? keys.addCopy(substring.call(line, start, end).toLowerCase())
         : keys.addRange(index, start, end);
@@ -214,12 +204,12 @@ class HostListWriter {
     }
     if (problem !== null) {
       if (id !== -1) keys.pop(); // in no set
-      report.dropped(problem, line ?? this.list.get(index));
+      report.dropped(problem, line);
       return;
     }
     report.written();
-    if (narrowed !== null) report.narrowed(narrowed, line ?? this.list.get(index));
-    if (scope === "exact" && written === "subtree") report.widened("subdomains_added", line ?? this.list.get(index));
+    if (narrowed !== null) report.narrowed(narrowed, line);
+    if (scope === "exact" && written === "subtree") report.widened("subdomains_added", line);
   }
 }
 
@@ -230,9 +220,8 @@ class HostListWriter {
 function otherRuleNames(list: LineList, rule: RuleHosts): HashFilter {
   const hashes: number[] = [];
   for (let index = 0; index < list.length; index++) {
-    if (isPlainSubtreeRange(list.textOf(index), list.startOf(index), list.endOf(index))) continue;
     const line = list.get(index);
-    if (isBlank(line) || isComment(line) || isAllowLine(line)) continue;
+    if (isPlainSubtreeRule(line) || isBlank(line) || isComment(line) || isAllowLine(line)) continue;
     if (readRule(line, rule) !== null) continue;
     for (let host = 0; host < rule.count; host++) {
       const start = rule.starts[host];

@@ -137,23 +137,14 @@ function readEtcHostsLine(line: string, start: number, end: number, hosts: RuleH
  * without `readRule`.
  */
 export function isPlainSubtreeRule(line: string): boolean {
-  return isPlainSubtreeRange(line, 0, line.length);
-}
-
-/** `isPlainSubtreeRule` of `line.substring(from, to)`, read in place (no string per line). */
-export function isPlainSubtreeRange(line: string, from: number, to: number): boolean {
-  const end = to - 1;
-  if (end - from - 2 < 1 || end - from - 2 > MAX_HOSTNAME_LENGTH) return false;
-  if (
-    charCodeAt.call(line, from) !== PIPE ||
-    charCodeAt.call(line, from + 1) !== PIPE ||
-    charCodeAt.call(line, end) !== CARET
-  ) {
+  const end = line.length - 1;
+  if (end - 2 < 1 || end - 2 > MAX_HOSTNAME_LENGTH) return false;
+  if (charCodeAt.call(line, 0) !== PIPE || charCodeAt.call(line, 1) !== PIPE || charCodeAt.call(line, end) !== CARET) {
     return false;
   }
-  let labelStart = from + 2;
+  let labelStart = 2;
   let hasLetter = false;
-  for (let index = from + 2; index <= end; index++) {
+  for (let index = 2; index <= end; index++) {
     const code = index < end ? charCodeAt.call(line, index) : DOT;
     if (code === DOT) {
       const length = index - labelStart;
