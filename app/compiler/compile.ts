@@ -176,6 +176,8 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
     compilerVersion: options.compilerVersion ?? DEFAULT_COMPILER_VERSION,
     header,
     ruleCount,
+    // Deduplicate runs after every step that changes a rule, so the list's rules are unique then
+    rulesUnique: configuration.transformations?.includes("Deduplicate") === true,
   });
   // Other formats add at most a few characters a line; each is held to the same cap.
   for (const output of outputs) budget.check("output_bytes", output.text.length, `${output.text.length} characters`);

@@ -116,11 +116,12 @@ export class Allowlist {
 }
 
 /** One bit per hash (multiplied, top bits): "maybe in the set" or "surely not". */
-class HashFilter {
+export class HashFilter {
   private readonly bits: Uint32Array;
   private readonly shift: number;
 
-  constructor(names: number) {
+  /** @param names how many names it will hold (for its size) */
+  constructor(readonly names: number) {
     let size = MIN_FILTER_BITS;
     while (size < names * FILTER_BITS_PER_NAME) size *= 2;
     this.bits = new Uint32Array(size / 32);

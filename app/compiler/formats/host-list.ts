@@ -7,7 +7,7 @@
 import type { LineList } from "../line-list";
 import { RangeSet, rangeHash } from "../range-set";
 import { isComment } from "../rule";
-import { Allowlist, isAllowLine } from "./allowlist";
+import { Allowlist, HashFilter, isAllowLine } from "./allowlist";
 import { convertComment, convertedHeader, type FormatContext, type FormatOutput } from "./context";
 import { HostKeys } from "./host-keys";
 import {
@@ -44,8 +44,13 @@ export interface EntryLine {
   after: string;
 }
 
-export function writeHostFormat(format: HostFormat, list: LineList, context: FormatContext): FormatOutput {
-  const writer = new HostListWriter(format, list);
+export function writeHostFormat(
+  format: HostFormat,
+  list: LineList,
+  context: FormatContext,
+  rulesUnique = false,
+): FormatOutput {
+  const writer = new HostListWriter(format, list, rulesUnique);
   for (const line of convertedHeader(context, format.format, format.comment)) writer.output.push(line);
   for (const line of format.preamble?.(context) ?? []) writer.output.push(line);
   for (let index = 0; index < list.length; index++) writer.writeLine(index);
@@ -61,19 +66,32 @@ class HostListWriter {
   private readonly keys: HostKeys;
   private readonly exactWritten: RangeSet;
   private readonly subtreeWritten: RangeSet;
+  /**
+   * When the list's rules are unique: the hashes of the names of every rule but a plain
+   * `||host^`. Two different plain rules name two different hosts, so a plain rule's name can
+   * only have been written before, or be written again, by one of those rules: a name whose hash
+   * is not here goes in no set, and its entry is written without a lookup. The sets' random reads
+   * were the pass's largest cost, and grew faster than the list (their tables outgrow the caches).
+   * Null: every name is looked up.
+   */
+  private readonly otherNames: HashFilter | null;
 
   constructor(
     private readonly format: HostFormat,
     private readonly list: LineList,
+    rulesUnique: boolean,
   ) {
     this.report = new ReportBuilder(format.format);
     const linesPerEntry = Math.max(format.exact?.length ?? 0, format.subtree?.length ?? 0);
     this.output = new TextBuilder(textLength(list) * linesPerEntry + list.length * entryOverhead(format));
     this.allowlist = Allowlist.read(list, this.rule, this.report);
-    this.keys = new HostKeys(list, list.length);
+    this.otherNames = rulesUnique ? otherRuleNames(list, this.rule) : null;
+    // with unique rules, only the names `otherNames` may have go in the sets
+    const capacity = this.otherNames === null ? list.length : this.otherNames.names;
+    this.keys = new HostKeys(list, capacity);
     // only the sets of the entries the format has: a table sized for every line costs 11 bytes a line
-    this.exactWritten = new RangeSet(this.keys, format.exact ? list.length : 0);
-    this.subtreeWritten = new RangeSet(this.keys, format.subtree ? list.length : 0);
+    this.exactWritten = new RangeSet(this.keys, format.exact ? capacity : 0);
+    this.subtreeWritten = new RangeSet(this.keys, format.subtree ? capacity : 0);
   }
 
   writeLine(index: number): void {
@@ -81,7 +99,7 @@ class HostListWriter {
     const line = this.list.get(index);
     // most lines of a compiled list are `||hostname^`: read in one scan
     if (isPlainSubtreeRule(line)) {
-      this.writeHost(line, index, 2, line.length - 1, "subtree");
+      this.writeHost(line, index, 2, line.length - 1, "subtree", true);
       return;
     }
     if (isBlank(line)) return;
@@ -99,7 +117,7 @@ class HostListWriter {
       const start = rule.starts[host];
       const end = rule.ends[host];
       const hostProblem = hostnameProblem(line, start, end);
-      if (hostProblem === null) this.writeHost(line, index, start, end, rule.scope);
+      if (hostProblem === null) this.writeHost(line, index, start, end, rule.scope, false);
       else report.dropped(hostProblem, line);
     }
   }
@@ -109,6 +127,7 @@ class HostListWriter {
     this.subtreeWritten.release();
     this.keys.release();
     this.allowlist?.release();
+    this.otherNames?.release();
     this.output.push("");
     return { format: this.format.format, text: this.output.text(), report: this.report.report };
   }
@@ -122,15 +141,29 @@ class HostListWriter {
     }
   }
 
-  /** Writes the entry for the hostname at `start`–`end` of line `index`, or counts why not. */
-  private writeHost(line: string, index: number, start: number, end: number, scope: HostScope): void {
-    const { format, keys, allowlist, report } = this;
-    const id = hasUppercase(line, start, end)
-      ? keys.addCopy(substring.call(line, start, end).toLowerCase())
-      : keys.addRange(index, start, end);
-    const text = keys.textOf(id);
-    const keyStart = keys.startOf(id);
-    const keyEnd = keys.endOf(id);
+  /**
+   * Writes the entry for the hostname at `start`–`end` of line `index`, or counts why not.
+   * `plain`: the line is a plain `||host^` (lowercase, so its name is its own key).
+   */
+  private writeHost(line: string, index: number, start: number, end: number, scope: HostScope, plain: boolean): void {
+    const { format, keys, allowlist, report, otherNames } = this;
+    // a plain rule's name becomes a key only if another rule may name it too (see `otherNames`)
+    let id = -1;
+    let text: string;
+    let keyStart: number;
+    let keyEnd: number;
+    if (plain && otherNames !== null) {
+      text = this.list.textOf(index);
+      keyStart = this.list.startOf(index) + start;
+      keyEnd = keyStart + end - start;
+    } else {
+      id = hasUppercase(line, start, end)
+        ? keys.addCopy(substring.call(line, start, end).toLowerCase())
+        : keys.addRange(index, start, end);
+      text = keys.textOf(id);
+      keyStart = keys.startOf(id);
+      keyEnd = keys.endOf(id);
+    }
     let written: HostScope =
       scope === "subtree" ? (format.subtree ? "subtree" : "exact") : format.exact ? "exact" : "subtree";
     let narrowed: NarrowReason | null = scope === "subtree" && written === "exact" ? "subdomains_not_covered" : null;
@@ -154,7 +187,11 @@ class HostListWriter {
         }
       }
     }
-    if (problem === null) {
+    if (problem === null && id === -1) {
+      if (otherNames!.mayHave(hash)) id = keys.addRange(index, start, end);
+      else this.writeEntry(written === "exact" ? format.exact! : format.subtree!, text, keyStart, keyEnd);
+    }
+    if (problem === null && id !== -1) {
       if (written === "exact") {
         if (this.subtreeWritten.has(text, keyStart, keyEnd, hash) || !this.exactWritten.add(id, hash)) {
           problem = "duplicate";
@@ -166,7 +203,7 @@ class HostListWriter {
       }
     }
     if (problem !== null) {
-      keys.pop(); // in no set
+      if (id !== -1) keys.pop(); // in no set
       report.dropped(problem, line);
       return;
     }
@@ -174,6 +211,31 @@ class HostListWriter {
     if (narrowed !== null) report.narrowed(narrowed, line);
     if (scope === "exact" && written === "subtree") report.widened("subdomains_added", line);
   }
+}
+
+/**
+ * The names of the rules other than a plain `||host^` (which `readRule` reads, as `writeLine`
+ * does), as hashes of their keys: every name such a rule may write, and some it will not.
+ */
+function otherRuleNames(list: LineList, rule: RuleHosts): HashFilter {
+  const hashes: number[] = [];
+  for (let index = 0; index < list.length; index++) {
+    const line = list.get(index);
+    if (isPlainSubtreeRule(line) || isBlank(line) || isComment(line) || isAllowLine(line)) continue;
+    if (readRule(line, rule) !== null) continue;
+    for (let host = 0; host < rule.count; host++) {
+      const start = rule.starts[host];
+      const end = rule.ends[host];
+      hashes.push(
+        hasUppercase(line, start, end)
+          ? rangeHash(substring.call(line, start, end).toLowerCase(), 0, end - start)
+          : rangeHash(line, start, end),
+      );
+    }
+  }
+  const filter = new HashFilter(hashes.length);
+  for (const hash of hashes) filter.add(hash);
+  return filter;
 }
 
 /** The list's length as text: the output's first guess (entries are about as long as their rules). */

@@ -14,19 +14,25 @@ const HOST_FORMATS: Partial<Record<OutputFormat, HostFormat>> = { hosts, domains
 
 /**
  * Writes the compiled list (`list`: the rules, `header`: the adblock header above them) in each
- * of `formats`, in that order. The list is only read, except by the adblock pass, which takes its
+ * of `formats`, in that order. `rulesUnique`: no two rules of `list` are the same line (the
+ * list-level Deduplicate ran, and nothing after it adds a rule). The list is only read, except by the adblock pass, which takes its
  * text and so runs last.
  */
 export function writeFormats(
   list: LineList,
   formats: readonly OutputFormat[],
-  context: FormatContext & { header: readonly string[]; ruleCount: number },
+  context: FormatContext & { header: readonly string[]; ruleCount: number; rulesUnique?: boolean },
 ): FormatOutput[] {
   const outputs = new Map<OutputFormat, FormatOutput>();
   for (const format of formats) {
     if (format === "adblock" || outputs.has(format)) continue;
     const hostFormat = HOST_FORMATS[format];
-    outputs.set(format, hostFormat ? writeHostFormat(hostFormat, list, context) : writeAdguardHome(list, context));
+    outputs.set(
+      format,
+      hostFormat
+        ? writeHostFormat(hostFormat, list, context, context.rulesUnique === true)
+        : writeAdguardHome(list, context),
+    );
   }
   if (formats.includes("adblock")) outputs.set("adblock", writeAdblock(list, context.header, context.ruleCount));
   return [...new Set(formats)].map((format) => outputs.get(format)!);
