@@ -179,7 +179,7 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
     // Deduplicate runs after every step that changes a rule, so the list's rules are unique then
     rulesUnique: configuration.transformations?.includes("Deduplicate") === true,
   });
-  // Other formats add at most a few characters a line; each is held to the same cap.
+  // Other formats can be larger (an RPZ zone is about twice its adblock list): each is held to the same cap.
   for (const output of outputs) budget.check("output_bytes", output.text.length, `${output.text.length} characters`);
   // The adblock output is the compiled list itself: `done` describes it.
   for (const output of outputs) if (output.format !== "adblock") emit({ type: "format", ...output.report });
