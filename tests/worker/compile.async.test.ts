@@ -14,14 +14,19 @@ async function submit(account: TestAccount, body: Record<string, unknown>, path 
   return call(path, { method: "POST", ...jsonBody(body, { "X-API-Key": secret }) });
 }
 
-async function waitForJob(account: TestAccount, id: string, until: (job: { status: string }) => boolean) {
+async function waitForJob(
+  account: TestAccount,
+  id: string,
+  until: (job: { status: string }) => boolean,
+  timeout = 30_000,
+) {
   let job = await bodyOf(new Response('{"status":"unknown"}'));
   await vi.waitFor(
     async () => {
       job = await bodyOf(await call(`/api/queue/results/${id}`, { headers: account.headers }));
       if (!until(job)) throw new Error(`job is ${job.status}`);
     },
-    { timeout: 30_000, interval: 250 },
+    { timeout, interval: 250 },
   );
   return job;
 }
@@ -50,13 +55,16 @@ describe("POST /api/compile/async", () => {
     ]);
   });
 
-  it("a source that always fails → retried, then failed with the reason", async () => {
+  // Six deliveries and the dead-letter hop each wait out a batch window (2 s): about 15 s idle, more
+  // than twice that when the whole suite loads the machine.
+  const sixDeliveries = 90_000;
+  it("a source that always fails → retried, then failed with the reason", { timeout: sixDeliveries }, async () => {
     const account = await signIn();
     // A 503 is a failure a retry might cure. (A reserved .invalid name did the same, but resolving it
     // waited on this machine's resolver, seconds at a time under load.)
     const config = configuration({ sources: [{ source: `${inject("sourceServerUrl")}/status/503` }] });
     const { requestId } = await bodyOf(await submit(account, { configuration: config }));
-    const job = await waitForJob(account, requestId, (job) => job.status === "failed");
+    const job = await waitForJob(account, requestId, (job) => job.status === "failed", sixDeliveries);
     // The first delivery and max_retries (5) redeliveries, then the dead-letter queue marked it failed.
     expect(job.attempts).toBe(6);
     expect(job.error).toContain("503");
