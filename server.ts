@@ -11,6 +11,7 @@ import { isCrossSitePageAction, isPageAction, withConsistentHost } from "./app/s
 import { openDatabase } from "./app/services/db.server";
 import { EnvError, getAppEnv } from "./app/services/env.server";
 import { renderStandaloneErrorPage } from "./app/services/error-page.server";
+import { PLAYGROUND_PATH, PLAYGROUND_TOO_LARGE_PATH, pageFormLimit } from "./app/services/forms.server";
 import { ApiError, isApiPath, jsonError, readBodyBytes } from "./app/services/http.server";
 import { consumeCompileBatch } from "./app/services/queue-consumer.server";
 import { withSecurityHeaders } from "./app/services/security-headers.server";
@@ -19,8 +20,6 @@ export { RateLimiterObject } from "./app/services/rate-limiter-object.server";
 
 // Production mode everywhere: Remix's development mode would send stack traces to clients.
 const handleRemixRequest = createRequestHandler(build, "production");
-// Page forms carry a name, a few choices or a configuration; API bodies have their own caps.
-const MAX_PAGE_FORM_BYTES = 1024 * 1024;
 
 function internalError(request: Request): Response {
   return isApiPath(new URL(request.url).pathname)
@@ -54,10 +53,14 @@ async function respond(incoming: Request, env: Env, ctx: ExecutionContext, isApi
     if (isCrossSitePageAction(request, isApi)) return renderStandaloneErrorPage(403);
     // Read here, whatever Content-Length claims: a chunked upload must not reach formData() unbounded.
     let body: Uint8Array<ArrayBuffer>;
+    const { pathname, origin } = new URL(request.url);
     try {
-      body = await readBodyBytes(request, MAX_PAGE_FORM_BYTES);
+      body = await readBodyBytes(request, pageFormLimit(pathname));
     } catch (error) {
-      return renderStandaloneErrorPage(error instanceof ApiError ? error.status : 400);
+      const status = error instanceof ApiError ? error.status : 400;
+      if (status === 413 && pathname === PLAYGROUND_PATH)
+        return Response.redirect(origin + PLAYGROUND_TOO_LARGE_PATH, 303);
+      return renderStandaloneErrorPage(status);
     }
     request = withConsistentHost(request, body);
   }

@@ -1,62 +1,78 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/cloudflare";
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/cloudflare";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { OUTPUT_FORMATS } from "~/compiler/formats/report";
+import type { ComponentProps } from "react";
 import { Playground } from "~/components/dashboard/playground";
 import { useNonce } from "~/components/nonce";
+import {
+  composeRequest,
+  editSources,
+  type FieldErrors,
+  type PlaygroundInput,
+  presetInput,
+} from "~/components/playground/input";
 import { isTurnstileTestSiteKey, PRESETS } from "~/presets";
 import { requireUser } from "~/services/auth.server";
 import { checkedConfiguration, compileForCaller } from "~/services/compilations.server";
-import { readForm, validateForm } from "~/services/forms.server";
+import { PLAYGROUND_FORM_MAX_BYTES, readForm } from "~/services/forms.server";
 import { checkPageCompile } from "~/services/guard.server";
 import { ApiError } from "~/services/http.server";
 import { compileQueues, enqueueJobs } from "~/services/jobs.server";
+import { readPlaygroundForm } from "~/services/playground.server";
+import { MAX_SOURCE_BYTES } from "~/services/sources.server";
 
 export const meta: MetaFunction = () => [{ title: "Compile · Bloqr" }];
 
 // What the page shows of a list compiled without JavaScript; the download has all of it.
 const PREVIEW_LINES = 200;
+const megabytes = (bytes: number) => `${bytes / 1024 / 1024} MB`;
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args);
   const siteKey = args.context.config.TURNSTILE_SITE_KEY;
-  return { presets: PRESETS, siteKey, turnstileTestMode: isTurnstileTestSiteKey(siteKey) };
+  const tooLarge = new URL(args.request.url).searchParams.has("too-large");
+  return {
+    presets: PRESETS,
+    siteKey,
+    turnstileTestMode: isTurnstileTestSiteKey(siteKey),
+    maxFormBytes: PLAYGROUND_FORM_MAX_BYTES,
+    tooLargeMessage:
+      `The input is over ${megabytes(PLAYGROUND_FORM_MAX_BYTES)}: give the big lists as source URLs in the ` +
+      `configuration instead (the server fetches up to ${megabytes(MAX_SOURCE_BYTES)} per source).`,
+    tooLarge,
+  };
 }
 
-const json = (label: string) =>
-  z.string().transform((text, context) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      context.addIssue({ code: "custom", message: `${label} is not valid JSON.` });
-      return z.NEVER;
-    }
-  });
+interface ActionData {
+  input: PlaygroundInput;
+  result?: ComponentProps<typeof Playground>["serverResult"];
+  errors?: FieldErrors;
+  rateLimited?: { retryAfterSeconds: number };
+}
 
-const compileForm = z.object({
-  intent: z.enum(["compile", "async"]),
-  configuration: json("The configuration"),
-  preFetchedContent: z.preprocess(
-    (value) => (value === "" || value === undefined ? "{}" : value),
-    json("The pre-fetched content").pipe(
-      z.record(z.string(), z.string(), { error: "Map each source URL to its text." }),
-    ),
-  ),
-  outputFormat: z.enum(OUTPUT_FORMATS).default("adblock"),
-  "cf-turnstile-response": z.string().optional(),
-});
+const retryAfterSeconds = (error: ApiError) => Number(new Headers(error.headers).get("Retry-After")) || 60;
 
-/** The playground without JavaScript: compile here and show the result, or queue the job. */
+/** The playground without JavaScript: compile here and show the result (and the input again), or queue the job. */
 export async function action(args: ActionFunctionArgs) {
   const user = await requireUser(args);
-  const form = await readForm(args.request);
-  const parsed = validateForm(form, compileForm);
-  if (!parsed.ok) return { errors: parsed.errors };
-  const { intent, configuration, preFetchedContent, outputFormat } = parsed.data;
+  const { intent, input, turnstileToken } = await readPlaygroundForm(await readForm(args.request));
+  if (intent.kind === "load-preset") {
+    const preset = PRESETS.find((candidate) => candidate.id === input.presetId) ?? PRESETS[0];
+    return { input: presetInput(preset, input.outputFormat) };
+  }
+  if (intent.kind === "add-source" || intent.kind === "remove-source") return { input: editSources(input, intent) };
+  const composed = composeRequest(input);
+  if (!composed.ok) return data({ input, errors: composed.errors }, { status: 400 });
+  const { configuration, preFetchedContent } = composed;
   try {
     checkedConfiguration(configuration, preFetchedContent);
-    await checkPageCompile(args, user, parsed.data["cf-turnstile-response"] ?? null);
-    if (intent === "async") {
+    await checkPageCompile(args, user, turnstileToken || null);
+    if (intent.kind === "async") {
       await enqueueJobs(
         args.context.database.db,
         compileQueues(args.context.cloudflare.env),
@@ -70,27 +86,33 @@ export async function action(args: ActionFunctionArgs) {
     const outcome = await compileForCaller(args.context, user, "sync", {
       configuration,
       preFetchedContent,
-      outputFormat,
+      outputFormat: input.outputFormat,
     });
     return {
+      input,
       result: {
         ruleCount: outcome.ruleCount,
         cached: outcome.cached,
         preview: outcome.rules.slice(0, PREVIEW_LINES),
         lineCount: outcome.rules.length,
         text: outcome.text,
-        outputFormat,
+        outputFormat: input.outputFormat,
       },
     };
   } catch (error) {
-    if (error instanceof ApiError) return { errors: { configuration: error.message } };
-    throw error;
+    if (!(error instanceof ApiError)) throw error;
+    if (error.status === 429) {
+      return data({ input, rateLimited: { retryAfterSeconds: retryAfterSeconds(error) } }, { status: 429 });
+    }
+    return data({ input, errors: { configuration: error.message } }, { status: error.status });
   }
 }
 
 export default function Compile() {
-  const { presets, siteKey, turnstileTestMode } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const { presets, siteKey, turnstileTestMode, maxFormBytes, tooLarge, tooLargeMessage } =
+    useLoaderData<typeof loader>();
+  // `data()` answers with a status; without single fetch's type augmentation its shape is stated here
+  const actionData = useActionData() as ActionData | undefined;
   const nonce = useNonce();
   return (
     <main className="mt-8 space-y-6">
@@ -100,8 +122,13 @@ export default function Compile() {
         siteKey={siteKey}
         turnstileTestMode={turnstileTestMode}
         nonce={nonce}
-        serverResult={actionData && "result" in actionData ? actionData.result : undefined}
-        serverErrors={actionData && "errors" in actionData ? actionData.errors : undefined}
+        maxFormBytes={maxFormBytes}
+        tooLargeMessage={tooLargeMessage}
+        tooLarge={tooLarge && !actionData}
+        submitted={actionData?.input}
+        serverResult={actionData?.result}
+        serverErrors={actionData?.errors}
+        rateLimited={actionData?.rateLimited}
       />
     </main>
   );

@@ -1,5 +1,6 @@
 /** Form posts for pages: CSRF-checked, validated with zod, errors keyed by field for display next to it. */
 import type { z } from "zod";
+import { MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
 import { assertSameOrigin } from "./csrf.server";
 
 export type FieldErrors = Record<string, string>;
@@ -8,10 +9,19 @@ export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldEr
 
 // Page forms carry a name, a few checkboxes or a configuration; 1 MB leaves room for the last.
 const MAX_FORM_BYTES = 1024 * 1024;
+export const PLAYGROUND_PATH = "/dashboard/compile";
+// The playground's form carries the lists themselves, as the compile API's body does.
+export const PLAYGROUND_FORM_MAX_BYTES = MAX_COMPILE_BODY_BYTES;
+/** Where the playground sends a form over its cap: the page says so instead of a bare 413. */
+export const PLAYGROUND_TOO_LARGE_PATH = `${PLAYGROUND_PATH}?too-large`;
+
+/** The most a page form at `pathname` may carry. */
+export const pageFormLimit = (pathname: string) =>
+  pathname === PLAYGROUND_PATH ? PLAYGROUND_FORM_MAX_BYTES : MAX_FORM_BYTES;
 
 export async function readForm(request: Request): Promise<FormData> {
   assertSameOrigin(request);
-  if (Number(request.headers.get("Content-Length")) > MAX_FORM_BYTES) {
+  if (Number(request.headers.get("Content-Length")) > pageFormLimit(new URL(request.url).pathname)) {
     throw new Response("The form is too large.", { status: 413 });
   }
   return request.formData().catch(() => {

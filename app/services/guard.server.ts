@@ -288,6 +288,10 @@ async function checkTurnstile(args: Args, principal: Principal, body: unknown) {
  */
 export async function checkPageCompile(args: Args, principal: Principal, turnstileToken: string | null) {
   const decision = await countRequest(args, principal);
-  if (decision && !decision.allowed) throw new ApiError(429, "Too many requests; wait for the window to reset.");
+  if (decision && !decision.allowed) {
+    throw new ApiError(429, "Too many requests; wait for the window to reset.", {
+      headers: rateLimitHeaders(decision, Date.now()),
+    });
+  }
   await checkTurnstile(args, principal, { turnstileToken });
 }

@@ -8,16 +8,19 @@ import { listFileName } from "~/compiler/formats/names";
 import { describeFormatReport, type FormatReport, OUTPUT_FORMATS, type OutputFormat } from "~/compiler/formats/report";
 import type { Preset } from "~/presets";
 import { TURNSTILE_DUMMY_TOKEN } from "~/presets";
+import {
+  composeRequest,
+  editSources,
+  type FieldErrors,
+  listNameOf,
+  type PastedSource,
+  type PlaygroundInput,
+  parseIntent,
+  presetInput,
+} from "../playground/input";
+import { RateLimitBanner } from "../playground/rate-limit-banner";
+import { SourceBoxes } from "../playground/source-boxes";
 import { Card, FieldError, inputClass, primaryButton, secondaryButton } from "../ui";
-
-interface ServerResult {
-  ruleCount: number;
-  cached: boolean;
-  preview: string[];
-  lineCount: number;
-  text: string;
-  outputFormat: OutputFormat;
-}
 
 interface Progress {
   key: number;
@@ -31,8 +34,6 @@ interface StreamResult {
 }
 
 type StreamEvent = { event: string; data: Record<string, unknown> };
-
-const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 
 /** Splits a Server-Sent Events body into its events as chunks arrive. */
 async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<StreamEvent> {
@@ -71,12 +72,13 @@ function progressText(event: StreamEvent): string | null {
   }
 }
 
-function downloadName(configurationText: string, format: OutputFormat): string {
-  try {
-    return listFileName(String(JSON.parse(configurationText).name ?? "list"), format);
-  } catch {
-    return listFileName("list", format);
-  }
+interface SubmittedResult {
+  ruleCount: number;
+  cached: boolean;
+  preview: string[];
+  lineCount: number;
+  text: string;
+  outputFormat: OutputFormat;
 }
 
 export function Playground(props: {
@@ -84,68 +86,94 @@ export function Playground(props: {
   siteKey: string;
   turnstileTestMode: boolean;
   nonce: string;
-  serverResult?: ServerResult;
-  serverErrors?: Record<string, string>;
+  maxFormBytes: number;
+  tooLargeMessage: string;
+  /** The page was reached after a form over the cap (without JavaScript). */
+  tooLarge: boolean;
+  /** What the user sent without JavaScript, shown again as it was. */
+  submitted?: PlaygroundInput;
+  serverResult?: SubmittedResult;
+  serverErrors?: FieldErrors;
+  rateLimited?: { retryAfterSeconds: number };
 }) {
-  const { presets, siteKey, turnstileTestMode, nonce, serverResult, serverErrors } = props;
+  const { presets, siteKey, turnstileTestMode, nonce, serverResult, serverErrors, maxFormBytes, tooLargeMessage } =
+    props;
   const navigate = useNavigate();
   const form = useRef<HTMLFormElement>(null);
-  const [presetId, setPresetId] = useState(presets[0].id);
-  const preset = presets.find((candidate) => candidate.id === presetId) ?? presets[0];
-  const [configuration, setConfiguration] = useState(pretty(preset.configuration));
-  const [preFetched, setPreFetched] = useState(preset.preFetchedContent ? pretty(preset.preFetchedContent) : "");
+  const [input, setInput] = useState<PlaygroundInput>(() => props.submitted ?? presetInput(presets[0]));
+  const [errors, setErrors] = useState<FieldErrors>(
+    serverErrors ?? (props.tooLarge ? { sources: tooLargeMessage } : {}),
+  );
+  // a new 429 gets a new key, so its banner counts down from its own Retry-After
+  const [rateLimit, setRateLimit] = useState(
+    props.rateLimited ? { key: 0, seconds: props.rateLimited.retryAfterSeconds } : null,
+  );
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
   const [progress, setProgress] = useState<Progress[]>([]);
   const [result, setResult] = useState<StreamResult | null>(null);
-  const [error, setError] = useState<string | null>(serverErrors?.configuration ?? null);
+  const [resultError, setResultError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
-  const [outputFormat, setOutputFormat] = useState<OutputFormat>(serverResult?.outputFormat ?? "adblock");
-  // the format the shown result is in (the picker may have changed since)
+  // the format and list name the shown result is in (the form may have changed since)
   const [resultFormat, setResultFormat] = useState<OutputFormat>(serverResult?.outputFormat ?? "adblock");
+  const [resultName, setResultName] = useState(() => listNameOf(input.configuration));
+
+  const update = (change: Partial<PlaygroundInput>) => setInput((previous) => ({ ...previous, ...change }));
+  const updateSource = (index: number, change: Partial<PastedSource>) =>
+    setInput((previous) => ({
+      ...previous,
+      sources: previous.sources.map((source, at) => (at === index ? { ...source, ...change } : source)),
+    }));
 
   const choosePreset = (id: string) => {
     const next = presets.find((candidate) => candidate.id === id) ?? presets[0];
-    setPresetId(next.id);
-    setConfiguration(pretty(next.configuration));
-    setPreFetched(next.preFetchedContent ? pretty(next.preFetchedContent) : "");
+    setInput(presetInput(next, input.outputFormat));
     setResult(null);
     setProgress([]);
-    setError(null);
-  };
-
-  const requestBody = (intent: "compile" | "async") => {
-    const token = (new FormData(form.current ?? undefined).get("cf-turnstile-response") as string | null) ?? "";
-    return JSON.stringify({
-      configuration: JSON.parse(configuration),
-      ...(preFetched.trim() ? { preFetchedContent: JSON.parse(preFetched) } : {}),
-      // a job keeps the adblock list; its page downloads it in any format
-      ...(intent === "compile" ? { outputFormat } : {}),
-      turnstileToken: token,
-    });
+    setErrors({});
+    setResultError(null);
   };
 
   const resetTurnstile = () => (window as { turnstile?: { reset(): void } }).turnstile?.reset();
 
   const run = async (intent: "compile" | "async") => {
-    setError(null);
+    setErrors({});
+    setResultError(null);
     setResult(null);
     setProgress([]);
-    let body: string;
-    try {
-      body = requestBody(intent);
-    } catch {
-      setError("The configuration or the pre-fetched content is not valid JSON.");
+    const composed = composeRequest(input);
+    if (!composed.ok) {
+      setErrors(composed.errors);
+      return;
+    }
+    const token = (new FormData(form.current ?? undefined).get("cf-turnstile-response") as string | null) ?? "";
+    const body = JSON.stringify({
+      configuration: composed.configuration,
+      preFetchedContent: composed.preFetchedContent,
+      // a job keeps the adblock list; its page downloads it in any format
+      ...(intent === "compile" ? { outputFormat: input.outputFormat } : {}),
+      turnstileToken: token,
+    });
+    if (new Blob([body]).size > maxFormBytes) {
+      setErrors({ sources: tooLargeMessage });
       return;
     }
     setRunning(true);
+    const started = new Set<number>();
     try {
       const response = await fetch(intent === "async" ? "/api/compile/async" : "/api/compile/stream", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body,
       });
+      if (response.status === 429) {
+        const seconds = Number(response.headers.get("Retry-After")) || 60;
+        setRateLimit((previous) => ({ key: (previous?.key ?? 0) + 1, seconds }));
+        return;
+      }
       if (!response.ok || !response.body) {
         const problem = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-        setError(problem?.error?.message ?? `The server answered ${response.status}.`);
+        setErrors({ configuration: problem?.error?.message ?? `The server answered ${response.status}.` });
         return;
       }
       if (intent === "async") {
@@ -153,18 +181,25 @@ export function Playground(props: {
         return;
       }
       let step = 0;
+      const say = (text: string) => setProgress((previous) => [...previous, { key: step++, text }]);
       for await (const event of readEvents(response.body)) {
+        if (event.event === "source_start") started.add(Number(event.data.sourceIndex));
+        if (event.event === "source_done") started.delete(Number(event.data.sourceIndex));
         if (event.event === "result") {
           setResult(event.data as unknown as StreamResult);
-          setResultFormat(outputFormat);
-        } else if (event.event === "error") setError(String(event.data.message));
-        else {
+          setResultFormat(input.outputFormat);
+          setResultName(listNameOf(input.configuration));
+        } else if (event.event === "error") {
+          // a source that started and never finished is the one that failed
+          for (const index of started) say(`Source ${index + 1}: failed`);
+          setResultError(String(event.data.message));
+        } else {
           const text = progressText(event);
-          if (text) setProgress((previous) => [...previous, { key: step++, text }]);
+          if (text) say(text);
         }
       }
     } catch {
-      setError("The connection to the server was lost.");
+      setResultError("The connection to the server was lost.");
     } finally {
       setRunning(false);
       resetTurnstile();
@@ -174,7 +209,10 @@ export function Playground(props: {
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
     event.preventDefault();
-    void run(submitter?.value === "async" ? "async" : "compile");
+    const intent = parseIntent(submitter?.value ?? "compile");
+    if (intent.kind === "compile" || intent.kind === "async") void run(intent.kind);
+    else if (intent.kind === "load-preset") choosePreset(input.presetId);
+    else setInput((previous) => editSources(previous, intent));
   };
 
   const fullText = result ? result.rules.join("\n") : serverResult?.text;
@@ -189,59 +227,59 @@ export function Playground(props: {
   const ruleCount = result?.ruleCount ?? serverResult?.ruleCount;
   const preview = result ? result.rules.slice(0, 200) : serverResult?.preview;
 
+  const blocked = running || (hydrated && rateLimit !== null);
+  const fileName = listFileName(resultName, resultFormat);
+
   return (
     <div className="grid gap-6 lg:grid-cols-2">
-      <Card title="Configuration">
-        <form ref={form} method="post" onSubmit={onSubmit} className="space-y-4">
+      <Card title="Input">
+        <form ref={form} method="post" encType="multipart/form-data" onSubmit={onSubmit} className="space-y-4">
+          {/* Enter in a text field submits with the form's first button: make that Compile, not Remove. */}
+          <button type="submit" name="intent" value="compile" className="sr-only" tabIndex={-1} aria-hidden="true">
+            Compile
+          </button>
           <div>
             <label htmlFor="preset" className="block text-sm font-medium">
               Preset
             </label>
-            <select
-              id="preset"
-              className={inputClass}
-              value={presetId}
-              onChange={(event) => choosePreset(event.target.value)}
-            >
-              {presets.map((candidate) => (
-                <option key={candidate.id} value={candidate.id}>
-                  {candidate.label}
-                </option>
-              ))}
-            </select>
+            <div className="flex gap-2">
+              <select
+                id="preset"
+                name="preset"
+                className={inputClass}
+                value={input.presetId}
+                onChange={(event) => choosePreset(event.target.value)}
+              >
+                {presets.map((candidate) => (
+                  <option key={candidate.id} value={candidate.id}>
+                    {candidate.label}
+                  </option>
+                ))}
+              </select>
+              <noscript>
+                <button type="submit" name="intent" value="load-preset" className={`${secondaryButton} mt-1`}>
+                  Load
+                </button>
+              </noscript>
+            </div>
           </div>
+          <SourceBoxes sources={input.sources} errors={errors} onChange={updateSource} />
           <div>
             <label htmlFor="configuration" className="block text-sm font-medium">
-              Configuration (hostlist-compiler format)
+              Configuration (hostlist-compiler JSON; its own sources are fetched by URL)
             </label>
             <textarea
               id="configuration"
               name="configuration"
-              rows={16}
+              rows={12}
               spellCheck={false}
               className={`${inputClass} font-mono text-xs`}
-              value={configuration}
-              onChange={(event) => setConfiguration(event.target.value)}
-              aria-invalid={Boolean(error ?? serverErrors?.configuration)}
-              aria-describedby="configuration-error"
+              value={input.configuration}
+              onChange={(event) => update({ configuration: event.target.value })}
+              aria-invalid={Boolean(errors.configuration)}
+              aria-describedby={errors.configuration ? "configuration-error" : undefined}
             />
-            <FieldError id="configuration-error" message={error ?? serverErrors?.configuration} />
-          </div>
-          <div>
-            <label htmlFor="preFetchedContent" className="block text-sm font-medium">
-              Pre-fetched content (optional: source URL → list text, used instead of downloading)
-            </label>
-            <textarea
-              id="preFetchedContent"
-              name="preFetchedContent"
-              rows={6}
-              spellCheck={false}
-              className={`${inputClass} font-mono text-xs`}
-              value={preFetched}
-              onChange={(event) => setPreFetched(event.target.value)}
-              aria-describedby="preFetchedContent-error"
-            />
-            <FieldError id="preFetchedContent-error" message={serverErrors?.preFetchedContent} />
+            <FieldError id="configuration-error" message={errors.configuration} />
           </div>
           {turnstileTestMode ? (
             <p className="text-sm text-slate-600 dark:text-slate-400">
@@ -262,8 +300,8 @@ export function Playground(props: {
               id="outputFormat"
               name="outputFormat"
               className={inputClass}
-              value={outputFormat}
-              onChange={(event) => setOutputFormat(event.target.value as OutputFormat)}
+              value={input.outputFormat}
+              onChange={(event) => update({ outputFormat: event.target.value as OutputFormat })}
               data-testid="playground-format"
             >
               {OUTPUT_FORMATS.map((format) => (
@@ -274,22 +312,34 @@ export function Playground(props: {
             </select>
           </div>
           <div className="flex flex-wrap gap-3">
-            <button type="submit" name="intent" value="compile" className={primaryButton} disabled={running}>
+            <button type="submit" name="intent" value="compile" className={primaryButton} disabled={blocked}>
               {running ? "Compiling…" : "Compile"}
             </button>
-            <button type="submit" name="intent" value="async" className={secondaryButton} disabled={running}>
+            <button type="submit" name="intent" value="async" className={secondaryButton} disabled={blocked}>
               Run async
             </button>
           </div>
         </form>
       </Card>
       <Card title="Result">
+        {rateLimit && (
+          <RateLimitBanner key={rateLimit.key} seconds={rateLimit.seconds} onReset={() => setRateLimit(null)} />
+        )}
         {progress.length > 0 && (
           <ol className="mb-4 space-y-1 text-sm" data-testid="playground-progress" aria-live="polite">
             {progress.map((item) => (
               <li key={item.key}>{item.text}</li>
             ))}
           </ol>
+        )}
+        {resultError && (
+          <p
+            role="alert"
+            data-testid="playground-error"
+            className="mb-4 rounded-md bg-red-50 p-3 text-sm text-red-900 dark:bg-red-950 dark:text-red-100"
+          >
+            {resultError}
+          </p>
         )}
         {fullText !== undefined && ruleCount !== undefined && preview ? (
           <div className="space-y-3">
@@ -299,11 +349,11 @@ export function Playground(props: {
             </p>
             <a
               data-testid="playground-download"
-              className={secondaryButton}
-              download={downloadName(configuration, resultFormat)}
+              className={`${secondaryButton} inline-block max-w-full break-all`}
+              download={fileName}
               href={result && blobUrl ? blobUrl : `data:text/plain;charset=utf-8,${encodeURIComponent(fullText)}`}
             >
-              Download {downloadName(configuration, resultFormat)}
+              Download {fileName}
             </a>
             <pre
               className="max-h-96 overflow-auto rounded-lg bg-slate-950 p-4 text-xs text-slate-100"
@@ -313,9 +363,11 @@ export function Playground(props: {
             </pre>
           </div>
         ) : (
-          <p className="text-slate-600 dark:text-slate-400">
-            {running ? "Working…" : "Compile a configuration to see the list here."}
-          </p>
+          !resultError && (
+            <p className="text-slate-600 dark:text-slate-400">
+              {running ? "Working…" : "Compile a configuration to see the list here."}
+            </p>
+          )
         )}
       </Card>
     </div>
