@@ -66,3 +66,66 @@ export function StatusBadge({ status }: { status: string }) {
 export function formatDate(iso: string | null | undefined): string {
   return iso ? `${new Date(iso).toISOString().replace("T", " ").slice(0, 16)} UTC` : "—";
 }
+
+/**
+ * A table that becomes one block per row below the `sm` breakpoint (390 px phones), each cell
+ * led by its column's name, so no page scrolls sideways. Rows are `<StackedRow>`s of `<Cell>`s.
+ */
+export function StackedTable({
+  columns,
+  children,
+  testId,
+}: {
+  columns: { label: string; hidden?: boolean }[];
+  children: ReactNode;
+  testId?: string;
+}) {
+  return (
+    <table className="w-full text-left text-sm max-sm:block" data-testid={testId}>
+      <thead className="max-sm:hidden">
+        <tr className="border-b border-slate-200 dark:border-slate-800">
+          {columns.map((column) => (
+            <th key={column.label} className="py-2 pr-4 last:pr-0">
+              {column.hidden ? <span className="sr-only">{column.label}</span> : column.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody className="max-sm:block">{children}</tbody>
+    </table>
+  );
+}
+
+export function StackedRow({ children, ...attributes }: { children: ReactNode } & Record<`data-${string}`, string>) {
+  return (
+    <tr className="border-b border-slate-100 align-top max-sm:block max-sm:py-3 dark:border-slate-800" {...attributes}>
+      {children}
+    </tr>
+  );
+}
+
+/** A cell; on phones its `label` leads it (unless `bare`, for a row's actions). */
+export function Cell({
+  label,
+  children,
+  className = "",
+  bare = false,
+}: {
+  label: string;
+  children: ReactNode;
+  className?: string;
+  bare?: boolean;
+}) {
+  return (
+    <td
+      data-label={label}
+      className={`py-2 pr-4 last:pr-0 max-sm:flex max-sm:min-w-0 max-sm:gap-3 max-sm:py-1 max-sm:pr-0 ${
+        bare
+          ? ""
+          : "max-sm:before:w-28 max-sm:before:shrink-0 max-sm:before:font-medium max-sm:before:text-slate-600 max-sm:before:content-[attr(data-label)] dark:max-sm:before:text-slate-400"
+      } ${className}`}
+    >
+      <div className="min-w-0 break-words">{children}</div>
+    </td>
+  );
+}

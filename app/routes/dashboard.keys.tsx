@@ -5,12 +5,15 @@ import { z } from "zod";
 import { KEY_NAME_MAX } from "~/api/schemas";
 import {
   Card,
+  Cell,
   compactInputClass,
   dangerButton,
   FieldError,
   formatDate,
   inputClass,
   primaryButton,
+  StackedRow,
+  StackedTable,
   secondaryButton,
 } from "~/components/ui";
 import { API_KEY_SCOPES } from "~/domain";
@@ -36,27 +39,44 @@ const keyName = z
   .min(1, "Give the key a name.")
   .max(KEY_NAME_MAX, `At most ${KEY_NAME_MAX} characters.`);
 const asArray = (value: unknown) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-const optionalLimit = z.preprocess(
-  (value) => (value === "" || value === undefined ? undefined : Number(value)),
-  z.number({ error: "A whole number, please." }).int("A whole number, please.").min(1, "At least 1.").optional(),
-);
+/** Empty means "the tier's limit"; above the tier's maximum is refused here, beside the field. */
+const keyLimit = (maxLimit: number, tier: string) =>
+  z.preprocess(
+    (value) => (value === "" || value === undefined ? undefined : Number(value)),
+    z
+      .number({ error: "A whole number, please." })
+      .int("A whole number, please.")
+      .min(1, "At least 1.")
+      .max(maxLimit, `At most ${maxLimit} on the ${tier} tier.`)
+      .optional(),
+  );
 
-const createForm = z.object({
-  intent: z.literal("create"),
-  name: keyName,
-  scopes: z.preprocess(asArray, z.array(z.enum(API_KEY_SCOPES)).min(1, "Pick at least one scope.")),
-  expiry: z.enum(Object.keys(EXPIRY_CHOICES) as [keyof typeof EXPIRY_CHOICES]).default("never"),
-  rateLimitPerMinute: optionalLimit,
-});
-const renameForm = z.object({ intent: z.literal("rename"), id: z.uuid(), name: keyName });
+const createForm = (maxLimit: number, tier: string) =>
+  z.object({
+    intent: z.literal("create"),
+    name: keyName,
+    scopes: z.preprocess(asArray, z.array(z.enum(API_KEY_SCOPES)).min(1, "Pick at least one scope.")),
+    expiry: z.enum(Object.keys(EXPIRY_CHOICES) as [keyof typeof EXPIRY_CHOICES]).default("never"),
+    rateLimitPerMinute: keyLimit(maxLimit, tier),
+  });
+const editForm = (maxLimit: number, tier: string) =>
+  z.object({ intent: z.literal("edit"), id: z.uuid(), name: keyName, rateLimitPerMinute: keyLimit(maxLimit, tier) });
 const revokeForm = z.object({ intent: z.literal("revoke"), id: z.uuid() });
+
+/** What the create form sent, to fill it again beside its errors (a page without JavaScript reloads). */
+const submittedKey = (form: FormData) => ({
+  name: String(form.get("name") ?? ""),
+  expiry: String(form.get("expiry") ?? "never"),
+  scopes: form.getAll("scopes").map(String),
+  rateLimitPerMinute: String(form.get("rateLimitPerMinute") ?? ""),
+});
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args);
   const keys = await listApiKeys(args.context.database.db, user.userId);
   return {
     keys,
-    maxLimit: Number.isFinite(maxKeyLimit(user.tier)) ? maxKeyLimit(user.tier) : null,
+    maxLimit: maxKeyLimit(user.tier),
     maxActiveKeys: MAX_ACTIVE_KEYS_PER_USER,
     tier: user.tier,
   };
@@ -70,8 +90,8 @@ export async function action(args: ActionFunctionArgs) {
   try {
     switch (form.get("intent")) {
       case "create": {
-        const parsed = validateForm(form, createForm);
-        if (!parsed.ok) return { intent: "create" as const, errors: parsed.errors };
+        const parsed = validateForm(form, createForm(maxKeyLimit(user.tier), user.tier));
+        if (!parsed.ok) return { intent: "create" as const, errors: parsed.errors, values: submittedKey(form) };
         const days = EXPIRY_CHOICES[parsed.data.expiry];
         const { key, plaintext } = await createApiKey(
           db,
@@ -86,11 +106,13 @@ export async function action(args: ActionFunctionArgs) {
         );
         return { intent: "create" as const, created: { name: key.name, secret: plaintext } };
       }
-      case "rename": {
-        const parsed = validateForm(form, renameForm);
-        if (!parsed.ok) return { intent: "rename" as const, id: String(form.get("id")), errors: parsed.errors };
-        await updateApiKey(db, owner, parsed.data.id, { name: parsed.data.name }, args.context.analytics);
-        return { intent: "rename" as const, id: parsed.data.id, saved: true };
+      case "edit": {
+        const parsed = validateForm(form, editForm(maxKeyLimit(user.tier), user.tier));
+        if (!parsed.ok) return { intent: "edit" as const, id: String(form.get("id")), errors: parsed.errors };
+        const { id, name, rateLimitPerMinute = null } = parsed.data;
+        await updateApiKey(db, owner, id, { name, rateLimitPerMinute }, args.context.analytics);
+        const limit = rateLimitPerMinute === null ? "the tier’s limit" : `${rateLimitPerMinute} per minute`;
+        return { intent: "edit" as const, id, saved: `Saved “${name}”, ${limit}.` };
       }
       case "revoke": {
         const parsed = validateForm(form, revokeForm);
@@ -104,7 +126,11 @@ export async function action(args: ActionFunctionArgs) {
   } catch (error) {
     // Service refusals (limit above the tier, 25 keys) are shown next to the form, not as an error page.
     if (error instanceof ApiError && error.status !== 404) {
-      return { intent: String(form.get("intent")), errors: { form: error.message } as Record<string, string> };
+      return {
+        intent: String(form.get("intent")),
+        id: String(form.get("id")),
+        errors: { form: error.message } as Record<string, string>,
+      };
     }
     if (error instanceof ApiError) throw new Response("Not found", { status: 404 });
     throw error;
@@ -130,17 +156,23 @@ function CopyButton({ text }: { text: string }) {
   );
 }
 
+/**
+ * The one sight of a new key's secret, Unkey-style: it replaces the create form until the user
+ * confirms they have copied it (a required checkbox, so this holds without JavaScript too); then
+ * a fresh page has an empty create form and no secret anywhere.
+ */
 function NewKeySecret({ name, secret }: { name: string; secret: string }) {
   const field = useRef<HTMLInputElement>(null);
   useEffect(() => field.current?.focus(), []);
   return (
-    <div
-      role="status"
+    <section
+      aria-labelledby="new-key-title"
       className="rounded-xl border-2 border-amber-500 bg-amber-50 p-5 text-amber-950 dark:bg-amber-950 dark:text-amber-50"
+      data-testid="new-key-panel"
     >
-      <p className="font-semibold">
+      <h2 id="new-key-title" className="font-semibold">
         Your new key “{name}”. Copy it now: it is shown only once and cannot be recovered.
-      </p>
+      </h2>
       <div className="mt-3 flex flex-wrap items-center gap-2">
         <label htmlFor="new-key-secret" className="sr-only">
           New API key
@@ -156,6 +188,101 @@ function NewKeySecret({ name, secret }: { name: string; secret: string }) {
         />
         <CopyButton text={secret} />
       </div>
+      <Form method="get" action="/dashboard/keys" className="mt-4 flex flex-wrap items-center gap-3">
+        <label className="flex items-start gap-2 text-sm">
+          <input type="checkbox" name="copied" value="yes" required className="mt-1" />
+          <span>I have copied this key and stored it safely; it will not be shown again.</span>
+        </label>
+        <button type="submit" className={primaryButton}>
+          Done
+        </button>
+      </Form>
+    </section>
+  );
+}
+
+function KeyEditForm({
+  apiKey,
+  errors,
+  saved,
+  maxLimit,
+}: {
+  apiKey: { id: string; name: string; prefix: string; rateLimitPerMinute: number | null };
+  errors: Record<string, string>;
+  saved?: string;
+  maxLimit: number;
+}) {
+  const id = apiKey.id;
+  return (
+    <Form method="post" className="flex flex-wrap items-end gap-2">
+      <input type="hidden" name="intent" value="edit" />
+      <input type="hidden" name="id" value={id} />
+      <div className="min-w-0">
+        <label htmlFor={`name-${id}`} className="block text-xs text-slate-600 dark:text-slate-400">
+          Name of key {apiKey.prefix}
+        </label>
+        <input
+          id={`name-${id}`}
+          name="name"
+          defaultValue={apiKey.name}
+          maxLength={KEY_NAME_MAX}
+          className={`${compactInputClass} w-40 max-w-full`}
+          aria-invalid={Boolean(errors.name)}
+          aria-describedby={errors.name ? `name-${id}-error` : undefined}
+        />
+        <FieldError id={`name-${id}-error`} message={errors.name} />
+      </div>
+      <div>
+        <label htmlFor={`limit-${id}`} className="block text-xs text-slate-600 dark:text-slate-400">
+          Per minute of key {apiKey.prefix} (empty: tier limit, at most {maxLimit})
+        </label>
+        <input
+          id={`limit-${id}`}
+          name="rateLimitPerMinute"
+          inputMode="numeric"
+          defaultValue={apiKey.rateLimitPerMinute ?? ""}
+          placeholder="tier limit"
+          className={`${compactInputClass} w-28`}
+          aria-invalid={Boolean(errors.rateLimitPerMinute)}
+          aria-describedby={errors.rateLimitPerMinute ? `limit-${id}-error` : undefined}
+        />
+        <FieldError id={`limit-${id}-error`} message={errors.rateLimitPerMinute} />
+      </div>
+      <button type="submit" className={secondaryButton}>
+        Save
+      </button>
+      <FieldError id={`edit-${id}-error`} message={errors.form} />
+      {saved && (
+        <p role="status" className="w-full text-sm text-emerald-800 dark:text-emerald-300" data-testid="key-saved">
+          {saved}
+        </p>
+      )}
+    </Form>
+  );
+}
+
+function RevokeConfirmation({ id, name }: { id: string; name: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  // After "Revoke" the question is where the user is: focus moves to it (and the URL's #fragment scrolls to it).
+  useEffect(() => box.current?.focus(), []);
+  return (
+    <div
+      ref={box}
+      id="revoke-confirmation"
+      tabIndex={-1}
+      className="rounded-md focus:outline-none focus:ring-2 focus:ring-red-500"
+    >
+      <Form method="post" action="/dashboard/keys" className="flex flex-wrap items-center gap-2">
+        <input type="hidden" name="intent" value="revoke" />
+        <input type="hidden" name="id" value={id} />
+        <span id={`revoke-${id}-question`}>Revoke “{name}”? Scripts using it stop working.</span>
+        <button type="submit" className={dangerButton}>
+          Yes, revoke
+        </button>
+        <Link to="/dashboard/keys" className={secondaryButton}>
+          Cancel
+        </Link>
+      </Form>
     </div>
   );
 }
@@ -168,171 +295,163 @@ export default function Keys() {
   const confirmId = searchParams.get("revoke");
   const errors: Record<string, string> = (result && "errors" in result && result.errors) || {};
   const createErrors = result?.intent === "create" ? errors : {};
+  const values = result && "values" in result ? result.values : undefined;
+  const created = result && "created" in result ? result.created : null;
   const active = keys.filter((key) => !key.revokedAt);
+  const revoked = keys.filter((key) => key.revokedAt);
   const busy = navigation.state === "submitting";
 
   return (
     <main className="mt-8 space-y-6">
       <h1 className="text-3xl font-bold">API keys</h1>
-      {result && "created" in result && result.created && <NewKeySecret {...result.created} />}
-
-      <Card title="Create a key">
-        <Form method="post" className="grid gap-4 sm:grid-cols-2" noValidate>
-          <input type="hidden" name="intent" value="create" />
-          <div>
-            <label htmlFor="key-name" className="block text-sm font-medium">
-              Name
-            </label>
-            <input
-              id="key-name"
-              name="name"
-              maxLength={KEY_NAME_MAX}
-              className={inputClass}
-              aria-invalid={Boolean(createErrors.name)}
-              aria-describedby={createErrors.name ? "key-name-error" : undefined}
-            />
-            <FieldError id="key-name-error" message={createErrors.name} />
-          </div>
-          <div>
-            <label htmlFor="key-expiry" className="block text-sm font-medium">
-              Expires
-            </label>
-            <select id="key-expiry" name="expiry" className={inputClass} defaultValue="never">
-              <option value="never">Never</option>
-              <option value="7">In 7 days</option>
-              <option value="30">In 30 days</option>
-              <option value="90">In 90 days</option>
-              <option value="365">In a year</option>
-            </select>
-          </div>
-          <fieldset aria-describedby={createErrors.scopes ? "key-scopes-error" : undefined}>
-            <legend className="text-sm font-medium">Scopes</legend>
-            <div className="mt-2 grid grid-cols-2 gap-2">
-              {API_KEY_SCOPES.map((scope) => (
-                <label key={scope} className="flex items-center gap-2 text-sm">
-                  <input type="checkbox" name="scopes" value={scope} defaultChecked={scope === "compile"} />
-                  <code>{scope}</code>
-                </label>
-              ))}
+      {created ? (
+        <NewKeySecret {...created} />
+      ) : (
+        <Card title="Create a key">
+          <Form method="post" className="grid gap-4 sm:grid-cols-2" noValidate>
+            <input type="hidden" name="intent" value="create" />
+            <div>
+              <label htmlFor="key-name" className="block text-sm font-medium">
+                Name
+              </label>
+              <input
+                id="key-name"
+                name="name"
+                defaultValue={values?.name}
+                maxLength={KEY_NAME_MAX}
+                className={inputClass}
+                aria-invalid={Boolean(createErrors.name)}
+                aria-describedby={createErrors.name ? "key-name-error" : undefined}
+              />
+              <FieldError id="key-name-error" message={createErrors.name} />
             </div>
-            <FieldError id="key-scopes-error" message={createErrors.scopes} />
-          </fieldset>
-          <div>
-            <label htmlFor="key-limit" className="block text-sm font-medium">
-              Requests per minute (optional{maxLimit ? `, at most ${maxLimit} on the ${tier} tier` : ""})
-            </label>
-            <input
-              id="key-limit"
-              name="rateLimitPerMinute"
-              inputMode="numeric"
-              className={inputClass}
-              aria-invalid={Boolean(createErrors.rateLimitPerMinute)}
-              aria-describedby={createErrors.rateLimitPerMinute ? "key-limit-error" : undefined}
-            />
-            <FieldError id="key-limit-error" message={createErrors.rateLimitPerMinute} />
-          </div>
-          <div className="sm:col-span-2">
-            <FieldError id="key-form-error" message={createErrors.form} />
-            <button type="submit" className={primaryButton} disabled={busy}>
-              Create key
-            </button>
-            <span className="ml-3 text-sm text-slate-600 dark:text-slate-400">
-              {active.length} of {maxActiveKeys} active keys
-            </span>
-          </div>
-        </Form>
-      </Card>
+            <div>
+              <label htmlFor="key-expiry" className="block text-sm font-medium">
+                Expires
+              </label>
+              <select id="key-expiry" name="expiry" className={inputClass} defaultValue={values?.expiry ?? "never"}>
+                <option value="never">Never</option>
+                <option value="7">In 7 days</option>
+                <option value="30">In 30 days</option>
+                <option value="90">In 90 days</option>
+                <option value="365">In a year</option>
+              </select>
+            </div>
+            <fieldset aria-describedby={createErrors.scopes ? "key-scopes-error" : undefined}>
+              <legend className="text-sm font-medium">Scopes</legend>
+              <div className="mt-2 grid grid-cols-2 gap-2">
+                {API_KEY_SCOPES.map((scope) => (
+                  <label key={scope} className="flex items-center gap-2 text-sm">
+                    <input
+                      type="checkbox"
+                      name="scopes"
+                      value={scope}
+                      defaultChecked={values ? values.scopes.includes(scope) : scope === "compile"}
+                    />
+                    <code>{scope}</code>
+                  </label>
+                ))}
+              </div>
+              <FieldError id="key-scopes-error" message={createErrors.scopes} />
+            </fieldset>
+            <div>
+              <label htmlFor="key-limit" className="block text-sm font-medium">
+                Requests per minute (optional, at most {maxLimit} on the {tier} tier)
+              </label>
+              <input
+                id="key-limit"
+                name="rateLimitPerMinute"
+                defaultValue={values?.rateLimitPerMinute}
+                inputMode="numeric"
+                className={inputClass}
+                aria-invalid={Boolean(createErrors.rateLimitPerMinute)}
+                aria-describedby={createErrors.rateLimitPerMinute ? "key-limit-error" : undefined}
+              />
+              <FieldError id="key-limit-error" message={createErrors.rateLimitPerMinute} />
+            </div>
+            <div className="sm:col-span-2">
+              <FieldError id="key-form-error" message={createErrors.form} />
+              <button type="submit" className={primaryButton} disabled={busy}>
+                Create key
+              </button>
+              <span className="ml-3 text-sm text-slate-600 dark:text-slate-400">
+                {active.length} of {maxActiveKeys} active keys
+              </span>
+            </div>
+          </Form>
+        </Card>
+      )}
 
       <Card title="Your keys">
-        {keys.length === 0 ? (
-          <p className="text-slate-600 dark:text-slate-400">No keys yet.</p>
+        {active.length === 0 ? (
+          <p className="text-slate-600 dark:text-slate-400">No active keys.</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm" data-testid="keys-table">
-              <thead>
-                <tr className="border-b border-slate-200 dark:border-slate-800">
-                  <th className="py-2 pr-4">Name</th>
-                  <th className="py-2 pr-4">Key</th>
-                  <th className="py-2 pr-4">Scopes</th>
-                  <th className="py-2 pr-4">Per minute</th>
-                  <th className="py-2 pr-4">Created</th>
-                  <th className="py-2 pr-4">Last used</th>
-                  <th className="py-2 pr-4">Expires</th>
-                  <th className="py-2">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {keys.map((key) => {
-                  const renameErrors =
-                    result?.intent === "rename" && "id" in result && result.id === key.id ? errors : {};
-                  return (
-                    <tr
-                      key={key.id}
-                      className="border-b border-slate-100 align-top dark:border-slate-800"
-                      data-key-name={key.name}
-                    >
-                      <td className="py-2 pr-4">
-                        {key.revokedAt ? (
-                          <span>{key.name}</span>
-                        ) : (
-                          <Form method="post" className="flex gap-2">
-                            <input type="hidden" name="intent" value="rename" />
-                            <input type="hidden" name="id" value={key.id} />
-                            <label htmlFor={`rename-${key.id}`} className="sr-only">
-                              Name of key {key.prefix}
-                            </label>
-                            <input
-                              id={`rename-${key.id}`}
-                              name="name"
-                              defaultValue={key.name}
-                              maxLength={KEY_NAME_MAX}
-                              className={`${compactInputClass} w-40`}
-                              aria-invalid={Boolean(renameErrors.name)}
-                            />
-                            <button type="submit" className={secondaryButton}>
-                              Rename
-                            </button>
-                          </Form>
-                        )}
-                        <FieldError id={`rename-${key.id}-error`} message={renameErrors.name} />
-                      </td>
-                      <td className="py-2 pr-4 font-mono">{key.prefix}…</td>
-                      <td className="py-2 pr-4">{key.scopes.join(", ")}</td>
-                      <td className="py-2 pr-4">{key.rateLimitPerMinute ?? "tier limit"}</td>
-                      <td className="py-2 pr-4">{formatDate(key.createdAt)}</td>
-                      <td className="py-2 pr-4">{formatDate(key.lastUsedAt)}</td>
-                      <td className="py-2 pr-4">{formatDate(key.expiresAt)}</td>
-                      <td className="py-2">
-                        {key.revokedAt ? (
-                          <span className="text-slate-600 dark:text-slate-400">Revoked</span>
-                        ) : confirmId === key.id ? (
-                          <Form method="post" action="/dashboard/keys" className="flex flex-wrap items-center gap-2">
-                            <input type="hidden" name="intent" value="revoke" />
-                            <input type="hidden" name="id" value={key.id} />
-                            <span>Revoke “{key.name}”? Scripts using it stop working.</span>
-                            <button type="submit" className={dangerButton}>
-                              Yes, revoke
-                            </button>
-                            <Link to="/dashboard/keys" className={secondaryButton}>
-                              Cancel
-                            </Link>
-                          </Form>
-                        ) : (
-                          <Link to={`/dashboard/keys?revoke=${key.id}`} className={secondaryButton}>
-                            Revoke
-                          </Link>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <StackedTable
+            testId="keys-table"
+            columns={[
+              { label: "Name and limit" },
+              { label: "Key" },
+              { label: "Scopes" },
+              { label: "Created" },
+              { label: "Last used" },
+              { label: "Expires" },
+              { label: "Actions", hidden: true },
+            ]}
+          >
+            {active.map((key) => {
+              const own = result && "id" in result && result.id === key.id && result.intent === "edit";
+              return (
+                <StackedRow key={key.id} data-key-name={key.name}>
+                  <Cell label="Name" bare>
+                    <KeyEditForm
+                      apiKey={key}
+                      errors={own ? errors : {}}
+                      saved={own && "saved" in result ? result.saved : undefined}
+                      maxLimit={maxLimit}
+                    />
+                  </Cell>
+                  <Cell label="Key" className="font-mono">
+                    {key.prefix}…
+                  </Cell>
+                  <Cell label="Scopes">{key.scopes.join(", ")}</Cell>
+                  <Cell label="Created">{formatDate(key.createdAt)}</Cell>
+                  <Cell label="Last used">{formatDate(key.lastUsedAt)}</Cell>
+                  <Cell label="Expires">{formatDate(key.expiresAt)}</Cell>
+                  <Cell label="Actions" bare>
+                    {confirmId === key.id ? (
+                      <RevokeConfirmation id={key.id} name={key.name} />
+                    ) : (
+                      <Link to={`/dashboard/keys?revoke=${key.id}#revoke-confirmation`} className={secondaryButton}>
+                        Revoke<span className="sr-only"> {key.name}</span>
+                      </Link>
+                    )}
+                  </Cell>
+                </StackedRow>
+              );
+            })}
+          </StackedTable>
         )}
       </Card>
+
+      {revoked.length > 0 && (
+        <Card title="Revoked keys">
+          <StackedTable
+            testId="revoked-keys-table"
+            columns={[{ label: "Name" }, { label: "Key" }, { label: "Created" }, { label: "Revoked" }]}
+          >
+            {revoked.map((key) => (
+              <StackedRow key={key.id} data-key-name={key.name}>
+                <Cell label="Name">{key.name}</Cell>
+                <Cell label="Key" className="font-mono">
+                  {key.prefix}…
+                </Cell>
+                <Cell label="Created">{formatDate(key.createdAt)}</Cell>
+                <Cell label="Revoked">{formatDate(key.revokedAt)}</Cell>
+              </StackedRow>
+            ))}
+          </StackedTable>
+        </Card>
+      )}
     </main>
   );
 }
