@@ -129,3 +129,19 @@ export function Cell({
     </td>
   );
 }
+
+/** An email address that wraps only after its `@` and dots, never in the middle of a word. */
+export function BreakableEmail({ email }: { email: string }) {
+  const parts = email.split(/(?<=[@.])/);
+  return (
+    <span className="break-words">
+      {parts.map((part, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed string
+        <span key={index}>
+          {index > 0 && <wbr />}
+          {part}
+        </span>
+      ))}
+    </span>
+  );
+}

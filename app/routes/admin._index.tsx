@@ -1,12 +1,25 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { SignOutButton } from "~/components/sign-out-button";
-import { Card, compactInputClass, formatDate, inputClass, primaryButton, secondaryButton } from "~/components/ui";
+import {
+  BreakableEmail,
+  Card,
+  Cell,
+  compactInputClass,
+  formatDate,
+  inputClass,
+  primaryButton,
+  StackedRow,
+  StackedTable,
+  secondaryButton,
+} from "~/components/ui";
 import { ROLES, TIERS } from "~/domain";
 import {
   cacheStats,
   failedJobs,
+  findUser,
   purgeCompileCache,
   retryJob,
   searchUsers,
@@ -24,6 +37,7 @@ const accessForm = z.object({
   userId: z.uuid(),
   tier: z.enum(TIERS),
   role: z.enum(ROLES),
+  confirmed: z.literal("yes").optional(),
 });
 const retryForm = z.object({ intent: z.literal("retry-job"), jobId: z.uuid() });
 
@@ -45,19 +59,46 @@ export async function loader(args: LoaderFunctionArgs) {
   };
 }
 
+/** A change that asks first: the page shows the question with a form that sends it again, confirmed. */
+interface Confirmation {
+  question: string;
+  fields: Record<string, string>;
+  button: string;
+}
+
 export async function action(args: ActionFunctionArgs) {
-  await requireAdmin(args);
+  const admin = await requireAdmin(args);
   const form = await readForm(args.request);
+  const confirmed = form.get("confirmed") === "yes";
+  const ask = (confirm: Confirmation) => ({ confirm, ok: true as boolean, message: "" });
   const { db } = args.context.database;
   try {
     switch (form.get("intent")) {
       case "set-access": {
         const parsed = validateForm(form, accessForm);
         if (!parsed.ok) return { message: Object.values(parsed.errors).join(" "), ok: false };
-        await setUserAccess(args.context.config, args.request, db, parsed.data.userId, parsed.data);
-        return { message: `Saved: ${parsed.data.tier} / ${parsed.data.role}.`, ok: true, userId: parsed.data.userId };
+        const { userId, tier, role } = parsed.data;
+        if (!confirmed) {
+          const user = await findUser(db, userId);
+          if (!user) return { message: "No such user.", ok: false };
+          if (user.tier === tier && user.role === role) return { message: "Nothing to change.", ok: true };
+          return ask({
+            question: `Change ${user.email ?? user.clerkUserId} from ${user.tier} / ${user.role} to ${tier} / ${role}?`,
+            fields: { intent: "set-access", userId, tier, role },
+            button: "Yes, change it",
+          });
+        }
+        await setUserAccess(args.context.config, args.request, db, admin.userId, userId, { tier, role });
+        return { message: `Saved: ${tier} / ${role}.`, ok: true, userId };
       }
       case "purge-cache": {
+        if (!confirmed) {
+          return ask({
+            question: "Purge every cached compile result and source copy? The next compiles fetch and compile again.",
+            fields: { intent: "purge-cache" },
+            button: "Yes, purge",
+          });
+        }
         const deleted = await purgeCompileCache(args.context.cloudflare.env.COMPILE_CACHE);
         return { message: `Purged ${deleted} cache entries.`, ok: true };
       }
@@ -76,6 +117,34 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
+/** The question a change asks first; focus moves to it, and the answer sends the change again, confirmed. */
+function ConfirmPanel({ confirm }: { confirm: Confirmation }) {
+  const panel = useRef<HTMLDivElement>(null);
+  useEffect(() => panel.current?.focus(), []);
+  return (
+    <div
+      ref={panel}
+      tabIndex={-1}
+      data-testid="admin-confirm"
+      className="rounded-md border-2 border-amber-500 bg-amber-50 p-4 text-amber-950 focus:outline-none focus:ring-2 focus:ring-amber-500 dark:bg-amber-950 dark:text-amber-50"
+    >
+      <Form method="post" className="flex flex-wrap items-center gap-3">
+        {Object.entries(confirm.fields).map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} />
+        ))}
+        <input type="hidden" name="confirmed" value="yes" />
+        <p className="w-full font-medium">{confirm.question}</p>
+        <button type="submit" className={primaryButton}>
+          {confirm.button}
+        </button>
+        <Link to="/admin" className={secondaryButton}>
+          Cancel
+        </Link>
+      </Form>
+    </div>
+  );
+}
+
 export default function Admin() {
   const { email, query, users, failed, cache } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -83,15 +152,18 @@ export default function Admin() {
     <main className="mx-auto max-w-6xl space-y-6 px-6 py-10">
       <div className="flex flex-wrap items-center justify-between gap-4">
         <h1 className="text-3xl font-bold">Admin</h1>
-        <div className="flex items-center gap-3 text-sm">
-          <span className="text-slate-600 dark:text-slate-400">Signed in as administrator {email}</span>
+        <div className="flex min-w-0 flex-wrap items-center gap-3 text-sm">
+          <span className="min-w-0 break-words text-slate-600 dark:text-slate-400">
+            Signed in as administrator <BreakableEmail email={email ?? ""} />
+          </span>
           <Link to="/dashboard" className={secondaryButton}>
             Dashboard
           </Link>
           <SignOutButton />
         </div>
       </div>
-      {result && (
+      {result && "confirm" in result && result.confirm && <ConfirmPanel confirm={result.confirm} />}
+      {result?.message && (
         <p
           role="status"
           data-testid="admin-message"
@@ -113,53 +185,45 @@ export default function Admin() {
             Search
           </button>
         </Form>
-        <div className="mt-4 overflow-x-auto">
-          <table className="w-full text-left text-sm" data-testid="users-table">
-            <thead>
-              <tr className="border-b border-slate-200 dark:border-slate-800">
-                <th className="py-2 pr-4">Email</th>
-                <th className="py-2 pr-4">Joined</th>
-                <th className="py-2">Tier and role</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((user) => (
-                <tr
-                  key={user.id}
-                  className="border-b border-slate-100 dark:border-slate-800"
-                  data-user-email={user.email ?? ""}
-                >
-                  <td className="py-2 pr-4">{user.email ?? user.clerkUserId}</td>
-                  <td className="py-2 pr-4">{formatDate(user.createdAt)}</td>
-                  <td className="py-2">
-                    <Form method="post" className="flex flex-wrap items-center gap-2">
-                      <input type="hidden" name="intent" value="set-access" />
-                      <input type="hidden" name="userId" value={user.id} />
-                      <label className="sr-only" htmlFor={`tier-${user.id}`}>
-                        Tier of {user.email}
-                      </label>
-                      <select id={`tier-${user.id}`} name="tier" defaultValue={user.tier} className={compactInputClass}>
-                        {TIERS.map((tier) => (
-                          <option key={tier}>{tier}</option>
-                        ))}
-                      </select>
-                      <label className="sr-only" htmlFor={`role-${user.id}`}>
-                        Role of {user.email}
-                      </label>
-                      <select id={`role-${user.id}`} name="role" defaultValue={user.role} className={compactInputClass}>
-                        {ROLES.map((role) => (
-                          <option key={role}>{role}</option>
-                        ))}
-                      </select>
-                      <button type="submit" className={secondaryButton}>
-                        Save
-                      </button>
-                    </Form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <div className="mt-4">
+          <StackedTable
+            testId="users-table"
+            columns={[{ label: "Email" }, { label: "Joined" }, { label: "Tier and role" }]}
+          >
+            {users.map((user) => (
+              <StackedRow key={user.id} data-user-email={user.email ?? ""}>
+                <Cell label="Email">
+                  <BreakableEmail email={user.email ?? user.clerkUserId} />
+                </Cell>
+                <Cell label="Joined">{formatDate(user.createdAt)}</Cell>
+                <Cell label="Tier and role" bare>
+                  <Form method="post" className="flex flex-wrap items-center gap-2">
+                    <input type="hidden" name="intent" value="set-access" />
+                    <input type="hidden" name="userId" value={user.id} />
+                    <label className="sr-only" htmlFor={`tier-${user.id}`}>
+                      Tier of {user.email}
+                    </label>
+                    <select id={`tier-${user.id}`} name="tier" defaultValue={user.tier} className={compactInputClass}>
+                      {TIERS.map((tier) => (
+                        <option key={tier}>{tier}</option>
+                      ))}
+                    </select>
+                    <label className="sr-only" htmlFor={`role-${user.id}`}>
+                      Role of {user.email}
+                    </label>
+                    <select id={`role-${user.id}`} name="role" defaultValue={user.role} className={compactInputClass}>
+                      {ROLES.map((role) => (
+                        <option key={role}>{role}</option>
+                      ))}
+                    </select>
+                    <button type="submit" className={secondaryButton}>
+                      Save<span className="sr-only"> {user.email}</span>
+                    </button>
+                  </Form>
+                </Cell>
+              </StackedRow>
+            ))}
+          </StackedTable>
           {users.length === 0 && <p className="mt-3 text-slate-600 dark:text-slate-400">No users match.</p>}
         </div>
       </Card>

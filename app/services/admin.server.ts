@@ -1,6 +1,6 @@
 /** What administrators can see and change: users' tier and role, the compile cache, failed jobs. */
-import { and, desc, eq, ilike, or } from "drizzle-orm";
-import { compilations, type Role, type Tier, users } from "~/db/schema";
+import { and, count, desc, eq, ilike, or, sql } from "drizzle-orm";
+import { compilations, type Role, type Tier, type User, users } from "~/db/schema";
 import type { Database } from "./db.server";
 import type { AppEnv } from "./env.server";
 import { ApiError } from "./http.server";
@@ -14,21 +14,47 @@ const FAILED_JOBS = 50;
 const CACHE_COUNT_LIMIT = 10_000;
 const CLERK_API = "https://api.clerk.com/v1";
 
+const listedUser = {
+  id: users.id,
+  email: users.email,
+  clerkUserId: users.clerkUserId,
+  tier: users.tier,
+  role: users.role,
+  createdAt: users.createdAt,
+};
+
+export async function findUser(db: Database, userId: string) {
+  const [user] = await db.select(listedUser).from(users).where(eq(users.id, userId)).limit(1);
+  return user ?? null;
+}
+
 export async function searchUsers(db: Database, query: string) {
   const pattern = `%${query.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
   return db
-    .select({
-      id: users.id,
-      email: users.email,
-      clerkUserId: users.clerkUserId,
-      tier: users.tier,
-      role: users.role,
-      createdAt: users.createdAt,
-    })
+    .select(listedUser)
     .from(users)
     .where(query ? or(ilike(users.email, pattern), ilike(users.clerkUserId, pattern)) : undefined)
     .orderBy(desc(users.createdAt))
     .limit(USER_PAGE);
+}
+
+/**
+ * Refuses a change that would take the admin role from the acting administrator, or from the last
+ * one: either would lock everyone out of this page until someone edits the database.
+ */
+async function assertAdminRemains(db: Pick<Database, "select">, actingUserId: string, target: User, role: Role) {
+  if (target.role !== "admin" || role === "admin") return;
+  if (target.id === actingUserId) {
+    throw new ApiError(409, "You cannot take away your own admin role; another administrator can.", {
+      code: "own_admin_role",
+    });
+  }
+  const [{ admins }] = await db.select({ admins: count() }).from(users).where(eq(users.role, "admin"));
+  if (admins <= 1) {
+    throw new ApiError(409, "This is the last administrator; make someone else an administrator first.", {
+      code: "last_admin",
+    });
+  }
 }
 
 /**
@@ -40,11 +66,13 @@ export async function setUserAccess(
   config: AppEnv,
   request: Request,
   db: Database,
+  actingUserId: string,
   userId: string,
   access: { tier: Tier; role: Role },
 ) {
   const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
   if (!user) throw new ApiError(404, "No such user.");
+  await assertAdminRemains(db, actingUserId, user, access.role);
   if (!isDevIdentityEnabled(config, request)) {
     const response = await fetch(`${CLERK_API}/users/${encodeURIComponent(user.clerkUserId)}/metadata`, {
       method: "PATCH",
@@ -54,10 +82,17 @@ export async function setUserAccess(
     }).catch(() => null);
     if (!response?.ok) throw new ApiError(503, "Clerk did not accept the change; nothing was changed. Try again.");
   }
-  await db
-    .update(users)
-    .set({ ...access, updatedAt: new Date() })
-    .where(eq(users.id, userId));
+  await db.transaction(async (tx) => {
+    // One role change at a time, so two administrators demoting each other cannot both pass the check.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('users:admin-role'))`);
+    const [current] = await tx.select().from(users).where(eq(users.id, userId)).limit(1);
+    if (!current) throw new ApiError(404, "No such user.");
+    await assertAdminRemains(tx, actingUserId, current, access.role);
+    await tx
+      .update(users)
+      .set({ ...access, updatedAt: new Date() })
+      .where(eq(users.id, userId));
+  });
   forgetUser({ id: userId });
 }
 
