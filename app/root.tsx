@@ -59,8 +59,16 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body className="min-h-full bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
+        <a
+          href="#content"
+          className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-white focus:px-4 focus:py-2 focus:font-semibold focus:text-brand-700 focus:ring-2 focus:ring-brand-500 dark:focus:bg-slate-900"
+        >
+          Skip to content
+        </a>
         <SiteHeader signedIn={Boolean(rootData?.signedIn)} />
-        {children}
+        <div id="content" tabIndex={-1} className="focus:outline-none">
+          {children}
+        </div>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

@@ -63,6 +63,19 @@ export function StatusBadge({ status }: { status: string }) {
   );
 }
 
+/** 850 ms, 12.4 s, 3 min 5 s. */
+export function formatDuration(milliseconds: number | null | undefined): string {
+  if (milliseconds === null || milliseconds === undefined) return "—";
+  if (milliseconds < 1000) return `${milliseconds} ms`;
+  if (milliseconds < 60_000) return `${(milliseconds / 1000).toFixed(1)} s`;
+  return `${Math.floor(milliseconds / 60_000)} min ${Math.round((milliseconds % 60_000) / 1000)} s`;
+}
+
+/** A time of day in UTC, to the second: when a rate-limit window resets. */
+export function formatTime(iso: string): string {
+  return `${new Date(iso).toISOString().slice(11, 19)} UTC`;
+}
+
 export function formatDate(iso: string | null | undefined): string {
   return iso ? `${new Date(iso).toISOString().replace("T", " ").slice(0, 16)} UTC` : "—";
 }

@@ -1,4 +1,4 @@
-import { Link } from "@remix-run/react";
+import { Link, useRouteLoaderData } from "@remix-run/react";
 
 const FEATURES = [
   {
@@ -16,6 +16,7 @@ const FEATURES = [
 ];
 
 export default function Index() {
+  const signedIn = Boolean((useRouteLoaderData("root") as { signedIn?: boolean } | undefined)?.signedIn);
   return (
     <main className="mx-auto max-w-6xl px-6">
       <section className="py-20 text-center sm:py-28">
@@ -28,10 +29,10 @@ export default function Index() {
         </p>
         <div className="mt-10 flex flex-wrap justify-center gap-4">
           <Link
-            to="/sign-in"
+            to={signedIn ? "/dashboard" : "/sign-in"}
             className="rounded-lg bg-brand-600 px-6 py-3 font-semibold text-white shadow hover:bg-brand-700"
           >
-            Sign in to start
+            {signedIn ? "Go to dashboard" : "Sign in to start"}
           </Link>
           <Link
             to="/docs"

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CompileChart } from "~/components/dashboard/compile-chart";
-import { Card, formatDate, StatusBadge } from "~/components/ui";
+import { BreakableEmail, Card, formatDate, formatTime, StatusBadge } from "~/components/ui";
 import { requireUser } from "~/services/auth.server";
 import { publicJob } from "~/services/jobs.server";
 import { compilesPerDay, currentWindowUsage, recentJobs } from "~/services/usage.server";
@@ -25,24 +25,36 @@ export default function Overview() {
     <main className="mt-8 space-y-6">
       <h1 className="text-3xl font-bold">Dashboard</h1>
       <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        {[
-          ["Signed in as", email ?? "(no email)", "account-signed-in-as"],
-          ["Tier", tier, "account-tier"],
-          ["Role", role, "account-role"],
+        {(
           [
-            "Requests this minute",
-            usage.limit === null ? "unlimited" : `${usage.used ?? "?"} of ${usage.limit}`,
-            "account-usage",
-          ],
-        ].map(([label, value, testId]) => (
+            [
+              "Signed in as",
+              email ? <BreakableEmail key="email" email={email} /> : "(no email)",
+              "account-signed-in-as",
+            ],
+            ["Tier", tier, "account-tier"],
+            ["Role", role, "account-role"],
+            [
+              "Requests this minute",
+              usage.limit === null ? "unlimited" : `${usage.used ?? "?"} of ${usage.limit}`,
+              "account-usage",
+              usage.limit === null ? null : `The window resets at ${formatTime(usage.resetsAt)}.`,
+            ],
+          ] as const
+        ).map(([label, value, testId, note]) => (
           <div
             key={label}
-            className="rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900"
+            className="min-w-0 rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900"
           >
             <dt className="text-sm text-slate-600 dark:text-slate-400">{label}</dt>
-            <dd className="mt-1 break-all text-lg font-semibold" data-testid={testId}>
+            <dd className="mt-1 text-lg font-semibold" data-testid={testId}>
               {value}
             </dd>
+            {note && (
+              <dd className="mt-1 text-sm text-slate-600 dark:text-slate-400" data-testid="account-usage-reset">
+                {note}
+              </dd>
+            )}
           </div>
         ))}
       </dl>

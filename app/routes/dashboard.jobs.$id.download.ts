@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { outputFormatQuery } from "~/api/schemas";
-import { formatFileName } from "~/compiler";
+import { listFileName } from "~/compiler/formats/names";
 import { requireUser } from "~/services/auth.server";
 import { inOutputFormat } from "~/services/compilations.server";
-import { jobResult, ownJobOrNotFound } from "~/services/jobs.server";
+import { jobResult, listTitle, ownJobOrNotFound } from "~/services/jobs.server";
 
 /** A finished job's list as a file, in `?outputFormat=` (adblock by default). */
 export async function loader(args: LoaderFunctionArgs) {
@@ -18,7 +18,8 @@ export async function loader(args: LoaderFunctionArgs) {
   return new Response(list.text, {
     headers: {
       "Content-Type": "text/plain; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${formatFileName(`bloqr-${job.id.slice(0, 8)}`, format)}"`,
+      // the playground's scheme: the list's name, then the format's suffix
+      "Content-Disposition": `attachment; filename="${listFileName(listTitle(stored) ?? "list", format)}"`,
       "Cache-Control": "private, no-store",
       "X-Content-Type-Options": "nosniff",
     },

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
 import { OUTPUT_FORMATS } from "~/compiler/formats/report";
-import { Card, formatDate, StatusBadge } from "~/components/ui";
+import { Card, Cell, formatDate, formatDuration, StackedRow, StackedTable, StatusBadge } from "~/components/ui";
 import { requireUser } from "~/services/auth.server";
-import { jobResult, ownJobOrNotFound, publicJob } from "~/services/jobs.server";
+import { jobResult, listTitle, ownJobOrNotFound, publicJob } from "~/services/jobs.server";
 
 export const meta: MetaFunction = () => [{ title: "Job · Bloqr" }];
 
@@ -15,19 +15,26 @@ export async function loader(args: LoaderFunctionArgs) {
   const list = await jobResult(args.context.cloudflare.env.COMPILE_CACHE, job);
   return {
     job: publicJob(job),
+    name: list ? listTitle(list) : null,
     preview: list?.rules.slice(0, PREVIEW_LINES) ?? null,
     lineCount: list?.rules.length ?? 0,
+    sources: list?.metrics.sources ?? [],
+    linesLoaded: list?.metrics.linesLoaded ?? null,
   };
 }
 
 export default function JobDetail() {
-  const { job, preview, lineCount } = useLoaderData<typeof loader>();
+  const { job, name, preview, lineCount, sources, linesLoaded } = useLoaderData<typeof loader>();
+  const count = (value: number | null) => (value === null ? "—" : value.toLocaleString("en"));
   return (
     <main className="mt-8 space-y-6">
       <Link to="/dashboard/jobs" className="text-sm underline">
         ← All jobs
       </Link>
-      <h1 className="font-mono text-2xl font-bold">Job {job.id.slice(0, 8)}</h1>
+      <h1 className="text-2xl font-bold break-words">
+        {name ?? "Job"}{" "}
+        <span className="font-mono text-lg text-slate-600 dark:text-slate-400">{job.id.slice(0, 8)}</span>
+      </h1>
       <Card title="Status">
         <dl className="grid gap-3 text-sm sm:grid-cols-3">
           <div>
@@ -43,8 +50,22 @@ export default function JobDetail() {
             </dd>
           </div>
           <div>
+            <dt className="text-slate-600 dark:text-slate-400">Started</dt>
+            <dd>{formatDate(job.startedAt ?? job.createdAt)}</dd>
+          </div>
+          <div>
             <dt className="text-slate-600 dark:text-slate-400">Finished</dt>
             <dd>{formatDate(job.finishedAt)}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-600 dark:text-slate-400">Duration</dt>
+            <dd>{formatDuration(job.durationMs)}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-600 dark:text-slate-400">Lines loaded → rules</dt>
+            <dd data-testid="job-counts">
+              {count(linesLoaded)} → {count(job.ruleCount)}
+            </dd>
           </div>
         </dl>
         {job.error && (
@@ -56,6 +77,24 @@ export default function JobDetail() {
           </p>
         )}
       </Card>
+      {sources.length > 0 && (
+        <Card title="Sources">
+          <StackedTable
+            testId="job-sources"
+            columns={[{ label: "Source" }, { label: "Lines loaded" }, { label: "Lines kept" }]}
+          >
+            {sources.map((source) => (
+              <StackedRow key={source.sourceIndex}>
+                <Cell label="Source" className="break-all">
+                  {source.source}
+                </Cell>
+                <Cell label="Lines loaded">{count(source.linesLoaded)}</Cell>
+                <Cell label="Lines kept">{count(source.linesKept)}</Cell>
+              </StackedRow>
+            ))}
+          </StackedTable>
+        </Card>
+      )}
       {preview && (
         <Card
           title={`Result: ${job.ruleCount} rules`}

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { SignOutButton } from "~/components/sign-out-button";
+import { BreakableEmail } from "~/components/ui";
 import { requireUser } from "~/services/auth.server";
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -40,8 +41,12 @@ export default function DashboardLayout() {
             </NavLink>
           ))}
         </nav>
-        <div className="flex items-center gap-3 text-sm">
-          <span className="text-slate-600 dark:text-slate-400">{email}</span>
+        <div className="flex min-w-0 flex-wrap items-center gap-3 text-sm">
+          {email && (
+            <span className="min-w-0 text-slate-600 dark:text-slate-400">
+              <BreakableEmail email={email} />
+            </span>
+          )}
           <SignOutButton />
         </div>
       </div>

@@ -264,6 +264,12 @@ export async function jobResult(cache: KVNamespace, job: Compilation): Promise<C
   return job.status === "succeeded" ? readCompiledList(cache, jobResultKey(job.id)) : null;
 }
 
+/** The list's name as its header states it (`! Title: …`): jobs keep no configuration once they end. */
+export function listTitle(list: CompiledList): string | null {
+  const title = /^! Title: (.+)$/m.exec(list.text.slice(0, 4096))?.[1]?.trim();
+  return title || null;
+}
+
 /** For pages: the signed-in user's job by a path parameter, or the 404 page. */
 export async function ownJobOrNotFound(db: Database, userId: string, id: string | undefined): Promise<Compilation> {
   const parsed = z.uuid().safeParse(id);
