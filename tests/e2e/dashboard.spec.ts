@@ -4,6 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
+import { composeRequest, presetInput } from "../../app/components/playground/input";
 import { API_KEY_SCOPES } from "../../app/domain";
 import { PRESETS } from "../../app/presets";
 import { gotoHydrated, signInAt, uniqueEmail } from "./fixtures";
@@ -21,6 +22,13 @@ async function createKeyInUi(page: Page, name: string, scopes: string[] = ["comp
   const secret = page.getByTestId("new-key-secret");
   await expect(secret).toHaveValue(/^bqk_/);
   return secret.inputValue();
+}
+
+/** Confirms the one-time secret was copied, which closes it. */
+async function acknowledgeSecret(page: Page) {
+  await page.getByLabel(/I have copied this key/).check();
+  await page.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByTestId("new-key-secret")).toHaveCount(0);
 }
 
 async function compileWithKey(request: APIRequestContext, key: string) {
@@ -79,9 +87,13 @@ test("playground: a preset compiles with progress, the download matches the API;
   await page.getByLabel("Preset").selectOption("demo");
   // A configuration of its own, so this compile is not served from another test's cache.
   const name = `Playground ${Date.now()}`;
-  const configuration = { ...demo.configuration, name };
-  await page.getByLabel("Configuration (hostlist-compiler format)").fill(JSON.stringify(configuration, null, 2));
+  const input = presetInput(demo);
+  input.configuration = JSON.stringify({ ...JSON.parse(input.configuration), name }, null, 2);
+  await page.getByLabel(/^Configuration/).fill(input.configuration);
   await page.getByRole("button", { name: "Compile", exact: true }).click();
+  // the demo's lists are shown as pasted sources, and sent as such
+  const composed = composeRequest(input);
+  if (!composed.ok) throw new Error("the demo preset does not compose");
 
   const progress = page.getByTestId("playground-progress");
   await expect(progress).toContainText("Source 1: loading");
@@ -97,7 +109,7 @@ test("playground: a preset compiles with progress, the download matches the API;
   const api = await (
     await request.post("/api/compile", {
       headers: { "X-API-Key": key },
-      data: { configuration, preFetchedContent: demo.preFetchedContent },
+      data: { configuration: composed.configuration, preFetchedContent: composed.preFetchedContent },
     })
   ).json();
   expect(ruleLines(downloaded)).toEqual(ruleLines(api.rules.join("\n")));
@@ -132,6 +144,11 @@ test("admin promotes a user to pro → that user's limit is 300 on the next requ
   const row = adminPage.locator(`tr[data-user-email="${userEmail}"]`);
   await row.getByLabel(`Tier of ${userEmail}`).selectOption("pro");
   await row.getByRole("button", { name: "Save" }).click();
+  await expect(adminPage.getByTestId("admin-confirm")).toContainText(
+    `Change ${userEmail} from free / user to pro / user?`,
+  );
+  await expect(adminPage.getByTestId("admin-confirm")).toBeFocused();
+  await adminPage.getByRole("button", { name: "Yes, change it" }).click();
   await expect(adminPage.getByTestId("admin-message")).toHaveText("Saved: pro / user.");
 
   const after = await request.get("/api/me", { headers: { "X-API-Key": key } });
@@ -139,6 +156,63 @@ test("admin promotes a user to pro → that user's limit is 300 on the next requ
   expect((await after.json()).tier).toBe("pro");
   await userContext.close();
   await adminContext.close();
+});
+
+test("the one-time secret stays until its copy is acknowledged; then the create form is empty again", async ({
+  page,
+}) => {
+  await signInAt(page, "/dashboard/keys");
+  const secret = await createKeyInUi(page, "acknowledged key");
+  // the create form is replaced while the secret shows, so nothing else can hide it
+  await expect(page.getByRole("button", { name: "Create key" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByTestId("new-key-secret")).toHaveValue(secret);
+  await acknowledgeSecret(page);
+  expect(await page.content()).not.toContain(secret);
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue("");
+  await expect(page.getByLabel("compile", { exact: true })).toBeChecked();
+  await expect(page.getByTestId("keys-table")).toContainText(secret.slice(0, 12));
+});
+
+test("keys: the per-key limit is edited in place, a limit above the tier is refused beside the field", async ({
+  page,
+}) => {
+  await signInAt(page, "/dashboard/keys");
+  await createKeyInUi(page, "limited");
+  await acknowledgeSecret(page);
+  const row = page.locator('tr[data-key-name="limited"]');
+  await row.getByLabel(/^Per minute of key/).fill("500");
+  await row.getByRole("button", { name: "Save" }).click();
+  await expect(row.getByRole("alert")).toHaveText("At most 60 on the free tier.");
+  await row.getByLabel(/^Per minute of key/).fill("15");
+  await row.getByLabel(/^Name of key/).fill("limited to 15");
+  await row.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("key-saved")).toHaveText("Saved “limited to 15”, 15 per minute.");
+  await page.getByRole("link", { name: /^Revoke/ }).click();
+  await expect(page.locator("#revoke-confirmation")).toBeFocused();
+  await page.getByRole("button", { name: "Yes, revoke" }).click();
+  await expect(page.getByTestId("revoked-keys-table")).toContainText("limited to 15");
+  await expect(page.getByTestId("keys-table")).toHaveCount(0);
+});
+
+test("admin: taking away your own admin role is refused, after a confirmation, and nothing changes", async ({
+  page,
+}) => {
+  const email = uniqueEmail("admin");
+  await signInAt(page, "/admin", { role: "admin", email });
+  await page.getByLabel("Search by email or Clerk user id").fill(email);
+  await page.getByRole("button", { name: "Search" }).click();
+  const row = page.locator(`tr[data-user-email="${email}"]`);
+  await row.getByLabel(`Role of ${email}`).selectOption("user");
+  await row.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("admin-confirm")).toContainText("from free / admin to free / user?");
+  await page.getByRole("button", { name: "Yes, change it" }).click();
+  await expect(page.getByTestId("admin-message")).toHaveText(
+    "You cannot take away your own admin role; another administrator can.",
+  );
+  // still an administrator: the page still opens
+  await page.goto("/admin");
+  await expect(page.getByRole("heading", { name: "Admin" })).toBeVisible();
 });
 
 test.describe("without JavaScript", () => {
