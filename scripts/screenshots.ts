@@ -2,14 +2,31 @@
  * `npm run screenshots`: drives the running app (`npm run dev` in another terminal, or APP_URL)
  * in Chromium and saves a PNG of each main page into docs/screenshots/. It signs in through the
  * development sign-in as a fresh admin, creates a key and compiles the demo preset so the pages
- * have something to show. It starts nothing and leaves nothing running.
+ * have something to show, then shoots every page at 1280 and 390 px, light and dark
+ * (`<page>-<width>-<scheme>.png`). It starts nothing and leaves nothing running.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { chromium, type Page } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "./lib/chromium";
 
 const OUTPUT = "docs/screenshots";
-const VIEWPORT = { width: 1280, height: 900 };
+// A laptop and a phone (an iPhone's 390 px), each in both colour schemes.
+const VARIANTS = [
+  { width: 1280, height: 900, colorScheme: "light" },
+  { width: 1280, height: 900, colorScheme: "dark" },
+  { width: 390, height: 844, colorScheme: "light" },
+  { width: 390, height: 844, colorScheme: "dark" },
+] as const;
+const PAGES = [
+  { name: "landing", path: "/" },
+  { name: "dashboard", path: "/dashboard" },
+  { name: "api-keys", path: "/dashboard/keys" },
+  { name: "compile-playground", path: "/dashboard/compile", compile: true },
+  { name: "jobs", path: "/dashboard/jobs" },
+  { name: "admin", path: "/admin" },
+  // the reference is long: its first screen says what the page is
+  { name: "api-docs", path: "/docs", fullPage: false },
+] as const;
 
 function appUrl(): string {
   if (process.env.APP_URL) return process.env.APP_URL;
@@ -18,10 +35,37 @@ function appUrl(): string {
   return JSON.parse(readFileSync(state, "utf8")).appUrl;
 }
 
-async function shoot(page: Page, name: string) {
+async function shoot(page: Page, name: string, fullPage = true) {
   await page.waitForLoadState("networkidle");
-  await page.screenshot({ path: `${OUTPUT}/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${OUTPUT}/${name}.png`, fullPage });
   console.log(`${OUTPUT}/${name}.png`);
+}
+
+/** Signs in as a fresh pro admin and gives every page something to show: a key, a compile, a job. */
+async function seed(page: Page) {
+  await page.goto("/dashboard");
+  await page.waitForLoadState("networkidle");
+  await page.getByLabel("Email").fill(`admin-${Date.now()}@example.com`);
+  await page.getByLabel("Tier").selectOption("pro");
+  await page.getByLabel("Role").selectOption("admin");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL("**/dashboard");
+
+  await page.goto("/dashboard/keys");
+  await page.waitForLoadState("networkidle");
+  await page.getByLabel("Name", { exact: true }).fill("CI pipeline");
+  await page.getByLabel("compile:async", { exact: true }).check();
+  await page.getByRole("button", { name: "Create key" }).click();
+  await page.getByTestId("new-key-secret").waitFor();
+  await shoot(page, "api-keys-new-secret-1280-light");
+  await page.getByLabel(/I have copied this key/).check();
+  await page.getByRole("button", { name: "Done" }).click();
+
+  await page.goto("/dashboard/compile");
+  await page.waitForLoadState("networkidle");
+  await page.getByRole("button", { name: "Run async" }).click();
+  await page.waitForURL("**/dashboard/jobs");
+  await page.getByTestId("jobs-table").locator("tbody tr").first().getByText("succeeded").waitFor({ timeout: 30_000 });
 }
 
 async function main() {
@@ -31,58 +75,24 @@ async function main() {
   console.log(`Chromium: ${executablePath} (${source})`);
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   try {
-    const context = await browser.newContext({ baseURL, viewport: VIEWPORT, colorScheme: "light" });
-    const page = await context.newPage();
-
-    await page.goto("/");
-    await shoot(page, "01-landing");
-
-    await page.goto("/dashboard");
-    await page.waitForLoadState("networkidle");
-    await page.getByLabel("Email").fill(`admin-${Date.now()}@example.com`);
-    await page.getByLabel("Tier").selectOption("pro");
-    await page.getByLabel("Role").selectOption("admin");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL("**/dashboard");
-
-    await page.goto("/dashboard/compile");
-    await page.waitForLoadState("networkidle");
-    await page.getByRole("button", { name: "Compile", exact: true }).click();
-    await page.getByTestId("playground-rule-count").waitFor();
-    await shoot(page, "04-compile-playground");
-
-    await page.getByRole("button", { name: "Run async" }).click();
-    await page.waitForURL("**/dashboard/jobs");
-    await page
-      .getByTestId("jobs-table")
-      .locator("tbody tr")
-      .first()
-      .getByText("succeeded")
-      .waitFor({ timeout: 30_000 });
-    await shoot(page, "05-jobs");
-
-    await page.goto("/dashboard/keys");
-    await page.waitForLoadState("networkidle");
-    await page.getByLabel("Name", { exact: true }).fill("CI pipeline");
-    await page.getByLabel("compile:async", { exact: true }).check();
-    await page.getByRole("button", { name: "Create key" }).click();
-    await page.getByTestId("new-key-secret").waitFor();
-    await shoot(page, "03-api-keys");
-
-    await page.goto("/dashboard");
-    await shoot(page, "02-dashboard");
-
-    await page.goto("/admin");
-    await shoot(page, "06-admin");
-
-    await page.goto("/docs");
-    await shoot(page, "07-api-docs");
-
-    const dark = await browser.newContext({ baseURL, viewport: VIEWPORT, colorScheme: "dark" });
-    await dark.addCookies(await context.cookies());
-    const darkPage = await dark.newPage();
-    await darkPage.goto("/dashboard");
-    await shoot(darkPage, "08-dashboard-dark");
+    const first = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 }, colorScheme: "light" });
+    await seed(await first.newPage());
+    const cookies = await first.cookies();
+    for (const { width, height, colorScheme } of VARIANTS) {
+      const context = await browser.newContext({ baseURL, viewport: { width, height }, colorScheme });
+      await context.addCookies(cookies);
+      const page = await context.newPage();
+      for (const shot of PAGES) {
+        await page.goto(shot.path);
+        if ("compile" in shot) {
+          await page.waitForLoadState("networkidle");
+          await page.getByRole("button", { name: "Compile", exact: true }).click();
+          await page.getByTestId("playground-rule-count").waitFor();
+        }
+        await shoot(page, `${shot.name}-${width}-${colorScheme}`, !("fullPage" in shot));
+      }
+      await context.close();
+    }
   } finally {
     await browser.close();
   }
