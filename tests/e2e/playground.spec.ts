@@ -20,9 +20,7 @@ async function replaceSources(page: Page, lists: { name: string; text: string }[
   }
 }
 
-test("raw-text sources: a pasted list and an uploaded file (hosts syntax) compile into one list", async ({
-  page,
-}) => {
+test("raw-text sources: a pasted list and an uploaded file (hosts syntax) compile into one list", async ({ page }) => {
   await signInAt(page, "/dashboard/compile");
   await page.waitForLoadState("networkidle");
   const name = `Pasted ${Date.now()}`;
