@@ -60,6 +60,19 @@ test("an empty source box and broken JSON are named beside their fields, with li
   );
 });
 
+test("a source that cannot be loaded shows as failed in the result pane, not as loading", async ({ page }) => {
+  await signInAt(page, "/dashboard/compile");
+  await page.waitForLoadState("networkidle");
+  await replaceSources(page, []);
+  await page
+    .getByLabel(CONFIGURATION_LABEL)
+    .fill(JSON.stringify({ name: "Unreachable", sources: [{ source: "https://lists.bloqr.invalid/missing.txt" }] }));
+  await page.getByRole("button", { name: "Compile", exact: true }).click();
+  await expect(page.getByTestId("playground-progress")).toContainText("Source 1: failed", { timeout: 30_000 });
+  await expect(page.getByTestId("playground-error")).toBeVisible();
+  await expect(page.getByText("Working…")).toHaveCount(0);
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
