@@ -1,4 +1,5 @@
 import type { TransformationName } from "./configuration";
+import type { Explanation, StepExplanation } from "./explain";
 import type { FormatReport } from "./formats";
 
 /** A step of the pipeline: the exclusions, the inclusions or a transformation. */
@@ -30,6 +31,10 @@ export type CompileEvent =
   | ({ type: "source_done" } & SourceMetrics)
   | ({ type: "transformation" } & StepMetrics)
   | ({ type: "format" } & FormatReport)
+  /** With `explain`: after each step's `transformation`, what it removed and why. */
+  | ({ type: "step_explained" } & StepExplanation)
+  /** With `explain`: the whole explanation, warnings included, before `done`. */
+  | { type: "explanation"; explanation: Explanation }
   | { type: "done"; lineCount: number; ruleCount: number };
 
 export interface CompileMetrics {
