@@ -36,7 +36,7 @@ export const EXPLAIN_EXAMPLES_PER_REASON = 20;
  * Removed and changed rules remembered for "why isn't X in my list?" lookups; past this the trace
  * stops (and says so) so an explained compile of a huge list stays within a Worker's memory.
  */
-export const EXPLAIN_MAX_TRACED = 200_000;
+export const EXPLAIN_MAX_TRACED = 100_000;
 
 /** Where a rule came from: the source's index, when the explanation could tell. */
 export interface TracedRule {
