@@ -161,10 +161,16 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
     explainer?.sourceLoaded(sourceIndex, source.source, source.name, loaded);
     signal?.throwIfAborted();
     const lines = await runPipeline(loaded, source, "source", sourceIndex);
-    const metrics: SourceMetrics = { sourceIndex, source: source.source, linesLoaded, linesKept: lines.length };
+    const header = sourceHeader(source);
+    const metrics: SourceMetrics = {
+      sourceIndex,
+      source: source.source,
+      linesLoaded,
+      linesKept: lines.length,
+      headerLines: header.length,
+    };
     sources.push(metrics);
     emit({ type: "source_done", ...metrics });
-    const header = sourceHeader(source);
     explainer?.sourceDone(sourceIndex, lines.length, header);
     // The first source's lines become the list, so its index of lines is not copied.
     if (list === null) {

@@ -23,6 +23,8 @@ export interface SourceMetrics {
   linesLoaded: number;
   /** Lines this source contributes to the list (its header not counted). */
   linesKept: number;
+  /** The comment block written before its lines (`! Source: …`): the list's steps read these too. */
+  headerLines: number;
 }
 
 /** Progress reports, in order, for the streaming API and the CLI's `-v`. */
