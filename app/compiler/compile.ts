@@ -119,7 +119,7 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
   const sources: SourceMetrics[] = [];
   const loadLines = (source: string) => loadSourceLines(source, loadSource, budget, signal);
   const loadPatternLines = async (source: string) => (await loadLines(source)).toArray();
-  const explainer = options.explain ? new Explainer() : null;
+  const explainer = options.explain ? new Explainer(configuration.sources.length) : null;
 
   const runPipeline = async (
     input: LineList,

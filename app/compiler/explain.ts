@@ -157,11 +157,23 @@ export class Explainer {
   private sourceLines = 0;
   private headerLines = 0;
 
-  constructor(private readonly examplesPerReason = EXPLAIN_EXAMPLES_PER_REASON) {}
+  /**
+   * With one source every rule is its own: the text → source map (a string per line) is not kept.
+   */
+  private readonly onlySource: number | undefined;
+
+  constructor(
+    sourceCount: number,
+    private readonly examplesPerReason = EXPLAIN_EXAMPLES_PER_REASON,
+  ) {
+    this.onlySource = sourceCount === 1 ? 0 : undefined;
+  }
 
   /** A source's lines as loaded: each line's text now points at this source. */
   sourceLoaded(sourceIndex: number, source: string, name: string | undefined, lines: LineList): void {
-    for (let index = 0; index < lines.length; index++) this.noteOrigin(lines.get(index).trim(), sourceIndex);
+    if (this.onlySource === undefined) {
+      for (let index = 0; index < lines.length; index++) this.noteOrigin(lines.get(index).trim(), sourceIndex);
+    }
     this.sources.push({ sourceIndex, source, name, linesLoaded: lines.length, linesKept: 0, rulesInList: 0 });
   }
 
@@ -238,7 +250,7 @@ export class Explainer {
   finish(body: LineList): ExplainedCompile {
     for (let index = 0; index < body.length; index++) {
       if (isCommentOrEmptyRange(body.textOf(index), body.startOf(index), body.endOf(index))) continue;
-      const origin = this.origins.get(body.get(index).trim());
+      const origin = this.onlySource ?? this.origins.get(body.get(index).trim());
       if (origin !== undefined) this.sources[origin].rulesInList++;
     }
     const warnings: ExplanationWarning[] = [
@@ -319,13 +331,13 @@ export class Explainer {
     const traced: TracedRule = { rule };
     const original = this.originals.get(rule);
     if (original !== undefined && original !== rule) traced.original = original;
-    const source = this.origins.get(rule) ?? fallbackSource;
+    const source = this.onlySource ?? this.origins.get(rule) ?? fallbackSource;
     if (source !== undefined) traced.source = source;
     return traced;
   }
 
   private noteOrigin(text: string, sourceIndex: number): void {
-    if (!this.origins.has(text)) this.origins.set(text, sourceIndex);
+    if (this.onlySource === undefined && !this.origins.has(text)) this.origins.set(text, sourceIndex);
   }
 
   private remember(entry: RemovedRule | ChangedRule): void {
