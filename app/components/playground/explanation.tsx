@@ -144,13 +144,22 @@ function HostSearch({ id }: { id: string }) {
     else setAnswer(body);
   };
   return (
-    <form onSubmit={search} className="space-y-2" data-testid="explain-search">
+    // without JavaScript the form asks the API itself and the browser shows its JSON answer
+    <form
+      method="get"
+      action="/api/compile/explain"
+      onSubmit={search}
+      className="space-y-2"
+      data-testid="explain-search"
+    >
+      <input type="hidden" name="id" value={id} />
       <label htmlFor="explain-host" className="block text-sm font-medium">
         Why isn't a host in my list?
       </label>
       <div className="flex flex-wrap gap-2">
         <input
           id="explain-host"
+          name="host"
           className={`${inputClass} mt-0 min-w-0 flex-1`}
           value={host}
           onChange={(event) => setHost(event.target.value)}
