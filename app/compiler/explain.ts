@@ -34,9 +34,15 @@ export interface StepObserver {
 export const EXPLAIN_EXAMPLES_PER_REASON = 20;
 /**
  * Removed and changed rules remembered for "why isn't X in my list?" lookups; past this the trace
- * stops (and says so) so an explained compile of a huge list stays within a Worker's memory.
+ * stops (and says so).
  */
 export const EXPLAIN_MAX_TRACED = 100_000;
+/**
+ * Above this many loaded lines (all sources) the explanation keeps counts, capped examples and
+ * warnings but no trace and no text → source map: measured, an explained compile of 300k lines
+ * needs 54 MB above the baseline (a plain one 20 MB), so a larger one would not fit a Worker.
+ */
+export const EXPLAIN_MAX_TRACED_LINES = 300_000;
 
 /** Where a rule came from: the source's index, when the explanation could tell. */
 export interface TracedRule {
@@ -120,7 +126,10 @@ export interface Explanation {
   list: { sourceLines: number; headerLines: number };
   steps: StepExplanation[];
   warnings: ExplanationWarning[];
-  /** Whether more rules were removed or changed than the trace keeps (`EXPLAIN_MAX_TRACED`). */
+  /**
+   * Whether the trace is incomplete: more removed or changed rules than `EXPLAIN_MAX_TRACED`, or
+   * more loaded lines than `EXPLAIN_MAX_TRACED_LINES` (then sources are not followed either).
+   */
   traceTruncated: boolean;
 }
 
@@ -154,6 +163,9 @@ export class Explainer {
   private readonly trace: (RemovedRule | ChangedRule)[] = [];
   private readonly unusedPatterns: { pattern: string; scope: StepScope; sourceIndex?: number }[] = [];
   private traceTruncated = false;
+  private linesLoaded = 0;
+  /** Rules that block a whole public suffix, by that suffix: what the `public_suffix` warnings say. */
+  private readonly suffixRules = new Map<string, { rule: TracedRule; covered: number; removedBy?: StepName }>();
   private sourceLines = 0;
   private headerLines = 0;
 
@@ -171,7 +183,9 @@ export class Explainer {
 
   /** A source's lines as loaded: each line's text now points at this source. */
   sourceLoaded(sourceIndex: number, source: string, name: string | undefined, lines: LineList): void {
-    if (this.onlySource === undefined) {
+    this.linesLoaded += lines.length;
+    if (this.linesLoaded > EXPLAIN_MAX_TRACED_LINES) this.stopTracing();
+    if (this.onlySource === undefined && !this.traceTruncated) {
       for (let index = 0; index < lines.length; index++) this.noteOrigin(lines.get(index).trim(), sourceIndex);
     }
     this.sources.push({ sourceIndex, source, name, linesLoaded: lines.length, linesKept: 0, rulesInList: 0 });
@@ -210,7 +224,14 @@ export class Explainer {
         summary.count++;
         const removed: RemovedRule = { ...this.traced(line, sourceIndex), reason, ...where };
         if (detail !== undefined) removed.detail = detail;
-        if (reason === "covered" && detail !== undefined) removed.parent = this.traced(detail, sourceIndex);
+        if (reason === "covered" && detail !== undefined) {
+          removed.parent = this.traced(detail, sourceIndex);
+          const suffixRule = this.suffixRule(detail, sourceIndex);
+          if (suffixRule) suffixRule.covered++;
+        } else if (reason === "invalid") {
+          const suffixRule = this.suffixRule(line, sourceIndex);
+          if (suffixRule) suffixRule.removedBy = name;
+        }
         if (summary.examples.length < this.examplesPerReason) summary.examples.push(removed);
         // comments and empty lines say nothing about a host
         if (reason !== "comment" && reason !== "empty") this.remember(removed);
@@ -219,7 +240,7 @@ export class Explainer {
         const origin = this.origins.get(before.trim()) ?? sourceIndex;
         const original = this.originals.get(before.trim()) ?? before.trim();
         if (origin !== undefined) this.noteOrigin(after, origin);
-        if (!this.originals.has(after)) this.originals.set(after, original);
+        if (!this.traceTruncated && !this.originals.has(after)) this.originals.set(after, original);
         if (change === "converted") return; // a hosts line becoming a rule is the expected case
         let summary = step.changes.find((candidate) => candidate.change === change);
         if (!summary) {
@@ -289,29 +310,8 @@ export class Explainer {
    * number of rules it made Compress drop — they are gone even when it is.
    */
   private publicSuffixWarnings(body: LineList): ExplanationWarning[] {
-    const found = new Map<string, { rule: TracedRule; covered: number; removedBy?: StepName }>();
-    const note = (rule: string, sourceIndex: number | undefined) => {
-      const key = blocksPublicSuffix(rule);
-      if (key === null) return undefined;
-      let entry = found.get(key);
-      if (!entry) {
-        entry = { rule: this.traced(rule, sourceIndex), covered: 0 };
-        found.set(key, entry);
-      }
-      return entry;
-    };
-    for (const entry of this.trace) {
-      if (!("reason" in entry)) continue;
-      if (entry.reason === "covered" && entry.parent) {
-        const warning = note(entry.parent.rule, entry.parent.source);
-        if (warning) warning.covered++;
-      } else if (entry.reason === "invalid") {
-        const warning = note(entry.rule, entry.source);
-        if (warning) warning.removedBy = entry.step;
-      }
-    }
-    for (let index = 0; index < body.length; index++) note(body.get(index), undefined);
-    return [...found.values()].map(({ rule, covered, removedBy }) => {
+    for (let index = 0; index < body.length; index++) this.suffixRule(body.get(index), undefined);
+    return [...this.suffixRules.values()].map(({ rule, covered, removedBy }) => {
       const from = rule.original ? ` (from ${rule.original})` : "";
       const where = rule.source === undefined ? "" : ` in source ${rule.source + 1}`;
       const dropped = covered > 0 ? `; Compress dropped ${covered} rule${covered === 1 ? "" : "s"} it covered` : "";
@@ -336,11 +336,34 @@ export class Explainer {
     return traced;
   }
 
+  /** The warning entry of `rule` when it blocks a whole public suffix, else undefined. */
+  private suffixRule(rule: string, sourceIndex: number | undefined) {
+    const suffix = blocksPublicSuffix(rule.trim());
+    if (suffix === null) return undefined;
+    let entry = this.suffixRules.get(suffix);
+    if (!entry) {
+      entry = { rule: this.traced(rule, sourceIndex), covered: 0 };
+      this.suffixRules.set(suffix, entry);
+    }
+    return entry;
+  }
+
+  /** From here on only counts, capped examples and warnings: see `EXPLAIN_MAX_TRACED_LINES`. */
+  private stopTracing(): void {
+    this.traceTruncated = true;
+    this.trace.length = 0;
+    this.origins.clear();
+    this.originals.clear();
+  }
+
   private noteOrigin(text: string, sourceIndex: number): void {
-    if (this.onlySource === undefined && !this.origins.has(text)) this.origins.set(text, sourceIndex);
+    if (this.onlySource === undefined && !this.traceTruncated && !this.origins.has(text)) {
+      this.origins.set(text, sourceIndex);
+    }
   }
 
   private remember(entry: RemovedRule | ChangedRule): void {
+    if (this.traceTruncated) return;
     if (this.trace.length < EXPLAIN_MAX_TRACED) this.trace.push(entry);
     else this.traceTruncated = true;
   }

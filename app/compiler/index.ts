@@ -34,7 +34,7 @@ export type {
   RemovedRule,
   StepExplanation,
 } from "./explain";
-export { EXPLAIN_EXAMPLES_PER_REASON, HOST_LOOKUP_MAX_ENTRIES, lookupHost } from "./explain";
+export { EXPLAIN_EXAMPLES_PER_REASON, EXPLAIN_MAX_TRACED_LINES, HOST_LOOKUP_MAX_ENTRIES, lookupHost } from "./explain";
 export type { DropReason, FormatOutput, FormatReport, OutputFormat, ReasonCount } from "./formats";
 export {
   convertCompiledList,

@@ -11,9 +11,9 @@ const HOSTS_URL = "https://lists.example.org/hosts.txt";
 /** More rules than the preview shows, so it says how much it shows. */
 const ORG_RULES = Array.from({ length: 250 }, (_, index) => `||ad${index}.example.org^`);
 
-async function compileComList(page: import("@playwright/test").Page) {
+async function compileComList(page: import("@playwright/test").Page, javaScript = true) {
   await signInAt(page, "/dashboard/compile");
-  await gotoHydrated(page, "/dashboard/compile");
+  if (javaScript) await gotoHydrated(page, "/dashboard/compile");
   const configuration = {
     name: `TLD check ${Date.now()}`,
     sources: [
@@ -70,4 +70,14 @@ test("why isn't doubleclick.com in my list? — the search names the rule, its s
   await expect(page.getByTestId("explain-search-answer")).toHaveText(
     "No rule naming never-listed.example was removed or changed by this compile.",
   );
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the page's own compile explains it too: the warning and the covered rules", async ({ page }) => {
+    await compileComList(page, false);
+    await expect(page.getByTestId("explain-warnings")).toContainText("||com^ (from 0.0.0.0 com) in source 2");
+    await expect(page.getByTestId("explain-reason").filter({ hasText: "covered by a parent rule: 3" })).toBeVisible();
+  });
 });

@@ -4,6 +4,7 @@ import {
   type Configuration,
   compile,
   EXPLAIN_EXAMPLES_PER_REASON,
+  EXPLAIN_MAX_TRACED_LINES,
   type Explanation,
   lookupHost,
   type RemovedRule,
@@ -264,6 +265,23 @@ describe("compile with explain", () => {
     const covered = result.explained!.explanation.steps[0].reasons[0];
     expect(covered.count).toBe(many.length);
     expect(covered.examples).toHaveLength(EXPLAIN_EXAMPLES_PER_REASON);
+  });
+
+  it("past EXPLAIN_MAX_TRACED_LINES it keeps counts, examples and warnings but no trace", async () => {
+    const rules = Array.from({ length: EXPLAIN_MAX_TRACED_LINES }, (_, index) => `||ad${index}.example.com^`);
+    const result = await compile(
+      { name: "x", sources: [{ source: "a" }], transformations: ["Compress", "Validate"] },
+      { loadSource: async () => ["0.0.0.0 com", ...rules].join("\n"), explain: true },
+    );
+    const { explanation, trace } = result.explained!;
+    expect(explanation.traceTruncated).toBe(true);
+    expect(trace).toEqual([]);
+    expect(explanation.steps[0].reasons[0]).toMatchObject({ reason: "covered", count: rules.length });
+    expect(explanation.warnings[0]).toMatchObject({
+      code: "public_suffix",
+      covered: rules.length,
+      removedBy: "Validate",
+    });
   });
 
   it("without explain there is no explanation and no explanation event", async () => {
