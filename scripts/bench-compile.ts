@@ -454,6 +454,26 @@ async function formatChild(): Promise<void> {
   process.stdout.write(`${JSON.stringify(times)}\n`);
 }
 
+/** Runs a child that reports CPU times by variant, `rounds` times; the times of all rounds by variant. */
+function timesOverRounds(
+  child: "--format-child" | "--explain-child",
+  configuration: string,
+  warmupConfiguration: string,
+  runs: string,
+  rounds: number,
+): Record<string, number[]> {
+  const times: Record<string, number[]> = {};
+  for (let round = 0; round < rounds; round++) {
+    const result = runChild<Record<string, number[]>>(
+      [],
+      [child, "--configuration", configuration, "--warmup-configuration", warmupConfiguration, "--runs", runs],
+    );
+    if (!result) throw new Error(`the ${child.slice(2)} failed on ${configuration}`);
+    for (const [variant, values] of Object.entries(result)) times[variant] = [...(times[variant] ?? []), ...values];
+  }
+  return times;
+}
+
 /** Compiles a bench configuration's one source, read once, with the given options. */
 async function corpusCompiler(path: string) {
   const { compile } = await import("../app/compiler");
@@ -492,24 +512,7 @@ async function explainBench(sizes: number[], runs: string, rounds: number, withM
     const baseline = withMemory ? measureMemory(warmupConfiguration, warmupConfiguration) : null;
     for (const lines of sizes) {
       const configuration = writeCorpus(directory, lines);
-      const times: Record<"off" | "on", number[]> = { off: [], on: [] };
-      for (let round = 0; round < rounds; round++) {
-        const result = runChild<Record<"off" | "on", number[]>>(
-          [],
-          [
-            "--explain-child",
-            "--configuration",
-            configuration,
-            "--warmup-configuration",
-            warmupConfiguration,
-            "--runs",
-            runs,
-          ],
-        );
-        if (!result) throw new Error(`the explain child failed at ${lines} lines`);
-        times.off.push(...result.off);
-        times.on.push(...result.on);
-      }
+      const times = timesOverRounds("--explain-child", configuration, warmupConfiguration, runs, rounds);
       const off = median(times.off);
       const on = median(times.on);
       console.log(
@@ -545,23 +548,7 @@ async function formatsBench(sizes: number[], runs: string, rounds: number): Prom
     const baseline = memoryFormats.length > 0 ? measureMemory(warmupConfiguration, warmupConfiguration) : null;
     for (const lines of sizes) {
       const configuration = writeCorpus(directory, lines);
-      const times: Record<string, number[]> = {};
-      for (let round = 0; round < rounds; round++) {
-        const result = runChild<Record<string, number[]>>(
-          [],
-          [
-            "--format-child",
-            "--configuration",
-            configuration,
-            "--warmup-configuration",
-            warmupConfiguration,
-            "--runs",
-            runs,
-          ],
-        );
-        if (!result) throw new Error(`the format child failed at ${lines} lines`);
-        for (const [format, values] of Object.entries(result)) times[format] = [...(times[format] ?? []), ...values];
-      }
+      const times = timesOverRounds("--format-child", configuration, warmupConfiguration, runs, rounds);
       const compileMs = median(times.adblock);
       console.log(`${lines.toLocaleString("en")} lines: compile in adblock ${seconds(compileMs)}`);
       for (const [format, values] of Object.entries(times)) {
