@@ -9,16 +9,18 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import type { ComponentProps } from "react";
 import { Playground } from "~/components/dashboard/playground";
 import { useNonce } from "~/components/nonce";
+import { PLAYGROUND_EXPLAIN_MAX_CHARACTERS } from "~/components/playground/explanation";
 import {
   composeRequest,
   editSources,
   type FieldErrors,
   type PlaygroundInput,
+  pastedCharacters,
   presetInput,
 } from "~/components/playground/input";
 import { isTurnstileTestSiteKey, PRESETS } from "~/presets";
 import { requireUser } from "~/services/auth.server";
-import { checkedConfiguration, compileForCaller } from "~/services/compilations.server";
+import { checkedConfiguration, compileForCaller, compileResultBody } from "~/services/compilations.server";
 import { PLAYGROUND_FORM_MAX_BYTES, readForm } from "~/services/forms.server";
 import { checkPageCompile } from "~/services/guard.server";
 import { ApiError } from "~/services/http.server";
@@ -87,6 +89,7 @@ export async function action(args: ActionFunctionArgs) {
       configuration,
       preFetchedContent,
       outputFormat: input.outputFormat,
+      explain: pastedCharacters(preFetchedContent) <= PLAYGROUND_EXPLAIN_MAX_CHARACTERS,
     });
     return {
       input,
@@ -97,6 +100,7 @@ export async function action(args: ActionFunctionArgs) {
         lineCount: outcome.rules.length,
         text: outcome.text,
         outputFormat: input.outputFormat,
+        explanation: compileResultBody(outcome).explanation,
       },
     };
   } catch (error) {

@@ -30,3 +30,18 @@ export async function gotoHydrated(page: Page, path: string) {
   await page.goto(path);
   await page.waitForLoadState("networkidle");
 }
+
+/** The playground's configuration editor (its own sources are fetched by URL). */
+export const CONFIGURATION_LABEL = "Configuration (hostlist-compiler JSON; its own sources are fetched by URL)";
+
+/** Replaces the playground's source boxes with these pasted lists, with or without JavaScript. */
+export async function replaceSources(page: Page, lists: { name: string; text: string }[]) {
+  while ((await page.getByTestId("source-box").count()) > 0) {
+    await page.getByRole("button", { name: "Remove source 1" }).click();
+  }
+  for (const [index, list] of lists.entries()) {
+    await page.getByRole("button", { name: "Add a source" }).click();
+    await page.getByLabel(`Name of source ${index + 1}`).fill(list.name);
+    await page.getByLabel(`Text of source ${index + 1}`).fill(list.text);
+  }
+}

@@ -2,23 +2,11 @@
  * The playground as a list maintainer uses it: lists pasted or uploaded one per box, the input
  * kept across submits without JavaScript, errors beside their field, and the rate limit explained.
  */
-import { expect, type Page, test } from "@playwright/test";
-import { gotoHydrated, signInAt } from "./fixtures";
+import { expect, test } from "@playwright/test";
+import { CONFIGURATION_LABEL, gotoHydrated, replaceSources, signInAt } from "./fixtures";
 
-const CONFIGURATION_LABEL = "Configuration (hostlist-compiler JSON; its own sources are fetched by URL)";
 const configurationText = (name: string) =>
   JSON.stringify({ name, transformations: ["RemoveComments", "Compress", "Deduplicate", "RemoveEmptyLines"] }, null, 2);
-
-async function replaceSources(page: Page, lists: { name: string; text: string }[]) {
-  while ((await page.getByTestId("source-box").count()) > 0) {
-    await page.getByRole("button", { name: "Remove source 1" }).click();
-  }
-  for (const [index, list] of lists.entries()) {
-    await page.getByRole("button", { name: "Add a source" }).click();
-    await page.getByLabel(`Name of source ${index + 1}`).fill(list.name);
-    await page.getByLabel(`Text of source ${index + 1}`).fill(list.text);
-  }
-}
 
 test("raw-text sources: a pasted list and an uploaded file (hosts syntax) compile into one list", async ({ page }) => {
   await signInAt(page, "/dashboard/compile");

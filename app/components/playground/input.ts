@@ -122,6 +122,10 @@ export function editSources(input: PlaygroundInput, intent: PlaygroundIntent): P
   return input;
 }
 
+/** How much text the pasted lists hold: the playground explains a compile up to a size. */
+export const pastedCharacters = (content: Record<string, string>) =>
+  Object.values(content).reduce((total, text) => total + text.length, 0);
+
 /** The list's name from the configuration text, for the download's file name. */
 export function listNameOf(configurationText: string): string {
   const parsed = parseJson(configurationText, "");
