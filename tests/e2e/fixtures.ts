@@ -36,11 +36,15 @@ export const CONFIGURATION_LABEL = "Configuration (hostlist-compiler JSON; its o
 
 /** Replaces the playground's source boxes with these pasted lists, with or without JavaScript. */
 export async function replaceSources(page: Page, lists: { name: string; text: string }[]) {
-  while ((await page.getByTestId("source-box").count()) > 0) {
+  const boxes = page.getByTestId("source-box");
+  // each click waits for its box to go or come: without JavaScript it is a page load
+  for (let count = await boxes.count(); count > 0; count--) {
     await page.getByRole("button", { name: "Remove source 1" }).click();
+    await expect(boxes).toHaveCount(count - 1);
   }
   for (const [index, list] of lists.entries()) {
     await page.getByRole("button", { name: "Add a source" }).click();
+    await expect(boxes).toHaveCount(index + 1);
     await page.getByLabel(`Name of source ${index + 1}`).fill(list.name);
     await page.getByLabel(`Text of source ${index + 1}`).fill(list.text);
   }

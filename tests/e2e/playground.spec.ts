@@ -10,10 +10,11 @@ const configurationText = (name: string) =>
 
 test("raw-text sources: a pasted list and an uploaded file (hosts syntax) compile into one list", async ({ page }) => {
   await signInAt(page, "/dashboard/compile");
-  await page.waitForLoadState("networkidle");
+  await gotoHydrated(page, "/dashboard/compile");
   const name = `Pasted ${Date.now()}`;
   await replaceSources(page, [{ name: "My ads", text: "||ads.example.com^\n||ads.example.com^\n! a comment" }]);
   await page.getByRole("button", { name: "Add a source" }).click();
+  await expect(page.getByTestId("source-box")).toHaveCount(2);
   await page.getByLabel("Or upload a file for source 2").setInputFiles({
     name: "hosts.txt",
     mimeType: "text/plain",
@@ -35,7 +36,7 @@ test("raw-text sources: a pasted list and an uploaded file (hosts syntax) compil
 
 test("an empty source box and broken JSON are named beside their fields, with line and column", async ({ page }) => {
   await signInAt(page, "/dashboard/compile");
-  await page.waitForLoadState("networkidle");
+  await gotoHydrated(page, "/dashboard/compile");
   await page.getByRole("button", { name: "Add a source" }).click();
   await page.getByLabel(CONFIGURATION_LABEL).fill('{\n  "name": "Broken",\n  "transformations": [,]\n}');
   await page.getByRole("button", { name: "Compile", exact: true }).click();
@@ -50,7 +51,7 @@ test("an empty source box and broken JSON are named beside their fields, with li
 
 test("a source that cannot be loaded shows as failed in the result pane, not as loading", async ({ page }) => {
   await signInAt(page, "/dashboard/compile");
-  await page.waitForLoadState("networkidle");
+  await gotoHydrated(page, "/dashboard/compile");
   await replaceSources(page, []);
   await page
     .getByLabel(CONFIGURATION_LABEL)
@@ -102,7 +103,7 @@ test("rate limited: a countdown banner, the buttons wait for the window, the con
   const second = new Date().getUTCSeconds();
   if (second > 40) await page.waitForTimeout((61 - second) * 1000);
   await signInAt(page, "/dashboard/compile");
-  await page.waitForLoadState("networkidle");
+  await gotoHydrated(page, "/dashboard/compile");
   // Spend the free tier's 60 requests of this minute (the session shares the user's bucket).
   let status = 200;
   while (status !== 429) status = (await page.request.get("/api/me")).status();
