@@ -10,6 +10,21 @@ export const COMPILATION_STATUSES = ["queued", "running", "succeeded", "failed"]
 export const PRIORITIES = ["standard", "high"] as const;
 
 export type Tier = (typeof TIERS)[number];
+/** A caller's tier: an account's, or `anonymous` for a request without a credential. */
+export type PrincipalTier = "anonymous" | Tier;
+
+/** Requests per minute per tier (the guard's limit, the dashboard's usage, a key's ceiling). */
+export const TIER_LIMITS: Record<PrincipalTier, number> = {
+  anonymous: 10,
+  free: 60,
+  pro: 300,
+  admin: Number.POSITIVE_INFINITY,
+};
+
+/** What a Clerk user event did to our copy of the user. */
+export type ClerkSyncOutcome = "applied" | "stale" | "deleted";
+/** `rejected`: the event holds data Postgres cannot store; it is recorded, answered 2xx, and not retried. */
+export type WebhookOutcome = ClerkSyncOutcome | "duplicate" | "ignored" | "rejected";
 export type Role = (typeof ROLES)[number];
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 

@@ -4,18 +4,12 @@ import { z } from "zod";
 import { SignOutButton } from "~/components/sign-out-button";
 import { Card, compactInputClass, formatDate, inputClass, primaryButton, secondaryButton } from "~/components/ui";
 import { ROLES, TIERS } from "~/domain";
-import {
-  cacheStats,
-  failedJobs,
-  purgeCompileCache,
-  retryJob,
-  searchUsers,
-  setUserAccess,
-} from "~/services/admin.server";
 import { requireAdmin } from "~/services/auth.server";
+import { cacheStats, purgeCompileCache } from "~/services/compile-cache.server";
 import { readForm, validateForm } from "~/services/forms.server";
 import { ApiError } from "~/services/http.server";
-import { compileQueues } from "~/services/jobs.server";
+import { failedJobs, retryJob } from "~/services/jobs.server";
+import { searchUsers, setUserAccess } from "~/services/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Bloqr" }];
 
@@ -34,7 +28,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const [users, failed, cache] = await Promise.all([
     searchUsers(db, query),
     failedJobs(db),
-    cacheStats(args.context.cloudflare.env.COMPILE_CACHE),
+    cacheStats(args.context.services.compileCache),
   ]);
   return {
     email: admin.email,
@@ -58,13 +52,13 @@ export async function action(args: ActionFunctionArgs) {
         return { message: `Saved: ${parsed.data.tier} / ${parsed.data.role}.`, ok: true, userId: parsed.data.userId };
       }
       case "purge-cache": {
-        const deleted = await purgeCompileCache(args.context.cloudflare.env.COMPILE_CACHE);
+        const deleted = await purgeCompileCache(args.context.services.compileCache);
         return { message: `Purged ${deleted} cache entries.`, ok: true };
       }
       case "retry-job": {
         const parsed = validateForm(form, retryForm);
         if (!parsed.ok) return { message: "That is not a job id.", ok: false };
-        await retryJob(db, compileQueues(args.context.cloudflare.env), parsed.data.jobId);
+        await retryJob(db, args.context.services.queues, parsed.data.jobId);
         return { message: "The job is queued again.", ok: true };
       }
       default:

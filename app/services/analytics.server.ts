@@ -14,7 +14,7 @@
  * e.g. `SELECT blob2 AS outcome, SUM(_sample_interval) AS n FROM bloqr_events
  *       WHERE index1 = 'compile' AND timestamp > NOW() - INTERVAL '1' DAY GROUP BY outcome`.
  */
-import type { WebhookOutcome } from "./webhooks.server";
+import type { WebhookOutcome } from "~/domain";
 
 export type PrincipalKind = "anonymous" | "session" | "apiKey" | "adminKey";
 export type CompileKind = "sync" | "stream" | "batch" | "async";

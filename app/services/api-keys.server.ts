@@ -3,14 +3,13 @@
  * stored; the plaintext exists once, in the response to its creation.
  */
 import { and, count, desc, eq, gt, inArray, isNull, lt, or } from "drizzle-orm";
-import { type ApiKey, type ApiKeyScope, apiKeys, type Tier, type User, users } from "~/db/schema";
+import { type ApiKey, type ApiKeyScope, apiKeys, TIER_LIMITS, type Tier, type User, users } from "~/db/schema";
 import { type Analytics, logOnlyAnalytics } from "./analytics.server";
 import { type Database, type DatabaseHandle, withTimeout } from "./db.server";
 import { sha256Hex } from "./digest.server";
 import { ApiError } from "./http.server";
-import type { Principal } from "./identity.server";
+import type { Principal } from "./principal";
 import { apiKeyCache, forgetApiKey } from "./principal-cache.server";
-import { TIER_LIMITS } from "./rate-limit.server";
 
 // Distinct from Clerk's token prefixes (ak_, mt_, oat_) so getAuth never mistakes one for the other.
 export const API_KEY_PREFIX = "bqk_";

@@ -5,18 +5,10 @@
  * and a Durable Object per bucket (exact). See docs/decisions/0007-rate-limit-backends.md.
  */
 import { z } from "zod";
-import type { PrincipalTier } from "./identity.server";
 
 export const WINDOW_MS = 60_000;
 // KV's minimum TTL is 60 s; the window plus 10 s lets a counter outlive small clock skew.
 const KV_TTL_SECONDS = Math.max(60, WINDOW_MS / 1000 + 10);
-
-export const TIER_LIMITS: Record<PrincipalTier, number> = {
-  anonymous: 10,
-  free: 60,
-  pro: 300,
-  admin: Number.POSITIVE_INFINITY,
-};
 
 // Attempts with X-Admin-Key per IP: ADMIN_KEY has ≥ 32 random characters, so guessing is hopeless
 // anyway; the cap keeps it that way cheaply.
