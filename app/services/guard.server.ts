@@ -16,16 +16,13 @@
  */
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import type { z } from "zod";
-import { MAX_JSON_BODY_BYTES } from "~/api/schemas";
-import { configurationError } from "~/compiler";
 import { type ApiKeyScope, TIER_LIMITS } from "~/db/schema";
 import type { Analytics } from "./analytics.server";
 import { looksLikeApiKey } from "./api-keys.server";
-import { explainCompileError } from "./compile-errors.server";
 import { isSameOriginRequest, SAFE_METHODS } from "./csrf.server";
 import type { Database } from "./db.server";
 import { secretsEqual } from "./digest.server";
-import { ApiError, describeIssues, readBodyText } from "./http.server";
+import { ApiError } from "./http.server";
 import { AuthenticationError, type Credential, clientIp, identify, readCredential } from "./identity.server";
 import type { Principal } from "./principal";
 import {
@@ -36,6 +33,7 @@ import {
   rateLimitHeaders,
   strictest,
 } from "./rate-limit.server";
+import { readJsonBody } from "./request-body.server";
 import { COMPILE_ACTION, TURNSTILE_HEADER, verifyTurnstile } from "./turnstile.server";
 
 type Args = Pick<LoaderFunctionArgs, "request" | "context" | "params">;
@@ -43,8 +41,6 @@ type Args = Pick<LoaderFunctionArgs, "request" | "context" | "params">;
 // Credentials in URLs end up in logs, browser history and Referer headers.
 const CREDENTIAL_QUERY_PARAMS = new Set(["api_key", "apikey", "api-key", "key", "token", "access_token"]);
 export const ADMIN_KEY_HEADER = "X-Admin-Key";
-// Where the compile bodies carry the compiler's configuration (app/api/schemas.ts).
-const CONFIGURATION_KEY = "configuration";
 
 export interface GuardOptions<Body> {
   /** "required": anonymous callers get 401. Default "required". */
@@ -298,41 +294,6 @@ async function countRequest(args: Args, principal: Principal): Promise<RateLimit
     }
     return null;
   }
-}
-
-async function readJsonBody<Body>(request: Request, schema: z.ZodType<Body>, maxBytes = MAX_JSON_BODY_BYTES) {
-  const contentType = request.headers.get("Content-Type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-    throw new ApiError(415, "Send the body as JSON with Content-Type: application/json.");
-  }
-  const text = await readBodyText(request, maxBytes);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ApiError(400, "The body is not valid JSON.", { code: "invalid_json" });
-  }
-  // The input in each issue lets the compiler's describer say what was received.
-  const parsed = schema.safeParse(json, { reportInput: true });
-  if (!parsed.success) throw bodyError(parsed.error);
-  return parsed.data;
-}
-
-/**
- * A bad body is a 400 `invalid_request` naming the fields; when only its configuration is wrong, the
- * compiler's `invalid_configuration` naming the path inside it (as a batch item's compile says it).
- */
-function bodyError(error: z.ZodError): unknown {
-  const inConfiguration = (issue: z.core.$ZodIssue) =>
-    issue.path[0] === CONFIGURATION_KEY && !(issue.path.length === 1 && issue.input === undefined);
-  const requestIssues = error.issues.filter((issue) => !inConfiguration(issue));
-  if (requestIssues.length > 0) {
-    const described = requestIssues.map((issue) =>
-      issue.path.length === 1 && issue.path[0] === CONFIGURATION_KEY ? { ...issue, message: "required" } : issue,
-    );
-    return new ApiError(400, describeIssues({ issues: described }), { code: "invalid_request" });
-  }
-  return explainCompileError(configurationError(error.issues, [CONFIGURATION_KEY]));
 }
 
 async function checkTurnstile(args: Args, principal: Principal, body: unknown) {
