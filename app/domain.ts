@@ -28,6 +28,17 @@ export type WebhookOutcome = ClerkSyncOutcome | "duplicate" | "ignored" | "rejec
 export type Role = (typeof ROLES)[number];
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
+/**
+ * Whether an API key still works: not revoked and not expired (the page's count, the key check, and
+ * in SQL `activeKeyCondition` of api-keys.server.ts).
+ */
+export function isActiveKey(
+  key: { revokedAt: Date | string | null; expiresAt: Date | string | null },
+  now = new Date(),
+): boolean {
+  return !key.revokedAt && !(key.expiresAt && new Date(key.expiresAt) <= now);
+}
+
 // Submitting jobs includes reading them: a compile:async key must be able to follow its own Location.
 const IMPLIED_SCOPES: Partial<Record<ApiKeyScope, ApiKeyScope>> = { "compile:async": "jobs:read" };
 

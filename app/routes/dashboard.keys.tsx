@@ -13,7 +13,7 @@ import {
   primaryButton,
   secondaryButton,
 } from "~/components/ui";
-import { API_KEY_SCOPES } from "~/domain";
+import { API_KEY_SCOPES, isActiveKey } from "~/domain";
 import {
   createApiKey,
   listApiKeys,
@@ -168,7 +168,7 @@ export default function Keys() {
   const confirmId = searchParams.get("revoke");
   const errors: Record<string, string> = (result && "errors" in result && result.errors) || {};
   const createErrors = result?.intent === "create" ? errors : {};
-  const active = keys.filter((key) => !key.revokedAt);
+  const active = keys.filter((key) => isActiveKey(key));
   const busy = navigation.state === "submitting";
 
   return (

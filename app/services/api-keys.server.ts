@@ -3,7 +3,16 @@
  * stored; the plaintext exists once, in the response to its creation.
  */
 import { and, count, desc, eq, gt, inArray, isNull, lt, or } from "drizzle-orm";
-import { type ApiKey, type ApiKeyScope, apiKeys, TIER_LIMITS, type Tier, type User, users } from "~/db/schema";
+import {
+  type ApiKey,
+  type ApiKeyScope,
+  apiKeys,
+  isActiveKey,
+  TIER_LIMITS,
+  type Tier,
+  type User,
+  users,
+} from "~/db/schema";
 import { type Analytics, logOnlyAnalytics } from "./analytics.server";
 import { type Database, type DatabaseHandle, withTimeout } from "./db.server";
 import { sha256Hex } from "./digest.server";
@@ -116,7 +125,8 @@ export function toPublicApiKey(key: ApiKey): PublicApiKey {
   };
 }
 
-const isActive = (now: Date) =>
+/** `isActiveKey` as a query condition. */
+const activeKeyCondition = (now: Date) =>
   and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)));
 
 export async function listApiKeys(db: Database, userId: string): Promise<PublicApiKey[]> {
@@ -152,7 +162,7 @@ export async function createApiKey(
     const [{ active }] = await tx
       .select({ active: count() })
       .from(apiKeys)
-      .where(and(eq(apiKeys.userId, owner.userId), isActive(new Date())));
+      .where(and(eq(apiKeys.userId, owner.userId), activeKeyCondition(new Date())));
     if (active >= MAX_ACTIVE_KEYS_PER_USER) {
       throw new ApiError(409, `You already have ${MAX_ACTIVE_KEYS_PER_USER} active keys; revoke one first.`, {
         code: "too_many_keys",
@@ -235,8 +245,6 @@ export async function revokeApiKey(
 
 export type AuthenticatedKey = { key: ApiKey; owner: User };
 
-const isUsable = (key: ApiKey, now: Date) => !key.revokedAt && !(key.expiresAt && key.expiresAt <= now);
-
 /**
  * The active key and its owner for a presented plaintext, or null for unknown, revoked or expired.
  * A key seen recently in this isolate needs no query (principal-cache.server.ts).
@@ -255,9 +263,9 @@ export async function authenticateApiKey(
       .innerJoin(users, eq(users.id, apiKeys.userId))
       .where(eq(apiKeys.keyHash, keyHash))
       .limit(1);
-    if (found && isUsable(found.key, now)) apiKeyCache.set(keyHash, found, now.getTime());
+    if (found && isActiveKey(found.key, now)) apiKeyCache.set(keyHash, found, now.getTime());
   }
-  if (!found || !isUsable(found.key, now)) return null;
+  if (!found || !isActiveKey(found.key, now)) return null;
   noteUse(database, found.key, now);
   return found;
 }

@@ -35,7 +35,7 @@ function importGraph(files: string[]): Map<string, string[]> {
       const source = readFileSync(file, "utf8");
       const targets = [...source.matchAll(IMPORT)]
         .map((match) => resolveImport(file, match[1] ?? match[2]))
-        .filter((target): target is string => target !== null && target.startsWith(APP));
+        .filter((target): target is string => target?.startsWith(APP) === true);
       return [file, [...new Set(targets)]];
     }),
   );
