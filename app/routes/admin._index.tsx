@@ -2,7 +2,16 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { SignOutButton } from "~/components/sign-out-button";
-import { Card, compactInputClass, formatDate, inputClass, primaryButton, secondaryButton } from "~/components/ui";
+import {
+  Card,
+  compactInputClass,
+  DataTable,
+  formatDate,
+  inputClass,
+  primaryButton,
+  SelectField,
+  secondaryButton,
+} from "~/components/ui";
 import { ROLES, TIERS } from "~/domain";
 import { requireAdmin } from "~/services/auth.server";
 import { cacheStats, purgeCompileCache } from "~/services/compile-cache.server";
@@ -108,52 +117,46 @@ export default function Admin() {
           </button>
         </Form>
         <div className="mt-4 overflow-x-auto">
-          <table className="w-full text-left text-sm" data-testid="users-table">
-            <thead>
-              <tr className="border-b border-slate-200 dark:border-slate-800">
-                <th className="py-2 pr-4">Email</th>
-                <th className="py-2 pr-4">Joined</th>
-                <th className="py-2">Tier and role</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((user) => (
-                <tr
-                  key={user.id}
-                  className="border-b border-slate-100 dark:border-slate-800"
-                  data-user-email={user.email ?? ""}
-                >
-                  <td className="py-2 pr-4">{user.email ?? user.clerkUserId}</td>
-                  <td className="py-2 pr-4">{formatDate(user.createdAt)}</td>
-                  <td className="py-2">
-                    <Form method="post" className="flex flex-wrap items-center gap-2">
-                      <input type="hidden" name="intent" value="set-access" />
-                      <input type="hidden" name="userId" value={user.id} />
-                      <label className="sr-only" htmlFor={`tier-${user.id}`}>
-                        Tier of {user.email}
-                      </label>
-                      <select id={`tier-${user.id}`} name="tier" defaultValue={user.tier} className={compactInputClass}>
-                        {TIERS.map((tier) => (
-                          <option key={tier}>{tier}</option>
-                        ))}
-                      </select>
-                      <label className="sr-only" htmlFor={`role-${user.id}`}>
-                        Role of {user.email}
-                      </label>
-                      <select id={`role-${user.id}`} name="role" defaultValue={user.role} className={compactInputClass}>
-                        {ROLES.map((role) => (
-                          <option key={role}>{role}</option>
-                        ))}
-                      </select>
-                      <button type="submit" className={secondaryButton}>
-                        Save
-                      </button>
-                    </Form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            testId="users-table"
+            rows={users}
+            rowKey={(user) => user.id}
+            rowProps={(user) => ({ "data-user-email": user.email ?? "" })}
+            columns={[
+              { header: "Email", cell: (user) => user.email ?? user.clerkUserId },
+              { header: "Joined", cell: (user) => formatDate(user.createdAt) },
+              {
+                header: "Tier and role",
+                cell: (user) => (
+                  <Form method="post" className="flex flex-wrap items-center gap-2">
+                    <input type="hidden" name="intent" value="set-access" />
+                    <input type="hidden" name="userId" value={user.id} />
+                    <SelectField
+                      id={`tier-${user.id}`}
+                      name="tier"
+                      label={`Tier of ${user.email}`}
+                      hideLabel
+                      options={TIERS}
+                      defaultValue={user.tier}
+                      className={compactInputClass}
+                    />
+                    <SelectField
+                      id={`role-${user.id}`}
+                      name="role"
+                      label={`Role of ${user.email}`}
+                      hideLabel
+                      options={ROLES}
+                      defaultValue={user.role}
+                      className={compactInputClass}
+                    />
+                    <button type="submit" className={secondaryButton}>
+                      Save
+                    </button>
+                  </Form>
+                ),
+              },
+            ]}
+          />
           {users.length === 0 && <p className="mt-3 text-slate-600 dark:text-slate-400">No users match.</p>}
         </div>
       </Card>
