@@ -83,8 +83,11 @@ export function DataTable<Row>({
   rows,
   rowKey,
   rowProps,
+  className,
 }: {
   testId: string;
+  /** Extra classes for the scrolling wrapper (e.g. a top margin). */
+  className?: string;
   columns: Column<Row>[];
   rows: Row[];
   rowKey: (row: Row) => string;
@@ -93,37 +96,39 @@ export function DataTable<Row>({
   const cellClass = (index: number, extra?: string) =>
     [index < columns.length - 1 ? "py-2 pr-4" : "py-2", extra].filter(Boolean).join(" ");
   return (
-    <table className="w-full text-left text-sm" data-testid={testId}>
-      <thead>
-        <tr className="border-b border-slate-200 dark:border-slate-800">
-          {columns.map((column, index) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: columns are fixed per table
-            <th key={index} className={cellClass(index)}>
-              {column.header}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => {
-          const { className, ...data } = rowProps?.(row) ?? {};
-          return (
-            <tr
-              key={rowKey(row)}
-              className={["border-b border-slate-100 dark:border-slate-800", className].filter(Boolean).join(" ")}
-              {...data}
-            >
-              {columns.map((column, index) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: columns are fixed per table
-                <td key={index} className={cellClass(index, column.className)}>
-                  {column.cell(row)}
-                </td>
-              ))}
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <div className={["overflow-x-auto", className].filter(Boolean).join(" ")}>
+      <table className="w-full text-left text-sm" data-testid={testId}>
+        <thead>
+          <tr className="border-b border-slate-200 dark:border-slate-800">
+            {columns.map((column, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: columns are fixed per table
+              <th key={index} className={cellClass(index)}>
+                {column.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => {
+            const { className, ...data } = rowProps?.(row) ?? {};
+            return (
+              <tr
+                key={rowKey(row)}
+                className={["border-b border-slate-100 dark:border-slate-800", className].filter(Boolean).join(" ")}
+                {...data}
+              >
+                {columns.map((column, index) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: columns are fixed per table
+                  <td key={index} className={cellClass(index, column.className)}>
+                    {column.cell(row)}
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -116,49 +116,48 @@ export default function Admin() {
             Search
           </button>
         </Form>
-        <div className="mt-4 overflow-x-auto">
-          <DataTable
-            testId="users-table"
-            rows={users}
-            rowKey={(user) => user.id}
-            rowProps={(user) => ({ "data-user-email": user.email ?? "" })}
-            columns={[
-              { header: "Email", cell: (user) => user.email ?? user.clerkUserId },
-              { header: "Joined", cell: (user) => formatDate(user.createdAt) },
-              {
-                header: "Tier and role",
-                cell: (user) => (
-                  <Form method="post" className="flex flex-wrap items-center gap-2">
-                    <input type="hidden" name="intent" value="set-access" />
-                    <input type="hidden" name="userId" value={user.id} />
-                    <SelectField
-                      id={`tier-${user.id}`}
-                      name="tier"
-                      label={`Tier of ${user.email}`}
-                      hideLabel
-                      options={TIERS}
-                      defaultValue={user.tier}
-                      className={compactInputClass}
-                    />
-                    <SelectField
-                      id={`role-${user.id}`}
-                      name="role"
-                      label={`Role of ${user.email}`}
-                      hideLabel
-                      options={ROLES}
-                      defaultValue={user.role}
-                      className={compactInputClass}
-                    />
-                    <button type="submit" className={secondaryButton}>
-                      Save
-                    </button>
-                  </Form>
-                ),
-              },
-            ]}
-          />
-          {users.length === 0 && <p className="mt-3 text-slate-600 dark:text-slate-400">No users match.</p>}
-        </div>
+        <DataTable
+          className="mt-4"
+          testId="users-table"
+          rows={users}
+          rowKey={(user) => user.id}
+          rowProps={(user) => ({ "data-user-email": user.email ?? "" })}
+          columns={[
+            { header: "Email", cell: (user) => user.email ?? user.clerkUserId },
+            { header: "Joined", cell: (user) => formatDate(user.createdAt) },
+            {
+              header: "Tier and role",
+              cell: (user) => (
+                <Form method="post" className="flex flex-wrap items-center gap-2">
+                  <input type="hidden" name="intent" value="set-access" />
+                  <input type="hidden" name="userId" value={user.id} />
+                  <SelectField
+                    id={`tier-${user.id}`}
+                    name="tier"
+                    label={`Tier of ${user.email}`}
+                    hideLabel
+                    options={TIERS}
+                    defaultValue={user.tier}
+                    className={compactInputClass}
+                  />
+                  <SelectField
+                    id={`role-${user.id}`}
+                    name="role"
+                    label={`Role of ${user.email}`}
+                    hideLabel
+                    options={ROLES}
+                    defaultValue={user.role}
+                    className={compactInputClass}
+                  />
+                  <button type="submit" className={secondaryButton}>
+                    Save
+                  </button>
+                </Form>
+              ),
+            },
+          ]}
+        />
+        {users.length === 0 && <p className="mt-3 text-slate-600 dark:text-slate-400">No users match.</p>}
       </Card>
 
       <Card title="Compile cache">

@@ -56,30 +56,28 @@ export default function Jobs() {
             No compiles yet. <Link to="/dashboard/compile">Open the playground</Link>.
           </p>
         ) : (
-          <div className="overflow-x-auto">
-            <DataTable
-              testId="jobs-table"
-              rows={jobs}
-              rowKey={(job) => job.id}
-              rowProps={(job) => ({ "data-job-id": job.id })}
-              columns={[
-                {
-                  header: "Job",
-                  className: "font-mono",
-                  cell: (job) => (
-                    <Link to={`/dashboard/jobs/${job.id}`} className="underline">
-                      {job.id.slice(0, 8)}
-                    </Link>
-                  ),
-                },
-                { header: "Kind", cell: (job) => job.kind },
-                { header: "Status", cell: (job) => <StatusBadge status={job.status} /> },
-                { header: "Created", cell: (job) => formatDate(job.createdAt) },
-                { header: "Duration", cell: (job) => (job.durationMs === null ? "—" : `${job.durationMs} ms`) },
-                { header: "Rules", cell: (job) => job.ruleCount ?? "—" },
-              ]}
-            />
-          </div>
+          <DataTable
+            testId="jobs-table"
+            rows={jobs}
+            rowKey={(job) => job.id}
+            rowProps={(job) => ({ "data-job-id": job.id })}
+            columns={[
+              {
+                header: "Job",
+                className: "font-mono",
+                cell: (job) => (
+                  <Link to={`/dashboard/jobs/${job.id}`} className="underline">
+                    {job.id.slice(0, 8)}
+                  </Link>
+                ),
+              },
+              { header: "Kind", cell: (job) => job.kind },
+              { header: "Status", cell: (job) => <StatusBadge status={job.status} /> },
+              { header: "Created", cell: (job) => formatDate(job.createdAt) },
+              { header: "Duration", cell: (job) => (job.durationMs === null ? "—" : `${job.durationMs} ms`) },
+              { header: "Rules", cell: (job) => job.ruleCount ?? "—" },
+            ]}
+          />
         )}
         <div className="mt-4 flex gap-4 text-sm">
           {searchParams.get("cursor") && (

@@ -248,79 +248,77 @@ export default function Keys() {
         {keys.length === 0 ? (
           <p className="text-slate-600 dark:text-slate-400">No keys yet.</p>
         ) : (
-          <div className="overflow-x-auto">
-            <DataTable
-              testId="keys-table"
-              rows={keys}
-              rowKey={(key) => key.id}
-              rowProps={(key) => ({ className: "align-top", "data-key-name": key.name })}
-              columns={[
-                {
-                  header: "Name",
-                  cell: (key) => {
-                    const renameErrors =
-                      result?.intent === "rename" && "id" in result && result.id === key.id ? errors : {};
-                    return (
-                      <>
-                        {key.revokedAt ? (
-                          <span>{key.name}</span>
-                        ) : (
-                          <Form method="post" className="flex gap-2">
-                            <input type="hidden" name="intent" value="rename" />
-                            <input type="hidden" name="id" value={key.id} />
-                            <label htmlFor={`rename-${key.id}`} className="sr-only">
-                              Name of key {key.prefix}
-                            </label>
-                            <input
-                              id={`rename-${key.id}`}
-                              name="name"
-                              defaultValue={key.name}
-                              maxLength={KEY_NAME_MAX}
-                              className={`${compactInputClass} w-40`}
-                              aria-invalid={Boolean(renameErrors.name)}
-                            />
-                            <button type="submit" className={secondaryButton}>
-                              Rename
-                            </button>
-                          </Form>
-                        )}
-                        <FieldError id={`rename-${key.id}-error`} message={renameErrors.name} />
-                      </>
-                    );
-                  },
+          <DataTable
+            testId="keys-table"
+            rows={keys}
+            rowKey={(key) => key.id}
+            rowProps={(key) => ({ className: "align-top", "data-key-name": key.name })}
+            columns={[
+              {
+                header: "Name",
+                cell: (key) => {
+                  const renameErrors =
+                    result?.intent === "rename" && "id" in result && result.id === key.id ? errors : {};
+                  return (
+                    <>
+                      {key.revokedAt ? (
+                        <span>{key.name}</span>
+                      ) : (
+                        <Form method="post" className="flex gap-2">
+                          <input type="hidden" name="intent" value="rename" />
+                          <input type="hidden" name="id" value={key.id} />
+                          <label htmlFor={`rename-${key.id}`} className="sr-only">
+                            Name of key {key.prefix}
+                          </label>
+                          <input
+                            id={`rename-${key.id}`}
+                            name="name"
+                            defaultValue={key.name}
+                            maxLength={KEY_NAME_MAX}
+                            className={`${compactInputClass} w-40`}
+                            aria-invalid={Boolean(renameErrors.name)}
+                          />
+                          <button type="submit" className={secondaryButton}>
+                            Rename
+                          </button>
+                        </Form>
+                      )}
+                      <FieldError id={`rename-${key.id}-error`} message={renameErrors.name} />
+                    </>
+                  );
                 },
-                { header: "Key", className: "font-mono", cell: (key) => `${key.prefix}…` },
-                { header: "Scopes", cell: (key) => key.scopes.join(", ") },
-                { header: "Per minute", cell: (key) => key.rateLimitPerMinute ?? "tier limit" },
-                { header: "Created", cell: (key) => formatDate(key.createdAt) },
-                { header: "Last used", cell: (key) => formatDate(key.lastUsedAt) },
-                { header: "Expires", cell: (key) => formatDate(key.expiresAt) },
-                {
-                  header: <span className="sr-only">Actions</span>,
-                  cell: (key) =>
-                    key.revokedAt ? (
-                      <span className="text-slate-600 dark:text-slate-400">Revoked</span>
-                    ) : confirmId === key.id ? (
-                      <Form method="post" action="/dashboard/keys" className="flex flex-wrap items-center gap-2">
-                        <input type="hidden" name="intent" value="revoke" />
-                        <input type="hidden" name="id" value={key.id} />
-                        <span>Revoke “{key.name}”? Scripts using it stop working.</span>
-                        <button type="submit" className={dangerButton}>
-                          Yes, revoke
-                        </button>
-                        <Link to="/dashboard/keys" className={secondaryButton}>
-                          Cancel
-                        </Link>
-                      </Form>
-                    ) : (
-                      <Link to={`/dashboard/keys?revoke=${key.id}`} className={secondaryButton}>
-                        Revoke
+              },
+              { header: "Key", className: "font-mono", cell: (key) => `${key.prefix}…` },
+              { header: "Scopes", cell: (key) => key.scopes.join(", ") },
+              { header: "Per minute", cell: (key) => key.rateLimitPerMinute ?? "tier limit" },
+              { header: "Created", cell: (key) => formatDate(key.createdAt) },
+              { header: "Last used", cell: (key) => formatDate(key.lastUsedAt) },
+              { header: "Expires", cell: (key) => formatDate(key.expiresAt) },
+              {
+                header: <span className="sr-only">Actions</span>,
+                cell: (key) =>
+                  key.revokedAt ? (
+                    <span className="text-slate-600 dark:text-slate-400">Revoked</span>
+                  ) : confirmId === key.id ? (
+                    <Form method="post" action="/dashboard/keys" className="flex flex-wrap items-center gap-2">
+                      <input type="hidden" name="intent" value="revoke" />
+                      <input type="hidden" name="id" value={key.id} />
+                      <span>Revoke “{key.name}”? Scripts using it stop working.</span>
+                      <button type="submit" className={dangerButton}>
+                        Yes, revoke
+                      </button>
+                      <Link to="/dashboard/keys" className={secondaryButton}>
+                        Cancel
                       </Link>
-                    ),
-                },
-              ]}
-            />
-          </div>
+                    </Form>
+                  ) : (
+                    <Link to={`/dashboard/keys?revoke=${key.id}`} className={secondaryButton}>
+                      Revoke
+                    </Link>
+                  ),
+              },
+            ]}
+          />
         )}
       </Card>
     </main>
