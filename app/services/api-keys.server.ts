@@ -32,7 +32,7 @@ export const MAX_ACTIVE_KEYS_PER_USER = 25;
 const LAST_USED_RESOLUTION_MS = 60_000;
 // A hung database must not hold the isolate's one write in flight (and every later mark) forever.
 const LAST_USED_WRITE_TIMEOUT_MS = 5_000;
-export const MAX_KEY_LIMIT = 100_000;
+const MAX_KEY_LIMIT = 100_000;
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -49,7 +49,7 @@ function base62(bytes: Uint8Array): string {
 
 export const hashApiKey = (plaintext: string): Promise<string> => sha256Hex(plaintext);
 
-export function generateApiKey(): string {
+function generateApiKey(): string {
   return API_KEY_PREFIX + base62(crypto.getRandomValues(new Uint8Array(KEY_BYTES)));
 }
 
@@ -111,7 +111,7 @@ export interface PublicApiKey {
   revokedAt: string | null;
 }
 
-export function toPublicApiKey(key: ApiKey): PublicApiKey {
+function toPublicApiKey(key: ApiKey): PublicApiKey {
   return {
     id: key.id,
     name: key.name,

@@ -42,7 +42,7 @@ export interface CompileOutcome extends CompiledList {
   durationMs: number;
 }
 
-export interface CompileDependencies {
+interface CompileDependencies {
   cache: KVNamespace;
   loadSource: LoadSource;
   signal?: AbortSignal;
@@ -150,7 +150,7 @@ export function inOutputFormat<List extends CompiledList>(
 }
 
 /** One row per finished sync, stream or batch compile: the usage history. */
-export async function recordCompilation(
+async function recordCompilation(
   db: Database,
   principal: Principal,
   kind: "sync" | "stream" | "batch",

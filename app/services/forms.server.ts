@@ -22,7 +22,7 @@ export async function readForm(request: Request): Promise<FormData> {
 }
 
 /** Repeated fields (checkboxes) become arrays; the schema decides what it accepts. */
-export function formObject(form: FormData): Record<string, unknown> {
+function formObject(form: FormData): Record<string, unknown> {
   const object: Record<string, unknown> = {};
   for (const key of new Set(form.keys())) {
     const values = form.getAll(key).filter((value): value is string => typeof value === "string");

@@ -40,7 +40,7 @@ type Args = Pick<LoaderFunctionArgs, "request" | "context" | "params">;
 
 // Credentials in URLs end up in logs, browser history and Referer headers.
 const CREDENTIAL_QUERY_PARAMS = new Set(["api_key", "apikey", "api-key", "key", "token", "access_token"]);
-export const ADMIN_KEY_HEADER = "X-Admin-Key";
+const ADMIN_KEY_HEADER = "X-Admin-Key";
 
 export interface GuardOptions<Body> {
   /** "required": anonymous callers get 401. Default "required". */

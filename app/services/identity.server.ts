@@ -22,7 +22,7 @@ export class AuthenticationError extends Error {
 }
 
 // Clerk session tokens are ~1 KB; anything far larger is not one, and is not worth parsing.
-export const MAX_TOKEN_BYTES = 8 * 1024;
+const MAX_TOKEN_BYTES = 8 * 1024;
 
 type Args = Pick<LoaderFunctionArgs, "request" | "context" | "params">;
 

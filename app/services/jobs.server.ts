@@ -109,7 +109,7 @@ export async function enqueueJobs(
   return jobs;
 }
 
-export type Claim =
+type Claim =
   | { outcome: "claimed"; job: Compilation }
   | { outcome: "finished" | "missing" }
   | { outcome: "busy"; retryInMs: number };

@@ -12,7 +12,7 @@ import { JOB_RESULT_TTL_SECONDS, jobResultKey, writeCompiledList } from "./compi
 import { failureCode, internalReason, isRetriable } from "./compile-errors.server";
 import { claimJob, completeJob, failJob, releaseJob } from "./jobs.server";
 
-export const DEAD_LETTER_QUEUE = "bloqr-compile-dlq";
+const DEAD_LETTER_QUEUE = "bloqr-compile-dlq";
 // Backoff doubles per attempt from the configured base, capped so a job is not parked for hours.
 const MAX_RETRY_DELAY_SECONDS = 15 * 60;
 
@@ -22,7 +22,7 @@ const storedRequest = z.object({
   preFetchedContent: z.record(z.string(), z.string()).optional(),
 });
 
-export function retryDelaySeconds(attempts: number, baseSeconds: number): number {
+function retryDelaySeconds(attempts: number, baseSeconds: number): number {
   return Math.min(MAX_RETRY_DELAY_SECONDS, baseSeconds * 2 ** Math.max(0, attempts - 1));
 }
 

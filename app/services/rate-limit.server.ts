@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 
-export const WINDOW_MS = 60_000;
+const WINDOW_MS = 60_000;
 // KV's minimum TTL is 60 s; the window plus 10 s lets a counter outlive small clock skew.
 const KV_TTL_SECONDS = Math.max(60, WINDOW_MS / 1000 + 10);
 
@@ -57,7 +57,7 @@ export function nextWindow(
 }
 
 /** Read, then write: two requests in the same instant both read the old count (the overshoot). */
-export function kvRateLimiter(kv: KVNamespace): RateLimiter {
+function kvRateLimiter(kv: KVNamespace): RateLimiter {
   return {
     async hit(bucket, limit, now) {
       const { decision, state } = nextWindow(await kv.get(bucket, "json"), limit, now);
@@ -77,7 +77,7 @@ const decisionSchema = z.object({
   resetAt: z.number(),
 });
 
-export function durableObjectRateLimiter(namespace: DurableObjectNamespace): RateLimiter {
+function durableObjectRateLimiter(namespace: DurableObjectNamespace): RateLimiter {
   return {
     async hit(bucket, limit, now) {
       const stub = namespace.get(namespace.idFromName(bucket));

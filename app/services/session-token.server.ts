@@ -11,7 +11,7 @@ import { MAX_SESSION_LIFETIME_SECONDS } from "./session-claims.server";
 
 // As long as identify accepts: there is no Clerk JS here to refresh a 60 s token, so a developer
 // signs in again after an hour.
-export const DEV_SESSION_TTL_SECONDS = MAX_SESSION_LIFETIME_SECONDS;
+const DEV_SESSION_TTL_SECONDS = MAX_SESSION_LIFETIME_SECONDS;
 
 const encoder = new TextEncoder();
 
@@ -46,7 +46,7 @@ export async function signRs256(
 }
 
 /** `localhost`, `*.localhost` (RFC 6761), 127.0.0.0/8 and `[::1]`: names that never leave the machine. */
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase();
   return (
     host === "localhost" ||

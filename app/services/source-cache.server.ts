@@ -8,7 +8,7 @@ import { sha256Hex } from "./digest.server";
 
 export const SOURCE_CACHE_PREFIX = "source:";
 // Validators make stale entries harmless, so a day only bounds how long an unused list occupies KV.
-export const SOURCE_CACHE_TTL_SECONDS = 24 * 60 * 60;
+const SOURCE_CACHE_TTL_SECONDS = 24 * 60 * 60;
 // Cloudflare KV's limits on a value and on its metadata.
 const KV_MAX_VALUE_BYTES = 25 * 1024 * 1024;
 const KV_MAX_METADATA_BYTES = 1024;

@@ -22,16 +22,16 @@ import {
 import { checkSourceUrl, displayUrl } from "./source-urls";
 
 /** A generous upper bound for one filter list (the largest public lists are a few MB). */
-export const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
+const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
 /**
  * All sources of one compile together: the compile's input budget, so a body that would break it
  * is cut off while it streams (the compiler charges every use of a text against the budget again).
  */
-export const MAX_REQUEST_SOURCE_BYTES = MAX_INPUT_BYTES;
+const MAX_REQUEST_SOURCE_BYTES = MAX_INPUT_BYTES;
 /** Per source, from the first request to the last byte, redirects included. */
-export const SOURCE_TIMEOUT_MS = 10_000;
+const SOURCE_TIMEOUT_MS = 10_000;
 // Enough for http→https plus a CDN hop; long chains are a smell and cost subrequests.
-export const MAX_REDIRECTS = 3;
+const MAX_REDIRECTS = 3;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const REQUEST_HEADERS = { Accept: "text/plain, */*;q=0.8", "User-Agent": "Bloqr filter-list compiler" };

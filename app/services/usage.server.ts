@@ -5,7 +5,7 @@ import type { Database } from "./db.server";
 import type { Principal } from "./principal";
 import { principalBucket, type RateLimiter, windowEnd } from "./rate-limit.server";
 
-export const HISTORY_DAYS = 30;
+const HISTORY_DAYS = 30;
 const RECENT_JOBS = 5;
 
 export interface WindowUsage {
