@@ -80,66 +80,125 @@ export function formatDate(iso: string | null | undefined): string {
   return iso ? `${new Date(iso).toISOString().replace("T", " ").slice(0, 16)} UTC` : "—";
 }
 
-/**
- * A table that becomes one block per row below the `sm` breakpoint (390 px phones), each cell
- * led by its column's name, so no page scrolls sideways. Rows are `<StackedRow>`s of `<Cell>`s.
- */
-export function StackedTable({
-  columns,
-  children,
-  testId,
-}: {
-  columns: { label: string; hidden?: boolean }[];
-  children: ReactNode;
-  testId?: string;
-}) {
-  return (
-    <table className="w-full text-left text-sm max-sm:block" data-testid={testId}>
-      <thead className="max-sm:hidden">
-        <tr className="border-b border-slate-200 dark:border-slate-800">
-          {columns.map((column) => (
-            <th key={column.label} className="py-2 pr-4 last:pr-0">
-              {column.hidden ? <span className="sr-only">{column.label}</span> : column.label}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody className="max-sm:block">{children}</tbody>
-    </table>
-  );
-}
-
-export function StackedRow({ children, ...attributes }: { children: ReactNode } & Record<`data-${string}`, string>) {
-  return (
-    <tr className="border-b border-slate-100 align-top max-sm:block max-sm:py-3 dark:border-slate-800" {...attributes}>
-      {children}
-    </tr>
-  );
-}
-
-/** A cell; on phones its `label` leads it (unless `bare`, for a row's actions). */
-export function Cell({
-  label,
-  children,
-  className = "",
-  bare = false,
-}: {
-  label: string;
-  children: ReactNode;
+export interface Column<Row> {
+  /** The column's name: its heading, and on phones the label leading each of its cells. */
+  header: string;
+  cell: (row: Row) => ReactNode;
+  /** Extra classes for this column's cells (e.g. `font-mono`). */
   className?: string;
+  /** The heading is for screen readers only, and phones show the cell without a label (a row's actions). */
   bare?: boolean;
+}
+
+// Below `sm` (390 px phones) a row is a block and each cell a line led by its column's name.
+const STACKED_CELL =
+  "max-sm:flex max-sm:min-w-0 max-sm:gap-3 max-sm:py-1 max-sm:pr-0 [&>*]:min-w-0 max-sm:[overflow-wrap:anywhere]";
+const STACKED_LABEL =
+  "max-sm:before:w-28 max-sm:before:shrink-0 max-sm:before:font-medium max-sm:before:text-slate-600 max-sm:before:content-[attr(data-label)] dark:max-sm:before:text-slate-400";
+
+/**
+ * The dashboard's tables (keys, jobs, users): one look; on phones each row becomes a block of
+ * labelled lines, so no page scrolls sideways. `rowProps` adds a row's data attributes or classes.
+ */
+export function DataTable<Row>({
+  testId,
+  columns,
+  rows,
+  rowKey,
+  rowProps,
+  className,
+}: {
+  testId: string;
+  /** Extra classes for the wrapper (e.g. a top margin). */
+  className?: string;
+  columns: Column<Row>[];
+  rows: Row[];
+  rowKey: (row: Row) => string;
+  rowProps?: (row: Row) => { className?: string } & Record<`data-${string}`, string>;
+}) {
+  const cellClass = (index: number, extra?: string) =>
+    [index < columns.length - 1 ? "py-2 pr-4" : "py-2", extra].filter(Boolean).join(" ");
+  return (
+    <div className={["overflow-x-auto", className].filter(Boolean).join(" ")}>
+      <table className="w-full text-left text-sm max-sm:block" data-testid={testId}>
+        <thead className="max-sm:hidden">
+          <tr className="border-b border-slate-200 dark:border-slate-800">
+            {columns.map((column) => (
+              <th key={column.header} className={cellClass(0)}>
+                {column.bare ? <span className="sr-only">{column.header}</span> : column.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="max-sm:block">
+          {rows.map((row) => {
+            const { className, ...data } = rowProps?.(row) ?? {};
+            return (
+              <tr
+                key={rowKey(row)}
+                className={[
+                  "border-b border-slate-100 align-top max-sm:block max-sm:py-3 dark:border-slate-800",
+                  className,
+                ]
+                  .filter(Boolean)
+                  .join(" ")}
+                {...data}
+              >
+                {columns.map((column, index) => (
+                  <td
+                    key={column.header}
+                    data-label={column.header}
+                    className={cellClass(
+                      index,
+                      [STACKED_CELL, column.bare ? "" : STACKED_LABEL, column.className].join(" "),
+                    )}
+                  >
+                    {column.cell(row)}
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A labelled `<select>` of plain options (the label visually hidden when the row says enough). */
+export function SelectField({
+  id,
+  name,
+  label,
+  options,
+  defaultValue,
+  hideLabel = false,
+  className = inputClass,
+}: {
+  id: string;
+  name: string;
+  label: ReactNode;
+  options: readonly (string | { value: string; label: string })[];
+  defaultValue?: string;
+  hideLabel?: boolean;
+  className?: string;
 }) {
   return (
-    <td
-      data-label={label}
-      className={`py-2 pr-4 last:pr-0 max-sm:flex max-sm:min-w-0 max-sm:gap-3 max-sm:py-1 max-sm:pr-0 ${
-        bare
-          ? ""
-          : "max-sm:before:w-28 max-sm:before:shrink-0 max-sm:before:font-medium max-sm:before:text-slate-600 max-sm:before:content-[attr(data-label)] dark:max-sm:before:text-slate-400"
-      } ${className}`}
-    >
-      <div className="min-w-0 break-words">{children}</div>
-    </td>
+    <>
+      <label htmlFor={id} className={hideLabel ? "sr-only" : "block text-sm font-medium"}>
+        {label}
+      </label>
+      <select id={id} name={name} defaultValue={defaultValue} className={className}>
+        {options.map((option) => {
+          const { value, label: text } = typeof option === "string" ? { value: option, label: option } : option;
+          return (
+            <option key={value} value={value}>
+              {text}
+            </option>
+          );
+        })}
+      </select>
+    </>
   );
 }
 

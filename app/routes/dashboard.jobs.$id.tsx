@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
 import { OUTPUT_FORMATS } from "~/compiler/formats/report";
-import { Card, Cell, formatDate, formatDuration, StackedRow, StackedTable, StatusBadge } from "~/components/ui";
+import { Card, DataTable, formatDate, formatDuration, StatusBadge } from "~/components/ui";
 import { requireUser } from "~/services/auth.server";
 import { jobResult, listTitle, ownJobOrNotFound, publicJob } from "~/services/jobs.server";
 
@@ -12,7 +12,7 @@ const PREVIEW_LINES = 200;
 export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args);
   const job = await ownJobOrNotFound(args.context.database.db, user.userId, args.params.id);
-  const list = await jobResult(args.context.cloudflare.env.COMPILE_CACHE, job);
+  const list = await jobResult(args.context.services.compileCache, job);
   return {
     job: publicJob(job),
     name: list ? listTitle(list) : null,
@@ -79,20 +79,16 @@ export default function JobDetail() {
       </Card>
       {sources.length > 0 && (
         <Card title="Sources">
-          <StackedTable
+          <DataTable
             testId="job-sources"
-            columns={[{ label: "Source" }, { label: "Lines loaded" }, { label: "Lines kept" }]}
-          >
-            {sources.map((source) => (
-              <StackedRow key={source.sourceIndex}>
-                <Cell label="Source" className="break-all">
-                  {source.source}
-                </Cell>
-                <Cell label="Lines loaded">{count(source.linesLoaded)}</Cell>
-                <Cell label="Lines kept">{count(source.linesKept)}</Cell>
-              </StackedRow>
-            ))}
-          </StackedTable>
+            rows={sources}
+            rowKey={(source) => String(source.sourceIndex)}
+            columns={[
+              { header: "Source", className: "break-all", cell: (source) => source.source },
+              { header: "Lines loaded", cell: (source) => count(source.linesLoaded) },
+              { header: "Lines kept", cell: (source) => count(source.linesKept) },
+            ]}
+          />
         </Card>
       )}
       {preview && (

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect } from "react";
 import { z } from "zod";
-import { Card, Cell, formatDate, formatDuration, StackedRow, StackedTable, StatusBadge } from "~/components/ui";
+import { Card, DataTable, formatDate, formatDuration, StatusBadge } from "~/components/ui";
 import { requireUser } from "~/services/auth.server";
 import { ApiError } from "~/services/http.server";
 import { listOwnJobs, publicJob } from "~/services/jobs.server";
@@ -56,34 +56,28 @@ export default function Jobs() {
             No compiles yet. <Link to="/dashboard/compile">Open the playground</Link>.
           </p>
         ) : (
-          <StackedTable
+          <DataTable
             testId="jobs-table"
+            rows={jobs}
+            rowKey={(job) => job.id}
+            rowProps={(job) => ({ "data-job-id": job.id })}
             columns={[
-              { label: "Job" },
-              { label: "Kind" },
-              { label: "Status" },
-              { label: "Started" },
-              { label: "Duration" },
-              { label: "Rules" },
-            ]}
-          >
-            {jobs.map((job) => (
-              <StackedRow key={job.id} data-job-id={job.id}>
-                <Cell label="Job" className="font-mono">
+              {
+                header: "Job",
+                className: "font-mono",
+                cell: (job) => (
                   <Link to={`/dashboard/jobs/${job.id}`} className="underline">
                     {job.id.slice(0, 8)}
                   </Link>
-                </Cell>
-                <Cell label="Kind">{job.kind}</Cell>
-                <Cell label="Status">
-                  <StatusBadge status={job.status} />
-                </Cell>
-                <Cell label="Started">{formatDate(job.startedAt ?? job.createdAt)}</Cell>
-                <Cell label="Duration">{formatDuration(job.durationMs)}</Cell>
-                <Cell label="Rules">{job.ruleCount?.toLocaleString("en") ?? "—"}</Cell>
-              </StackedRow>
-            ))}
-          </StackedTable>
+                ),
+              },
+              { header: "Kind", cell: (job) => job.kind },
+              { header: "Status", cell: (job) => <StatusBadge status={job.status} /> },
+              { header: "Started", cell: (job) => formatDate(job.startedAt ?? job.createdAt) },
+              { header: "Duration", cell: (job) => formatDuration(job.durationMs) },
+              { header: "Rules", cell: (job) => job.ruleCount?.toLocaleString("en") ?? "—" },
+            ]}
+          />
         )}
         <div className="mt-4 flex gap-4 text-sm">
           {searchParams.get("cursor") && (

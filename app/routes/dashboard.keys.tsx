@@ -5,18 +5,17 @@ import { z } from "zod";
 import { KEY_NAME_MAX } from "~/api/schemas";
 import {
   Card,
-  Cell,
   compactInputClass,
+  DataTable,
   dangerButton,
   FieldError,
   formatDate,
   inputClass,
   primaryButton,
-  StackedRow,
-  StackedTable,
+  SelectField,
   secondaryButton,
 } from "~/components/ui";
-import { API_KEY_SCOPES } from "~/domain";
+import { API_KEY_SCOPES, isActiveKey } from "~/domain";
 import {
   createApiKey,
   listApiKeys,
@@ -287,6 +286,14 @@ function RevokeConfirmation({ id, name }: { id: string; name: string }) {
   );
 }
 
+const EXPIRY_OPTIONS = [
+  { value: "never", label: "Never" },
+  { value: "7", label: "In 7 days" },
+  { value: "30", label: "In 30 days" },
+  { value: "90", label: "In 90 days" },
+  { value: "365", label: "In a year" },
+];
+
 export default function Keys() {
   const { keys, maxLimit, maxActiveKeys, tier } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -297,7 +304,9 @@ export default function Keys() {
   const createErrors = result?.intent === "create" ? errors : {};
   const values = result && "values" in result ? result.values : undefined;
   const created = result && "created" in result ? result.created : null;
+  // expired keys stay listed with their expiry; the count is of keys that still work
   const active = keys.filter((key) => !key.revokedAt);
+  const usable = keys.filter((key) => isActiveKey(key)).length;
   const revoked = keys.filter((key) => key.revokedAt);
   const busy = navigation.state === "submitting";
 
@@ -326,16 +335,13 @@ export default function Keys() {
               <FieldError id="key-name-error" message={createErrors.name} />
             </div>
             <div>
-              <label htmlFor="key-expiry" className="block text-sm font-medium">
-                Expires
-              </label>
-              <select id="key-expiry" name="expiry" className={inputClass} defaultValue={values?.expiry ?? "never"}>
-                <option value="never">Never</option>
-                <option value="7">In 7 days</option>
-                <option value="30">In 30 days</option>
-                <option value="90">In 90 days</option>
-                <option value="365">In a year</option>
-              </select>
+              <SelectField
+                id="key-expiry"
+                name="expiry"
+                label="Expires"
+                options={EXPIRY_OPTIONS}
+                defaultValue={values?.expiry ?? "never"}
+              />
             </div>
             <fieldset aria-describedby={createErrors.scopes ? "key-scopes-error" : undefined}>
               <legend className="text-sm font-medium">Scopes</legend>
@@ -375,7 +381,7 @@ export default function Keys() {
                 Create key
               </button>
               <span className="ml-3 text-sm text-slate-600 dark:text-slate-400">
-                {active.length} of {maxActiveKeys} active keys
+                {usable} of {maxActiveKeys} active keys
               </span>
             </div>
           </Form>
@@ -386,70 +392,63 @@ export default function Keys() {
         {active.length === 0 ? (
           <p className="text-slate-600 dark:text-slate-400">No active keys.</p>
         ) : (
-          <StackedTable
+          <DataTable
             testId="keys-table"
+            rows={active}
+            rowKey={(key) => key.id}
+            rowProps={(key) => ({ "data-key-name": key.name })}
             columns={[
-              { label: "Name and limit" },
-              { label: "Key" },
-              { label: "Scopes" },
-              { label: "Created" },
-              { label: "Last used" },
-              { label: "Expires" },
-              { label: "Actions", hidden: true },
-            ]}
-          >
-            {active.map((key) => {
-              const own = result && "id" in result && result.id === key.id && result.intent === "edit";
-              return (
-                <StackedRow key={key.id} data-key-name={key.name}>
-                  <Cell label="Name" bare>
+              {
+                header: "Name and limit",
+                bare: true,
+                cell: (key) => {
+                  const own = result && "id" in result && result.id === key.id && result.intent === "edit";
+                  return (
                     <KeyEditForm
                       apiKey={key}
                       errors={own ? errors : {}}
                       saved={own && "saved" in result ? result.saved : undefined}
                       maxLimit={maxLimit}
                     />
-                  </Cell>
-                  <Cell label="Key" className="font-mono">
-                    {key.prefix}…
-                  </Cell>
-                  <Cell label="Scopes">{key.scopes.join(", ")}</Cell>
-                  <Cell label="Created">{formatDate(key.createdAt)}</Cell>
-                  <Cell label="Last used">{formatDate(key.lastUsedAt)}</Cell>
-                  <Cell label="Expires">{formatDate(key.expiresAt)}</Cell>
-                  <Cell label="Actions" bare>
-                    {confirmId === key.id ? (
-                      <RevokeConfirmation id={key.id} name={key.name} />
-                    ) : (
-                      <Link to={`/dashboard/keys?revoke=${key.id}#revoke-confirmation`} className={secondaryButton}>
-                        Revoke<span className="sr-only"> {key.name}</span>
-                      </Link>
-                    )}
-                  </Cell>
-                </StackedRow>
-              );
-            })}
-          </StackedTable>
+                  );
+                },
+              },
+              { header: "Key", className: "font-mono", cell: (key) => `${key.prefix}…` },
+              { header: "Scopes", cell: (key) => key.scopes.join(", ") },
+              { header: "Created", cell: (key) => formatDate(key.createdAt) },
+              { header: "Last used", cell: (key) => formatDate(key.lastUsedAt) },
+              { header: "Expires", cell: (key) => formatDate(key.expiresAt) },
+              {
+                header: "Actions",
+                bare: true,
+                cell: (key) =>
+                  confirmId === key.id ? (
+                    <RevokeConfirmation id={key.id} name={key.name} />
+                  ) : (
+                    <Link to={`/dashboard/keys?revoke=${key.id}#revoke-confirmation`} className={secondaryButton}>
+                      Revoke<span className="sr-only"> {key.name}</span>
+                    </Link>
+                  ),
+              },
+            ]}
+          />
         )}
       </Card>
 
       {revoked.length > 0 && (
         <Card title="Revoked keys">
-          <StackedTable
+          <DataTable
             testId="revoked-keys-table"
-            columns={[{ label: "Name" }, { label: "Key" }, { label: "Created" }, { label: "Revoked" }]}
-          >
-            {revoked.map((key) => (
-              <StackedRow key={key.id} data-key-name={key.name}>
-                <Cell label="Name">{key.name}</Cell>
-                <Cell label="Key" className="font-mono">
-                  {key.prefix}…
-                </Cell>
-                <Cell label="Created">{formatDate(key.createdAt)}</Cell>
-                <Cell label="Revoked">{formatDate(key.revokedAt)}</Cell>
-              </StackedRow>
-            ))}
-          </StackedTable>
+            rows={revoked}
+            rowKey={(key) => key.id}
+            rowProps={(key) => ({ "data-key-name": key.name })}
+            columns={[
+              { header: "Name", cell: (key) => key.name },
+              { header: "Key", className: "font-mono", cell: (key) => `${key.prefix}…` },
+              { header: "Created", cell: (key) => formatDate(key.createdAt) },
+              { header: "Revoked", cell: (key) => formatDate(key.revokedAt) },
+            ]}
+          />
         </Card>
       )}
     </main>

@@ -8,7 +8,8 @@ export type FieldErrors = Record<string, string>;
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
 
 // Page forms carry a name, a few checkboxes or a configuration; 1 MB leaves room for the last.
-const MAX_FORM_BYTES = 1024 * 1024;
+// server.ts reads every page action's body up to its cap before Remix sees it.
+export const MAX_PAGE_FORM_BYTES = 1024 * 1024;
 export const PLAYGROUND_PATH = "/dashboard/compile";
 // The playground's form carries the lists themselves, as the compile API's body does.
 export const PLAYGROUND_FORM_MAX_BYTES = MAX_COMPILE_BODY_BYTES;
@@ -17,7 +18,7 @@ export const PLAYGROUND_TOO_LARGE_PATH = `${PLAYGROUND_PATH}?too-large`;
 
 /** The most a page form at `pathname` may carry. */
 export const pageFormLimit = (pathname: string) =>
-  pathname === PLAYGROUND_PATH ? PLAYGROUND_FORM_MAX_BYTES : MAX_FORM_BYTES;
+  pathname === PLAYGROUND_PATH ? PLAYGROUND_FORM_MAX_BYTES : MAX_PAGE_FORM_BYTES;
 
 export async function readForm(request: Request): Promise<FormData> {
   assertSameOrigin(request);
@@ -31,7 +32,7 @@ export async function readForm(request: Request): Promise<FormData> {
 }
 
 /** Repeated fields (checkboxes) become arrays; the schema decides what it accepts. */
-export function formObject(form: FormData): Record<string, unknown> {
+function formObject(form: FormData): Record<string, unknown> {
   const object: Record<string, unknown> = {};
   for (const key of new Set(form.keys())) {
     const values = form.getAll(key).filter((value): value is string => typeof value === "string");

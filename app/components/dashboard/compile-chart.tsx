@@ -3,11 +3,7 @@
  * count axis, the first/middle/last dates, a legend, and a sentence instead of bars when empty.
  * Axis labels are HTML beside the SVG, which stretches to the card's width and would distort text.
  */
-interface DailyCount {
-  day: string;
-  succeeded: number;
-  failed: number;
-}
+import type { DailyCount } from "~/services/usage.server";
 
 const WIDTH = 600;
 const HEIGHT = 160;
