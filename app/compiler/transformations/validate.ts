@@ -9,7 +9,7 @@ import {
   isCommentOrEmptyRange,
   isEtcHostsRule,
   parseAdblockRule,
-  simpleEtcHostsHostnameStart,
+  simpleEtcHostsHostnameStartRange,
 } from "../rule";
 
 /** Called through constants, not looked up on each line: see `public-suffix.ts`. */
@@ -49,31 +49,62 @@ export function validate(lines: LineList): LineList {
 export function validateRules(lines: LineList, policy: ValidationPolicy): LineList {
   const marks = new Uint8Array(lines.length);
   for (let index = 0; index < lines.length; index++) {
-    if (isCommentOrEmptyRange(lines.textOf(index), lines.startOf(index), lines.endOf(index))) {
+    const text = lines.textOf(index);
+    const start = lines.startOf(index);
+    const end = lines.endOf(index);
+    if (isCommentOrEmptyRange(text, start, end)) {
       marks[index] = LineMark.CommentOrEmpty;
-    } else if (!isValidLine(lines.get(index), policy)) marks[index] = LineMark.Remove;
+      continue;
+    }
+    // most lines are decided in place; the rest are read as a string of their own
+    const validity = commonLineValidity(text, start, end, policy);
+    if (validity === Validity.Unknown ? !isValidLine(lines.get(index), policy) : validity === Validity.Invalid) {
+      marks[index] = LineMark.Remove;
+    }
   }
   return removeWithPrecedingComments(lines, marks);
 }
 
 export function isValidLine(line: string, policy: ValidationPolicy): boolean {
-  // Most lines of a blocklist are `||hostname^`: decided without parsing the rule, and without
-  // tldts unless the hostname is a public suffix.
-  const ruleHostnameStart = simpleRuleHostnameStart(line);
-  if (ruleHostnameStart !== -1) {
-    const end = line.length - 1;
-    if (!isPublicSuffix(line, ruleHostnameStart, end)) return true;
-    return isValidHostname(substring.call(line, ruleHostnameStart, end), false, policy);
-  }
-  // `0.0.0.0 hostname`: what `isValidEtcHostsRule` would decide, without its parsing
-  const hostsHostnameStart = simpleEtcHostsHostnameStart(line);
-  if (hostsHostnameStart !== -1) {
-    if (isPlainHostname(line, hostsHostnameStart) && !isPublicSuffix(line, hostsHostnameStart)) return true;
-    return isValidHostname(substring.call(line, hostsHostnameStart), false, policy);
-  }
+  const validity = commonLineValidity(line, 0, line.length, policy);
+  if (validity !== Validity.Unknown) return validity === Validity.Valid;
   if (isComment(line) || line.trim() === "") return true;
   if (isEtcHostsRule(line)) return isValidEtcHostsRule(line, policy);
   return isValidAdblockRule(line, policy);
+}
+
+/** What `commonLineValidity` decides. */
+enum Validity {
+  Valid,
+  Invalid,
+  /** Not one of the common shapes: the line goes through the whole of `isValidLine`. */
+  Unknown,
+}
+
+/**
+ * The two shapes most lines of a blocklist have, decided for line `text.substring(start, end)` in
+ * place — without parsing the rule, and without tldts unless the hostname is a public suffix.
+ */
+function commonLineValidity(text: string, start: number, end: number, policy: ValidationPolicy): Validity {
+  // `||hostname^`, `@@||hostname^`
+  const ruleHostnameStart = simpleRuleHostnameStart(text, start, end);
+  if (ruleHostnameStart !== -1) {
+    if (!isPublicSuffix(text, ruleHostnameStart, end - 1)) return Validity.Valid;
+    return validity(isValidHostname(substring.call(text, ruleHostnameStart, end - 1), false, policy));
+  }
+  // `0.0.0.0 hostname`: what `isValidEtcHostsRule` would decide, without its parsing
+  const hostsHostnameStart = simpleEtcHostsHostnameStartRange(text, start, end);
+  if (hostsHostnameStart !== -1) {
+    if (isPlainHostname(text, hostsHostnameStart, end) && !isPublicSuffix(text, hostsHostnameStart, end)) {
+      return Validity.Valid;
+    }
+    return validity(isValidHostname(substring.call(text, hostsHostnameStart, end), false, policy));
+  }
+  return Validity.Unknown;
+}
+
+function validity(valid: boolean): Validity {
+  return valid ? Validity.Valid : Validity.Invalid;
 }
 
 function isValidEtcHostsRule(line: string, policy: ValidationPolicy): boolean {
@@ -88,10 +119,14 @@ function isValidEtcHostsRule(line: string, policy: ValidationPolicy): boolean {
  * `isValidAdblockRule` passes (no modifiers; an exact domain, so no length limit; allowed
  * characters; not IP-like, as it has a letter or `-`) up to the last one, `isValidHostname`.
  */
-function simpleRuleHostnameStart(line: string): number {
-  const start = startsWith.call(line, "||") ? 2 : startsWith.call(line, "@@||") ? 4 : -1;
-  const end = line.length - 1;
-  if (start === -1 || charCodeAt.call(line, end) !== 94 /* ^ */ || !isPlainHostname(line, start, end)) return -1;
+function simpleRuleHostnameStart(text: string, lineStart: number, lineEnd: number): number {
+  let start = -1;
+  if (startsWith.call(text, "||", lineStart)) start = lineStart + 2;
+  else if (startsWith.call(text, "@@||", lineStart)) start = lineStart + 4;
+  const end = lineEnd - 1;
+  if (start === -1 || start > end || charCodeAt.call(text, end) !== 94 /* ^ */ || !isPlainHostname(text, start, end)) {
+    return -1;
+  }
   return start;
 }
 
@@ -220,7 +255,7 @@ function stripAnchors(pattern: string): string {
 function mayBeIpAddress(text: string): boolean {
   if (text.includes(":")) return true;
   for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
+    const code = charCodeAt.call(text, i);
     if (code !== 46 && (code < 48 || code > 57)) return false;
   }
   return true;
