@@ -74,7 +74,7 @@ import {
   NO_LIMITS,
   type OutputFormat,
 } from "../app/compiler";
-import { generateBenchmarkCorpus } from "../tests/unit/compiler/support/generator";
+import { BENCHMARK_TRANSFORMATIONS, generateBenchmarkCorpus } from "../tests/unit/compiler/support/generator";
 import { Random } from "../tests/unit/compiler/support/random";
 
 const DEFAULT_LINES = [300_000, 1_200_000];
@@ -84,15 +84,7 @@ const DEFAULT_ROUNDS = 3;
 const WARMUP_RUNS = 5;
 const WARMUP_SECONDS = 1;
 const DEFAULT_REFERENCE_BUDGET_SECONDS = 60;
-const TRANSFORMATIONS = [
-  "Deduplicate",
-  "Validate",
-  "RemoveComments",
-  "Compress",
-  "TrimLines",
-  "RemoveEmptyLines",
-  "InsertFinalNewLine",
-];
+const TRANSFORMATIONS = BENCHMARK_TRANSFORMATIONS;
 /** The issues' targets (7: speed ratio, growth, memory; 19: lines per second at the first size). */
 const TARGET_SPEEDUP = 10;
 const TARGET_LINES_PER_SECOND = 1_500_000;
