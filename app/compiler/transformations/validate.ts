@@ -8,6 +8,7 @@ import {
   isComment,
   isCommentOrEmptyRange,
   isEtcHostsRule,
+  isJsWhitespace,
   parseAdblockRule,
   simpleEtcHostsHostnameStartRange,
 } from "../rule";
@@ -100,7 +101,99 @@ function commonLineValidity(text: string, start: number, end: number, policy: Va
     }
     return validity(isValidHostname(substring.call(text, hostsHostnameStart, end), false, policy));
   }
-  return Validity.Unknown;
+  const modified = modifiedRuleValidity(text, start, end, policy);
+  if (modified !== Validity.Unknown) return modified;
+  return hasCharacterOutsideDomainPattern(text, start, end) ? Validity.Invalid : Validity.Unknown;
+}
+
+/**
+ * `||hostname^$modifiers` and `@@||hostname^$modifiers`, with a plain hostname that starts with a
+ * letter (so no IP pattern) and modifiers that are bare names of `a-z`, `~` and `-` separated by
+ * commas (so no escapes, values or second `$`): what `isValidAdblockRule` decides for such a rule
+ * — an unsupported modifier drops it, else its hostname decides — without parsing it.
+ */
+function modifiedRuleValidity(text: string, start: number, end: number, policy: ValidationPolicy): Validity {
+  let hostnameStart = -1;
+  if (startsWith.call(text, "||", start)) hostnameStart = start + 2;
+  else if (startsWith.call(text, "@@||", start)) hostnameStart = start + 4;
+  if (hostnameStart === -1 || hostnameStart >= end || !isLowercaseLetter(charCodeAt.call(text, hostnameStart))) {
+    return Validity.Unknown;
+  }
+  let caret = hostnameStart;
+  while (caret < end && isHostnameCharacter(charCodeAt.call(text, caret))) caret++;
+  if (caret + 2 >= end || charCodeAt.call(text, caret) !== 94 /* ^ */ || charCodeAt.call(text, caret + 1) !== 36) {
+    return Validity.Unknown;
+  }
+  const modifiersStart = caret + 2;
+  for (let index = modifiersStart; index < end; index++) {
+    if (!isBareModifierCharacter(charCodeAt.call(text, index))) return Validity.Unknown;
+  }
+  if (!isPlainHostname(text, hostnameStart, caret)) return Validity.Unknown;
+  let hasLimitingModifier = false;
+  let nameStart = modifiersStart;
+  for (let index = modifiersStart; index <= end; index++) {
+    if (index < end && charCodeAt.call(text, index) !== 44 /* , */) continue;
+    // empty names (`$,important`, `$a,,b`) are dropped, as the reference's split does
+    if (index > nameStart) {
+      const name = substring.call(text, nameStart, index);
+      if (!SUPPORTED_MODIFIERS.has(name)) return Validity.Invalid;
+      if (LIMITING_MODIFIERS.has(name)) hasLimitingModifier = true;
+    }
+    nameStart = index + 1;
+  }
+  if (!isPublicSuffix(text, hostnameStart, caret)) return Validity.Valid;
+  return validity(isValidHostname(substring.call(text, hostnameStart, caret), hasLimitingModifier, policy));
+}
+
+/**
+ * A rule without modifiers whose pattern has a character `DOMAIN_PATTERN_CHARS` refuses (`##.ad`,
+ * `/ads/*`): `isValidAdblockRule` drops it whatever else it finds. Lines it could read otherwise
+ * are left to it: comments, white space (an /etc/hosts line, trimming), a `$`, a pattern starting
+ * with `/` (a regular expression) or `:` (`://`).
+ */
+function hasCharacterOutsideDomainPattern(text: string, start: number, end: number): boolean {
+  const patternStart = startsWith.call(text, "@@", start) ? start + 2 : start;
+  if (patternStart >= end) return false;
+  const first = charCodeAt.call(text, start);
+  const patternFirst = charCodeAt.call(text, patternStart);
+  if (first === 33 /* ! */ || first === 35 /* # */ || patternFirst === 47 /* / */ || patternFirst === 58 /* : */) {
+    return false;
+  }
+  let outside = false;
+  for (let index = start; index < end; index++) {
+    const code = charCodeAt.call(text, index);
+    if (code === 36 /* $ */ || isJsWhitespace(code)) return false;
+    if (index >= patternStart && !isDomainPatternCharacter(code)) outside = true;
+  }
+  return outside;
+}
+
+function isLowercaseLetter(code: number): boolean {
+  return code >= 97 && code <= 122;
+}
+
+/** `a-z`, `0-9`, `.` and `-`: what a plain hostname is made of. */
+function isHostnameCharacter(code: number): boolean {
+  return isLowercaseLetter(code) || (code >= 48 && code <= 57) || code === 46 || code === 45;
+}
+
+/** `a-z`, `~`, `-` and the `,` between modifiers. */
+function isBareModifierCharacter(code: number): boolean {
+  return isLowercaseLetter(code) || code === 126 || code === 45 || code === 44;
+}
+
+/** A character of `DOMAIN_PATTERN_CHARS`: `a-z`, `A-Z`, `0-9`, `-`, `.`, `*`, `|`, `^`. */
+function isDomainPatternCharacter(code: number): boolean {
+  return (
+    isLowercaseLetter(code) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 48 && code <= 57) ||
+    code === 45 ||
+    code === 46 ||
+    code === 42 ||
+    code === 124 ||
+    code === 94
+  );
 }
 
 function validity(valid: boolean): Validity {
