@@ -1,6 +1,6 @@
 import type { LineList } from "../line-list";
+import { SUPPORTED_MODIFIERS } from "../modifiers";
 import { isComment, parseAdblockRule } from "../rule";
-import { SUPPORTED_MODIFIERS } from "../transformations/validate";
 import { convertedHeader, type FormatContext, type FormatOutput } from "./context";
 import { textLength } from "./host-list";
 import { isBlank, isCosmetic } from "./read-rule";
