@@ -9,7 +9,6 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { isatty } from "node:tty";
 import { parseArgs } from "node:util";
 import {
   type CompileMetrics,
@@ -140,8 +139,7 @@ async function main(): Promise<void> {
   const startupMs = performance.now();
   const startupCpu = process.cpuUsage();
   const configuration = await readConfiguration(config);
-  // `isatty`, not `process.stderr.isTTY`: making the stream loads Node's stream modules (~5 ms)
-  const showProgress = !values.quiet && (values.verbose || isatty(2));
+  const showProgress = !values.quiet && (values.verbose || process.stderr.isTTY === true);
   const progress: Progress | undefined = showProgress
     ? createProgress((line) => process.stderr.write(`${line}\n`))
     : undefined;
