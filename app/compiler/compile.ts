@@ -4,6 +4,7 @@ import {
   type FilteringConfiguration,
   parseConfiguration,
   type TransformationName,
+  VALIDATION_TRANSFORMATIONS,
 } from "./configuration";
 import type { CompileEvent, CompileMetrics, SourceMetrics, StepMetrics, StepName, StepScope } from "./events";
 import { applyExclusions, applyInclusions, loadPatterns } from "./exclusions";
@@ -67,7 +68,7 @@ const TRANSFORMATIONS: Transformations = {
  */
 async function transformationsOf(configuration: Configuration): Promise<Transformations> {
   const named = [configuration, ...configuration.sources].flatMap((level) => level.transformations ?? []);
-  if (!named.some((name) => name.startsWith("Validate"))) return TRANSFORMATIONS;
+  if (!named.some((name) => VALIDATION_TRANSFORMATIONS.includes(name))) return TRANSFORMATIONS;
   const validations = await import("./transformations/validations");
   return {
     ...TRANSFORMATIONS,

@@ -22,7 +22,7 @@ export const TRANSFORMATION_NAMES = [
 export type TransformationName = (typeof TRANSFORMATION_NAMES)[number];
 
 /** Each one filters the output of the previous one, so combining them silently loses rules. */
-const VALIDATION_TRANSFORMATIONS: readonly TransformationName[] = [
+export const VALIDATION_TRANSFORMATIONS: readonly TransformationName[] = [
   "Validate",
   "ValidateAllowIp",
   "ValidateAllowPublicSuffix",
