@@ -2,6 +2,7 @@ import { getPublicSuffix, parse as parseHostname } from "tldts";
 import type { StepObserver } from "../explain";
 import { classifyIpPattern, type IpPattern, isSubnetWildcard } from "../ip-pattern";
 import type { LineList } from "../line-list";
+import { LIMITING_MODIFIERS, SUPPORTED_MODIFIERS } from "../modifiers";
 import { isPlainHostname, isPublicSuffix } from "../public-suffix";
 import { LineMark, removeWithPrecedingComments } from "../remove-with-preceding-comments";
 import {
@@ -23,17 +24,6 @@ export interface ValidationPolicy {
   allowPublicSuffix: boolean;
 }
 
-/** Modifiers that narrow a rule to some clients or domains, so blocking a whole public suffix is fine. */
-const LIMITING_MODIFIERS = new Set(["denyallow", "badfilter", "client"]);
-/** The modifiers DNS-level blockers understand; a rule with any other one is dropped. */
-export const SUPPORTED_MODIFIERS = new Set([
-  "important",
-  "~important",
-  "dnstype",
-  "dnsrewrite",
-  "ctag",
-  ...LIMITING_MODIFIERS,
-]);
 /** Shorter patterns match too much (`ad^`), unless they are exact domains like `||uk^`. */
 const MIN_PATTERN_LENGTH = 5;
 const DOMAIN_PATTERN_CHARS = /^[a-zA-Z0-9-.*|^]+$/;
