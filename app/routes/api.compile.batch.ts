@@ -2,7 +2,8 @@ import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { batchCompileBody, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
 import { compileForCaller } from "~/services/compilations.server";
 import { guard } from "~/services/guard.server";
-import { ApiError, jsonResponse } from "~/services/http.server";
+import { ApiError } from "~/services/http.server";
+import { RulesArray, streamedJsonResponse } from "~/services/list-json.server";
 
 /** Up to 10 configurations, each answered on its own: one failing item does not fail the others. */
 export const action = (args: ActionFunctionArgs) => {
@@ -21,7 +22,7 @@ export const action = (args: ActionFunctionArgs) => {
           results.push({
             id: item.id,
             success: true,
-            rules: outcome.rules,
+            rules: new RulesArray(outcome.text),
             ruleCount: outcome.ruleCount,
             compiledAt: outcome.compiledAt,
             cached: outcome.cached,
@@ -31,7 +32,7 @@ export const action = (args: ActionFunctionArgs) => {
           results.push({ id: item.id, success: false, error: { code: error.code, message: error.message } });
         }
       }
-      return jsonResponse({ results });
+      return streamedJsonResponse({ results });
     },
   );
 };

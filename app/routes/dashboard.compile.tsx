@@ -11,6 +11,7 @@ import { readForm, validateForm } from "~/services/forms.server";
 import { checkPageCompile } from "~/services/guard.server";
 import { ApiError } from "~/services/http.server";
 import { compileQueues, enqueueJobs } from "~/services/jobs.server";
+import { firstLines, lineCount } from "~/services/list-json.server";
 
 export const meta: MetaFunction = () => [{ title: "Compile · Bloqr" }];
 
@@ -76,8 +77,8 @@ export async function action(args: ActionFunctionArgs) {
       result: {
         ruleCount: outcome.ruleCount,
         cached: outcome.cached,
-        preview: outcome.rules.slice(0, PREVIEW_LINES),
-        lineCount: outcome.rules.length,
+        preview: firstLines(outcome.text, PREVIEW_LINES),
+        lineCount: lineCount(outcome.text),
         text: outcome.text,
         outputFormat,
       },

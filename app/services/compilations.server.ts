@@ -1,5 +1,5 @@
 /**
- * Compiling for the API: configuration checks, the result cache in COMPILE_CACHE, source loading
+ * Compiling for the API: configuration checks, the result cache (results.server.ts), source loading
  * (pre-fetched content first, else the safe fetcher), and the `compilations` rows that are both
  * the job table and the usage history.
  */
@@ -23,11 +23,12 @@ import {
 import { compilations } from "~/db/schema";
 import packageJson from "../../package.json";
 import { describeError } from "./analytics.server";
-import { gunzipText, gzipText } from "./compression.server";
 import type { Database } from "./db.server";
 import { canonicalJson, sha256Hex } from "./digest.server";
 import { ApiError } from "./http.server";
 import type { Principal } from "./identity.server";
+import { RulesArray } from "./list-json.server";
+import { getList, type ListStores, putList, resultStores } from "./results.server";
 import { createSourceFetcher, SourceFetchError } from "./sources.server";
 
 // The design's cache lifetime: long enough to absorb repeated compiles, short enough for fresh lists.
@@ -40,8 +41,8 @@ export interface CompileRequest {
   outputFormat?: OutputFormat;
 }
 
+/** A compiled list: its text once — the API's `rules` are its lines, written from it as they are sent. */
 export interface CompiledList {
-  rules: string[];
   text: string;
   ruleCount: number;
   compiledAt: string;
@@ -55,7 +56,7 @@ export interface CompileOutcome extends CompiledList {
 }
 
 export interface CompileDependencies {
-  cache: KVNamespace;
+  stores: ListStores;
   loadSource: LoadSource;
   signal?: AbortSignal;
   onEvent?: (event: CompileEvent) => void;
@@ -79,11 +80,14 @@ export function checkedConfiguration(input: unknown, preFetchedContent?: Record<
   }
 }
 
-/** The JSON answer of a compile, the same for /api/compile and the stream's `result` event. */
+/**
+ * The JSON answer of a compile, the same for /api/compile and the stream's `result` event; its
+ * `rules` are written from the text (see list-json.server.ts).
+ */
 export function compileResultBody(outcome: CompileOutcome) {
   return {
     success: true as const,
-    rules: outcome.rules,
+    rules: new RulesArray(outcome.text),
     ruleCount: outcome.ruleCount,
     compiledAt: outcome.compiledAt,
     cached: outcome.cached,
@@ -115,7 +119,7 @@ export async function compileWithCache(
   const started = Date.now();
   const configHash = await configurationHash(request.configuration, request.preFetchedContent);
   const cacheKey = CACHE_KEY_PREFIX + configHash;
-  const hit = await readCompiledList(dependencies.cache, cacheKey);
+  const hit = await getList(dependencies.stores, cacheKey);
   if (hit) return { ...hit, cached: true, configHash, durationMs: Date.now() - started };
 
   const result = await compile(request.configuration, {
@@ -125,13 +129,12 @@ export async function compileWithCache(
     compilerVersion: packageJson.version,
   });
   const list: CompiledList = {
-    rules: result.lines,
     text: result.text,
     ruleCount: result.ruleCount,
     compiledAt: new Date().toISOString(),
     metrics: result.metrics,
   };
-  await writeCompiledList(dependencies.cache, cacheKey, list, RESULT_CACHE_TTL_SECONDS);
+  await putList(dependencies.stores, cacheKey, list, RESULT_CACHE_TTL_SECONDS);
   return { ...list, cached: false, configHash, durationMs: Date.now() - started };
 }
 
@@ -165,7 +168,6 @@ export function inOutputFormat<List extends CompiledList>(
   return {
     ...list,
     text: converted.text,
-    rules: converted.text.split("\n"),
     metrics: { ...list.metrics, formats: [converted.report] },
   };
 }
@@ -219,20 +221,6 @@ export function isRetriable(error: unknown): boolean {
   );
 }
 
-export async function readCompiledList(cache: KVNamespace, key: string): Promise<CompiledList | null> {
-  const stored = await cache.get(key, "arrayBuffer");
-  if (!stored) return null;
-  try {
-    return JSON.parse(await gunzipText(stored)) as CompiledList;
-  } catch {
-    return null; // a damaged entry is a miss, not an outage
-  }
-}
-
-export async function writeCompiledList(cache: KVNamespace, key: string, list: CompiledList, ttlSeconds: number) {
-  await cache.put(key, await gzipText(JSON.stringify(list)), { expirationTtl: ttlSeconds });
-}
-
 /** One row per finished sync, stream or batch compile: the usage history. */
 export async function recordCompilation(
   db: Database,
@@ -275,7 +263,7 @@ export async function compileForCaller(
     const compiled = await compileWithCache(
       { configuration, preFetchedContent: request.preFetchedContent },
       {
-        cache: context.cloudflare.env.COMPILE_CACHE,
+        stores: resultStores(context.cloudflare.env),
         loadSource: sourceLoader({
           preFetchedContent: request.preFetchedContent,
           cache: context.cloudflare.env.COMPILE_CACHE,

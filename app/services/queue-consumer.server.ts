@@ -14,11 +14,11 @@ import {
   internalReason,
   isRetriable,
   sourceLoader,
-  writeCompiledList,
 } from "./compilations.server";
 import { type DatabaseHandle, openDatabase } from "./db.server";
 import { type AppEnv, getAppEnv } from "./env.server";
 import { claimJob, completeJob, failJob, JOB_RESULT_TTL_SECONDS, jobResultKey, releaseJob } from "./jobs.server";
+import { putList, resultStores } from "./results.server";
 
 export const DEAD_LETTER_QUEUE = "bloqr-compile-dlq";
 // Backoff doubles per attempt from the configured base, capped so a job is not parked for hours.
@@ -91,13 +91,14 @@ async function runJob(
     return;
   }
   const { job } = claim;
+  const stores = resultStores(env);
   try {
     const request = storedRequest.parse(job.request);
     const configuration = checkedConfiguration(request.configuration, request.preFetchedContent);
     const outcome = await compileWithCache(
       { configuration, preFetchedContent: request.preFetchedContent },
       {
-        cache: env.COMPILE_CACHE,
+        stores,
         loadSource: sourceLoader({
           preFetchedContent: request.preFetchedContent,
           cache: env.COMPILE_CACHE,
@@ -105,7 +106,7 @@ async function runJob(
         }),
       },
     );
-    await writeCompiledList(env.COMPILE_CACHE, jobResultKey(jobId), outcome, JOB_RESULT_TTL_SECONDS);
+    await putList(stores, jobResultKey(jobId), outcome, JOB_RESULT_TTL_SECONDS);
     if (!(await completeJob(db, jobId, job.attempts, outcome))) {
       // Our lease ran out and another delivery took the job over: its result is the one that counts.
       analytics.record({
