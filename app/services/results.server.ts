@@ -6,7 +6,7 @@
  *
  * Expiry: KV entries expire by TTL. An R2 object carries its expiry and is treated as gone once
  * past it (the read deletes it); the bucket's lifecycle rules remove what nobody reads again
- * (docs/operations.md, "Results bucket").
+ * (README, "Configuration for production").
  */
 import type { CompiledList } from "./compilations.server";
 import { gunzipStream, gunzipText, gzipText, textStream } from "./compression.server";
