@@ -75,7 +75,7 @@ const option = (name: string) => {
 function plainDomains(random: Random, count: number): string {
   const lines: string[] = [];
   for (let index = 0; index < count; index++) {
-    lines.push(`${random.pick(["ads", "trk", "cdn", "px", "m"])}${random.int(0, 9_999_999)}.example${index % 7}.com`);
+    lines.push(`${random.pick(["ads", "trk", "cdn", "px", "m"])}${random.int(0, 9_999_999)}.ex${index % 7}.com`);
   }
   return lines.join("\n");
 }
