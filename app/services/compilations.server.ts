@@ -52,6 +52,8 @@ export interface CompiledList {
 export interface CompileOutcome extends CompiledList {
   cached: boolean;
   configHash: string;
+  /** The cache entry's hash (see results.server.ts): a copy of it can be checked against it. */
+  etag: string;
   durationMs: number;
 }
 
@@ -95,6 +97,8 @@ export function compileResultBody(outcome: CompileOutcome) {
   };
 }
 
+export const compileCacheKey = (configHash: string) => CACHE_KEY_PREFIX + configHash;
+
 /** Same configuration and same pre-fetched content → same key, whatever the JSON key order. */
 export async function configurationHash(configuration: Configuration, preFetched?: Record<string, string>) {
   return sha256Hex(canonicalJson({ configuration, preFetched: preFetched ?? {} }));
@@ -118,7 +122,7 @@ export async function compileWithCache(
 ): Promise<CompileOutcome> {
   const started = Date.now();
   const configHash = await configurationHash(request.configuration, request.preFetchedContent);
-  const cacheKey = CACHE_KEY_PREFIX + configHash;
+  const cacheKey = compileCacheKey(configHash);
   const hit = await getList(dependencies.stores, cacheKey);
   if (hit) return { ...hit, cached: true, configHash, durationMs: Date.now() - started };
 
@@ -134,8 +138,8 @@ export async function compileWithCache(
     compiledAt: new Date().toISOString(),
     metrics: result.metrics,
   };
-  await putList(dependencies.stores, cacheKey, list, RESULT_CACHE_TTL_SECONDS);
-  return { ...list, cached: false, configHash, durationMs: Date.now() - started };
+  const { etag } = await putList(dependencies.stores, cacheKey, list, RESULT_CACHE_TTL_SECONDS);
+  return { ...list, cached: false, configHash, etag, durationMs: Date.now() - started };
 }
 
 /** `outputFormat` from the body or the query string; both, and different, is a 400. */

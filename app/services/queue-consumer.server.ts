@@ -9,6 +9,7 @@ import { z } from "zod";
 import { type Analytics, analyticsFor } from "./analytics.server";
 import {
   checkedConfiguration,
+  compileCacheKey,
   compileWithCache,
   failureCode,
   internalReason,
@@ -18,7 +19,7 @@ import {
 import { type DatabaseHandle, openDatabase } from "./db.server";
 import { type AppEnv, getAppEnv } from "./env.server";
 import { claimJob, completeJob, failJob, JOB_RESULT_TTL_SECONDS, jobResultKey, releaseJob } from "./jobs.server";
-import { putList, resultStores } from "./results.server";
+import { copyList, putList, resultStores } from "./results.server";
 
 export const DEAD_LETTER_QUEUE = "bloqr-compile-dlq";
 // Backoff doubles per attempt from the configured base, capped so a job is not parked for hours.
@@ -106,7 +107,12 @@ async function runJob(
         }),
       },
     );
-    await putList(stores, jobResultKey(jobId), outcome, JOB_RESULT_TTL_SECONDS);
+    // The cache entry just written (or hit) is the job's result: copied as stored, not gzip'd again.
+    const resultKey = jobResultKey(jobId);
+    const cacheKey = compileCacheKey(outcome.configHash);
+    if (!(await copyList(stores, cacheKey, resultKey, outcome.etag, JOB_RESULT_TTL_SECONDS))) {
+      await putList(stores, resultKey, outcome, JOB_RESULT_TTL_SECONDS);
+    }
     if (!(await completeJob(db, jobId, job.attempts, outcome))) {
       // Our lease ran out and another delivery took the job over: its result is the one that counts.
       analytics.record({

@@ -41,7 +41,12 @@ export interface StoredList extends CompiledList {
 export const resultStores = (env: Env): ListStores => ({ kv: env.COMPILE_CACHE, r2: env.RESULTS });
 
 /** Stores `list` under `key` for `ttlSeconds`: in KV when small, else in R2 with a pointer in KV. */
-export async function putList(stores: ListStores, key: string, list: CompiledList, ttlSeconds: number) {
+export async function putList(
+  stores: ListStores,
+  key: string,
+  list: CompiledList,
+  ttlSeconds: number,
+): Promise<ListHeader> {
   const body = await gzipText(list.text);
   const etag = await sha256Hex(body);
   const header: ListHeader = {
@@ -55,19 +60,51 @@ export async function putList(stores: ListStores, key: string, list: CompiledLis
   if (header.inR2) {
     await stores.r2.put(key, body, {
       httpMetadata: { contentType: "text/plain; charset=utf-8", contentEncoding: "gzip" },
-      customMetadata: { etag, expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString() },
+      customMetadata: { etag, expiresAt: expiresAt(ttlSeconds) },
     });
     await stores.kv.put(key, await gzipText(`${JSON.stringify(header)}\n`), { expirationTtl: ttlSeconds });
   } else {
     // The header line, then the text: one gzip of both, so a small list is one KV value.
     await stores.kv.put(key, await gzipText(`${JSON.stringify(header)}\n`, list.text), { expirationTtl: ttlSeconds });
   }
+  return header;
+}
+
+const expiresAt = (ttlSeconds: number) => new Date(Date.now() + ttlSeconds * 1000).toISOString();
+
+/**
+ * Stores the entry under `from` again under `to` as it is stored (no second gzip of the list), if
+ * it is still the list with ETag `etag`; false when it is gone or was replaced meanwhile.
+ */
+export async function copyList(
+  stores: ListStores,
+  from: string,
+  to: string,
+  etag: string,
+  ttlSeconds: number,
+): Promise<boolean> {
+  const stored = await stores.kv.get(from, "arrayBuffer");
+  const entry = stored && (await parseEntry(stored));
+  if (!stored || entry?.header.etag !== etag) return false;
+  if (entry.header.inR2) {
+    const object = await readObject(stores.r2, from);
+    if (!object) return false;
+    await stores.r2.put(to, await object.arrayBuffer(), {
+      httpMetadata: object.httpMetadata,
+      customMetadata: { etag, expiresAt: expiresAt(ttlSeconds) },
+    });
+  }
+  await stores.kv.put(to, stored, { expirationTtl: ttlSeconds });
+  return true;
 }
 
 /** The stored entry's header and, for a small list, its text; null when missing or damaged. */
 async function readEntry(kv: KVNamespace, key: string): Promise<{ header: ListHeader; text: string } | null> {
   const stored = await kv.get(key, "arrayBuffer");
-  if (!stored) return null;
+  return stored && parseEntry(stored);
+}
+
+async function parseEntry(stored: ArrayBuffer): Promise<{ header: ListHeader; text: string } | null> {
   try {
     const content = await gunzipText(stored);
     const newline = content.indexOf("\n");
