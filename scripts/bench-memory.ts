@@ -345,7 +345,7 @@ function fileR2(directory: string): R2Bucket {
       const meta = head(key);
       if (!meta) return null;
       const bytes = readFileSync(path(key));
-      return { ...meta, body: new Blob([bytes]).stream() };
+      return { ...meta, body: new Blob([bytes]).stream(), arrayBuffer: async () => new Uint8Array(bytes).buffer };
     },
     async delete(key: string) {
       rmSync(path(key), { force: true });
