@@ -328,8 +328,8 @@ function fileR2(directory: string): R2Bucket {
     }
   };
   return {
-    async put(key: string, value: Uint8Array, options: R2PutOptions = {}) {
-      writeFileSync(path(key), value);
+    async put(key: string, value: Uint8Array | ArrayBuffer, options: R2PutOptions = {}) {
+      writeFileSync(path(key), value instanceof ArrayBuffer ? new Uint8Array(value) : value);
       const meta = {
         size: value.byteLength,
         httpMetadata: options.httpMetadata,
