@@ -365,6 +365,7 @@ async function memoryChild() {
   const sampler = setInterval(sample, SAMPLE_INTERVAL_MS);
 
   const { consumeCompileBatch } = await import("../app/services/queue-consumer.server");
+  const { getLoadContext } = await import("../app/load-context");
   const { openDatabase } = await import("../app/services/db.server");
   const { getAppEnv } = await import("../app/services/env.server");
   const { saveDevUser, findUserByClerkId } = await import("../app/services/users.server");
@@ -398,7 +399,13 @@ async function memoryChild() {
   const consume = async (jobId: string) => {
     const message = { id: jobId, body: { jobId }, attempts: 1, timestamp: new Date(), ack() {}, retry() {} };
     const batch = { queue: "bloqr-compile", messages: [message], ackAll() {}, retryAll() {} };
-    await consumeCompileBatch(batch as unknown as MessageBatch<unknown>, env, {} as ExecutionContext);
+    // As server.ts's `queue` handler: a load context per batch, its database closed after it.
+    const context = getLoadContext(env, { waitUntil() {} });
+    try {
+      await consumeCompileBatch(batch as unknown as MessageBatch<unknown>, context);
+    } finally {
+      await context.database.close();
+    }
     const [row] = await database.db.select().from(compilations).where(eq(compilations.id, jobId));
     return row;
   };

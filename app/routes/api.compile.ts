@@ -3,7 +3,7 @@ import { compileBody, compileQuery, MAX_COMPILE_BODY_BYTES } from "~/api/schemas
 import { compileForCaller, compileResultBody, requestedOutputFormat } from "~/services/compilations.server";
 import { textStream } from "~/services/compression.server";
 import { guard } from "~/services/guard.server";
-import { API_HEADERS, parseQuery } from "~/services/http.server";
+import { API_HEADERS, methodNotAllowed, parseQuery } from "~/services/http.server";
 import { streamedJsonResponse } from "~/services/list-json.server";
 
 /**
@@ -11,7 +11,7 @@ import { streamedJsonResponse } from "~/services/list-json.server";
  * in the `outputFormat` of the body or the query.
  */
 export const action = (args: ActionFunctionArgs) => {
-  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  if (args.request.method !== "POST") return methodNotAllowed(["POST"]);
   return guard(
     args,
     { auth: "optional", scope: "compile", turnstile: true, body: compileBody, maxBodyBytes: MAX_COMPILE_BODY_BYTES },
@@ -39,3 +39,5 @@ export const action = (args: ActionFunctionArgs) => {
     },
   );
 };
+
+export const loader = () => methodNotAllowed(["POST"]);

@@ -3,11 +3,10 @@ import { z } from "zod";
 import { outputFormatQuery } from "~/api/schemas";
 import { inOutputFormat } from "~/services/compilations.server";
 import { guard } from "~/services/guard.server";
-import { ApiError, jsonResponse, parseQuery } from "~/services/http.server";
+import { ApiError, jsonResponse, methodNotAllowed, parseQuery } from "~/services/http.server";
 import { findOwnJob, jobResult, publicJob } from "~/services/jobs.server";
 import { RulesArray, streamedJsonResponse } from "~/services/list-json.server";
 import { ownerOf } from "~/services/principal";
-import { resultStores } from "~/services/results.server";
 
 /**
  * A job's status, and its list once it succeeded (in `?outputFormat=`, converted from the stored
@@ -20,7 +19,7 @@ export const loader = (args: LoaderFunctionArgs) =>
     if (!id.success) throw new ApiError(404, "No such job.");
     const job = await findOwnJob(db, ownerOf(principal).userId, id.data);
     if (job.status !== "succeeded") return jsonResponse({ ...publicJob(job), result: null });
-    const stored = await jobResult(resultStores(args.context.cloudflare.env), job);
+    const stored = await jobResult(args.context.services.results, job);
     const list = stored && inOutputFormat(stored, outputFormat);
     return streamedJsonResponse({
       ...publicJob(job),
@@ -33,3 +32,5 @@ export const loader = (args: LoaderFunctionArgs) =>
       resultExpired: list === null,
     });
   });
+
+export const action = () => methodNotAllowed(["GET"]);

@@ -5,7 +5,6 @@ import { requireUser } from "~/services/auth.server";
 import { inOutputFormat } from "~/services/compilations.server";
 import { textStream } from "~/services/compression.server";
 import { jobResult, jobResultHeader, jobResultText, ownJobOrNotFound } from "~/services/jobs.server";
-import { resultStores } from "~/services/results.server";
 
 /**
  * A finished job's list as a file, in `?outputFormat=` (adblock by default). The adblock list
@@ -18,7 +17,7 @@ export async function loader(args: LoaderFunctionArgs) {
   if (!query.success) throw new Response("Unknown output format", { status: 400 });
   const format = query.data.outputFormat ?? "adblock";
   const job = await ownJobOrNotFound(args.context.database.db, user.userId, args.params.id);
-  const stores = resultStores(args.context.cloudflare.env);
+  const stores = args.context.services.results;
   const header = await jobResultHeader(stores, job);
   if (!header) throw new Response("No result", { status: 404 });
   const etag = `"${header.etag}-${format}"`;

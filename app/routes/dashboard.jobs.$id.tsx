@@ -4,7 +4,7 @@ import { OUTPUT_FORMATS } from "~/compiler/formats/report";
 import { Card, formatDate, StatusBadge } from "~/components/ui";
 import { requireUser } from "~/services/auth.server";
 import { jobResultText, ownJobOrNotFound, publicJob } from "~/services/jobs.server";
-import { previewLines, resultStores } from "~/services/results.server";
+import { previewLines } from "~/services/results.server";
 
 export const meta: MetaFunction = () => [{ title: "Job · Bloqr" }];
 
@@ -14,7 +14,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args);
   const job = await ownJobOrNotFound(args.context.database.db, user.userId, args.params.id);
   // Only the preview's lines are read: a large list streams from R2 and the rest is never fetched.
-  const list = await jobResultText(resultStores(args.context.cloudflare.env), job);
+  const list = await jobResultText(args.context.services.results, job);
   return {
     job: publicJob(job),
     preview: list && (await previewLines(list.body, PREVIEW_LINES)),

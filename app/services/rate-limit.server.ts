@@ -5,18 +5,10 @@
  * and a Durable Object per bucket (exact). See docs/decisions/0007-rate-limit-backends.md.
  */
 import { z } from "zod";
-import type { PrincipalTier } from "./identity.server";
 
-export const WINDOW_MS = 60_000;
+const WINDOW_MS = 60_000;
 // KV's minimum TTL is 60 s; the window plus 10 s lets a counter outlive small clock skew.
 const KV_TTL_SECONDS = Math.max(60, WINDOW_MS / 1000 + 10);
-
-export const TIER_LIMITS: Record<PrincipalTier, number> = {
-  anonymous: 10,
-  free: 60,
-  pro: 300,
-  admin: Number.POSITIVE_INFINITY,
-};
 
 // Attempts with X-Admin-Key per IP: ADMIN_KEY has ≥ 32 random characters, so guessing is hopeless
 // anyway; the cap keeps it that way cheaply.
@@ -65,7 +57,7 @@ export function nextWindow(
 }
 
 /** Read, then write: two requests in the same instant both read the old count (the overshoot). */
-export function kvRateLimiter(kv: KVNamespace): RateLimiter {
+function kvRateLimiter(kv: KVNamespace): RateLimiter {
   return {
     async hit(bucket, limit, now) {
       const { decision, state } = nextWindow(await kv.get(bucket, "json"), limit, now);
@@ -79,7 +71,7 @@ export function kvRateLimiter(kv: KVNamespace): RateLimiter {
 }
 
 /** What a bucket's object grants: `granted` requests of the window, and the window's count after them. */
-export interface LeaseGrant {
+interface LeaseGrant {
   granted: number;
   used: number;
   resetAt: number;
@@ -104,12 +96,12 @@ export function nextLease(
  * trip per lease instead of per request, and what one isolate may hold unspent at a window's end
  * (others are refused it until the window ends) stays a tenth of the limit.
  */
-export const LEASE_SHARE = 0.1;
+const LEASE_SHARE = 0.1;
 // Buckets with a lease in one isolate; past this the oldest lease is dropped (its unspent share is
 // lost to this window only: fewer requests admitted, never more).
 const MAX_LEASES = 10_000;
 
-export const leaseSize = (limit: number) => Math.max(1, Math.floor(limit * LEASE_SHARE));
+const leaseSize = (limit: number) => Math.max(1, Math.floor(limit * LEASE_SHARE));
 
 interface Lease {
   limit: number;
@@ -131,7 +123,7 @@ const leaseGrant = z.object({ granted: z.number(), used: z.number(), resetAt: z.
  * spends its lease locally, so most requests make no round trip; `RateLimit-Remaining` is exact
  * within one isolate and, across several, may count their unspent leases as used.
  */
-export function durableObjectRateLimiter(namespace: DurableObjectNamespace): RateLimiter {
+function durableObjectRateLimiter(namespace: DurableObjectNamespace): RateLimiter {
   const stubOf = (bucket: string) => namespace.get(namespace.idFromName(bucket));
 
   async function refill(bucket: string, limit: number, now: number) {

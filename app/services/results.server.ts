@@ -8,7 +8,7 @@
  * past it (the read deletes it); the bucket's lifecycle rules remove what nobody reads again
  * (README, "Configuration for production").
  */
-import type { CompiledList } from "./compilations.server";
+import type { CompiledList } from "./compile-cache.server";
 import { gunzipStream, gunzipText, gzipText, textStream } from "./compression.server";
 import { sha256Hex } from "./digest.server";
 import { lineCount } from "./list-json.server";
@@ -37,8 +37,6 @@ export interface ListHeader {
 export interface StoredList extends CompiledList {
   etag: string;
 }
-
-export const resultStores = (env: Env): ListStores => ({ kv: env.COMPILE_CACHE, r2: env.RESULTS });
 
 /** Stores `list` under `key` for `ttlSeconds`: in KV when small, else in R2 with a pointer in KV. */
 export async function putList(

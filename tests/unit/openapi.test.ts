@@ -30,9 +30,16 @@ describe("the OpenAPI document", () => {
     const compileRequest = document.components.schemas.CompileRequest as { properties: Record<string, unknown> };
     expect(Object.keys(compileRequest.properties).sort()).toEqual([
       "configuration",
+      "explain",
       "outputFormat",
       "preFetchedContent",
       "turnstileToken",
     ]);
+  });
+
+  it("documents the host lookup of an explained compile with its query parameters", () => {
+    const lookup = buildOpenApiDocument().paths["/api/compile/explain"].get;
+    expect(lookup.parameters.map((parameter) => parameter.name)).toEqual(["id", "host"]);
+    expect(Object.keys(lookup.responses)).toContain("404");
   });
 });
