@@ -20,6 +20,12 @@ export const TRANSFORMATION_NAMES = [
 
 export type TransformationName = (typeof TRANSFORMATION_NAMES)[number];
 
+/** A step of the pipeline: the exclusions, the inclusions or a transformation (events and explanations name it). */
+export type StepName = "Exclusions" | "Inclusions" | TransformationName;
+
+/** Where a step ran: on one source (`sourceIndex` set) or on the whole list. */
+export type StepScope = "source" | "list";
+
 /** Each one filters the output of the previous one, so combining them silently loses rules. */
 const VALIDATION_TRANSFORMATIONS: readonly TransformationName[] = [
   "Validate",
