@@ -80,6 +80,7 @@ import {
 } from "../app/compiler";
 import { BENCHMARK_TRANSFORMATIONS, generateBenchmarkCorpus } from "../tests/unit/compiler/support/generator";
 import { Random } from "../tests/unit/compiler/support/random";
+import { countTypedArrays } from "./lib/typed-arrays";
 
 const DEFAULT_LINES = [300_000, 1_200_000];
 const WARMUP_LINES = 10_000;
@@ -315,25 +316,6 @@ async function memoryChild(): Promise<void> {
     peakRssMb: procStatusMb("VmHWM"),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
-}
-
-/**
- * Calls `sample` after every typed array the compiler makes. Memory outside V8's heap (our line
- * indexes, hash tables and output buffer) only grows when one is made, so sampling then catches
- * its peak exactly, freed-but-not-yet-collected arrays included.
- */
-function countTypedArrays(sample: () => void): void {
-  const constructors = globalThis as unknown as Record<"Uint8Array" | "Int32Array", typeof Uint8Array>;
-  for (const name of ["Uint8Array", "Int32Array"] as const) {
-    const Original = constructors[name];
-    constructors[name] = class extends Original {
-      // biome-ignore lint/suspicious/noExplicitAny: forwards every constructor signature
-      constructor(...args: any[]) {
-        super(...(args as []));
-        sample();
-      }
-    };
-  }
 }
 
 function runChild<T>(nodeOptions: string[], args: string[], timeoutMs = CHILD_TIMEOUT_MS): T | null {

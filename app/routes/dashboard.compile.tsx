@@ -12,6 +12,7 @@ import { compileForCaller, compileResultBody, parseCompileRequest } from "~/serv
 import { readForm, validateForm } from "~/services/forms.server";
 import { guardPage } from "~/services/guard.server";
 import { enqueueJobs } from "~/services/jobs.server";
+import { firstLines, lineCount } from "~/services/list-json.server";
 
 export const meta: MetaFunction = () => [{ title: "Compile · Bloqr" }];
 
@@ -91,8 +92,8 @@ export async function action(args: ActionFunctionArgs) {
         result: {
           ruleCount: outcome.ruleCount,
           cached: outcome.cached,
-          preview: outcome.rules.slice(0, PREVIEW_LINES),
-          lineCount: outcome.rules.length,
+          preview: firstLines(outcome.text, PREVIEW_LINES),
+          lineCount: lineCount(outcome.text),
           text: outcome.text,
           outputFormat,
           explanation: compileResultBody(outcome).explanation,

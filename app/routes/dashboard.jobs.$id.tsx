@@ -3,7 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { OUTPUT_FORMATS } from "~/compiler/formats/report";
 import { Card, formatDate, StatusBadge } from "~/components/ui";
 import { requireUser } from "~/services/auth.server";
-import { jobResult, ownJobOrNotFound, publicJob } from "~/services/jobs.server";
+import { jobResultText, ownJobOrNotFound, publicJob } from "~/services/jobs.server";
+import { previewLines } from "~/services/results.server";
 
 export const meta: MetaFunction = () => [{ title: "Job · Bloqr" }];
 
@@ -12,11 +13,12 @@ const PREVIEW_LINES = 200;
 export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args);
   const job = await ownJobOrNotFound(args.context.database.db, user.userId, args.params.id);
-  const list = await jobResult(args.context.services.compileCache, job);
+  // Only the preview's lines are read: a large list streams from R2 and the rest is never fetched.
+  const list = await jobResultText(args.context.services.results, job);
   return {
     job: publicJob(job),
-    preview: list?.rules.slice(0, PREVIEW_LINES) ?? null,
-    lineCount: list?.rules.length ?? 0,
+    preview: list && (await previewLines(list.body, PREVIEW_LINES)),
+    lineCount: list?.header.lineCount ?? 0,
   };
 }
 
