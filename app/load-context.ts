@@ -10,12 +10,15 @@ import { type DatabaseHandle, openDatabase } from "~/services/db.server";
 import { type AppEnv, getAppEnv } from "~/services/env.server";
 import type { CompileQueues } from "~/services/jobs.server";
 import { type RateLimiter, rateLimiterFor } from "~/services/rate-limit.server";
+import type { ListStores } from "~/services/results.server";
 import { sourceLoader } from "~/services/sources.server";
 
 /** The app's services, bound to this Worker's bindings and configuration. */
 export interface Services {
   /** KV of compiled lists: the 1 h result cache, job results and the source cache. */
   compileCache: KVNamespace;
+  /** Where compiled lists are kept: small ones in the compile cache, large ones in the RESULTS bucket. */
+  results: ListStores;
   /** The async compile queues, by priority. */
   queues: CompileQueues;
   /** The rate limiter of RATE_LIMIT_BACKEND. */
@@ -49,6 +52,7 @@ export function getLoadContext(env: Env, ctx: Pick<ExecutionContext, "waitUntil"
     analytics: analyticsFor(env.ANALYTICS),
     services: {
       compileCache: env.COMPILE_CACHE,
+      results: { kv: env.COMPILE_CACHE, r2: env.RESULTS },
       queues: { standard: env.COMPILE_QUEUE, high: env.COMPILE_QUEUE_HIGH },
       limiter: rateLimiterFor(config.RATE_LIMIT_BACKEND, env),
       sources: (preFetchedContent) =>

@@ -2,7 +2,8 @@ import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { batchCompileBody, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
 import { compileForCaller, parseCompileRequest } from "~/services/compilations.server";
 import { guard } from "~/services/guard.server";
-import { ApiError, jsonResponse, methodNotAllowed } from "~/services/http.server";
+import { ApiError, methodNotAllowed } from "~/services/http.server";
+import { RulesArray, streamedJsonResponse } from "~/services/list-json.server";
 
 /** Up to 10 configurations, each answered on its own: one failing item does not fail the others. */
 export const action = (args: ActionFunctionArgs) => {
@@ -26,7 +27,7 @@ export const action = (args: ActionFunctionArgs) => {
           results.push({
             id: item.id,
             success: true,
-            rules: outcome.rules,
+            rules: new RulesArray(outcome.text),
             ruleCount: outcome.ruleCount,
             compiledAt: outcome.compiledAt,
             cached: outcome.cached,
@@ -36,7 +37,7 @@ export const action = (args: ActionFunctionArgs) => {
           results.push({ id: item.id, success: false, error: { code: error.code, message: error.message } });
         }
       }
-      return jsonResponse({ results });
+      return streamedJsonResponse({ results });
     },
   );
 };

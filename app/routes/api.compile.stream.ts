@@ -41,7 +41,7 @@ export const action = (args: ActionFunctionArgs) => {
               },
             },
           );
-          stream.send("result", compileResultBody(outcome));
+          await stream.sendStreamed("result", compileResultBody(outcome));
         } catch (error) {
           if (stream.signal.aborted) return;
           // compileForCaller has recorded the failure (an unexpected one with its reason).

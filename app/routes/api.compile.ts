@@ -1,8 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { compileBody, compileQuery, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
 import { compileForCaller, compileResultBody, requestedOutputFormat } from "~/services/compilations.server";
+import { textStream } from "~/services/compression.server";
 import { guard } from "~/services/guard.server";
-import { API_HEADERS, jsonResponse, methodNotAllowed, parseQuery } from "~/services/http.server";
+import { API_HEADERS, methodNotAllowed, parseQuery } from "~/services/http.server";
+import { streamedJsonResponse } from "~/services/list-json.server";
 
 /**
  * Compiles one configuration and answers with the list (JSON, or the file itself with ?format=text),
@@ -24,7 +26,7 @@ export const action = (args: ActionFunctionArgs) => {
         { signal: args.request.signal },
       );
       if (query.format === "text") {
-        return new Response(outcome.text, {
+        return new Response(textStream(outcome.text), {
           headers: {
             ...API_HEADERS,
             "Content-Type": "text/plain; charset=utf-8",
@@ -33,7 +35,7 @@ export const action = (args: ActionFunctionArgs) => {
           },
         });
       }
-      return jsonResponse(compileResultBody(outcome));
+      return streamedJsonResponse(compileResultBody(outcome));
     },
   );
 };

@@ -5,6 +5,7 @@ import { inOutputFormat } from "~/services/compilations.server";
 import { guard } from "~/services/guard.server";
 import { ApiError, jsonResponse, methodNotAllowed, parseQuery } from "~/services/http.server";
 import { findOwnJob, jobResult, publicJob } from "~/services/jobs.server";
+import { RulesArray, streamedJsonResponse } from "~/services/list-json.server";
 import { ownerOf } from "~/services/principal";
 
 /**
@@ -18,12 +19,12 @@ export const loader = (args: LoaderFunctionArgs) =>
     if (!id.success) throw new ApiError(404, "No such job.");
     const job = await findOwnJob(db, ownerOf(principal).userId, id.data);
     if (job.status !== "succeeded") return jsonResponse({ ...publicJob(job), result: null });
-    const stored = await jobResult(args.context.services.compileCache, job);
+    const stored = await jobResult(args.context.services.results, job);
     const list = stored && inOutputFormat(stored, outputFormat);
-    return jsonResponse({
+    return streamedJsonResponse({
       ...publicJob(job),
       result: list && {
-        rules: list.rules,
+        rules: new RulesArray(list.text),
         ruleCount: list.ruleCount,
         compiledAt: list.compiledAt,
         metrics: list.metrics,

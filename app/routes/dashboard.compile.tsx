@@ -18,6 +18,7 @@ import { compileForCaller, compileResultBody, parseCompileRequest } from "~/serv
 import { PLAYGROUND_FORM_MAX_BYTES, readForm } from "~/services/forms.server";
 import { guardPage } from "~/services/guard.server";
 import { enqueueJobs } from "~/services/jobs.server";
+import { firstLines, lineCount } from "~/services/list-json.server";
 import { readPlaygroundForm } from "~/services/playground.server";
 import { MAX_SOURCE_BYTES } from "~/services/sources.server";
 
@@ -107,8 +108,8 @@ export async function action(args: ActionFunctionArgs) {
         result: {
           ruleCount: outcome.ruleCount,
           cached: outcome.cached,
-          preview: outcome.rules.slice(0, PREVIEW_LINES),
-          lineCount: outcome.rules.length,
+          preview: firstLines(outcome.text, PREVIEW_LINES),
+          lineCount: lineCount(outcome.text),
           text: outcome.text,
           outputFormat: input.outputFormat,
           explanation: compileResultBody(outcome).explanation,

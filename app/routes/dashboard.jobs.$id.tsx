@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
 import { OUTPUT_FORMATS } from "~/compiler/formats/report";
-import { Card, DataTable, formatDate, formatDuration, StatusBadge } from "~/components/ui";
+import { Card, formatDate, StatusBadge } from "~/components/ui";
 import { requireUser } from "~/services/auth.server";
-import { jobResult, listTitle, ownJobOrNotFound, publicJob } from "~/services/jobs.server";
+import { jobResultText, ownJobOrNotFound, publicJob } from "~/services/jobs.server";
+import { previewLines } from "~/services/results.server";
 
 export const meta: MetaFunction = () => [{ title: "Job · Bloqr" }];
 
@@ -12,29 +13,23 @@ const PREVIEW_LINES = 200;
 export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args);
   const job = await ownJobOrNotFound(args.context.database.db, user.userId, args.params.id);
-  const list = await jobResult(args.context.services.compileCache, job);
+  // Only the preview's lines are read: a large list streams from R2 and the rest is never fetched.
+  const list = await jobResultText(args.context.services.results, job);
   return {
     job: publicJob(job),
-    name: list ? listTitle(list) : null,
-    preview: list?.rules.slice(0, PREVIEW_LINES) ?? null,
-    lineCount: list?.rules.length ?? 0,
-    sources: list?.metrics.sources ?? [],
-    linesLoaded: list?.metrics.linesLoaded ?? null,
+    preview: list && (await previewLines(list.body, PREVIEW_LINES)),
+    lineCount: list?.header.lineCount ?? 0,
   };
 }
 
 export default function JobDetail() {
-  const { job, name, preview, lineCount, sources, linesLoaded } = useLoaderData<typeof loader>();
-  const count = (value: number | null) => (value === null ? "—" : value.toLocaleString("en"));
+  const { job, preview, lineCount } = useLoaderData<typeof loader>();
   return (
     <main className="mt-8 space-y-6">
       <Link to="/dashboard/jobs" className="text-sm underline">
         ← All jobs
       </Link>
-      <h1 className="text-2xl font-bold break-words">
-        {name ?? "Job"}{" "}
-        <span className="font-mono text-lg text-slate-600 dark:text-slate-400">{job.id.slice(0, 8)}</span>
-      </h1>
+      <h1 className="font-mono text-2xl font-bold">Job {job.id.slice(0, 8)}</h1>
       <Card title="Status">
         <dl className="grid gap-3 text-sm sm:grid-cols-3">
           <div>
@@ -50,22 +45,8 @@ export default function JobDetail() {
             </dd>
           </div>
           <div>
-            <dt className="text-slate-600 dark:text-slate-400">Started</dt>
-            <dd>{formatDate(job.startedAt ?? job.createdAt)}</dd>
-          </div>
-          <div>
             <dt className="text-slate-600 dark:text-slate-400">Finished</dt>
             <dd>{formatDate(job.finishedAt)}</dd>
-          </div>
-          <div>
-            <dt className="text-slate-600 dark:text-slate-400">Duration</dt>
-            <dd>{formatDuration(job.durationMs)}</dd>
-          </div>
-          <div>
-            <dt className="text-slate-600 dark:text-slate-400">Lines loaded → rules</dt>
-            <dd data-testid="job-counts">
-              {count(linesLoaded)} → {count(job.ruleCount)}
-            </dd>
           </div>
         </dl>
         {job.error && (
@@ -77,20 +58,6 @@ export default function JobDetail() {
           </p>
         )}
       </Card>
-      {sources.length > 0 && (
-        <Card title="Sources">
-          <DataTable
-            testId="job-sources"
-            rows={sources}
-            rowKey={(source) => String(source.sourceIndex)}
-            columns={[
-              { header: "Source", className: "break-all", cell: (source) => source.source },
-              { header: "Lines loaded", cell: (source) => count(source.linesLoaded) },
-              { header: "Lines kept", cell: (source) => count(source.linesKept) },
-            ]}
-          />
-        </Card>
-      )}
       {preview && (
         <Card
           title={`Result: ${job.ruleCount} rules`}

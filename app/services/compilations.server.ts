@@ -26,15 +26,15 @@ import {
   explanationKey,
   RESULT_CACHE_TTL_SECONDS,
   readCached,
-  readCompiledList,
   resultCacheKey,
   writeCached,
-  writeCompiledList,
 } from "./compile-cache.server";
 import { explainCompileError, failureCode, internalReason } from "./compile-errors.server";
 import type { Database } from "./db.server";
 import { ApiError } from "./http.server";
+import { RulesArray } from "./list-json.server";
 import type { Principal } from "./principal";
+import { getList, type ListStores, putList } from "./results.server";
 
 export interface CompileRequest {
   /** Parsed: by the body schema at the edge, or by `parseCompileRequest`. */
@@ -47,13 +47,16 @@ export interface CompileRequest {
 export interface CompileOutcome extends CompiledList {
   cached: boolean;
   configHash: string;
+  /** The cache entry's hash (see results.server.ts): a copy of it can be checked against it. */
+  etag: string;
   durationMs: number;
   /** With `explain`; its id (the configuration hash) is what `/api/compile/explain` looks up. */
   explanation?: Explanation;
 }
 
 interface CompileDependencies {
-  cache: KVNamespace;
+  /** The result cache: lists in KV and R2, explanations beside them in KV. */
+  stores: ListStores;
   loadSource: LoadSource;
   signal?: AbortSignal;
   onEvent?: (event: CompileEvent) => void;
@@ -91,7 +94,7 @@ export function parseCompileRequest(configuration: unknown, preFetchedContent?: 
 export function compileResultBody(outcome: CompileOutcome) {
   return {
     success: true as const,
-    rules: outcome.rules,
+    rules: new RulesArray(outcome.text),
     ruleCount: outcome.ruleCount,
     compiledAt: outcome.compiledAt,
     cached: outcome.cached,
@@ -107,10 +110,11 @@ export async function compileWithCache(
   const started = Date.now();
   const { configHash, key: cacheKey } = await resultCacheKey(request.configuration, request.preFetchedContent);
   const explainKey = explanationKey(configHash);
-  const hit = await readCompiledList(dependencies.cache, cacheKey);
+  const cache = dependencies.stores.kv;
+  const hit = await getList(dependencies.stores, cacheKey);
   if (hit && !dependencies.explain) return { ...hit, cached: true, configHash, durationMs: Date.now() - started };
   // an explained request is served from the cache only when its explanation is there too
-  const explainedHit = hit && (await readCached<ExplainedCompile>(dependencies.cache, explainKey));
+  const explainedHit = hit && (await readCached<ExplainedCompile>(cache, explainKey));
   if (hit && explainedHit) {
     dependencies.onEvent?.({ type: "explanation", explanation: explainedHit.explanation });
     const durationMs = Date.now() - started;
@@ -125,15 +129,14 @@ export async function compileWithCache(
     explain: dependencies.explain,
   });
   const list: CompiledList = {
-    rules: result.lines,
     text: result.text,
     ruleCount: result.ruleCount,
     compiledAt: new Date().toISOString(),
     metrics: result.metrics,
   };
-  await writeCompiledList(dependencies.cache, cacheKey, list, RESULT_CACHE_TTL_SECONDS);
-  if (result.explained) await writeCached(dependencies.cache, explainKey, result.explained, RESULT_CACHE_TTL_SECONDS);
-  const outcome = { ...list, cached: false, configHash, durationMs: Date.now() - started };
+  const { etag } = await putList(dependencies.stores, cacheKey, list, RESULT_CACHE_TTL_SECONDS);
+  if (result.explained) await writeCached(cache, explainKey, result.explained, RESULT_CACHE_TTL_SECONDS);
+  const outcome = { ...list, cached: false, configHash, etag, durationMs: Date.now() - started };
   return result.explained ? { ...outcome, explanation: result.explained.explanation } : outcome;
 }
 
@@ -176,7 +179,6 @@ export function inOutputFormat<List extends CompiledList>(
   return {
     ...list,
     text: converted.text,
-    rules: converted.text.split("\n"),
     metrics: { ...list.metrics, formats: [converted.report] },
   };
 }
@@ -221,7 +223,7 @@ export async function compileForCaller(
   const { db } = context.database;
   try {
     const compiled = await compileWithCache(request, {
-      cache: context.services.compileCache,
+      stores: context.services.results,
       loadSource: context.services.sources(request.preFetchedContent),
       explain: request.explain,
       ...options,

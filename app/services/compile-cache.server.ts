@@ -1,7 +1,8 @@
 /**
  * The compile cache in KV, and every prefix its namespace holds: `compile:` results (keyed by the
  * configuration's hash), `result:` async job results, and the source cache's `source:` entries.
- * Entries are gzipped JSON; a damaged one reads as a miss.
+ * Lists are stored by results.server.ts (their gzip'd text, in R2 when large); explanations here
+ * as gzipped JSON. A damaged entry reads as a miss.
  */
 import type { CompileMetrics, Configuration } from "~/compiler";
 import { gunzipText, gzipText } from "./compression.server";
@@ -19,8 +20,11 @@ const EXPLAIN_KEY_PREFIX = "explain:";
 // KV list pages hold at most 1000 keys; counting stops here so the admin page stays fast.
 const CACHE_COUNT_LIMIT = 10_000;
 
+/**
+ * A compiled list: its text once — the API's `rules` are its lines, written from it as they are
+ * sent (list-json.server.ts); stored by results.server.ts (KV, or R2 when large).
+ */
 export interface CompiledList {
-  rules: string[];
   text: string;
   ruleCount: number;
   compiledAt: string;
@@ -30,21 +34,16 @@ export interface CompiledList {
 /** Same configuration and same pre-fetched content → same key, whatever the JSON key order. */
 export async function resultCacheKey(configuration: Configuration, preFetched?: Record<string, string>) {
   const configHash = await sha256Hex(canonicalJson({ configuration, preFetched: preFetched ?? {} }));
-  return { configHash, key: RESULT_KEY_PREFIX + configHash };
+  return { configHash, key: resultKey(configHash) };
 }
+
+/** The cached result of the compile whose configuration hash is `configHash`. */
+export const resultKey = (configHash: string) => `${RESULT_KEY_PREFIX}${configHash}`;
 
 export const jobResultKey = (jobId: string) => `${JOB_RESULT_KEY_PREFIX}${jobId}`;
 
 /** The explanation of the compile whose configuration hash is `configHash` (its explain `id`). */
 export const explanationKey = (configHash: string) => `${EXPLAIN_KEY_PREFIX}${configHash}`;
-
-export function readCompiledList(cache: KVNamespace, key: string): Promise<CompiledList | null> {
-  return readCached<CompiledList>(cache, key);
-}
-
-export function writeCompiledList(cache: KVNamespace, key: string, list: CompiledList, ttlSeconds: number) {
-  return writeCached(cache, key, list, ttlSeconds);
-}
 
 export async function readCached<Value>(cache: KVNamespace, key: string): Promise<Value | null> {
   const stored = await cache.get(key, "arrayBuffer");

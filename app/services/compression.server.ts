@@ -1,14 +1,48 @@
-/** Gzip for what we keep in KV: lists compress ~5×, and KV values are capped at 25 MiB. */
+/** Gzip for what we keep in KV and R2: lists compress ~5×, and KV values are capped at 25 MiB. */
 
-async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+// Text is encoded a slice at a time, so gzipping a list never holds its whole UTF-8 copy.
+const ENCODE_SLICE_CHARS = 256 * 1024;
+
+// The DOM typings say a (de)compression stream takes any BufferSource; these pipe bytes only.
+const gzipStep = (step: CompressionStream | DecompressionStream) =>
+  step as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
+
+async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-export function gzipText(text: string): Promise<Uint8Array> {
-  return collect(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip")));
+/** The texts, one after the other, as UTF-8 bytes made as they are read. */
+export function textStream(...texts: string[]): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let text = 0;
+  let at = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      while (text < texts.length && at >= texts[text].length) {
+        text++;
+        at = 0;
+      }
+      if (text === texts.length) return controller.close();
+      const end = Math.min(at + ENCODE_SLICE_CHARS, texts[text].length);
+      // A slice never ends between the halves of a surrogate pair.
+      const cut = isHighSurrogate(texts[text].charCodeAt(end - 1)) && end < texts[text].length ? end - 1 : end;
+      controller.enqueue(encoder.encode(texts[text].slice(at, cut)));
+      at = cut;
+    },
+  });
 }
 
-export async function gunzipText(bytes: ArrayBuffer): Promise<string> {
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new TextDecoder().decode(await collect(stream));
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+
+export function gzipText(...texts: string[]): Promise<Uint8Array<ArrayBuffer>> {
+  return collect(textStream(...texts).pipeThrough(gzipStep(new CompressionStream("gzip"))));
+}
+
+export function gunzipStream(bytes: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  return bytes.pipeThrough(gzipStep(new DecompressionStream("gzip")));
+}
+
+export async function gunzipText(bytes: ArrayBuffer | ReadableStream<Uint8Array>): Promise<string> {
+  const stream = bytes instanceof ReadableStream ? bytes : new Blob([bytes]).stream();
+  return new TextDecoder().decode(await collect(gunzipStream(stream)));
 }

@@ -7,10 +7,11 @@ import { and, count, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Compilation, compilations, type Tier, users } from "~/db/schema";
 import { type Analytics, logOnlyAnalytics } from "./analytics.server";
-import { type CompiledList, jobResultKey, readCompiledList } from "./compile-cache.server";
+import { jobResultKey } from "./compile-cache.server";
 import type { Database } from "./db.server";
 import { ApiError } from "./http.server";
 import { ownerOf, type Principal } from "./principal";
+import { getList, getListHeader, type ListStores, openListText, type StoredList } from "./results.server";
 
 export type Priority = "standard" | "high";
 export interface JobMessage {
@@ -261,14 +262,18 @@ export function publicJob(job: Compilation) {
 }
 
 /** A succeeded job's stored list; null while it is not done, after it failed, or once expired. */
-export async function jobResult(cache: KVNamespace, job: Compilation): Promise<CompiledList | null> {
-  return job.status === "succeeded" ? readCompiledList(cache, jobResultKey(job.id)) : null;
+export async function jobResult(stores: ListStores, job: Compilation): Promise<StoredList | null> {
+  return job.status === "succeeded" ? getList(stores, jobResultKey(job.id)) : null;
 }
 
-/** The list's name as its header states it (`! Title: …`): jobs keep no configuration once they end. */
-export function listTitle(list: CompiledList): string | null {
-  const title = /^! Title: (.+)$/m.exec(list.text.slice(0, 4096))?.[1]?.trim();
-  return title || null;
+/** What is known of a succeeded job's list without reading it (counts, ETag); null as for `jobResult`. */
+export async function jobResultHeader(stores: ListStores, job: Compilation) {
+  return job.status === "succeeded" ? getListHeader(stores, jobResultKey(job.id)) : null;
+}
+
+/** A succeeded job's list as a stream of its text; null as for `jobResult`. */
+export async function jobResultText(stores: ListStores, job: Compilation) {
+  return job.status === "succeeded" ? openListText(stores, jobResultKey(job.id)) : null;
 }
 
 /** For pages: the signed-in user's job by a path parameter, or the 404 page. */

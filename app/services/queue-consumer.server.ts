@@ -8,9 +8,10 @@
 import { z } from "zod";
 import type { LoadContext } from "~/load-context";
 import { compileWithCache, parseCompileRequest } from "./compilations.server";
-import { JOB_RESULT_TTL_SECONDS, jobResultKey, writeCompiledList } from "./compile-cache.server";
+import { JOB_RESULT_TTL_SECONDS, jobResultKey, resultKey } from "./compile-cache.server";
 import { failureCode, internalReason, isRetriable } from "./compile-errors.server";
 import { claimJob, completeJob, failJob, releaseJob } from "./jobs.server";
+import { copyList, putList } from "./results.server";
 
 const DEAD_LETTER_QUEUE = "bloqr-compile-dlq";
 // Backoff doubles per attempt from the configured base, capped so a job is not parked for hours.
@@ -82,9 +83,18 @@ async function runJob(
     const configuration = parseCompileRequest(request.configuration, request.preFetchedContent);
     const outcome = await compileWithCache(
       { configuration, preFetchedContent: request.preFetchedContent },
-      { cache: services.compileCache, loadSource: services.sources(request.preFetchedContent) },
+      { stores: services.results, loadSource: services.sources(request.preFetchedContent) },
     );
-    await writeCompiledList(services.compileCache, jobResultKey(jobId), outcome, JOB_RESULT_TTL_SECONDS);
+    // The cache entry just written (or hit) is the job's result: copied as stored, not gzip'd again.
+    const jobKey = jobResultKey(jobId);
+    const copied = await copyList(
+      services.results,
+      resultKey(outcome.configHash),
+      jobKey,
+      outcome.etag,
+      JOB_RESULT_TTL_SECONDS,
+    );
+    if (!copied) await putList(services.results, jobKey, outcome, JOB_RESULT_TTL_SECONDS);
     if (!(await completeJob(db, jobId, job.attempts, outcome))) {
       // Our lease ran out and another delivery took the job over: its result is the one that counts.
       analytics.record({

@@ -70,29 +70,107 @@ function kvRateLimiter(kv: KVNamespace): RateLimiter {
   };
 }
 
-const decisionSchema = z.object({
-  allowed: z.boolean(),
-  limit: z.number(),
-  remaining: z.number(),
-  resetAt: z.number(),
-});
+/** What a bucket's object grants: `granted` requests of the window, and the window's count after them. */
+interface LeaseGrant {
+  granted: number;
+  used: number;
+  resetAt: number;
+}
 
+/** Takes up to `want` requests of the window for one isolate; never more than the limit leaves. */
+export function nextLease(
+  stored: unknown,
+  limit: number,
+  want: number,
+  now: number,
+): { grant: LeaseGrant; state?: WindowState } {
+  const resetAt = windowEnd(now);
+  const count = usedInWindow(stored, now);
+  const granted = Math.max(0, Math.min(want, limit - count));
+  if (granted === 0) return { grant: { granted, used: count, resetAt } };
+  return { grant: { granted, used: count + granted, resetAt }, state: { count: count + granted, resetAt } };
+}
+
+/**
+ * Share of a bucket's limit an isolate takes from the object at once (decision 0019): one round
+ * trip per lease instead of per request, and what one isolate may hold unspent at a window's end
+ * (others are refused it until the window ends) stays a tenth of the limit.
+ */
+const LEASE_SHARE = 0.1;
+// Buckets with a lease in one isolate; past this the oldest lease is dropped (its unspent share is
+// lost to this window only: fewer requests admitted, never more).
+const MAX_LEASES = 10_000;
+
+const leaseSize = (limit: number) => Math.max(1, Math.floor(limit * LEASE_SHARE));
+
+interface Lease {
+  limit: number;
+  resetAt: number;
+  /** Requests of the lease not yet spent in this isolate. */
+  left: number;
+  /** The window's count at the object when the lease was granted (this lease included). */
+  used: number;
+}
+
+const leases = new Map<string, Lease>();
+const refills = new Map<string, Promise<void>>();
+
+const leaseGrant = z.object({ granted: z.number(), used: z.number(), resetAt: z.number() });
+
+/**
+ * The exact backend: each bucket's count lives in its Durable Object, which grants leases
+ * atomically, so the requests admitted across all isolates never exceed the limit. An isolate
+ * spends its lease locally, so most requests make no round trip; `RateLimit-Remaining` is exact
+ * within one isolate and, across several, may count their unspent leases as used.
+ */
 function durableObjectRateLimiter(namespace: DurableObjectNamespace): RateLimiter {
+  const stubOf = (bucket: string) => namespace.get(namespace.idFromName(bucket));
+
+  async function refill(bucket: string, limit: number, now: number) {
+    const response = await stubOf(bucket).fetch("https://rate-limiter.internal/lease", {
+      method: "POST",
+      body: JSON.stringify({ limit, want: leaseSize(limit), now }),
+    });
+    if (!response.ok) throw new Error(`rate limiter object answered ${response.status}`);
+    const grant = leaseGrant.parse(await response.json());
+    leases.delete(bucket);
+    leases.set(bucket, { limit, resetAt: grant.resetAt, left: grant.granted, used: grant.used });
+    if (leases.size > MAX_LEASES) leases.delete(leases.keys().next().value as string);
+  }
+
   return {
     async hit(bucket, limit, now) {
-      const stub = namespace.get(namespace.idFromName(bucket));
-      const response = await stub.fetch("https://rate-limiter.internal/hit", {
-        method: "POST",
-        body: JSON.stringify({ limit, now }),
-      });
-      if (!response.ok) throw new Error(`rate limiter object answered ${response.status}`);
-      return decisionSchema.parse(await response.json());
+      for (;;) {
+        const lease = leases.get(bucket);
+        if (lease && lease.resetAt === windowEnd(now) && lease.limit === limit) {
+          if (lease.left > 0) {
+            lease.left--;
+            return {
+              allowed: true,
+              limit,
+              remaining: Math.max(0, limit - lease.used + lease.left),
+              resetAt: lease.resetAt,
+            };
+          }
+          // The object granted nothing more: the window is spent everywhere (counts only grow in it).
+          if (lease.used >= limit) return { allowed: false, limit, remaining: 0, resetAt: lease.resetAt };
+        }
+        // One refill per bucket at a time: concurrent requests of this isolate wait for it.
+        let pending = refills.get(bucket);
+        if (!pending) {
+          pending = refill(bucket, limit, now).finally(() => refills.delete(bucket));
+          refills.set(bucket, pending);
+        }
+        await pending;
+      }
     },
     async used(bucket, now) {
-      const stub = namespace.get(namespace.idFromName(bucket));
-      const response = await stub.fetch(`https://rate-limiter.internal/used?now=${now}`);
+      const response = await stubOf(bucket).fetch(`https://rate-limiter.internal/used?now=${now}`);
       if (!response.ok) throw new Error(`rate limiter object answered ${response.status}`);
-      return z.object({ used: z.number() }).parse(await response.json()).used;
+      const used = z.object({ used: z.number() }).parse(await response.json()).used;
+      // This isolate's unspent lease is counted at the object but not yet used.
+      const lease = leases.get(bucket);
+      return lease?.resetAt === windowEnd(now) ? Math.max(0, used - lease.left) : used;
     },
   };
 }

@@ -1,5 +1,6 @@
 /** A Server-Sent Events response whose `signal` aborts when the client disconnects. */
 import { API_HEADERS } from "./http.server";
+import { jsonChunks } from "./list-json.server";
 
 // Proxies and load balancers drop connections that stay silent for about a minute.
 const HEARTBEAT_MS = 15_000;
@@ -26,6 +27,15 @@ export function openEventStream(requestSignal?: AbortSignal) {
     }),
     send(event: string, data: unknown) {
       write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    },
+    /** An event whose data is written a chunk at a time as the client reads (a compiled list's rules). */
+    async sendStreamed(event: string, data: unknown) {
+      write(`event: ${event}\ndata: `);
+      for (const chunk of jsonChunks(data)) {
+        await writer.ready;
+        write(chunk);
+      }
+      write("\n\n");
     },
     async close() {
       clearInterval(heartbeat);

@@ -4,9 +4,10 @@
  * consumer (the job fails at once, no retries).
  */
 import { describe, expect, it, vi } from "vitest";
+import { MAX_INPUT_BYTES } from "~/compiler";
 import { createKey, jsonBody, signIn, type TestAccount } from "./accounts";
 import { browserCompile, rulesOf } from "./compile-fixtures";
-import { bodyOf, call, errorShape, timedCall } from "./helpers";
+import { bodyOf, call, errorShape, inject, timedCall } from "./helpers";
 
 const MB = 1024 * 1024;
 const LIST_URL = "https://lists.example.org/list.txt";
@@ -146,5 +147,26 @@ describe("the queue consumer enforces the same budget", () => {
     // and the owner sees it among their jobs
     const jobs = await bodyOf(await call("/api/compile/jobs", { headers: account.headers }));
     expect(jobs.jobs).toEqual([expect.objectContaining({ id: requestId, status: "failed" })]);
+  });
+
+  it("a source of 1.5× the input budget → the job fails at once naming the limit, the body cut off while it streams", async () => {
+    const account = await signIn();
+    const source = `${inject("sourceServerUrl")}/stream/over-budget-${crypto.randomUUID()}?bytes=${1.5 * MAX_INPUT_BYTES}`;
+    const response = await submit(account, { configuration: named({ sources: [{ source }] }) });
+    expect(response.status).toBe(202);
+    const { requestId } = await bodyOf(response);
+    let job = { status: "queued", attempts: 0, error: "", result: null };
+    await vi.waitFor(
+      async () => {
+        job = await bodyOf(await call(`/api/queue/results/${requestId}`, { headers: account.headers }));
+        if (job.status !== "failed") throw new Error(`job is ${job.status}`);
+      },
+      { timeout: 30_000, interval: 250 },
+    );
+    // Not retried: a larger list never fits on a later try. The fetch stopped at the first cap it
+    // passed (a source's 20 MB, below the compile's 24 MB), so the list was never held whole.
+    expect(job.attempts).toBe(1);
+    expect(job.error).toContain("is larger than 20 MB, the limit for one source");
+    expect(job.result).toBeNull();
   });
 });

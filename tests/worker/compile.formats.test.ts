@@ -170,12 +170,9 @@ describe("outputFormat on a finished job", () => {
       headers: { Cookie: account.cookie },
     });
     expect(download.status).toBe(200);
-    // named after the list, as the playground names its download
-    expect(download.headers.get("Content-Disposition")).toMatch(
-      /^attachment; filename="Test-list-[0-9a-f-]{36}\.rpz\.zone"$/,
-    );
+    expect(download.headers.get("Content-Disposition")).toBe(`attachment; filename="bloqr-${id.slice(0, 8)}.rpz.zone"`);
     expect(await download.text()).toContain("\nmalware.example.com CNAME .\n");
     const adblock = await call(`/dashboard/jobs/${id}/download`, { headers: { Cookie: account.cookie } });
-    expect(adblock.headers.get("Content-Disposition")).toMatch(/^attachment; filename="Test-list-[0-9a-f-]{36}\.txt"$/);
+    expect(adblock.headers.get("Content-Disposition")).toBe(`attachment; filename="bloqr-${id.slice(0, 8)}.txt"`);
   });
 });

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { TURNSTILE_DUMMY_TOKEN } from "../../scripts/lib/turnstile-stub.mjs";
 import { createKey, jsonBody, randomIp, signIn } from "./accounts";
-import { bodyOf, call } from "./helpers";
+import { bodyOf, call, env } from "./helpers";
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ["Date"] });
@@ -111,6 +111,38 @@ describe("exact backend (Durable Object)", () => {
     );
     expect(responses.filter((response) => response.status !== 429)).toHaveLength(10);
     expect(responses.filter((response) => response.status === 429)).toHaveLength(40);
+  });
+
+  const exact = { RATE_LIMIT_BACKEND: "durable-object" };
+  /** The window's count as the bucket's object keeps it. */
+  async function countAtObject(bucket: string): Promise<number> {
+    const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(bucket));
+    return (await (await stub.fetch(`https://rate-limiter.internal/used?now=${Date.now()}`)).json<{ used: number }>())
+      .used;
+  }
+
+  it("an isolate takes a lease of a tenth of the limit: one object call per 6 requests of a free user, headers exact", async () => {
+    const account = await signIn();
+    const bucket = `ratelimit:user:${account.userId}`;
+    const remaining: (string | null)[] = [];
+    for (let index = 0; index < 7; index++) {
+      const response = await call("/api/me", { headers: account.headers }, exact);
+      expect(response.status).toBe(200);
+      remaining.push(response.headers.get("RateLimit-Remaining"));
+      // After the first request the object has granted 6; the seventh needed a second lease.
+      if (index === 0) expect(await countAtObject(bucket)).toBe(6);
+    }
+    expect(remaining).toEqual(["59", "58", "57", "56", "55", "54", "53"]);
+    expect(await countAtObject(bucket)).toBe(12);
+  });
+
+  it("leases never admit more than the limit: 61 requests of a free user → 60 pass, the 61st is 429", async () => {
+    const account = await signIn();
+    const responses = await statuses(61, () => call("/api/me", { headers: account.headers }, exact));
+    expect(responses.slice(0, 60).every((response) => response.status === 200)).toBe(true);
+    expect(responses[60].status).toBe(429);
+    expect(responses[60].headers.get("RateLimit-Remaining")).toBe("0");
+    expect(await countAtObject(`ratelimit:user:${account.userId}`)).toBe(60);
   });
 });
 
