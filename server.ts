@@ -1,6 +1,6 @@
 /**
  * The Worker: `fetch` hands requests to Remix with the load context; `queue` hands batches to
- * the compile consumer; the rate limiter's Durable Object class is exported for its binding.
+ * the compile consumer; `scheduled` (the cron trigger) queues the published lists that are due; the rate limiter's Durable Object class is exported for its binding.
  * Two checks hold for every request whatever route answers it: a cross-site page action is
  * refused before Remix runs it, and every response leaves with the security headers.
  */
@@ -12,7 +12,8 @@ import { openDatabase } from "./app/services/db.server";
 import { EnvError, getAppEnv } from "./app/services/env.server";
 import { renderStandaloneErrorPage } from "./app/services/error-page.server";
 import { ApiError, isApiPath, jsonError, readBodyBytes } from "./app/services/http.server";
-import { consumeCompileBatch } from "./app/services/queue-consumer.server";
+import { scheduleDueLists } from "./app/services/list-refresh.server";
+import { consumeCompileBatch, listServicesFor } from "./app/services/queue-consumer.server";
 import { withSecurityHeaders } from "./app/services/security-headers.server";
 
 export { RateLimiterObject } from "./app/services/rate-limiter-object.server";
@@ -86,5 +87,18 @@ export default {
 
   async queue(batch, env, ctx) {
     await consumeCompileBatch(batch, env, ctx);
+  },
+
+  async scheduled(controller, env, _ctx) {
+    const config = getAppEnv(env);
+    const database = openDatabase(config);
+    try {
+      await scheduleDueLists(
+        listServicesFor(env, config, database.db, analyticsFor(env.ANALYTICS)),
+        new Date(controller.scheduledTime),
+      );
+    } finally {
+      await database.close();
+    }
   },
 } satisfies ExportedHandler<Env>;

@@ -4,6 +4,7 @@
 interface __BaseEnv_Env {
 	RATE_LIMIT: KVNamespace;
 	COMPILE_CACHE: KVNamespace;
+	LIST_INDEX: KVNamespace;
 	LISTS: R2Bucket;
 	ANALYTICS: AnalyticsEngineDataset;
 	COMPILE_QUEUE: Queue;

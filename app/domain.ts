@@ -17,7 +17,7 @@ export const COMPILATION_KINDS = ["sync", "stream", "batch", "async"] as const;
 export const COMPILATION_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
 export const PRIORITIES = ["standard", "high"] as const;
 export const LIST_VISIBILITIES = ["public", "unlisted"] as const;
-export const LIST_VERSION_STATUSES = ["published", "held", "discarded", "failed"] as const;
+export const LIST_VERSION_STATUSES = ["published", "held", "discarded"] as const;
 /** What the last refresh of a list found: why it made a version, or why it did not. */
 export const LIST_CHECK_OUTCOMES = ["sources_unchanged", "output_unchanged", "published", "held", "failed"] as const;
 export const LIST_WEBHOOK_EVENTS = ["list.updated", "list.held", "list.failed"] as const;

@@ -12,7 +12,7 @@ CREATE TABLE "list_versions" (
 	"reason" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"published_at" timestamp with time zone,
-	CONSTRAINT "list_versions_status_check" CHECK ("list_versions"."status" in ('published', 'held', 'discarded', 'failed'))
+	CONSTRAINT "list_versions_status_check" CHECK ("list_versions"."status" in ('published', 'held', 'discarded'))
 );
 --> statement-breakpoint
 CREATE TABLE "lists" (

@@ -210,7 +210,7 @@ export const listVersions = pgTable(
   },
   (t) => [
     uniqueIndex("list_versions_list_number_idx").on(t.listId, t.number),
-    check("list_versions_status_check", sql`${t.status} in ('published', 'held', 'discarded', 'failed')`),
+    check("list_versions_status_check", sql`${t.status} in ('published', 'held', 'discarded')`),
   ],
 );
 

@@ -1,6 +1,7 @@
 /**
- * Consumer of the compile queues and their dead-letter queue. A message carries only a job id;
- * the job row says what to compile. Claiming is atomic, so a redelivered message is a no-op once
+ * Consumer of the compile queues and their dead-letter queue. A message carries only an id: a
+ * compile job's (`{jobId}`), a published list's (`{kind: "list_refresh", listId}`) or a list
+ * webhook delivery's (`{kind: "webhook_delivery", deliveryId}`); the row says what to do. For jobs: Claiming is atomic, so a redelivered message is a no-op once
  * its job has finished. Failures that a retry may cure go back to the queue with exponential
  * backoff; after the queue's max_retries the message lands in the dead-letter queue, whose
  * consumer marks the job failed with the last reason. Nothing is dropped silently.
@@ -19,6 +20,8 @@ import {
 import { type DatabaseHandle, openDatabase } from "./db.server";
 import { type AppEnv, getAppEnv } from "./env.server";
 import { claimJob, completeJob, failJob, JOB_RESULT_TTL_SECONDS, jobResultKey, releaseJob } from "./jobs.server";
+import { deadLetterRefresh, type ListServices, listRefreshMessage, refreshList } from "./list-refresh.server";
+import { deliverWebhook, failDelivery, scheduleRetry, webhookDeliveryMessage } from "./list-webhooks.server";
 
 export const DEAD_LETTER_QUEUE = "bloqr-compile-dlq";
 // Backoff doubles per attempt from the configured base, capped so a job is not parked for hours.
@@ -34,12 +37,39 @@ export function retryDelaySeconds(attempts: number, baseSeconds: number): number
   return Math.min(MAX_RETRY_DELAY_SECONDS, baseSeconds * 2 ** Math.max(0, attempts - 1));
 }
 
+/** What a list refresh or a webhook delivery works with, from the Worker's bindings. */
+export function listServicesFor(
+  env: Env,
+  config: AppEnv,
+  db: DatabaseHandle["db"],
+  analytics: Analytics,
+): ListServices {
+  return {
+    db,
+    bucket: env.LISTS,
+    index: env.LIST_INDEX,
+    sourceCache: env.COMPILE_CACHE,
+    queues: { standard: env.COMPILE_QUEUE, high: env.COMPILE_QUEUE_HIGH },
+    config,
+    analytics,
+  };
+}
+
 export async function consumeCompileBatch(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext) {
   const config = getAppEnv(env);
   const database = openDatabase(config);
   const analytics = analyticsFor(env.ANALYTICS);
   try {
     for (const message of batch.messages) {
+      const refresh = listRefreshMessage.safeParse(message.body);
+      const delivery = webhookDeliveryMessage.safeParse(message.body);
+      if (refresh.success || delivery.success) {
+        const services = listServicesFor(env, config, database.db, analytics);
+        const deadLettered = batch.queue === DEAD_LETTER_QUEUE;
+        if (refresh.success) await runListRefresh(message, refresh.data.listId, services, deadLettered);
+        if (delivery.success) await runDelivery(message, delivery.data.deliveryId, services, deadLettered);
+        continue;
+      }
       const parsed = jobMessage.safeParse(message.body);
       if (!parsed.success) {
         // Retrying a message that names no job cannot help.
@@ -151,4 +181,68 @@ async function runJob(
       message.ack();
     }
   }
+}
+
+/** A refresh: retried with backoff on what a retry may cure (the database, R2, the queue), like a job. */
+async function runListRefresh(
+  message: Message<unknown>,
+  listId: string,
+  services: ListServices,
+  deadLettered: boolean,
+) {
+  const { analytics, config } = services;
+  if (deadLettered) {
+    await deadLetterRefresh(services, listId);
+    analytics.record({ type: "list", outcome: "dead_lettered", id: listId });
+    message.ack();
+    return;
+  }
+  try {
+    await refreshList(services, listId);
+    message.ack();
+  } catch (error) {
+    const delaySeconds = retryDelaySeconds(message.attempts, config.QUEUE_RETRY_BASE_SECONDS);
+    analytics.record({
+      type: "list",
+      outcome: "retry",
+      id: listId,
+      attempts: message.attempts,
+      reason: internalReason(error),
+      detail: { delaySeconds },
+    });
+    message.retry({ delaySeconds });
+  }
+}
+
+/** A webhook delivery: a failing endpoint is retried with exponential backoff until the dead-letter queue. */
+async function runDelivery(
+  message: Message<unknown>,
+  deliveryId: string,
+  services: ListServices,
+  deadLettered: boolean,
+) {
+  const { analytics, config, db } = services;
+  if (deadLettered) {
+    await failDelivery(db, deliveryId);
+    analytics.record({ type: "list", outcome: "webhook_failed", id: deliveryId });
+    message.ack();
+    return;
+  }
+  const result = await deliverWebhook(services, deliveryId);
+  if (result.outcome !== "retry") {
+    if (result.outcome === "delivered")
+      analytics.record({ type: "list", outcome: "webhook_delivered", id: deliveryId });
+    message.ack();
+    return;
+  }
+  const delaySeconds = retryDelaySeconds(message.attempts, config.QUEUE_RETRY_BASE_SECONDS);
+  await scheduleRetry(db, deliveryId, delaySeconds);
+  analytics.record({
+    type: "list",
+    outcome: "webhook_retry",
+    id: deliveryId,
+    attempts: message.attempts,
+    detail: { delaySeconds },
+  });
+  message.retry({ delaySeconds });
 }
