@@ -12,8 +12,8 @@ import { openDatabase } from "./app/services/db.server";
 import { EnvError, getAppEnv } from "./app/services/env.server";
 import { renderStandaloneErrorPage } from "./app/services/error-page.server";
 import { ApiError, isApiPath, jsonError, readBodyBytes } from "./app/services/http.server";
-import { scheduleDueLists } from "./app/services/list-refresh.server";
-import { consumeCompileBatch, listServicesFor } from "./app/services/queue-consumer.server";
+import { listServicesFor, scheduleDueLists } from "./app/services/list-refresh.server";
+import { consumeCompileBatch } from "./app/services/queue-consumer.server";
 import { withSecurityHeaders } from "./app/services/security-headers.server";
 
 export { RateLimiterObject } from "./app/services/rate-limiter-object.server";

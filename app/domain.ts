@@ -17,6 +17,8 @@ export const COMPILATION_KINDS = ["sync", "stream", "batch", "async"] as const;
 export const COMPILATION_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
 export const PRIORITIES = ["standard", "high"] as const;
 export const LIST_VISIBILITIES = ["public", "unlisted"] as const;
+/** A public list's chosen slug: safe in a URL path and a file name, no dots (the format follows the first dot). */
+export const LIST_SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{2,62}$/;
 export const LIST_VERSION_STATUSES = ["published", "held", "discarded"] as const;
 /** What the last refresh of a list found: why it made a version, or why it did not. */
 export const LIST_CHECK_OUTCOMES = ["sources_unchanged", "output_unchanged", "published", "held", "failed"] as const;

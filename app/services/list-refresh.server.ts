@@ -8,6 +8,7 @@
  *     guardrail (a failed source, a shrink past the list's threshold) → version "held", keep serving
  *     else R2 files → version row → current pointer (Postgres, then the KV index) → webhooks
  */
+import type { AppLoadContext } from "@remix-run/cloudflare";
 import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Configuration, compile, type OutputFormat } from "~/compiler";
@@ -63,6 +64,23 @@ export interface ListServices {
   config: AppEnv;
   analytics: Analytics;
 }
+
+/** What a list refresh or a webhook delivery works with, from the Worker's bindings. */
+export function listServicesFor(env: Env, config: AppEnv, db: Database, analytics: Analytics): ListServices {
+  return {
+    db,
+    bucket: env.LISTS,
+    index: env.LIST_INDEX,
+    sourceCache: env.COMPILE_CACHE,
+    queues: { standard: env.COMPILE_QUEUE, high: env.COMPILE_QUEUE_HIGH },
+    config,
+    analytics,
+  };
+}
+
+/** The same for a route: this request's database and the load context's bindings. */
+export const listServicesOf = (context: AppLoadContext) =>
+  listServicesFor(context.cloudflare.env, context.config, context.database.db, context.analytics);
 
 export const listRefreshMessage = z.object({ kind: z.literal("list_refresh"), listId: z.uuid() });
 type ListRefreshMessage = z.infer<typeof listRefreshMessage>;

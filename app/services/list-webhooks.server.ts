@@ -137,6 +137,22 @@ export function publicEndpoint(endpoint: WebhookEndpoint) {
   return { id: endpoint.id, url: endpoint.url, enabled: endpoint.enabled, createdAt: endpoint.createdAt.toISOString() };
 }
 
+export function publicDelivery({ delivery, url }: Awaited<ReturnType<typeof listDeliveries>>[number]) {
+  return {
+    id: delivery.id,
+    eventId: delivery.eventId,
+    type: delivery.type,
+    url,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    lastStatusCode: delivery.lastStatusCode,
+    lastError: delivery.lastError,
+    nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
+    createdAt: delivery.createdAt.toISOString(),
+    deliveredAt: delivery.deliveredAt?.toISOString() ?? null,
+  };
+}
+
 /** One delivery row per enabled endpoint, one queue message each. */
 export async function emitListEvent(
   services: WebhookServices,

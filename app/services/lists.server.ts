@@ -40,7 +40,6 @@ export const REFRESH_NOW_COOLDOWN_SECONDS = 60;
 export const DEFAULT_SHRINK_THRESHOLD_PCT = 50;
 // 128 bits: an unlisted list's URL is a capability (blockers cannot send credentials).
 const UNLISTED_SLUG_BYTES = 16;
-export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{2,62}$/;
 
 export interface ListInput {
   name: string;

@@ -20,7 +20,13 @@ import {
 import { type DatabaseHandle, openDatabase } from "./db.server";
 import { type AppEnv, getAppEnv } from "./env.server";
 import { claimJob, completeJob, failJob, JOB_RESULT_TTL_SECONDS, jobResultKey, releaseJob } from "./jobs.server";
-import { deadLetterRefresh, type ListServices, listRefreshMessage, refreshList } from "./list-refresh.server";
+import {
+  deadLetterRefresh,
+  type ListServices,
+  listRefreshMessage,
+  listServicesFor,
+  refreshList,
+} from "./list-refresh.server";
 import { deliverWebhook, failDelivery, scheduleRetry, webhookDeliveryMessage } from "./list-webhooks.server";
 
 export const DEAD_LETTER_QUEUE = "bloqr-compile-dlq";
@@ -35,24 +41,6 @@ const storedRequest = z.object({
 
 export function retryDelaySeconds(attempts: number, baseSeconds: number): number {
   return Math.min(MAX_RETRY_DELAY_SECONDS, baseSeconds * 2 ** Math.max(0, attempts - 1));
-}
-
-/** What a list refresh or a webhook delivery works with, from the Worker's bindings. */
-export function listServicesFor(
-  env: Env,
-  config: AppEnv,
-  db: DatabaseHandle["db"],
-  analytics: Analytics,
-): ListServices {
-  return {
-    db,
-    bucket: env.LISTS,
-    index: env.LIST_INDEX,
-    sourceCache: env.COMPILE_CACHE,
-    queues: { standard: env.COMPILE_QUEUE, high: env.COMPILE_QUEUE_HIGH },
-    config,
-    analytics,
-  };
 }
 
 export async function consumeCompileBatch(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext) {
