@@ -6,7 +6,9 @@
  * the Worker reaches only because the tests list it in SOURCE_ALLOW_PRIVATE_HOSTS.
  *
  * GET /__stats answers `{ requests, conditionalHits, conditionalHeaders }` keyed by path, so a
- * test can tell a 304 revalidation from a full download. Paths take a caller-chosen last
+ * test can tell a 304 revalidation from a full download. For published lists: `PUT /mutable/<name>`
+ * sets a list that `GET /mutable/<name>` serves with an ETag that changes with it; `POST /hook/<name>`
+ * (204) and `/hook-fail/<name>` (500) record webhook deliveries, read back from `GET /__hooks/<name>`. Paths take a caller-chosen last
  * segment so tests never share counters or cache entries.
  */
 import { createServer } from "node:http";
@@ -25,6 +27,8 @@ export function startSourceServer() {
   const changingVersions = {};
   const sockets = new Set();
   const gzipBombs = new Map();
+  const mutable = {};
+  const hooks = {};
 
   const bump = (table, key) => {
     table[key] = (table[key] ?? 0) + 1;
@@ -50,6 +54,39 @@ export function startSourceServer() {
       case "__stats":
         response.writeHead(200, { "Content-Type": "application/json" });
         response.end(JSON.stringify({ requests, conditionalHits, conditionalHeaders }));
+        return;
+      case "mutable": {
+        if (request.method === "PUT") {
+          const chunks = [];
+          request.on("data", (chunk) => chunks.push(chunk));
+          request.on("end", () => {
+            const version = (mutable[name]?.version ?? 0) + 1;
+            mutable[name] = { version, body: Buffer.concat(chunks).toString("utf8") };
+            response.writeHead(204).end();
+          });
+          return;
+        }
+        const list = mutable[name];
+        if (!list) return text(404, "no such list\n");
+        const etag = `"m${list.version}-${name}"`;
+        if (ifNoneMatch === etag) return notModified();
+        return text(200, list.body, { ETag: etag });
+      }
+      case "hook":
+      case "hook-fail": {
+        const chunks = [];
+        request.on("data", (chunk) => chunks.push(chunk));
+        request.on("end", () => {
+          hooks[name] ??= [];
+          hooks[name].push({ headers: request.headers, body: Buffer.concat(chunks).toString("utf8") });
+          if (route === "hook") response.writeHead(204).end();
+          else text(500, "receiver down\n");
+        });
+        return;
+      }
+      case "__hooks":
+        response.writeHead(200, { "Content-Type": "application/json" });
+        response.end(JSON.stringify(hooks[name] ?? []));
         return;
       case "etag": {
         const etag = `"v1-${name}"`;
