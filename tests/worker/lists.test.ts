@@ -196,7 +196,10 @@ describe("published lists", () => {
     const [delivery] = deliveries;
     // svix 2.x's verify throws on a bad signature or timestamp and returns nothing when both are good.
     expect(() => new Webhook(secret).verify(delivery.body, delivery.headers)).not.toThrow();
-    expect(JSON.parse(delivery.body)).toMatchObject({ type: "list.held", data: { listId: list.id, version: 2, ruleCount: 2 } });
+    expect(JSON.parse(delivery.body)).toMatchObject({
+      type: "list.held",
+      data: { listId: list.id, version: 2, ruleCount: 2 },
+    });
     expect(() =>
       new Webhook(`whsec_${btoa("another secret, 32 bytes long...")}`).verify(delivery.body, delivery.headers),
     ).toThrow();
