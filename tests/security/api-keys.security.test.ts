@@ -139,7 +139,7 @@ const REQUIRED_SCOPE: Record<string, ApiKeyScope | null> = {
   [`DELETE /api/lists/${SAMPLE_ID}`]: "lists:write",
   [`GET /api/lists/${SAMPLE_ID}/versions`]: "lists:read",
   [`POST /api/lists/${SAMPLE_ID}/versions/1/publish`]: "lists:write",
-  [`GET /api/lists/${SAMPLE_ID}/diff?from=1&to=2`]: "lists:read",
+  [`GET /api/lists/${SAMPLE_ID}/diff`]: "lists:read",
   [`POST /api/lists/${SAMPLE_ID}/refresh`]: "lists:write",
   [`POST /api/lists/${SAMPLE_ID}/rotate-slug`]: "lists:write",
   [`GET /api/lists/${SAMPLE_ID}/webhooks`]: "lists:read",

@@ -114,7 +114,7 @@ export const API_ENDPOINTS: ApiEndpoint[] = [
   },
   {
     method: "GET",
-    path: `/api/lists/${SAMPLE_ID}/diff?from=1&to=2`,
+    path: `/api/lists/${SAMPLE_ID}/diff`,
     file: "api.lists.$id.diff",
     body: null,
     auth: "required",
