@@ -35,4 +35,12 @@ describe("the OpenAPI document", () => {
       "turnstileToken",
     ]);
   });
+
+  it("documents the published-list endpoints", () => {
+    const document = buildOpenApiDocument();
+    expect(document.paths).toHaveProperty(["/api/lists", "post"]);
+    expect(document.paths).toHaveProperty(["/api/lists/{id}/diff", "get"]);
+    expect(document.paths).toHaveProperty(["/api/lists/{id}/webhooks", "post"]);
+    expect(Object.keys(document.components.schemas)).toContain("PublishedList");
+  });
 });
