@@ -9,7 +9,7 @@ import { LIST_VISIBILITIES } from "~/domain";
 import { requireUser } from "~/services/auth.server";
 import { readForm, validateForm } from "~/services/forms.server";
 import { ApiError } from "~/services/http.server";
-import { listServicesOf, requestRefresh } from "~/services/list-refresh.server";
+import { enqueueRefresh, listServicesOf } from "~/services/list-refresh.server";
 import { createList, LIST_LIMITS } from "~/services/lists.server";
 
 export const meta: MetaFunction = () => [{ title: "New list · Bloqr" }];
@@ -68,7 +68,7 @@ export async function action(args: ActionFunctionArgs) {
       args.context.config.SOURCE_ALLOW_PRIVATE_HOSTS,
     );
     // The first version now, not at the next cron run.
-    await requestRefresh(listServicesOf(args.context), list);
+    await enqueueRefresh(listServicesOf(args.context), list);
     return redirect(`/dashboard/lists/${list.id}`);
   } catch (error) {
     if (error instanceof ApiError) return { errors: { form: error.message } as Record<string, string> };

@@ -142,6 +142,15 @@ export async function requestRefresh(services: ListServices, list: List, now = n
       headers: { "Retry-After": String(retryAfter) },
     });
   }
+  await enqueueRefresh(services, list);
+}
+
+/** A new list's first version, at once and at high priority (not counted against "Refresh now"). */
+export async function enqueueRefresh(services: ListServices, list: List, now = new Date()) {
+  await services.db
+    .update(lists)
+    .set({ leaseUntil: leaseEnd(now) })
+    .where(eq(lists.id, list.id));
   await services.queues.high.send({ kind: "list_refresh", listId: list.id } satisfies ListRefreshMessage, {
     contentType: "json",
   });

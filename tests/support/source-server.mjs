@@ -19,8 +19,11 @@ const STREAM_CHUNK_BYTES = 64 * 1024;
 
 export const listBody = (name) => `! Title: ${name}\n||ads.${name}.example^\n||tracker.${name}.example^\n`;
 
-/** @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>} */
-export function startSourceServer() {
+/**
+ * @param {number} [listenPort] a fixed port (the e2e stack is told it in advance); any free one by default
+ * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
+ */
+export function startSourceServer(listenPort = 0) {
   const requests = {};
   const conditionalHits = {};
   const conditionalHeaders = {};
@@ -166,7 +169,7 @@ export function startSourceServer() {
 
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(listenPort, "127.0.0.1", () => {
       const { port } = server.address();
       resolve({
         url: `http://127.0.0.1:${port}`,
