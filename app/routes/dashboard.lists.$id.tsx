@@ -153,6 +153,31 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
+/** A one-button form: the action's `intent` and its hidden fields (works without JavaScript). */
+function PostButton({
+  intent,
+  fields = {},
+  label,
+  className = secondaryButton,
+}: {
+  intent: string;
+  fields?: Record<string, string | number>;
+  label: string;
+  className?: string;
+}) {
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value={intent} />
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <button type="submit" className={className}>
+        {label}
+      </button>
+    </Form>
+  );
+}
+
 type Version = ReturnType<typeof useLoaderData<typeof loader>>["versions"][number];
 
 /** Rule counts of the versions shown, oldest left: a bar per version, held ones in amber. */
@@ -198,12 +223,7 @@ export default function ListPage() {
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-3xl font-bold">{list.name}</h1>
         <div className="flex flex-wrap gap-2">
-          <Form method="post">
-            <input type="hidden" name="intent" value="refresh" />
-            <button type="submit" className={primaryButton}>
-              Refresh now
-            </button>
-          </Form>
+          <PostButton intent="refresh" label="Refresh now" className={primaryButton} />
           {searchParams.get("delete") ? (
             <Form method="post" className="flex items-center gap-2">
               <input type="hidden" name="intent" value="delete" />
@@ -266,20 +286,8 @@ export default function ListPage() {
               <span>
                 Version {version.number}: {version.ruleCount} rules — {version.reason}
               </span>
-              <Form method="post">
-                <input type="hidden" name="intent" value="publish" />
-                <input type="hidden" name="number" value={version.number} />
-                <button type="submit" className={secondaryButton}>
-                  Publish anyway
-                </button>
-              </Form>
-              <Form method="post">
-                <input type="hidden" name="intent" value="discard" />
-                <input type="hidden" name="number" value={version.number} />
-                <button type="submit" className={secondaryButton}>
-                  Discard
-                </button>
-              </Form>
+              <PostButton intent="publish" fields={{ number: version.number }} label="Publish anyway" />
+              <PostButton intent="discard" fields={{ number: version.number }} label="Discard" />
             </div>
           ))}
         </Card>
@@ -308,12 +316,9 @@ export default function ListPage() {
           ))}
         </ul>
         {list.visibility === "unlisted" && (
-          <Form method="post" className="mt-4">
-            <input type="hidden" name="intent" value="rotate-slug" />
-            <button type="submit" className={secondaryButton}>
-              Make a new secret URL
-            </button>
-          </Form>
+          <div className="mt-4">
+            <PostButton intent="rotate-slug" label="Make a new secret URL" />
+          </div>
         )}
       </Card>
 
@@ -423,20 +428,8 @@ export default function ListPage() {
           {endpoints.map((endpoint) => (
             <li key={endpoint.id} className="flex flex-wrap items-center gap-2">
               <code className="text-sm">{endpoint.url}</code>
-              <Form method="post">
-                <input type="hidden" name="intent" value="rotate-secret" />
-                <input type="hidden" name="id" value={endpoint.id} />
-                <button type="submit" className={secondaryButton}>
-                  New secret
-                </button>
-              </Form>
-              <Form method="post">
-                <input type="hidden" name="intent" value="delete-webhook" />
-                <input type="hidden" name="id" value={endpoint.id} />
-                <button type="submit" className={secondaryButton}>
-                  Remove
-                </button>
-              </Form>
+              <PostButton intent="rotate-secret" fields={{ id: endpoint.id }} label="New secret" />
+              <PostButton intent="delete-webhook" fields={{ id: endpoint.id }} label="Remove" />
             </li>
           ))}
         </ul>
