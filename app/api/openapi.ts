@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import packageJson from "../../package.json";
+import { EXPLAIN_EXAMPLES_PER_REASON, HOST_LOOKUP_MAX_ENTRIES } from "../compiler";
 import { MAX_ACTIVE_JOBS } from "../services/jobs.server";
 import {
   endpointWithSecret,
@@ -21,6 +22,7 @@ import {
   createApiKeyBody,
   createListBody,
   createWebhookBody,
+  explainQuery,
   listDiffQuery,
   listVersionsQuery,
   MAX_COMPILE_BODY_BYTES,
@@ -83,6 +85,28 @@ const compileResult = z.object({
       "sources, steps, linesLoaded, lineCount, ruleCount, and formats: per output format rulesRead, rulesWritten, " +
         "and dropped / narrowed / widened by reason, each { count, examples (up to 5) }.",
     ),
+  explanation: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe(
+      `With \`explain: true\`: id (for GET /api/compile/explain), sources (linesLoaded, linesKept, rulesInList), ` +
+        "list (sourceLines, headerLines: what the first list step reads), steps (linesIn, linesOut, removed, added, " +
+        `reasons and changes, each { count, examples (up to ${EXPLAIN_EXAMPLES_PER_REASON}) }), warnings ` +
+        "(public_suffix, empty_source, unused_exclusion) and traceTruncated. See docs/compiler.md.",
+    ),
+});
+
+const hostLookup = z.object({
+  host: z.string(),
+  entries: z
+    .array(z.record(z.string(), z.unknown()))
+    .describe(
+      `Up to ${HOST_LOOKUP_MAX_ENTRIES} removed or changed rules naming the host: rule, original, source, ` +
+        "step, scope, and reason / detail / parent (removed) or change / to (changed).",
+    ),
+  traceTruncated: z
+    .boolean()
+    .describe("The compile removed more rules than were traced: the answer may be incomplete."),
 });
 
 const apiKey = z.object({
@@ -306,13 +330,28 @@ export function buildOpenApiDocument(serverUrl?: string) {
           summary: "Compile with progress as Server-Sent Events",
           description:
             "Events: `source_start`, `source_done`, `transformation`, `format` (the conversion report, for an " +
-            "`outputFormat` other than adblock), then `result` (the CompileResult) or `error`.",
+            "`outputFormat` other than adblock), with `explain: true` a `step_explained` after each `transformation` " +
+            "and an `explanation` at the end, then `result` (the CompileResult) or `error`.",
           security: optionalAuth,
           parameters: [turnstileHeader, outputFormatParameter],
           requestBody: { required: true, content: json(ref("CompileRequest")) },
           responses: {
             200: { description: "An event stream.", content: { "text/event-stream": { schema: { type: "string" } } } },
             ...pick(400, 401, 403, 413, 415, 429, 503),
+          },
+        },
+      },
+      "/api/compile/explain": {
+        get: {
+          summary: "Why isn't a host in my list? (an explained compile's rules that named it, and what removed them)",
+          description: "Reads the explanation of a compile made with `explain: true` while its result is cached (1 h).",
+          security: optionalAuth,
+          parameters: Object.entries(schemaOf(explainQuery).properties as Record<string, JsonSchema>).map(
+            ([name, schema]) => ({ name, in: "query", required: true, description: schema.description, schema }),
+          ),
+          responses: {
+            200: ok("What happened to the rules naming the host.", schemaOf(hostLookup, "output")),
+            ...pick(400, 401, 403, 404, 429),
           },
         },
       },

@@ -42,7 +42,15 @@ export const outputFormat = z
   .optional()
   .describe("The list's format: adblock (the default), hosts, domains, dnsmasq, unbound, rpz or adguard-home.");
 
-export const compileBody = z.strictObject({ configuration, preFetchedContent, turnstileToken, outputFormat });
+const explain = z
+  .boolean()
+  .optional()
+  .describe(
+    "Explain the compile: per source and step, lines in and out and the removed rules by reason (with examples), " +
+      "warnings, and an `id` for GET /api/compile/explain. The stream sends `step_explained` and `explanation` events.",
+  );
+
+export const compileBody = z.strictObject({ configuration, preFetchedContent, turnstileToken, outputFormat, explain });
 
 export const asyncCompileBody = z.strictObject({ configuration, preFetchedContent, turnstileToken, priority });
 
@@ -69,6 +77,24 @@ export const compileQuery = z.strictObject({ format: z.enum(["json", "text"]).de
 
 /** `?outputFormat=` where a list comes out of a GET or a stream. */
 export const outputFormatQuery = z.strictObject({ outputFormat });
+
+/** A hostname, or what someone would type for one: what /api/compile/explain looks up. */
+export const MAX_HOSTNAME_LENGTH = 253;
+
+export const explainQuery = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, "must be the explanation's id (64 hexadecimal characters)")
+    .describe("`explanation.id` of an explained compile (its result is kept for an hour)."),
+  host: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .min(1, "must not be empty")
+    .max(MAX_HOSTNAME_LENGTH, `at most ${MAX_HOSTNAME_LENGTH} characters`)
+    .regex(/^[a-z0-9.*_-]+$/, "must be a hostname such as ads.example.com")
+    .describe("The host to look for, e.g. ads.example.com."),
+});
 
 export const jobListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),

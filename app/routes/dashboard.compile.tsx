@@ -4,9 +4,10 @@ import { z } from "zod";
 import { OUTPUT_FORMATS } from "~/compiler/formats/report";
 import { Playground } from "~/components/dashboard/playground";
 import { useNonce } from "~/components/nonce";
+import { PLAYGROUND_EXPLAIN_MAX_CHARACTERS } from "~/components/playground/explanation";
 import { isTurnstileTestSiteKey, PRESETS } from "~/presets";
 import { requireUser } from "~/services/auth.server";
-import { checkedConfiguration, compileForCaller } from "~/services/compilations.server";
+import { checkedConfiguration, compileForCaller, compileResultBody } from "~/services/compilations.server";
 import { readForm, validateForm } from "~/services/forms.server";
 import { checkPageCompile } from "~/services/guard.server";
 import { ApiError } from "~/services/http.server";
@@ -71,6 +72,7 @@ export async function action(args: ActionFunctionArgs) {
       configuration,
       preFetchedContent,
       outputFormat,
+      explain: pastedCharacters(preFetchedContent) <= PLAYGROUND_EXPLAIN_MAX_CHARACTERS,
     });
     return {
       result: {
@@ -80,6 +82,7 @@ export async function action(args: ActionFunctionArgs) {
         lineCount: outcome.rules.length,
         text: outcome.text,
         outputFormat,
+        explanation: compileResultBody(outcome).explanation,
       },
     };
   } catch (error) {
@@ -87,6 +90,9 @@ export async function action(args: ActionFunctionArgs) {
     throw error;
   }
 }
+
+const pastedCharacters = (content: Record<string, string>) =>
+  Object.values(content).reduce((total, text) => total + text.length, 0);
 
 export default function Compile() {
   const { presets, siteKey, turnstileTestMode } = useLoaderData<typeof loader>();

@@ -14,8 +14,12 @@ import {
   ConfigurationError,
   compile,
   convertCompiledList,
+  type ExplainedCompile,
+  type Explanation,
+  type HostLookup,
   InvalidPatternError,
   type LoadSource,
+  lookupHost,
   type OutputFormat,
   parseConfiguration,
   SourceError,
@@ -33,11 +37,14 @@ import { createSourceFetcher, SourceFetchError } from "./sources.server";
 // The design's cache lifetime: long enough to absorb repeated compiles, short enough for fresh lists.
 const RESULT_CACHE_TTL_SECONDS = 60 * 60;
 const CACHE_KEY_PREFIX = "compile:";
+/** An explained compile's explanation and trace, beside its list: what host lookups read. */
+const EXPLAIN_KEY_PREFIX = "explain:";
 
 export interface CompileRequest {
   configuration: unknown;
   preFetchedContent?: Record<string, string>;
   outputFormat?: OutputFormat;
+  explain?: boolean;
 }
 
 export interface CompiledList {
@@ -52,6 +59,8 @@ export interface CompileOutcome extends CompiledList {
   cached: boolean;
   configHash: string;
   durationMs: number;
+  /** With `explain`; its id (the configuration hash) is what `/api/compile/explain` looks up. */
+  explanation?: Explanation;
 }
 
 export interface CompileDependencies {
@@ -59,6 +68,7 @@ export interface CompileDependencies {
   loadSource: LoadSource;
   signal?: AbortSignal;
   onEvent?: (event: CompileEvent) => void;
+  explain?: boolean;
 }
 
 /**
@@ -88,6 +98,7 @@ export function compileResultBody(outcome: CompileOutcome) {
     compiledAt: outcome.compiledAt,
     cached: outcome.cached,
     metrics: outcome.metrics,
+    ...(outcome.explanation ? { explanation: { id: outcome.configHash, ...outcome.explanation } } : {}),
   };
 }
 
@@ -115,14 +126,23 @@ export async function compileWithCache(
   const started = Date.now();
   const configHash = await configurationHash(request.configuration, request.preFetchedContent);
   const cacheKey = CACHE_KEY_PREFIX + configHash;
+  const explainKey = EXPLAIN_KEY_PREFIX + configHash;
   const hit = await readCompiledList(dependencies.cache, cacheKey);
-  if (hit) return { ...hit, cached: true, configHash, durationMs: Date.now() - started };
+  if (hit && !dependencies.explain) return { ...hit, cached: true, configHash, durationMs: Date.now() - started };
+  // an explained request is served from the cache only when its explanation is there too
+  const explainedHit = hit && (await readCached<ExplainedCompile>(dependencies.cache, explainKey));
+  if (hit && explainedHit) {
+    dependencies.onEvent?.({ type: "explanation", explanation: explainedHit.explanation });
+    const durationMs = Date.now() - started;
+    return { ...hit, cached: true, configHash, durationMs, explanation: explainedHit.explanation };
+  }
 
   const result = await compile(request.configuration, {
     loadSource: dependencies.loadSource,
     onEvent: dependencies.onEvent,
     signal: dependencies.signal,
     compilerVersion: packageJson.version,
+    explain: dependencies.explain,
   });
   const list: CompiledList = {
     rules: result.lines,
@@ -132,7 +152,18 @@ export async function compileWithCache(
     metrics: result.metrics,
   };
   await writeCompiledList(dependencies.cache, cacheKey, list, RESULT_CACHE_TTL_SECONDS);
-  return { ...list, cached: false, configHash, durationMs: Date.now() - started };
+  if (result.explained) await writeCached(dependencies.cache, explainKey, result.explained, RESULT_CACHE_TTL_SECONDS);
+  const outcome = { ...list, cached: false, configHash, durationMs: Date.now() - started };
+  return result.explained ? { ...outcome, explanation: result.explained.explanation } : outcome;
+}
+
+/**
+ * "Why isn't `host` in my list?" for the explained compile `id` (its configuration hash), while
+ * its result is cached; null when there is no such explanation (never explained, or expired).
+ */
+export async function lookupExplainedHost(cache: KVNamespace, id: string, host: string): Promise<HostLookup | null> {
+  const explained = await readCached<ExplainedCompile>(cache, EXPLAIN_KEY_PREFIX + id);
+  return explained ? lookupHost(explained, host) : null;
 }
 
 /** `outputFormat` from the body or the query string; both, and different, is a 400. */
@@ -219,18 +250,26 @@ export function isRetriable(error: unknown): boolean {
   );
 }
 
-export async function readCompiledList(cache: KVNamespace, key: string): Promise<CompiledList | null> {
+export function readCompiledList(cache: KVNamespace, key: string): Promise<CompiledList | null> {
+  return readCached<CompiledList>(cache, key);
+}
+
+export function writeCompiledList(cache: KVNamespace, key: string, list: CompiledList, ttlSeconds: number) {
+  return writeCached(cache, key, list, ttlSeconds);
+}
+
+async function readCached<Value>(cache: KVNamespace, key: string): Promise<Value | null> {
   const stored = await cache.get(key, "arrayBuffer");
   if (!stored) return null;
   try {
-    return JSON.parse(await gunzipText(stored)) as CompiledList;
+    return JSON.parse(await gunzipText(stored)) as Value;
   } catch {
     return null; // a damaged entry is a miss, not an outage
   }
 }
 
-export async function writeCompiledList(cache: KVNamespace, key: string, list: CompiledList, ttlSeconds: number) {
-  await cache.put(key, await gzipText(JSON.stringify(list)), { expirationTtl: ttlSeconds });
+async function writeCached(cache: KVNamespace, key: string, value: unknown, ttlSeconds: number) {
+  await cache.put(key, await gzipText(JSON.stringify(value)), { expirationTtl: ttlSeconds });
 }
 
 /** One row per finished sync, stream or batch compile: the usage history. */
@@ -281,6 +320,7 @@ export async function compileForCaller(
           cache: context.cloudflare.env.COMPILE_CACHE,
           allowedPrivateHosts: context.config.SOURCE_ALLOW_PRIVATE_HOSTS,
         }),
+        explain: request.explain,
         ...options,
       },
     );

@@ -30,6 +30,7 @@ describe("the OpenAPI document", () => {
     const compileRequest = document.components.schemas.CompileRequest as { properties: Record<string, unknown> };
     expect(Object.keys(compileRequest.properties).sort()).toEqual([
       "configuration",
+      "explain",
       "outputFormat",
       "preFetchedContent",
       "turnstileToken",
@@ -42,5 +43,11 @@ describe("the OpenAPI document", () => {
     expect(document.paths).toHaveProperty(["/api/lists/{id}/diff", "get"]);
     expect(document.paths).toHaveProperty(["/api/lists/{id}/webhooks", "post"]);
     expect(Object.keys(document.components.schemas)).toContain("PublishedList");
+  });
+
+  it("documents the host lookup of an explained compile with its query parameters", () => {
+    const lookup = buildOpenApiDocument().paths["/api/compile/explain"].get;
+    expect(lookup.parameters.map((parameter) => parameter.name)).toEqual(["id", "host"]);
+    expect(Object.keys(lookup.responses)).toContain("404");
   });
 });
