@@ -1,6 +1,6 @@
 /** Request bodies of the JSON API, shared by the routes and the OpenAPI document. */
 import { z } from "zod";
-import { OUTPUT_FORMATS } from "~/compiler";
+import { configurationSchema, OUTPUT_FORMATS } from "~/compiler";
 import { API_KEY_SCOPES, LIST_SLUG_PATTERN, LIST_VISIBILITIES, PRIORITIES } from "~/db/schema";
 
 export const KEY_NAME_MAX = 64;
@@ -30,8 +30,11 @@ export const MAX_COMPILE_BODY_BYTES = 10 * 1024 * 1024;
 export const MAX_BATCH_ITEMS = 10;
 export const MAX_ASYNC_BATCH_ITEMS = 100;
 
-/** The configuration itself is checked by the compiler's parseConfiguration, which names the path. */
-const configuration = z.unknown().refine((value) => value !== undefined, "required");
+/**
+ * A batch item's configuration is parsed by its own compile (compilations.server.ts
+ * `parseCompileRequest`), so one bad item fails alone and names its id.
+ */
+const itemConfiguration = z.unknown().refine((value) => value !== undefined, "required");
 /** Source URL → list text, used instead of fetching that source. */
 const preFetchedContent = z.record(z.string(), z.string()).optional();
 const turnstileToken = z.string().optional();
@@ -50,11 +53,28 @@ const explain = z
       "warnings, and an `id` for GET /api/compile/explain. The stream sends `step_explained` and `explanation` events.",
   );
 
-export const compileBody = z.strictObject({ configuration, preFetchedContent, turnstileToken, outputFormat, explain });
+// The compiler's own schema: the guard validates the configuration once and the compile receives it parsed.
+export const compileBody = z.strictObject({
+  configuration: configurationSchema,
+  preFetchedContent,
+  turnstileToken,
+  outputFormat,
+  explain,
+});
 
-export const asyncCompileBody = z.strictObject({ configuration, preFetchedContent, turnstileToken, priority });
+export const asyncCompileBody = z.strictObject({
+  configuration: configurationSchema,
+  preFetchedContent,
+  turnstileToken,
+  priority,
+});
 
-const batchItem = z.strictObject({ id: z.string().min(1).max(64), configuration, preFetchedContent, outputFormat });
+const batchItem = z.strictObject({
+  id: z.string().min(1).max(64),
+  configuration: itemConfiguration,
+  preFetchedContent,
+  outputFormat,
+});
 
 const uniqueIds = (items: { id: string }[]) => new Set(items.map((item) => item.id)).size === items.length;
 
@@ -128,7 +148,7 @@ const shrinkThresholdPct = z
 
 export const createListBody = z.strictObject({
   name: listName,
-  configuration,
+  configuration: configurationSchema,
   formats: listFormats.default(["adblock"]),
   refreshMinutes: refreshMinutes.optional(),
   shrinkThresholdPct: shrinkThresholdPct.optional(),
@@ -146,7 +166,7 @@ export const createListBody = z.strictObject({
 export const updateListBody = z
   .strictObject({
     name: listName.optional(),
-    configuration: configuration.optional(),
+    configuration: configurationSchema.optional(),
     formats: listFormats.optional(),
     refreshMinutes: refreshMinutes.optional(),
     shrinkThresholdPct: shrinkThresholdPct.optional(),

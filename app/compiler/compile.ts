@@ -98,8 +98,9 @@ export interface CompileResult {
 }
 
 /**
- * Compiles a filter list. The configuration is checked again (it is cheap), so one stored before a
- * format change fails with a `ConfigurationError` rather than somewhere in the middle. A compile
+ * Compiles a filter list. A configuration the schema did not produce (a stored job, a literal) is
+ * checked first, so one stored before a format change fails with a `ConfigurationError` rather than
+ * somewhere in the middle; one it did produce is not parsed again. A compile
  * over one of the caps of `budget.ts` fails with a `CompileTooLargeError` before it builds
  * anything from the text that broke the cap.
  */

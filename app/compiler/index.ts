@@ -22,7 +22,13 @@ export type {
   SourceConfiguration,
   TransformationName,
 } from "./configuration";
-export { ConfigurationError, parseConfiguration, TRANSFORMATION_NAMES } from "./configuration";
+export {
+  ConfigurationError,
+  configurationError,
+  configurationSchema,
+  parseConfiguration,
+  TRANSFORMATION_NAMES,
+} from "./configuration";
 export type { CompileEvent, CompileMetrics, SourceMetrics, StepMetrics, StepName, StepScope } from "./events";
 export type {
   ChangedRule,

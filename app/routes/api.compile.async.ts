@@ -1,21 +1,21 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { asyncCompileBody, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
-import { checkedConfiguration } from "~/services/compilations.server";
+import { checkCompileBudget } from "~/services/compilations.server";
 import { guard } from "~/services/guard.server";
-import { jsonResponse } from "~/services/http.server";
-import { compileQueues, enqueueJobs } from "~/services/jobs.server";
+import { jsonResponse, methodNotAllowed } from "~/services/http.server";
+import { enqueueJobs } from "~/services/jobs.server";
 
 /** Queues one compile: 202 with the job id; the result appears at /api/queue/results/:id. */
 export const action = (args: ActionFunctionArgs) => {
-  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  if (args.request.method !== "POST") return methodNotAllowed(["POST"]);
   return guard(
     args,
     { scope: "compile:async", turnstile: true, body: asyncCompileBody, maxBodyBytes: MAX_COMPILE_BODY_BYTES },
     async ({ principal, body, db }) => {
-      checkedConfiguration(body.configuration, body.preFetchedContent);
+      checkCompileBudget(body);
       const [job] = await enqueueJobs(
         db,
-        compileQueues(args.context.cloudflare.env),
+        args.context.services.queues,
         principal,
         body.priority,
         [{ configuration: body.configuration, preFetchedContent: body.preFetchedContent }],
@@ -29,3 +29,5 @@ export const action = (args: ActionFunctionArgs) => {
     },
   );
 };
+
+export const loader = () => methodNotAllowed(["POST"]);

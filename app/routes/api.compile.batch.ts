@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { batchCompileBody, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
-import { compileForCaller } from "~/services/compilations.server";
+import { compileForCaller, parseCompileRequest } from "~/services/compilations.server";
 import { guard } from "~/services/guard.server";
-import { ApiError, jsonResponse } from "~/services/http.server";
+import { ApiError, jsonResponse, methodNotAllowed } from "~/services/http.server";
 
 /** Up to 10 configurations, each answered on its own: one failing item does not fail the others. */
 export const action = (args: ActionFunctionArgs) => {
-  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  if (args.request.method !== "POST") return methodNotAllowed(["POST"]);
   return guard(
     args,
     { scope: "compile", turnstile: true, body: batchCompileBody, maxBodyBytes: MAX_COMPILE_BODY_BYTES },
@@ -15,9 +15,14 @@ export const action = (args: ActionFunctionArgs) => {
       // One at a time: ten large lists at once would not fit a Worker's memory.
       for (const item of body.items) {
         try {
-          const outcome = await compileForCaller(args.context, principal, "batch", item, {
-            signal: args.request.signal,
-          });
+          const configuration = parseCompileRequest(item.configuration, item.preFetchedContent);
+          const outcome = await compileForCaller(
+            args.context,
+            principal,
+            "batch",
+            { ...item, configuration },
+            { signal: args.request.signal },
+          );
           results.push({
             id: item.id,
             success: true,
@@ -35,3 +40,5 @@ export const action = (args: ActionFunctionArgs) => {
     },
   );
 };
+
+export const loader = () => methodNotAllowed(["POST"]);

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { jobListQuery } from "~/api/schemas";
 import { guard } from "~/services/guard.server";
-import { jsonResponse, parseQuery } from "~/services/http.server";
+import { jsonResponse, methodNotAllowed, parseQuery } from "~/services/http.server";
 import { listOwnJobs, publicJob } from "~/services/jobs.server";
 import { ownerOf } from "~/services/principal";
 
@@ -11,3 +11,5 @@ export const loader = (args: LoaderFunctionArgs) =>
     const page = await listOwnJobs(db, ownerOf(principal).userId, parseQuery(args.request, jobListQuery));
     return jsonResponse({ jobs: page.jobs.map(publicJob), nextCursor: page.nextCursor });
   });
+
+export const action = () => methodNotAllowed(["GET"]);

@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { compileBody, MAX_COMPILE_BODY_BYTES, outputFormatQuery } from "~/api/schemas";
 import {
-  checkedConfiguration,
+  checkCompileBudget,
   compileForCaller,
   compileResultBody,
   requestedOutputFormat,
 } from "~/services/compilations.server";
 import { guard } from "~/services/guard.server";
-import { ApiError, parseQuery } from "~/services/http.server";
+import { ApiError, methodNotAllowed, parseQuery } from "~/services/http.server";
 import { openEventStream } from "~/services/sse.server";
 
 /**
@@ -15,13 +15,13 @@ import { openEventStream } from "~/services/sse.server";
  * (the conversion report) for an `outputFormat` other than adblock, then one `result` or `error`. A client that goes away stops the compile.
  */
 export const action = (args: ActionFunctionArgs) => {
-  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  if (args.request.method !== "POST") return methodNotAllowed(["POST"]);
   return guard(
     args,
     { auth: "optional", scope: "compile", turnstile: true, body: compileBody, maxBodyBytes: MAX_COMPILE_BODY_BYTES },
     ({ principal, body }) => {
       // A configuration that cannot compile is answered as a plain 400 before any stream opens.
-      checkedConfiguration(body.configuration, body.preFetchedContent);
+      checkCompileBudget(body);
       const outputFormat = requestedOutputFormat(
         body.outputFormat,
         parseQuery(args.request, outputFormatQuery).outputFormat,
@@ -55,8 +55,10 @@ export const action = (args: ActionFunctionArgs) => {
         }
       })();
       args.context.database.keepOpenUntil(work);
-      args.context.cloudflare.ctx.waitUntil(work);
+      args.context.waitUntil(work);
       return stream.response;
     },
   );
 };
+
+export const loader = () => methodNotAllowed(["POST"]);

@@ -2,14 +2,14 @@ import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { compileBody, compileQuery, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
 import { compileForCaller, compileResultBody, requestedOutputFormat } from "~/services/compilations.server";
 import { guard } from "~/services/guard.server";
-import { API_HEADERS, jsonResponse, parseQuery } from "~/services/http.server";
+import { API_HEADERS, jsonResponse, methodNotAllowed, parseQuery } from "~/services/http.server";
 
 /**
  * Compiles one configuration and answers with the list (JSON, or the file itself with ?format=text),
  * in the `outputFormat` of the body or the query.
  */
 export const action = (args: ActionFunctionArgs) => {
-  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  if (args.request.method !== "POST") return methodNotAllowed(["POST"]);
   return guard(
     args,
     { auth: "optional", scope: "compile", turnstile: true, body: compileBody, maxBodyBytes: MAX_COMPILE_BODY_BYTES },
@@ -37,3 +37,5 @@ export const action = (args: ActionFunctionArgs) => {
     },
   );
 };
+
+export const loader = () => methodNotAllowed(["POST"]);

@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { pingDatabase } from "~/services/db.server";
-import { jsonResponse } from "~/services/http.server";
+import { jsonResponse, methodNotAllowed, publicEndpoint } from "~/services/http.server";
 
 // Answer within 2 s even when Postgres hangs: a monitor must not time out on us.
 const DATABASE_CHECK_TIMEOUT_MS = 1_500;
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export const loader = publicEndpoint(async ({ context }: LoaderFunctionArgs) => {
   const started = Date.now();
   try {
     await pingDatabase(context.database.db, DATABASE_CHECK_TIMEOUT_MS);
@@ -19,4 +19,6 @@ export async function loader({ context }: LoaderFunctionArgs) {
     });
     return jsonResponse({ status: "degraded", db: "down", latencyMs: Date.now() - started }, { status: 503 });
   }
-}
+});
+
+export const action = () => methodNotAllowed(["GET"]);

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { updateApiKeyBody } from "~/api/schemas";
 import { assertWithinCallingKey, revokeApiKey, updateApiKey } from "~/services/api-keys.server";
 import { guard } from "~/services/guard.server";
-import { ApiError, jsonResponse } from "~/services/http.server";
+import { ApiError, jsonResponse, methodNotAllowed } from "~/services/http.server";
 import { ownerOf } from "~/services/principal";
 
 /** A malformed id names no key: the same 404 as someone else's. */
@@ -12,6 +12,8 @@ function keyId(params: ActionFunctionArgs["params"]): string {
   if (!parsed.success) throw new ApiError(404, "No such API key.");
   return parsed.data;
 }
+
+const KEY_METHODS = ["PATCH", "DELETE"];
 
 export const action = (args: ActionFunctionArgs) => {
   switch (args.request.method) {
@@ -29,6 +31,8 @@ export const action = (args: ActionFunctionArgs) => {
         }),
       );
     default:
-      throw new Response(null, { status: 405 });
+      return methodNotAllowed(KEY_METHODS);
   }
 };
+
+export const loader = () => methodNotAllowed(KEY_METHODS);

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudfla
 import { createApiKeyBody } from "~/api/schemas";
 import { assertWithinCallingKey, createApiKey, listApiKeys } from "~/services/api-keys.server";
 import { guard } from "~/services/guard.server";
-import { jsonResponse } from "~/services/http.server";
+import { jsonResponse, methodNotAllowed } from "~/services/http.server";
 import { ownerOf } from "~/services/principal";
 
 export const loader = (args: LoaderFunctionArgs) =>
@@ -11,7 +11,7 @@ export const loader = (args: LoaderFunctionArgs) =>
   );
 
 export const action = (args: ActionFunctionArgs) => {
-  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  if (args.request.method !== "POST") return methodNotAllowed(["GET", "POST"]);
   return guard(args, { scope: "keys:write", body: createApiKeyBody }, async ({ principal, body, db }) => {
     const expiresAt = body.expiresAt ? new Date(body.expiresAt) : undefined;
     assertWithinCallingKey(principal, {

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { listDiffQuery } from "~/api/schemas";
 import { type GuardOptions, guard } from "~/services/guard.server";
-import { jsonResponse, parseQuery } from "~/services/http.server";
+import { jsonResponse, methodNotAllowed, parseQuery } from "~/services/http.server";
 import { diffVersions, listServicesOf } from "~/services/list-refresh.server";
 import { findOwnList, findVersion } from "~/services/lists.server";
 import { ownerOf } from "~/services/principal";
@@ -16,3 +16,5 @@ export const loader = (args: LoaderFunctionArgs) =>
     const [from, to] = await Promise.all([findVersion(db, list.id, query.from), findVersion(db, list.id, query.to)]);
     return jsonResponse(await diffVersions(listServicesOf(args.context).bucket, from, to, query));
   });
+
+export const action = () => methodNotAllowed(["GET"]);

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { type GuardOptions, guard } from "~/services/guard.server";
-import { jsonResponse } from "~/services/http.server";
+import { jsonResponse, methodNotAllowed } from "~/services/http.server";
 import { listServicesOf } from "~/services/list-refresh.server";
 import { currentVersion, findOwnList, publicList, rotateSlug } from "~/services/lists.server";
 import { ownerOf } from "~/services/principal";
@@ -9,7 +9,7 @@ export const rotateSlugOptions = { scope: "lists:write" } satisfies GuardOptions
 
 /** A new capability URL for an unlisted list; the old one answers 404 from now on. */
 export const action = (args: ActionFunctionArgs) => {
-  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  if (args.request.method !== "POST") return methodNotAllowed(["POST"]);
   return guard(args, rotateSlugOptions, async ({ principal, db }) => {
     const list = await findOwnList(db, ownerOf(principal).userId, args.params.id);
     const rotated = await rotateSlug(db, listServicesOf(args.context).index, list);
@@ -18,3 +18,5 @@ export const action = (args: ActionFunctionArgs) => {
     });
   });
 };
+
+export const loader = () => methodNotAllowed(["POST"]);

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { updateListBody } from "~/api/schemas";
 import { type GuardOptions, guard } from "~/services/guard.server";
-import { jsonResponse } from "~/services/http.server";
+import { jsonResponse, methodNotAllowed } from "~/services/http.server";
 import { listServicesOf } from "~/services/list-refresh.server";
 import { currentVersion, deleteList, findOwnList, publicList, updateList } from "~/services/lists.server";
 import { ownerOf } from "~/services/principal";
@@ -35,6 +35,6 @@ export const action = (args: ActionFunctionArgs) => {
         return new Response(null, { status: 204 });
       });
     default:
-      throw new Response(null, { status: 405 });
+      return methodNotAllowed(["GET", "PATCH", "DELETE"]);
   }
 };

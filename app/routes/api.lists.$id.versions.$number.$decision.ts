@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { z } from "zod";
 import { type GuardOptions, guard } from "~/services/guard.server";
-import { ApiError, jsonResponse } from "~/services/http.server";
+import { ApiError, jsonResponse, methodNotAllowed } from "~/services/http.server";
 import { discardHeld, listServicesOf, publishHeld } from "~/services/list-refresh.server";
 import { findOwnList, findVersion, publicVersion } from "~/services/lists.server";
 import { ownerOf } from "~/services/principal";
@@ -11,7 +11,7 @@ const decision = z.enum(["publish", "discard"]);
 
 /** `POST …/versions/{n}/publish` serves a held version anyway; `…/discard` drops it and its files. */
 export const action = (args: ActionFunctionArgs) => {
-  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  if (args.request.method !== "POST") return methodNotAllowed(["POST"]);
   return guard(args, decideOptions, async ({ principal, db }) => {
     const chosen = decision.safeParse(args.params.decision);
     const number = z.coerce.number().int().min(1).safeParse(args.params.number);
@@ -24,3 +24,5 @@ export const action = (args: ActionFunctionArgs) => {
     return jsonResponse({ version: publicVersion(await findVersion(db, list.id, number.data)) });
   });
 };
+
+export const loader = () => methodNotAllowed(["POST"]);

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { listVersionsQuery } from "~/api/schemas";
 import { type GuardOptions, guard } from "~/services/guard.server";
-import { jsonResponse, parseQuery } from "~/services/http.server";
+import { jsonResponse, methodNotAllowed, parseQuery } from "~/services/http.server";
 import { findOwnList, listVersionsOf, publicVersion } from "~/services/lists.server";
 import { ownerOf } from "~/services/principal";
 
@@ -19,3 +19,5 @@ export const loader = (args: LoaderFunctionArgs) =>
       nextBefore,
     });
   });
+
+export const action = () => methodNotAllowed(["GET"]);

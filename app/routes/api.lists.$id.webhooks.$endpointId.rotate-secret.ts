@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { type GuardOptions, guard } from "~/services/guard.server";
-import { jsonResponse } from "~/services/http.server";
+import { jsonResponse, methodNotAllowed } from "~/services/http.server";
 import { findEndpoint, publicEndpoint, rotateEndpointSecret } from "~/services/list-webhooks.server";
 import { findOwnList } from "~/services/lists.server";
 import { ownerOf } from "~/services/principal";
@@ -9,7 +9,7 @@ export const rotateSecretOptions = { scope: "lists:write" } satisfies GuardOptio
 
 /** A new signing secret, shown once; the old one stops verifying with the next delivery. */
 export const action = (args: ActionFunctionArgs) => {
-  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  if (args.request.method !== "POST") return methodNotAllowed(["POST"]);
   return guard(args, rotateSecretOptions, async ({ principal, db }) => {
     const list = await findOwnList(db, ownerOf(principal).userId, args.params.id);
     const endpoint = await findEndpoint(db, list, args.params.endpointId);
@@ -21,3 +21,5 @@ export const action = (args: ActionFunctionArgs) => {
     });
   });
 };
+
+export const loader = () => methodNotAllowed(["POST"]);

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { createWebhookBody } from "~/api/schemas";
 import { type GuardOptions, guard } from "~/services/guard.server";
-import { jsonResponse } from "~/services/http.server";
+import { jsonResponse, methodNotAllowed } from "~/services/http.server";
 import {
   createEndpoint,
   listDeliveries,
@@ -24,7 +24,7 @@ export const loader = (args: LoaderFunctionArgs) =>
   });
 
 export const action = (args: ActionFunctionArgs) => {
-  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  if (args.request.method !== "POST") return methodNotAllowed(["GET", "POST"]);
   return guard(args, createWebhookOptions, async ({ principal, body, db }) => {
     const list = await findOwnList(db, ownerOf(principal).userId, args.params.id);
     const { endpoint, secret } = await createEndpoint(db, args.context.config, list, body.url);

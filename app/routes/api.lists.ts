@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { createListBody } from "~/api/schemas";
 import { type GuardOptions, guard } from "~/services/guard.server";
-import { jsonResponse } from "~/services/http.server";
+import { jsonResponse, methodNotAllowed } from "~/services/http.server";
 import { createList, listOwnLists, publicList } from "~/services/lists.server";
 import { ownerOf } from "~/services/principal";
 
@@ -16,7 +16,7 @@ export const loader = (args: LoaderFunctionArgs) =>
   });
 
 export const action = (args: ActionFunctionArgs) => {
-  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  if (args.request.method !== "POST") return methodNotAllowed(["GET", "POST"]);
   return guard(args, createListOptions, async ({ principal, body, db }) => {
     const list = await createList(db, ownerOf(principal), body, args.context.config.SOURCE_ALLOW_PRIVATE_HOSTS);
     return jsonResponse(

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { guard } from "~/services/guard.server";
-import { jsonResponse } from "~/services/http.server";
+import { jsonResponse, methodNotAllowed } from "~/services/http.server";
 
 /** Who the API thinks you are: useful to check a token or key. */
 export const loader = (args: LoaderFunctionArgs) =>
@@ -14,3 +14,5 @@ export const loader = (args: LoaderFunctionArgs) =>
       scopes: principal.scopes,
     }),
   );
+
+export const action = () => methodNotAllowed(["GET"]);

@@ -7,6 +7,7 @@ import { everyText } from "~/components/lists";
 import { Card, FieldError, inputClass, primaryButton } from "~/components/ui";
 import { LIST_VISIBILITIES } from "~/domain";
 import { requireUser } from "~/services/auth.server";
+import { parseCompileRequest } from "~/services/compilations.server";
 import { readForm, validateForm } from "~/services/forms.server";
 import { ApiError } from "~/services/http.server";
 import { enqueueRefresh, listServicesOf } from "~/services/list-refresh.server";
@@ -64,7 +65,11 @@ export async function action(args: ActionFunctionArgs) {
     const list = await createList(
       db,
       { userId: user.userId, tier: user.tier },
-      { ...parsed.data, slug: parsed.data.slug || undefined },
+      {
+        ...parsed.data,
+        configuration: parseCompileRequest(parsed.data.configuration),
+        slug: parsed.data.slug || undefined,
+      },
       args.context.config.SOURCE_ALLOW_PRIVATE_HOSTS,
     );
     // The first version now, not at the next cron run.

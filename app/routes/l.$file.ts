@@ -7,17 +7,15 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { clientIp } from "~/services/identity.server";
 import { serveListFile } from "~/services/list-files.server";
-import { ipNetwork, rateLimiterFor, rateLimitHeaders } from "~/services/rate-limit.server";
+import { ipNetwork, rateLimitHeaders } from "~/services/rate-limit.server";
 
 // Thousands of blockers behind one office or carrier NAT refresh on their own timers; a client
 // fetching a list more than ten times a second is not a blocker.
 export const SUBSCRIBE_REQUESTS_PER_MINUTE = 600;
 
 export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
-  const { env } = context.cloudflare;
-  const limiter = rateLimiterFor(context.config.RATE_LIMIT_BACKEND, env);
   const now = Date.now();
-  const decision = await limiter
+  const decision = await context.services.limiter
     .hit(`ratelimit:subscribe:${ipNetwork(clientIp(request))}`, SUBSCRIBE_REQUESTS_PER_MINUTE, now)
     // A limiter outage must not break every blocker's update: serve, unlimited, until it is back.
     .catch(() => null);
@@ -27,5 +25,6 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
       headers: { ...rateLimitHeaders(decision, now), "Content-Type": "text/plain; charset=utf-8" },
     });
   }
-  return serveListFile(request, params.file ?? "", { index: env.LIST_INDEX, bucket: env.LISTS });
+  const { files, index } = context.services.lists;
+  return serveListFile(request, params.file ?? "", { index, bucket: files });
 };

@@ -8,7 +8,7 @@
  *     guardrail (a failed source, a shrink past the list's threshold) → version "held", keep serving
  *     else R2 files → version row → current pointer (Postgres, then the KV index) → webhooks
  */
-import type { AppLoadContext } from "@remix-run/cloudflare";
+
 import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Configuration, compile, type OutputFormat } from "~/compiler";
@@ -22,9 +22,10 @@ import {
   lists,
   listVersions,
 } from "~/db/schema";
+import type { LoadContext } from "~/load-context";
 import packageJson from "../../package.json";
 import type { Analytics } from "./analytics.server";
-import { checkedConfiguration } from "./compilations.server";
+import { parseCompileRequest } from "./compilations.server";
 import type { Database } from "./db.server";
 import { sha256Hex } from "./digest.server";
 import type { AppEnv } from "./env.server";
@@ -65,22 +66,16 @@ export interface ListServices {
   analytics: Analytics;
 }
 
-/** What a list refresh or a webhook delivery works with, from the Worker's bindings. */
-export function listServicesFor(env: Env, config: AppEnv, db: Database, analytics: Analytics): ListServices {
-  return {
-    db,
-    bucket: env.LISTS,
-    index: env.LIST_INDEX,
-    sourceCache: env.COMPILE_CACHE,
-    queues: { standard: env.COMPILE_QUEUE, high: env.COMPILE_QUEUE_HIGH },
-    config,
-    analytics,
-  };
-}
-
-/** The same for a route: this request's database and the load context's bindings. */
-export const listServicesOf = (context: AppLoadContext) =>
-  listServicesFor(context.cloudflare.env, context.config, context.database.db, context.analytics);
+/** What a refresh, a list route or a webhook delivery works with, from the load context. */
+export const listServicesOf = (context: LoadContext): ListServices => ({
+  db: context.database.db,
+  bucket: context.services.lists.files,
+  index: context.services.lists.index,
+  sourceCache: context.services.compileCache,
+  queues: context.services.queues,
+  config: context.config,
+  analytics: context.analytics,
+});
 
 export const listRefreshMessage = z.object({ kind: z.literal("list_refresh"), listId: z.uuid() });
 type ListRefreshMessage = z.infer<typeof listRefreshMessage>;
@@ -235,7 +230,7 @@ export async function refreshList(services: ListServices, listId: string): Promi
   if (!list) return null;
   let configuration: Configuration;
   try {
-    configuration = checkedConfiguration(list.configuration);
+    configuration = parseCompileRequest(list.configuration);
   } catch (error) {
     return failRefresh(services, list, error instanceof Error ? error.message : String(error));
   }

@@ -4,9 +4,9 @@
  * and the tier limits; list-files.server.ts owns the files and the subscribe path.
  */
 import { and, asc, count, desc, eq, sql } from "drizzle-orm";
-import type { OutputFormat } from "~/compiler";
+import type { Configuration, OutputFormat } from "~/compiler";
 import { type List, type ListVersion, type ListVisibility, lists, listVersions, type Tier } from "~/db/schema";
-import { checkedConfiguration } from "./compilations.server";
+import { checkCompileBudget } from "./compilations.server";
 import type { Database } from "./db.server";
 import { canonicalJson, sha256Hex } from "./digest.server";
 import { ApiError } from "./http.server";
@@ -43,7 +43,8 @@ const UNLISTED_SLUG_BYTES = 16;
 
 export interface ListInput {
   name: string;
-  configuration: unknown;
+  /** Parsed at the edge (the body schema, or the page's form). */
+  configuration: Configuration;
   formats: OutputFormat[];
   refreshMinutes?: number;
   shrinkThresholdPct?: number;
@@ -59,9 +60,9 @@ function randomSlug(): string {
     .join("");
 }
 
-/** The configuration as a list keeps it: valid, and fetching only URLs the source rules allow. */
-function listConfiguration(input: unknown, allowedPrivateHosts?: readonly string[]) {
-  const configuration = checkedConfiguration(input);
+/** The configuration as a list keeps it: within the compile budget, fetching only URLs the source rules allow. */
+function listConfiguration(configuration: Configuration, allowedPrivateHosts?: readonly string[]) {
+  checkCompileBudget({ configuration });
   for (const [index, source] of configuration.sources.entries()) {
     const checked = checkSourceUrl(source.source, { allowedPrivateHosts });
     if (!checked.ok) {
