@@ -166,7 +166,7 @@ export const createListBody = z.strictObject({
 export const updateListBody = z
   .strictObject({
     name: listName.optional(),
-    configuration: configurationSchema.optional(),
+    configuration: z.optional(configurationSchema),
     formats: listFormats.optional(),
     refreshMinutes: refreshMinutes.optional(),
     shrinkThresholdPct: shrinkThresholdPct.optional(),
