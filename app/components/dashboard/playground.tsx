@@ -183,6 +183,8 @@ export function Playground(props: {
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+    // "Publish" is a plain form post to the new-list page, with or without JavaScript.
+    if (submitter?.value === "publish") return;
     event.preventDefault();
     void run(submitter?.value === "async" ? "async" : "compile");
   };
@@ -291,6 +293,16 @@ export function Playground(props: {
             </button>
             <button type="submit" name="intent" value="async" className={secondaryButton} disabled={running}>
               Run async
+            </button>
+            <button
+              type="submit"
+              name="intent"
+              value="publish"
+              formAction="/dashboard/lists/new"
+              className={secondaryButton}
+              disabled={running}
+            >
+              Publish as a list
             </button>
           </div>
         </form>
