@@ -12,6 +12,8 @@ import { freePortSync } from "./tests/support/free-port-sync";
  */
 process.env.E2E_PORT ??= String(freePortSync());
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "bloqr-e2e-"));
+// The published-lists spec serves its sources here (tests/support/source-server.mjs); the Worker may fetch only this port.
+process.env.E2E_SOURCE_PORT ??= String(freePortSync());
 
 // CHROMIUM_PATH, a system Chromium, Playwright's download, or the one shipped in an npm package.
 const { executablePath } = await findChromium();
@@ -41,7 +43,11 @@ export default defineConfig({
   webServer: {
     command: "npm run dev",
     url: `${baseURL}/api/health`,
-    env: { PORT: process.env.E2E_PORT, BLOQR_DATA_DIR: process.env.E2E_DATA_DIR },
+    env: {
+      PORT: process.env.E2E_PORT,
+      BLOQR_DATA_DIR: process.env.E2E_DATA_DIR,
+      SOURCE_ALLOW_PRIVATE_HOSTS: `127.0.0.1:${process.env.E2E_SOURCE_PORT}`,
+    },
     timeout: 120_000,
     reuseExistingServer: false,
     stdout: "ignore",

@@ -5,6 +5,8 @@ interface __BaseEnv_Env {
 	RATE_LIMIT: KVNamespace;
 	COMPILE_CACHE: KVNamespace;
 	RESULTS: R2Bucket;
+	LIST_INDEX: KVNamespace;
+	LISTS: R2Bucket;
 	ANALYTICS: AnalyticsEngineDataset;
 	COMPILE_QUEUE: Queue;
 	COMPILE_QUEUE_HIGH: Queue;

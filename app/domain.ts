@@ -4,10 +4,26 @@
  */
 export const TIERS = ["free", "pro", "admin"] as const;
 export const ROLES = ["user", "admin"] as const;
-export const API_KEY_SCOPES = ["compile", "compile:async", "jobs:read", "keys:read", "keys:write"] as const;
+export const API_KEY_SCOPES = [
+  "compile",
+  "compile:async",
+  "jobs:read",
+  "keys:read",
+  "keys:write",
+  "lists:read",
+  "lists:write",
+] as const;
 export const COMPILATION_KINDS = ["sync", "stream", "batch", "async"] as const;
 export const COMPILATION_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
 export const PRIORITIES = ["standard", "high"] as const;
+export const LIST_VISIBILITIES = ["public", "unlisted"] as const;
+/** A public list's chosen slug: safe in a URL path and a file name, no dots (the format follows the first dot). */
+export const LIST_SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{2,62}$/;
+export const LIST_VERSION_STATUSES = ["published", "held", "discarded"] as const;
+/** What the last refresh of a list found: why it made a version, or why it did not. */
+export const LIST_CHECK_OUTCOMES = ["sources_unchanged", "output_unchanged", "published", "held", "failed"] as const;
+export const LIST_WEBHOOK_EVENTS = ["list.updated", "list.held", "list.failed"] as const;
+export const WEBHOOK_DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
 
 export type Tier = (typeof TIERS)[number];
 /** A caller's tier: an account's, or `anonymous` for a request without a credential. */
@@ -27,6 +43,10 @@ export type ClerkSyncOutcome = "applied" | "stale" | "deleted";
 export type WebhookOutcome = ClerkSyncOutcome | "duplicate" | "ignored" | "rejected";
 export type Role = (typeof ROLES)[number];
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+export type ListVisibility = (typeof LIST_VISIBILITIES)[number];
+export type ListVersionStatus = (typeof LIST_VERSION_STATUSES)[number];
+export type ListCheckOutcome = (typeof LIST_CHECK_OUTCOMES)[number];
+export type ListWebhookEvent = (typeof LIST_WEBHOOK_EVENTS)[number];
 
 /**
  * Whether an API key still works: not revoked and not expired (the page's count, the key check, and
@@ -40,7 +60,10 @@ export function isActiveKey(
 }
 
 // Submitting jobs includes reading them: a compile:async key must be able to follow its own Location.
-const IMPLIED_SCOPES: Partial<Record<ApiKeyScope, ApiKeyScope>> = { "compile:async": "jobs:read" };
+const IMPLIED_SCOPES: Partial<Record<ApiKeyScope, ApiKeyScope>> = {
+  "compile:async": "jobs:read",
+  "lists:write": "lists:read",
+};
 
 /** What a key with these stored scopes may do: the known ones and what they imply, in canonical order. */
 export function grantedScopes(stored: readonly string[]): ApiKeyScope[] {

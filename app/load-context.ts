@@ -25,6 +25,8 @@ export interface Services {
   limiter: RateLimiter;
   /** Loads a source: from the request's pre-fetched content if it has it, else fetched safely and cached. */
   sources(preFetchedContent?: Record<string, string>): LoadSource;
+  /** Published lists: their versions' files (R2) and the subscribe path's slug index (KV). */
+  lists: { files: R2Bucket; index: KVNamespace };
 }
 
 export interface LoadContext {
@@ -61,6 +63,7 @@ export function getLoadContext(env: Env, ctx: Pick<ExecutionContext, "waitUntil"
           cache: env.COMPILE_CACHE,
           allowedPrivateHosts: config.SOURCE_ALLOW_PRIVATE_HOSTS,
         }),
+      lists: { files: env.LISTS, index: env.LIST_INDEX },
     },
     waitUntil: (work) => ctx.waitUntil(work),
   };

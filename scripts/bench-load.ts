@@ -18,12 +18,19 @@
  *   health     GET  /api/health                 a database round trip (a new connection)
  *   compile    POST /api/compile with the key   a fresh configuration each time: compile + a row
  *   anonymous  POST /api/compile, one IP        rate limited: 10 pass a minute, then 429
+ *   subscribe  GET  /l/{slug}.txt                a published list's file streamed from R2
+ *   sub304     GET  /l/{slug}.txt If-None-Match  the blockers' hot path: one KV read, 304, no database
+ *
+ * For the last two a published list is made first: a local HTTP server serves its source (allowed
+ * through SOURCE_ALLOW_PRIVATE_HOSTS), and "Refresh now" builds version 1 through the local queue.
  *
  * It prints requests/s, p50/p99 latency and the 5xx count, which must be 0 (exit code 1
  * otherwise). Only 127.0.0.1 is contacted, every loop ends after its duration, and everything
  * started is stopped before the script exits.
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BenchWorker, buildApp, startBenchWorker } from "./lib/bench-worker";
@@ -163,6 +170,41 @@ async function createApiKey(base: string, token: string): Promise<string> {
   return ((await response.json()) as { secret: string }).secret;
 }
 
+/** A source list on 127.0.0.1 for the published list. */
+async function startListSource(): Promise<{ server: Server; url: string; host: string }> {
+  const body = `! Title: bench\n${listOf("published", LIST_RULES)}\n`;
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { "Content-Type": "text/plain", ETag: '"bench-1"' }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}/list.txt`, host: `127.0.0.1:${port}` };
+}
+
+/** A published list with its first version, and that version's ETag. */
+async function publishList(base: string, token: string, source: string): Promise<{ path: string; etag: string }> {
+  const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
+  const created = await fetch(`${base}/api/lists`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ name: "bench", configuration: { name: "bench", sources: [{ source }] } }),
+  });
+  if (created.status !== 201) throw new Error(`creating the list answered ${created.status}: ${await created.text()}`);
+  const { list } = (await created.json()) as { list: { id: string; urls: { adblock: string } } };
+  const refreshed = await fetch(`${base}/api/lists/${list.id}/refresh`, { method: "POST", headers });
+  if (refreshed.status !== 202) throw new Error(`refreshing the list answered ${refreshed.status}`);
+  const path = new URL(list.urls.adblock).pathname;
+  for (let waited = 0; waited < 30_000; waited += 250) {
+    const response = await fetch(base + path);
+    if (response.status === 200) {
+      await response.arrayBuffer();
+      return { path, etag: response.headers.get("ETag") ?? "" };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error("the published list got no version within 30 s");
+}
+
 const bareScenario: Scenario = { name: "bare", what: "GET /api/version", request: () => ({ path: "/api/version" }) };
 
 const apiKeyScenario = (key: string): Scenario => ({
@@ -183,7 +225,7 @@ const pageScenario = (path: string, cookie: string): Scenario => ({
   request: () => ({ path, init: { headers: { Cookie: cookie } } }),
 });
 
-function scenarios(key: string): Scenario[] {
+function scenarios(key: string, published: { path: string; etag: string }): Scenario[] {
   const adsUrl = "https://lists.example.invalid/ads.txt";
   const hostsUrl = "https://lists.example.invalid/hosts.txt";
   const preFetchedContent = {
@@ -233,6 +275,16 @@ function scenarios(key: string): Scenario[] {
         },
       }),
     },
+    {
+      name: "subscribe",
+      what: `GET ${published.path.replace(/\/l\/[^.]+/, "/l/{slug}")} (${LIST_RULES} rules)`,
+      request: () => ({ path: published.path }),
+    },
+    {
+      name: "sub304",
+      what: "the same with If-None-Match (→ 304)",
+      request: () => ({ path: published.path, init: { headers: { "If-None-Match": published.etag } } }),
+    },
   ];
 }
 
@@ -243,6 +295,7 @@ async function main() {
 
   const dataDir = mkdtempSync(join(tmpdir(), "bloqr-bench-load-"));
   const services = await startLocalServices({ dataDir });
+  const listSource = await startListSource();
   let worker: BenchWorker | undefined;
   try {
     worker = await startBenchWorker({
@@ -250,10 +303,12 @@ async function main() {
       NEON_WS_PROXY: services.wsProxy ?? "",
       TURNSTILE_VERIFY_URL: services.turnstileVerifyUrl ?? "",
       RATE_LIMIT_BACKEND,
+      SOURCE_ALLOW_PRIVATE_HOSTS: listSource.host,
     });
     const base = `http://127.0.0.1:${worker.port}`;
     const session = await signInAdmin(base);
     const key = await createApiKey(base, session.token);
+    const published = await publishList(base, session.token, listSource.url);
     const [load] = loadavg();
 
     const latency = [];
@@ -274,7 +329,7 @@ async function main() {
     }
 
     const results = [];
-    for (const scenario of scenarios(key)) {
+    for (const scenario of scenarios(key, published)) {
       if (scenario.warmup !== false) await run(base, scenario, WARMUP_MS);
       results.push(await run(base, scenario, DURATION_MS));
     }
@@ -325,6 +380,7 @@ async function main() {
     if (serverErrors > 0) process.exitCode = 1;
   } finally {
     await worker?.stop();
+    await new Promise((resolve) => listSource.server.close(resolve));
     await services.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }

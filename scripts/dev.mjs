@@ -124,6 +124,10 @@ async function main() {
     CLERK_AUTHORIZED_PARTIES: [process.env.CLERK_AUTHORIZED_PARTIES, ...origins].filter(Boolean).join(","),
     ...(services.wsProxy && { NEON_WS_PROXY: services.wsProxy }),
     ...(services.turnstileVerifyUrl && { TURNSTILE_VERIFY_URL: services.turnstileVerifyUrl }),
+    // A local list server for published lists' sources (the e2e tests start one); never in production.
+    ...(process.env.SOURCE_ALLOW_PRIVATE_HOSTS && {
+      SOURCE_ALLOW_PRIVATE_HOSTS: process.env.SOURCE_ALLOW_PRIVATE_HOSTS,
+    }),
   };
   // wrangler starts on the watcher's first build: starting it on an earlier build would reload the
   // Worker a few seconds later, in the middle of whatever the first requests were doing.

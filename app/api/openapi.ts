@@ -7,15 +7,28 @@ import packageJson from "../../package.json";
 import { EXPLAIN_EXAMPLES_PER_REASON, HOST_LOOKUP_MAX_ENTRIES } from "../compiler";
 import { MAX_ACTIVE_JOBS } from "../services/jobs.server";
 import {
+  endpointWithSecret,
+  listDiff,
+  listVersion,
+  publishedList,
+  webhookDelivery,
+  webhookEndpoint,
+} from "./list-responses";
+import {
   asyncBatchCompileBody,
   asyncCompileBody,
   batchCompileBody,
   compileBody,
   createApiKeyBody,
+  createListBody,
+  createWebhookBody,
   explainQuery,
+  listDiffQuery,
+  listVersionsQuery,
   MAX_COMPILE_BODY_BYTES,
   outputFormat,
   updateApiKeyBody,
+  updateListBody,
 } from "./schemas";
 
 type JsonSchema = Record<string, unknown>;
@@ -197,6 +210,8 @@ export function buildOpenApiDocument(serverUrl?: string) {
         CompileResult: schemaOf(compileResult, "output"),
         ApiKey: schemaOf(apiKey, "output"),
         Job: schemaOf(job, "output"),
+        PublishedList: schemaOf(publishedList, "output"),
+        ListVersion: schemaOf(listVersion, "output"),
       },
     },
     paths: {
@@ -427,6 +442,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
           },
         },
       },
+      ...listPaths(),
       "/api/webhooks/clerk": {
         post: {
           summary: "Clerk user sync (svix-signed)",
@@ -439,6 +455,131 @@ export function buildOpenApiDocument(serverUrl?: string) {
           },
         },
       },
+    },
+  };
+}
+
+/** Query parameters of a zod object schema, as OpenAPI lists them. */
+function queryParameters(schema: z.ZodObject): JsonSchema[] {
+  const { properties = {}, required = [] } = schemaOf(schema) as {
+    properties?: Record<string, JsonSchema>;
+    required?: string[];
+  };
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: "query",
+    required: required.includes(name),
+    schema: property,
+    ...(typeof property.description === "string" && { description: property.description }),
+  }));
+}
+
+/** The published-list endpoints (issue 18); scopes `lists:read` / `lists:write`, others' lists are 404. */
+function listPaths() {
+  const listScope = (scope: "lists:read" | "lists:write") =>
+    `API keys need the \`${scope}\` scope (sessions hold every scope). Someone else's list is 404.`;
+  const read = (summary: string, response: JsonSchema, extra: JsonSchema = {}) => ({
+    summary,
+    description: listScope("lists:read"),
+    security: signedIn,
+    ...extra,
+    responses: { 200: ok("OK.", response), ...pick(400, 401, 403, 404, 429) },
+  });
+  const write = (summary: string, status: number, response: JsonSchema | null, extra: JsonSchema = {}) => ({
+    summary,
+    description: listScope("lists:write"),
+    security: signedIn,
+    ...extra,
+    responses: {
+      [status]: response ? ok("OK.", response) : { description: "Done." },
+      ...pick(400, 401, 403, 404, 429),
+    },
+  });
+  const object = (properties: Record<string, JsonSchema>) => ({ type: "object", properties });
+  const oneList = object({ list: ref("PublishedList") });
+  const id = idParameter("The list's id.");
+  const endpointId = { name: "endpointId", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+  return {
+    "/api/lists": {
+      get: read("Your published lists", object({ lists: { type: "array", items: ref("PublishedList") } })),
+      post: write("Publish a configuration as a list", 201, oneList, {
+        description: `${listScope("lists:write")} Tier limits: free 3 lists refreshed at most daily, pro 50 at most hourly, admin unlimited (403 \`tier_limit\`); a taken public slug is 409 \`slug_taken\`. The first version comes with the next cron run or a refresh.`,
+        requestBody: { required: true, content: json(schemaOf(createListBody)) },
+      }),
+    },
+    "/api/lists/{id}": {
+      parameters: [id],
+      get: read("One list, with its current version", oneList),
+      patch: write("Change a list (a new configuration or format set is compiled at the next run)", 200, oneList, {
+        requestBody: { required: true, content: json(schemaOf(updateListBody)) },
+      }),
+      delete: write("Delete a list, its versions and files; its URLs answer 404", 204, null),
+    },
+    "/api/lists/{id}/versions": {
+      parameters: [id],
+      get: read(
+        "Versions, newest first",
+        object({
+          versions: { type: "array", items: ref("ListVersion") },
+          currentVersionId: { type: ["string", "null"] },
+          nextBefore: { type: ["integer", "null"] },
+        }),
+        { parameters: queryParameters(listVersionsQuery) },
+      ),
+    },
+    "/api/lists/{id}/versions/{number}/{decision}": {
+      parameters: [
+        id,
+        { name: "number", in: "path", required: true, schema: { type: "integer", minimum: 1 } },
+        { name: "decision", in: "path", required: true, schema: { enum: ["publish", "discard"] } },
+      ],
+      post: write(
+        "Publish a held version anyway, or discard it (409 `not_held` otherwise)",
+        200,
+        object({ version: ref("ListVersion") }),
+      ),
+    },
+    "/api/lists/{id}/diff": {
+      parameters: [id],
+      get: read("Rules added and removed between two versions, paged", schemaOf(listDiff, "output"), {
+        parameters: queryParameters(listDiffQuery),
+      }),
+    },
+    "/api/lists/{id}/refresh": {
+      parameters: [id],
+      post: write(
+        "Refresh now, at high priority (once a minute per list: 429 `refresh_too_soon`)",
+        202,
+        object({ status: { const: "queued" } }),
+      ),
+    },
+    "/api/lists/{id}/rotate-slug": {
+      parameters: [id],
+      post: write("A new secret URL for an unlisted list (409 `not_unlisted` for a public one)", 200, oneList),
+    },
+    "/api/lists/{id}/webhooks": {
+      parameters: [id],
+      get: read(
+        "Webhook endpoints and the delivery log",
+        object({
+          endpoints: { type: "array", items: schemaOf(webhookEndpoint, "output") },
+          deliveries: { type: "array", items: schemaOf(webhookDelivery, "output") },
+        }),
+      ),
+      post: write(
+        "Add an HTTPS endpoint for list.updated / list.held / list.failed (Standard Webhooks signatures)",
+        201,
+        schemaOf(endpointWithSecret, "output"),
+        { requestBody: { required: true, content: json(schemaOf(createWebhookBody)) } },
+      ),
+    },
+    "/api/lists/{id}/webhooks/{endpointId}": {
+      parameters: [id, endpointId],
+      delete: write("Remove an endpoint", 204, null),
+    },
+    "/api/lists/{id}/webhooks/{endpointId}/rotate-secret": {
+      parameters: [id, endpointId],
+      post: write("A new signing secret, shown once", 200, schemaOf(endpointWithSecret, "output")),
     },
   };
 }

@@ -1,7 +1,7 @@
 /** Request bodies of the JSON API, shared by the routes and the OpenAPI document. */
 import { z } from "zod";
 import { configurationSchema, OUTPUT_FORMATS } from "~/compiler";
-import { API_KEY_SCOPES, PRIORITIES } from "~/db/schema";
+import { API_KEY_SCOPES, LIST_SLUG_PATTERN, LIST_VISIBILITIES, PRIORITIES } from "~/db/schema";
 
 export const KEY_NAME_MAX = 64;
 
@@ -119,4 +119,77 @@ export const explainQuery = z.strictObject({
 export const jobListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),
+});
+
+// —— published lists ————————————————————————————————————————————————————————————————
+
+export const LIST_NAME_MAX = 100;
+const listName = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(LIST_NAME_MAX, `at most ${LIST_NAME_MAX} characters`);
+const listFormats = z
+  .array(z.enum(OUTPUT_FORMATS))
+  .min(1, "at least one format")
+  .describe("The formats the list is served in, one subscribe URL each.");
+const refreshMinutes = z
+  .number()
+  .int()
+  .min(5)
+  .max(7 * 24 * 60)
+  .describe("Minutes between refreshes; the tier's minimum when absent (free 1440, pro 60, admin 5).");
+const shrinkThresholdPct = z
+  .number()
+  .int()
+  .min(1)
+  .max(100)
+  .describe("A new version that would remove more than this share of the rules is held (default 50).");
+
+export const createListBody = z.strictObject({
+  name: listName,
+  configuration: configurationSchema,
+  formats: listFormats.default(["adblock"]),
+  refreshMinutes: refreshMinutes.optional(),
+  shrinkThresholdPct: shrinkThresholdPct.optional(),
+  visibility: z
+    .enum(LIST_VISIBILITIES)
+    .default("unlisted")
+    .describe("unlisted: an unguessable 128-bit slug (a capability URL); public: the slug you choose."),
+  slug: z
+    .string()
+    .regex(LIST_SLUG_PATTERN, "3–63 lowercase letters, digits or hyphens, starting with a letter or digit")
+    .optional()
+    .describe("Required for a public list."),
+});
+
+export const updateListBody = z
+  .strictObject({
+    name: listName.optional(),
+    configuration: z.optional(configurationSchema),
+    formats: listFormats.optional(),
+    refreshMinutes: refreshMinutes.optional(),
+    shrinkThresholdPct: shrinkThresholdPct.optional(),
+  })
+  .refine((body) => Object.values(body).some((value) => value !== undefined), "nothing to change");
+
+export const createWebhookBody = z.strictObject({
+  url: z.string().max(2048).describe("An https URL that passes the same address rules as compile sources."),
+});
+
+export const listVersionsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  before: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("Versions numbered below this (the previous page's nextBefore)."),
+});
+
+export const listDiffQuery = z.strictObject({
+  from: z.coerce.number().int().min(1),
+  to: z.coerce.number().int().min(1),
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1_000).default(200),
 });

@@ -1,8 +1,9 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { KEY_NAME_MAX } from "~/api/schemas";
+import { CopyButton } from "~/components/copy-button";
 import {
   Card,
   compactInputClass,
@@ -134,25 +135,6 @@ export async function action(args: ActionFunctionArgs) {
     if (error instanceof ApiError) throw new Response("Not found", { status: 404 });
     throw error;
   }
-}
-
-function CopyButton({ text }: { text: string }) {
-  const [copied, setCopied] = useState(false);
-  const [canCopy, setCanCopy] = useState(false);
-  useEffect(() => setCanCopy(typeof navigator !== "undefined" && Boolean(navigator.clipboard)), []);
-  if (!canCopy) return null;
-  return (
-    <button
-      type="button"
-      className={secondaryButton}
-      onClick={async () => {
-        await navigator.clipboard.writeText(text);
-        setCopied(true);
-      }}
-    >
-      {copied ? "Copied" : "Copy"}
-    </button>
-  );
 }
 
 /**

@@ -14,6 +14,7 @@ const LINKS = [
   { to: "/dashboard/keys", label: "API keys", end: false },
   { to: "/dashboard/compile", label: "Compile", end: false },
   { to: "/dashboard/jobs", label: "Jobs", end: false },
+  { to: "/dashboard/lists", label: "Lists", end: false },
 ];
 
 /** The signed-in area: one navigation for every dashboard page. */

@@ -59,6 +59,13 @@ const ENDPOINTS: Endpoint[] = [
       `curl -s ${base}/api/keys -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\\n  -d '{"name":"ci","scopes":["compile","compile:async"]}'`,
   },
   {
+    method: "GET · POST",
+    path: "/api/lists",
+    who: "session, or key with lists:read / lists:write",
+    what: "Your published lists (subscribe URLs at /l/{slug}.{ext}, refreshed on a schedule); publish a configuration as one. More under /api/lists/:id — versions, diff, refresh, webhooks (see the OpenAPI document).",
+    curl: (base) => `curl -s ${base}/api/lists -H "Authorization: Bearer $TOKEN"`,
+  },
+  {
     method: "PATCH · DELETE",
     path: "/api/keys/:id",
     who: "session, or key with keys:write",

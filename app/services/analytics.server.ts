@@ -6,7 +6,7 @@
  *
  * Data point layout (dashboards and SQL API queries address columns by position, so it is fixed):
  *
- *   index1   event type: auth | rate_limit | turnstile | compile | key | webhook | health
+ *   index1   event type: auth | rate_limit | turnstile | compile | key | webhook | health | list
  *   blob1    type        blob2  outcome      blob3  subject (principal kind, compile kind, Clerk event type)
  *   blob4    tier        blob5  code/reason  blob6  id (job, API key, svix delivery)
  *   double1  1 (count)   double2 duration ms double3 rule count  double4 attempts  double5 HTTP status
@@ -14,7 +14,7 @@
  * e.g. `SELECT blob2 AS outcome, SUM(_sample_interval) AS n FROM bloqr_events
  *       WHERE index1 = 'compile' AND timestamp > NOW() - INTERVAL '1' DAY GROUP BY outcome`.
  */
-import type { WebhookOutcome } from "~/domain";
+import type { ListCheckOutcome, WebhookOutcome } from "~/domain";
 
 export type PrincipalKind = "anonymous" | "session" | "apiKey" | "adminKey";
 export type CompileKind = "sync" | "stream" | "batch" | "async";
@@ -56,6 +56,17 @@ export type AnalyticsEvent = Common &
         subject: CompileKind;
       }
     | { type: "key"; outcome: "created" | "updated" | "revoked"; id: string }
+    | {
+        type: "list";
+        outcome:
+          | ListCheckOutcome
+          | "claimed"
+          | "retry"
+          | "dead_lettered"
+          | "webhook_delivered"
+          | "webhook_retry"
+          | "webhook_failed";
+      }
     | { type: "webhook"; outcome: WebhookOutcome | "rejected" | "failed" }
     | { type: "health"; outcome: "db_down" }
   );
@@ -70,6 +81,7 @@ const ERRORS = new Set([
   "compile.queue_failed",
   "webhook.failed",
   "health.db_down",
+  "list.dead_lettered",
 ]);
 const WARNINGS = new Set([
   "auth.rejected",
@@ -77,6 +89,8 @@ const WARNINGS = new Set([
   "rate_limit.limited",
   "turnstile.failed",
   "webhook.rejected",
+  "list.failed",
+  "list.webhook_failed",
 ]);
 
 // Analytics Engine allows 16 KB of blobs per point; a reason is a sentence, not a document.

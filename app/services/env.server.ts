@@ -51,6 +51,9 @@ const envSchema = z
     // First retry delay of a failed async compile; each further attempt doubles it.
     QUEUE_RETRY_BASE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
     SOURCE_ALLOW_PRIVATE_HOSTS: csv.pipe(z.array(sourceHostAndPort)).optional(),
+    // Published lists' webhook signing secrets are derived from it (docs/decisions/0017); a dev or
+    // test stack without one derives them from ADMIN_KEY.
+    LIST_WEBHOOK_KEY: z.string().min(32, "at least 32 characters").optional(),
   })
   .superRefine((env, ctx) => {
     if (env.ENVIRONMENT !== "production") return;
@@ -123,6 +126,9 @@ function productionProblems(env: AppEnv): [string, string][] {
       "TURNSTILE_VERIFY_URL",
       `must be Cloudflare's siteverify (${DEFAULT_TURNSTILE_VERIFY_URL}) in production`,
     ]);
+  }
+  if (!env.LIST_WEBHOOK_KEY) {
+    problems.push(["LIST_WEBHOOK_KEY", "is required in production (published lists' webhooks are signed with it)"]);
   }
   if (isWeakAdminKey(env.ADMIN_KEY)) {
     problems.push(["ADMIN_KEY", "is too predictable (repeated characters or a pattern); use `openssl rand -hex 32`"]);

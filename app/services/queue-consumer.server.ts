@@ -1,7 +1,8 @@
 /**
- * Consumer of the compile queues and their dead-letter queue. A message carries only a job id;
- * the job row says what to compile. Claiming is atomic, so a redelivered message is a no-op once
- * its job has finished. Failures that a retry may cure go back to the queue with exponential
+ * Consumer of the compile queues and their dead-letter queue. A message carries only an id: a
+ * compile job's (`{jobId}`), a published list's (`{kind: "list_refresh", listId}`) or a list
+ * webhook delivery's (`{kind: "webhook_delivery", deliveryId}`); the row says what to do. For jobs:
+ * claiming is atomic, so a redelivered message is a no-op once its job has finished. Failures that a retry may cure go back to the queue with exponential
  * backoff; after the queue's max_retries the message lands in the dead-letter queue, whose
  * consumer marks the job failed with the last reason. Nothing is dropped silently.
  */
@@ -11,6 +12,14 @@ import { compileWithCache, parseCompileRequest } from "./compilations.server";
 import { JOB_RESULT_TTL_SECONDS, jobResultKey, resultKey } from "./compile-cache.server";
 import { failureCode, internalReason, isRetriable } from "./compile-errors.server";
 import { claimJob, completeJob, failJob, releaseJob } from "./jobs.server";
+import {
+  deadLetterRefresh,
+  type ListServices,
+  listRefreshMessage,
+  listServicesOf,
+  refreshList,
+} from "./list-refresh.server";
+import { deliverWebhook, failDelivery, scheduleRetry, webhookDeliveryMessage } from "./list-webhooks.server";
 import { copyList, putList } from "./results.server";
 
 const DEAD_LETTER_QUEUE = "bloqr-compile-dlq";
@@ -30,6 +39,15 @@ function retryDelaySeconds(attempts: number, baseSeconds: number): number {
 export async function consumeCompileBatch(batch: MessageBatch<unknown>, context: LoadContext) {
   const { database, analytics } = context;
   for (const message of batch.messages) {
+    const refresh = listRefreshMessage.safeParse(message.body);
+    const delivery = webhookDeliveryMessage.safeParse(message.body);
+    if (refresh.success || delivery.success) {
+      const services = listServicesOf(context);
+      const deadLettered = batch.queue === DEAD_LETTER_QUEUE;
+      if (refresh.success) await runListRefresh(message, refresh.data.listId, services, deadLettered);
+      if (delivery.success) await runDelivery(message, delivery.data.deliveryId, services, deadLettered);
+      continue;
+    }
     const parsed = jobMessage.safeParse(message.body);
     if (!parsed.success) {
       // Retrying a message that names no job cannot help.
@@ -140,4 +158,68 @@ async function runJob(
       message.ack();
     }
   }
+}
+
+/** A refresh: retried with backoff on what a retry may cure (the database, R2, the queue), like a job. */
+async function runListRefresh(
+  message: Message<unknown>,
+  listId: string,
+  services: ListServices,
+  deadLettered: boolean,
+) {
+  const { analytics, config } = services;
+  if (deadLettered) {
+    await deadLetterRefresh(services, listId);
+    analytics.record({ type: "list", outcome: "dead_lettered", id: listId });
+    message.ack();
+    return;
+  }
+  try {
+    await refreshList(services, listId);
+    message.ack();
+  } catch (error) {
+    const delaySeconds = retryDelaySeconds(message.attempts, config.QUEUE_RETRY_BASE_SECONDS);
+    analytics.record({
+      type: "list",
+      outcome: "retry",
+      id: listId,
+      attempts: message.attempts,
+      reason: internalReason(error),
+      detail: { delaySeconds },
+    });
+    message.retry({ delaySeconds });
+  }
+}
+
+/** A webhook delivery: a failing endpoint is retried with exponential backoff until the dead-letter queue. */
+async function runDelivery(
+  message: Message<unknown>,
+  deliveryId: string,
+  services: ListServices,
+  deadLettered: boolean,
+) {
+  const { analytics, config, db } = services;
+  if (deadLettered) {
+    await failDelivery(db, deliveryId);
+    analytics.record({ type: "list", outcome: "webhook_failed", id: deliveryId });
+    message.ack();
+    return;
+  }
+  const result = await deliverWebhook(services, deliveryId);
+  if (result.outcome !== "retry") {
+    if (result.outcome === "delivered")
+      analytics.record({ type: "list", outcome: "webhook_delivered", id: deliveryId });
+    message.ack();
+    return;
+  }
+  const delaySeconds = retryDelaySeconds(message.attempts, config.QUEUE_RETRY_BASE_SECONDS);
+  await scheduleRetry(db, deliveryId, delaySeconds);
+  analytics.record({
+    type: "list",
+    outcome: "webhook_retry",
+    id: deliveryId,
+    attempts: message.attempts,
+    detail: { delaySeconds },
+  });
+  message.retry({ delaySeconds });
 }

@@ -81,6 +81,15 @@ export interface SourceFetcherOptions {
   maxSourceBytes?: number;
   /** Defaults to MAX_REQUEST_SOURCE_BYTES; smaller in tests. */
   maxRequestBytes?: number;
+  /** Told how each source answered (a published list records its validators and 304s). */
+  onAnswer?: (source: string, answer: SourceAnswer) => void;
+}
+
+export interface SourceAnswer {
+  /** The source answered 304 to the cached validators: the text is the cached one. */
+  notModified: boolean;
+  etag?: string;
+  lastModified?: string;
 }
 
 export interface SourceFetcher {
@@ -124,6 +133,7 @@ export function createSourceFetcher(options: SourceFetcherOptions = {}): SourceF
     };
     const job: LoadJob = {
       label,
+      answered: (answer) => options.onAnswer?.(source, answer),
       shown: displayUrl(checked.url),
       signal,
       allowedPrivateHosts: options.allowedPrivateHosts,
@@ -172,6 +182,7 @@ export function createSourceFetcher(options: SourceFetcherOptions = {}): SourceF
 
 interface LoadJob {
   label: string;
+  answered(answer: SourceAnswer): void;
   /** The URL for messages: origin and path of the requested source. */
   shown: string;
   signal: AbortSignal;
@@ -230,6 +241,8 @@ async function fetchFollowingRedirects(start: URL, job: LoadJob, cache: CacheSlo
     }
     if (response.status === 304 && revalidating) {
       await discard(response);
+      const { etag, lastModified } = revalidating.metadata;
+      job.answered({ notModified: true, etag, lastModified });
       return decodeCachedBody(revalidating.body, job);
     }
     if (!response.ok) {
@@ -241,6 +254,11 @@ async function fetchFollowingRedirects(start: URL, job: LoadJob, cache: CacheSlo
         { status: response.status },
       );
     }
+    job.answered({
+      notModified: false,
+      etag: response.headers.get("ETag") ?? undefined,
+      lastModified: response.headers.get("Last-Modified") ?? undefined,
+    });
     return readResponse(response, url, job, cache);
   }
 }

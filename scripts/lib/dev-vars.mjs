@@ -22,6 +22,7 @@ export function generatedValues() {
     DEV_JWT_PRIVATE_KEY: quote(privateKey),
     CLERK_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
     ADMIN_KEY: randomBytes(32).toString("hex"),
+    LIST_WEBHOOK_KEY: randomBytes(32).toString("hex"),
   };
 }
 

@@ -132,6 +132,20 @@ const REQUIRED_SCOPE: Record<string, ApiKeyScope | null> = {
   "POST /api/compile/batch/async": "compile:async",
   "GET /api/compile/jobs": "jobs:read",
   [`GET /api/queue/results/${SAMPLE_ID}`]: "jobs:read",
+  "GET /api/lists": "lists:read",
+  "POST /api/lists": "lists:write",
+  [`GET /api/lists/${SAMPLE_ID}`]: "lists:read",
+  [`PATCH /api/lists/${SAMPLE_ID}`]: "lists:write",
+  [`DELETE /api/lists/${SAMPLE_ID}`]: "lists:write",
+  [`GET /api/lists/${SAMPLE_ID}/versions`]: "lists:read",
+  [`POST /api/lists/${SAMPLE_ID}/versions/1/publish`]: "lists:write",
+  [`GET /api/lists/${SAMPLE_ID}/diff`]: "lists:read",
+  [`POST /api/lists/${SAMPLE_ID}/refresh`]: "lists:write",
+  [`POST /api/lists/${SAMPLE_ID}/rotate-slug`]: "lists:write",
+  [`GET /api/lists/${SAMPLE_ID}/webhooks`]: "lists:read",
+  [`POST /api/lists/${SAMPLE_ID}/webhooks`]: "lists:write",
+  [`DELETE /api/lists/${SAMPLE_ID}/webhooks/${SAMPLE_ID}`]: "lists:write",
+  [`POST /api/lists/${SAMPLE_ID}/webhooks/${SAMPLE_ID}/rotate-secret`]: "lists:write",
 };
 
 describe("scope matrix: a key with one scope, on every endpoint", () => {

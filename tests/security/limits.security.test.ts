@@ -19,8 +19,12 @@ let otherKeyId: string;
 beforeAll(async () => {
   // An admin's key: no tier limit to trip over, and exempt from Turnstile, so each answer is the body's.
   const admin = await signIn({ tier: "admin", role: "admin" });
-  key = (await createKey(admin, { name: "limits", scopes: ["compile", "compile:async", "keys:read", "keys:write"] }))
-    .secret;
+  key = (
+    await createKey(admin, {
+      name: "limits",
+      scopes: ["compile", "compile:async", "keys:read", "keys:write", "lists:write"],
+    })
+  ).secret;
   otherKeyId = (await createKey(admin)).key.id;
 });
 

@@ -93,6 +93,74 @@ export const API_ENDPOINTS: ApiEndpoint[] = [
     body: null,
     auth: "required",
   },
+  { method: "GET", path: "/api/lists", file: "api.lists", body: null, auth: "required" },
+  { method: "POST", path: "/api/lists", file: "api.lists", body: "json", auth: "required" },
+  { method: "GET", path: `/api/lists/${SAMPLE_ID}`, file: "api.lists.$id", body: null, auth: "required" },
+  { method: "PATCH", path: `/api/lists/${SAMPLE_ID}`, file: "api.lists.$id", body: "json", auth: "required" },
+  { method: "DELETE", path: `/api/lists/${SAMPLE_ID}`, file: "api.lists.$id", body: null, auth: "required" },
+  {
+    method: "GET",
+    path: `/api/lists/${SAMPLE_ID}/versions`,
+    file: "api.lists.$id.versions",
+    body: null,
+    auth: "required",
+  },
+  {
+    method: "POST",
+    path: `/api/lists/${SAMPLE_ID}/versions/1/publish`,
+    file: "api.lists.$id.versions.$number.$decision",
+    body: null,
+    auth: "required",
+  },
+  {
+    method: "GET",
+    path: `/api/lists/${SAMPLE_ID}/diff`,
+    file: "api.lists.$id.diff",
+    body: null,
+    auth: "required",
+  },
+  {
+    method: "POST",
+    path: `/api/lists/${SAMPLE_ID}/refresh`,
+    file: "api.lists.$id.refresh",
+    body: null,
+    auth: "required",
+  },
+  {
+    method: "POST",
+    path: `/api/lists/${SAMPLE_ID}/rotate-slug`,
+    file: "api.lists.$id.rotate-slug",
+    body: null,
+    auth: "required",
+  },
+  {
+    method: "GET",
+    path: `/api/lists/${SAMPLE_ID}/webhooks`,
+    file: "api.lists.$id.webhooks",
+    body: null,
+    auth: "required",
+  },
+  {
+    method: "POST",
+    path: `/api/lists/${SAMPLE_ID}/webhooks`,
+    file: "api.lists.$id.webhooks",
+    body: "json",
+    auth: "required",
+  },
+  {
+    method: "DELETE",
+    path: `/api/lists/${SAMPLE_ID}/webhooks/${SAMPLE_ID}`,
+    file: "api.lists.$id.webhooks.$endpointId",
+    body: null,
+    auth: "required",
+  },
+  {
+    method: "POST",
+    path: `/api/lists/${SAMPLE_ID}/webhooks/${SAMPLE_ID}/rotate-secret`,
+    file: "api.lists.$id.webhooks.$endpointId.rotate-secret",
+    body: null,
+    auth: "required",
+  },
   { method: "GET", path: "/api/admin/metrics", file: "api.admin.metrics", body: null, auth: "admin" },
   { method: "POST", path: "/api/webhooks/clerk", file: "api.webhooks.clerk", body: "json", auth: "webhook" },
   { method: "GET", path: "/api/no-such-endpoint", file: "api.$", body: null, auth: "public" },
@@ -105,6 +173,12 @@ export function validBody(endpoint: ApiEndpoint, configuration: unknown): unknow
       return { name: "security test", scopes: ["compile"] };
     case "api.keys.$id":
       return { name: "renamed" };
+    case "api.lists":
+      return { name: "security test", configuration };
+    case "api.lists.$id":
+      return { name: "renamed" };
+    case "api.lists.$id.webhooks":
+      return { url: "https://hooks.example.com/bloqr" };
     case "api.compile.batch":
     case "api.compile.batch.async":
       return { items: [{ id: "a", configuration }] };

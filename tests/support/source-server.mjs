@@ -6,7 +6,9 @@
  * the Worker reaches only because the tests list it in SOURCE_ALLOW_PRIVATE_HOSTS.
  *
  * GET /__stats answers `{ requests, conditionalHits, conditionalHeaders }` keyed by path, so a
- * test can tell a 304 revalidation from a full download. Paths take a caller-chosen last
+ * test can tell a 304 revalidation from a full download. For published lists: `PUT /mutable/<name>`
+ * sets a list that `GET /mutable/<name>` serves with an ETag that changes with it; `POST /hook/<name>`
+ * (204) and `/hook-fail/<name>` (500) record webhook deliveries, read back from `GET /__hooks/<name>`. Paths take a caller-chosen last
  * segment so tests never share counters or cache entries.
  */
 import { createServer } from "node:http";
@@ -17,14 +19,19 @@ const STREAM_CHUNK_BYTES = 64 * 1024;
 
 export const listBody = (name) => `! Title: ${name}\n||ads.${name}.example^\n||tracker.${name}.example^\n`;
 
-/** @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>} */
-export function startSourceServer() {
+/**
+ * @param {number} [listenPort] a fixed port (the e2e stack is told it in advance); any free one by default
+ * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
+ */
+export function startSourceServer(listenPort = 0) {
   const requests = {};
   const conditionalHits = {};
   const conditionalHeaders = {};
   const changingVersions = {};
   const sockets = new Set();
   const gzipBombs = new Map();
+  const mutable = {};
+  const hooks = {};
 
   const bump = (table, key) => {
     table[key] = (table[key] ?? 0) + 1;
@@ -50,6 +57,39 @@ export function startSourceServer() {
       case "__stats":
         response.writeHead(200, { "Content-Type": "application/json" });
         response.end(JSON.stringify({ requests, conditionalHits, conditionalHeaders }));
+        return;
+      case "mutable": {
+        if (request.method === "PUT") {
+          const chunks = [];
+          request.on("data", (chunk) => chunks.push(chunk));
+          request.on("end", () => {
+            const version = (mutable[name]?.version ?? 0) + 1;
+            mutable[name] = { version, body: Buffer.concat(chunks).toString("utf8") };
+            response.writeHead(204).end();
+          });
+          return;
+        }
+        const list = mutable[name];
+        if (!list) return text(404, "no such list\n");
+        const etag = `"m${list.version}-${name}"`;
+        if (ifNoneMatch === etag) return notModified();
+        return text(200, list.body, { ETag: etag });
+      }
+      case "hook":
+      case "hook-fail": {
+        const chunks = [];
+        request.on("data", (chunk) => chunks.push(chunk));
+        request.on("end", () => {
+          hooks[name] ??= [];
+          hooks[name].push({ headers: request.headers, body: Buffer.concat(chunks).toString("utf8") });
+          if (route === "hook") response.writeHead(204).end();
+          else text(500, "receiver down\n");
+        });
+        return;
+      }
+      case "__hooks":
+        response.writeHead(200, { "Content-Type": "application/json" });
+        response.end(JSON.stringify(hooks[name] ?? []));
         return;
       case "etag": {
         const etag = `"v1-${name}"`;
@@ -129,7 +169,7 @@ export function startSourceServer() {
 
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(listenPort, "127.0.0.1", () => {
       const { port } = server.address();
       resolve({
         url: `http://127.0.0.1:${port}`,

@@ -62,6 +62,7 @@ function productionEnv(): Record<string, string | undefined> {
     DEV_JWT_PRIVATE_KEY: undefined,
     TURNSTILE_SITE_KEY: "0x4AAAAAAAB6n2SrYfFaLW1X",
     TURNSTILE_SECRET_KEY: "0x4AAAAAAAB6n2SuVtq3vY0Fk8nPr2oLa9Q",
+    LIST_WEBHOOK_KEY: "9f2c4e7a1b8d3f6e0a5c2b9d7e4f1a3c",
   };
 }
 
@@ -77,6 +78,12 @@ const problemsOf = (env: Record<string, string | undefined>) => {
 describe("getAppEnv in production", () => {
   it("accepts a production configuration", () => {
     expect(problemsOf(productionEnv())).toEqual([]);
+  });
+
+  it("refuses production without the key published lists' webhooks are signed with", () => {
+    expect(problemsOf({ ...productionEnv(), LIST_WEBHOOK_KEY: undefined })).toEqual([
+      expect.stringMatching(/^LIST_WEBHOOK_KEY: is required in production/),
+    ]);
   });
 
   const refused: [string, Record<string, string>, RegExp][] = [

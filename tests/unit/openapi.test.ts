@@ -37,6 +37,14 @@ describe("the OpenAPI document", () => {
     ]);
   });
 
+  it("documents the published-list endpoints", () => {
+    const document = buildOpenApiDocument();
+    expect(document.paths).toHaveProperty(["/api/lists", "post"]);
+    expect(document.paths).toHaveProperty(["/api/lists/{id}/diff", "get"]);
+    expect(document.paths).toHaveProperty(["/api/lists/{id}/webhooks", "post"]);
+    expect(Object.keys(document.components.schemas)).toContain("PublishedList");
+  });
+
   it("documents the host lookup of an explained compile with its query parameters", () => {
     const lookup = buildOpenApiDocument().paths["/api/compile/explain"].get;
     expect(lookup.parameters.map((parameter) => parameter.name)).toEqual(["id", "host"]);

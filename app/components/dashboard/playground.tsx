@@ -222,6 +222,8 @@ export function Playground(props: {
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+    // "Publish" is a plain form post to the new-list page, with or without JavaScript.
+    if (submitter?.value === "publish") return;
     event.preventDefault();
     const intent = parseIntent(submitter?.value ?? "compile");
     if (intent.kind === "compile" || intent.kind === "async") void run(intent.kind);
@@ -333,6 +335,16 @@ export function Playground(props: {
             </button>
             <button type="submit" name="intent" value="async" className={secondaryButton} disabled={blocked}>
               Run async
+            </button>
+            <button
+              type="submit"
+              name="intent"
+              value="publish"
+              formAction="/dashboard/lists/new"
+              className={secondaryButton}
+              disabled={running}
+            >
+              Publish as a list
             </button>
           </div>
         </form>
