@@ -30,8 +30,14 @@ export const MAX_COMPILE_BODY_BYTES = 10 * 1024 * 1024;
 export const MAX_BATCH_ITEMS = 10;
 export const MAX_ASYNC_BATCH_ITEMS = 100;
 
-/** The configuration itself is checked by the compiler's parseConfiguration, which names the path. */
-const configuration = z.unknown().refine((value) => value !== undefined, "required");
+/**
+ * The configuration itself is checked by the compiler's parseConfiguration, which names the path;
+ * the document shows the compiler's schema in its place.
+ */
+export const configuration = z
+  .unknown()
+  .refine((value) => value !== undefined, "required")
+  .meta({ id: "Configuration" });
 /** Source URL → list text, used instead of fetching that source. */
 const preFetchedContent = z.record(z.string(), z.string()).optional();
 const turnstileToken = z.string().optional();
@@ -42,7 +48,9 @@ export const outputFormat = z
   .optional()
   .describe("The list's format: adblock (the default), hosts, domains, dnsmasq, unbound, rpz or adguard-home.");
 
-export const compileBody = z.strictObject({ configuration, preFetchedContent, turnstileToken, outputFormat });
+export const compileBody = z
+  .strictObject({ configuration, preFetchedContent, turnstileToken, outputFormat })
+  .meta({ id: "CompileRequest" });
 
 export const asyncCompileBody = z.strictObject({ configuration, preFetchedContent, turnstileToken, priority });
 

@@ -56,7 +56,7 @@ const sourceSchema = z.strictObject({
   ...filteringKeys,
 });
 
-const configurationSchema = z
+export const configurationSchema = z
   .strictObject({
     name: z.string().min(1),
     description: z.string().optional(),

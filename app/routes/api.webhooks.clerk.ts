@@ -1,6 +1,38 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
+import { z } from "zod";
+import { defineOperation } from "~/api/operation";
 import { ApiError, jsonError, jsonResponse } from "~/services/http.server";
-import { receiveClerkWebhook } from "~/services/webhooks.server";
+import { MAX_WEBHOOK_BODY_BYTES, receiveClerkWebhook, type WebhookOutcome } from "~/services/webhooks.server";
+
+const OUTCOMES = [
+  "applied",
+  "stale",
+  "deleted",
+  "duplicate",
+  "ignored",
+  "rejected",
+] as const satisfies readonly WebhookOutcome[];
+
+export const operations = [
+  defineOperation({
+    method: "post",
+    path: "/api/webhooks/clerk",
+    operationId: "receiveClerkWebhook",
+    summary: "Clerk user sync (svix-signed)",
+    description: "Called by Clerk, verified with the svix signature headers; not for clients.",
+    responses: {
+      200: {
+        description: "Processed, a duplicate, ignored, or rejected for good (data Postgres refuses); Svix stops.",
+        json: z.object({ received: z.literal(true), outcome: z.enum(OUTCOMES) }),
+      },
+      400: "missing svix headers or a malformed payload",
+      401: "bad signature or stale timestamp",
+      405: "not POST",
+      413: `over ${MAX_WEBHOOK_BODY_BYTES / 1024} KB`,
+      500: "the event could not be stored; Svix delivers it again",
+    },
+  }),
+];
 
 const methodNotAllowed = () =>
   jsonError(405, "Clerk webhooks are delivered with POST.", { headers: { Allow: "POST" } });
