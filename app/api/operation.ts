@@ -35,6 +35,10 @@ export interface OperationSpec {
   guard?: GuardOptions<unknown>;
   query?: z.ZodObject;
   pathParameters?: Record<string, string>;
+  /** Request headers the route requires, by their description. */
+  requiredHeaders?: Record<string, string>;
+  /** The JSON body of a route that reads it itself (a guarded route's is its guard's `body`). */
+  body?: z.ZodType;
   /** The route's own answers: a spec, or for an error status the description of its `{ error }` answer. */
   responses: Partial<Record<number, ResponseSpec | string>>;
 }
@@ -202,6 +206,9 @@ export function defineOperation(spec: OperationSpec): Operation {
         const required = !(field as z.ZodType).safeParse(undefined).success;
         parameters.push({ name, in: "query", required, description, schema: rest });
       }
+      for (const [name, description] of Object.entries(spec.requiredHeaders ?? {})) {
+        parameters.push({ name, in: "header", required: true, description, schema: { type: "string" } });
+      }
       if (guard?.turnstile) {
         parameters.push({
           name: "CF-Turnstile-Response",
@@ -229,16 +236,17 @@ export function defineOperation(spec: OperationSpec): Operation {
         }),
       );
       const description = [spec.description, scopeSentence(guard)].filter(Boolean).join(" ");
+      const body = guard?.body ?? spec.body;
       return {
         operationId: spec.operationId,
         summary: spec.summary,
         ...(description && { description }),
         security: securityOf(guard),
         ...(parameters.length > 0 && { parameters }),
-        ...(guard?.body && {
+        ...(body && {
           requestBody: {
             required: true,
-            content: { "application/json": { schema: documentSchema(guard.body, "input", components) } },
+            content: { "application/json": { schema: documentSchema(body, "input", components) } },
           },
         }),
         responses,

@@ -20,6 +20,14 @@ export const operations = [
     operationId: "receiveClerkWebhook",
     summary: "Clerk user sync (svix-signed)",
     description: "Called by Clerk, verified with the svix signature headers; not for clients.",
+    requiredHeaders: {
+      "svix-id": "The delivery's id (a redelivery repeats it).",
+      "svix-timestamp": "Seconds since the epoch; more than 5 minutes off → 401.",
+      "svix-signature": "`v1,<base64 HMAC-SHA256>` of id, timestamp and body with the webhook secret.",
+    },
+    body: z
+      .looseObject({ type: z.string().describe("`user.created`, `user.updated`, `user.deleted`; others are ignored.") })
+      .describe("A Clerk webhook event."),
     responses: {
       200: {
         description: "Processed, a duplicate, ignored, or rejected for good (data Postgres refuses); Svix stops.",
