@@ -58,6 +58,8 @@ export function buildOpenApiDocument(serverUrl?: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of [...OPERATIONS, getOpenApiDocument]) {
     paths[operation.path] ??= {};
+    if (paths[operation.path][operation.method])
+      throw new Error(`${operation.method} ${operation.path} is declared twice.`);
     paths[operation.path][operation.method] = operation.build(schemas);
   }
   return {
