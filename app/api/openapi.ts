@@ -21,7 +21,7 @@ import * as queueResult from "../routes/api.queue.results.$id";
 import * as turnstileConfig from "../routes/api.turnstile-config";
 import * as version from "../routes/api.version";
 import * as clerkWebhook from "../routes/api.webhooks.clerk";
-import { defineOperation, type Operation, RESPONSE_HEADERS } from "./operation";
+import { defineOperation, type Operation } from "./operation";
 
 /** This document, served by `api.openapi[.]json.ts` (declared here: that route serves what this module builds). */
 const getOpenApiDocument = defineOperation({
@@ -99,7 +99,6 @@ export function buildOpenApiDocument(serverUrl?: string) {
           description: "The operators' ADMIN_KEY, for /api/admin/* only.",
         },
       },
-      headers: RESPONSE_HEADERS,
       schemas,
     },
     paths,

@@ -111,12 +111,19 @@ const scopeSentence = (guard: GuardOptions<unknown> | undefined) =>
 
 const RATE_LIMIT_HEADERS = ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"] as const;
 
+/** The limit headers every guarded operation may send, and the wait a 429 or 503 asks for. */
+const RESPONSE_HEADERS = {
+  "RateLimit-Limit": {
+    description: "Requests allowed in the current window (absent for the unlimited admin tier).",
+    schema: { type: "integer" },
+  },
+  "RateLimit-Remaining": { description: "Requests left in the current window.", schema: { type: "integer" } },
+  "RateLimit-Reset": { description: "Seconds until the window resets.", schema: { type: "integer" } },
+  "Retry-After": { description: "Seconds to wait before trying again.", schema: { type: "integer" } },
+};
+
 /** The document's JSON Schema of a zod schema; named parts (`.meta({ id })`) go to `components`. */
-export function documentSchema(
-  schema: z.ZodType,
-  io: "input" | "output",
-  components: Record<string, JsonSchema>,
-): JsonSchema {
+function documentSchema(schema: z.ZodType, io: "input" | "output", components: Record<string, JsonSchema>): JsonSchema {
   const {
     $schema: _dialect,
     $defs,
@@ -169,8 +176,9 @@ function buildResponse(
   components: Record<string, JsonSchema>,
 ): JsonSchema {
   const headers: Record<string, unknown> = {};
-  if (guarded) for (const name of RATE_LIMIT_HEADERS) headers[name] = { $ref: `#/components/headers/${name}` };
-  if (status === 429 || status === 503) headers["Retry-After"] = { $ref: "#/components/headers/Retry-After" };
+  // Inline, not by $ref: generated clients then see them as optional, which they are.
+  if (guarded) for (const name of RATE_LIMIT_HEADERS) headers[name] = RESPONSE_HEADERS[name];
+  if (status === 429 || status === 503) headers["Retry-After"] = RESPONSE_HEADERS["Retry-After"];
   if (typeof spec === "string") {
     return { description: spec, headers, content: errorContent(components) };
   }
@@ -227,7 +235,7 @@ export function defineOperation(spec: OperationSpec): Operation {
         statuses[Number(status)] =
           typeof response === "string" && already ? `${already}; ${response}` : (response as ResponseSpec | string);
       }
-      statuses[500] ??= "`internal_error`: something went wrong on our side (no details).";
+      statuses[500] ??= "`internal_error`: something went wrong on our side (no details)";
       const responses = Object.fromEntries(
         Object.entries(statuses).map(([status, response]) => {
           const built = buildResponse(Number(status), response, guard !== undefined, components);
@@ -256,14 +264,3 @@ export function defineOperation(spec: OperationSpec): Operation {
 }
 
 const statusText = (status: number) => ERROR_STATUS_TEXT[status as ErrorStatus] ?? String(status);
-
-/** The response headers every guarded operation may send, for `components.headers`. */
-export const RESPONSE_HEADERS = {
-  "RateLimit-Limit": {
-    description: "Requests allowed in the current window (absent for the unlimited admin tier).",
-    schema: { type: "integer" },
-  },
-  "RateLimit-Remaining": { description: "Requests left in the current window.", schema: { type: "integer" } },
-  "RateLimit-Reset": { description: "Seconds until the window resets.", schema: { type: "integer" } },
-  "Retry-After": { description: "Seconds to wait before trying again.", schema: { type: "integer" } },
-};
