@@ -12,6 +12,8 @@ const SCHEMA_BASE = "https://contract.bloqr.test/";
 const DECLARED_HEADERS = ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", "Location"];
 // Methods a client does not call an operation with: Remix answers them for any route.
 const UNDOCUMENTED_METHODS = new Set(["HEAD", "OPTIONS"]);
+// Remix's own data-request parameter: Remix answers it (403 when it names another route) for any path.
+const REMIX_DATA_PARAMETER = "_data";
 
 type Json = Record<string, unknown>;
 interface MediaType {
@@ -98,9 +100,9 @@ export async function contractProblems(
   response: Response,
   fetchDocument: () => Promise<Response>,
 ): Promise<string[]> {
-  const { pathname } = new URL(request.url);
+  const { pathname, searchParams } = new URL(request.url);
   const method = request.method.toUpperCase();
-  if (UNDOCUMENTED_METHODS.has(method)) return [];
+  if (UNDOCUMENTED_METHODS.has(method) || searchParams.has(REMIX_DATA_PARAMETER)) return [];
   const entry = (await loadDocument(fetchDocument)).find((path) => path.pattern.test(pathname));
   const isApi = pathname === "/api" || pathname.startsWith("/api/");
   const status = response.status;
