@@ -94,15 +94,27 @@ function parseEvents(text: string): { name: string; data: string }[] {
     .filter((event) => event !== null);
 }
 
+/** The path as Remix routes it: percent-decoded, without a trailing slash. */
+function routedPath(pathname: string): string {
+  let decoded = pathname;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    // not decodable: Remix routes it as it is
+  }
+  return decoded.length > 1 ? decoded.replace(/\/$/, "") : decoded;
+}
+
 /** Every way `response` contradicts the document; empty when it keeps the contract. */
 export async function contractProblems(
   request: Request,
   response: Response,
   fetchDocument: () => Promise<Response>,
 ): Promise<string[]> {
-  const { pathname, searchParams } = new URL(request.url);
+  const url = new URL(request.url);
   const method = request.method.toUpperCase();
-  if (UNDOCUMENTED_METHODS.has(method) || searchParams.has(REMIX_DATA_PARAMETER)) return [];
+  if (UNDOCUMENTED_METHODS.has(method) || url.searchParams.has(REMIX_DATA_PARAMETER)) return [];
+  const pathname = routedPath(url.pathname);
   const entry = (await loadDocument(fetchDocument)).find((path) => path.pattern.test(pathname));
   const isApi = pathname === "/api" || pathname.startsWith("/api/");
   const status = response.status;
