@@ -30,7 +30,6 @@ interface DocumentedOperation {
 }
 interface PathEntry {
   template: string;
-  pattern: RegExp;
   operations: Record<string, DocumentedOperation>;
 }
 
@@ -52,7 +51,6 @@ function loadDocument(fetchDocument: () => Promise<Response>): Promise<PathEntry
     }
     return Object.entries(document.paths).map(([template, operations]) => ({
       template,
-      pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`),
       operations,
     }));
   })();
@@ -94,16 +92,26 @@ function parseEvents(text: string): { name: string; data: string }[] {
     .filter((event) => event !== null);
 }
 
-/** The path as Remix routes it: percent-decoded, without a trailing slash. */
-function routedPath(pathname: string): string {
-  let decoded = pathname;
-  try {
-    decoded = decodeURIComponent(pathname);
-  } catch {
-    // not decodable: Remix routes it as it is
-  }
-  return decoded.length > 1 ? decoded.replace(/\/$/, "") : decoded;
+/** Remix matches a path by its segments, each percent-decoded on its own (`%2F` stays inside one). */
+function segmentsOf(pathname: string): string[] {
+  const segments = pathname.split("/").slice(1);
+  if (segments.length > 1 && segments.at(-1) === "") segments.pop();
+  return segments.map((segment) => {
+    try {
+      return decodeURIComponent(segment);
+    } catch {
+      return segment;
+    }
+  });
 }
+
+const matches = (template: string, segments: string[]) => {
+  const parts = template.split("/").slice(1);
+  return (
+    parts.length === segments.length &&
+    parts.every((part, index) => (/^\{.+\}$/.test(part) ? segments[index] !== "" : part === segments[index]))
+  );
+};
 
 /** Every way `response` contradicts the document; empty when it keeps the contract. */
 export async function contractProblems(
@@ -114,8 +122,9 @@ export async function contractProblems(
   const url = new URL(request.url);
   const method = request.method.toUpperCase();
   if (UNDOCUMENTED_METHODS.has(method) || url.searchParams.has(REMIX_DATA_PARAMETER)) return [];
-  const pathname = routedPath(url.pathname);
-  const entry = (await loadDocument(fetchDocument)).find((path) => path.pattern.test(pathname));
+  const { pathname } = url;
+  const segments = segmentsOf(pathname);
+  const entry = (await loadDocument(fetchDocument)).find((path) => matches(path.template, segments));
   const isApi = pathname === "/api" || pathname.startsWith("/api/");
   const status = response.status;
   if (!entry) {
