@@ -1,16 +1,17 @@
 /**
- * The Worker: `fetch` hands requests to Remix with the load context; `queue` hands batches to
- * the compile consumer; the rate limiter's Durable Object class is exported for its binding.
+ * The Worker: each handler builds the load context once (`getLoadContext`); `fetch` hands requests
+ * to Remix with it, `queue` hands batches to the compile consumer; the rate limiter's Durable
+ * Object class is exported for its binding.
  * Two checks hold for every request whatever route answers it: a cross-site page action is
  * refused before Remix runs it, and every response leaves with the security headers.
  */
-import { createRequestHandler } from "@remix-run/cloudflare";
+import { type AppLoadContext, createRequestHandler } from "@remix-run/cloudflare";
 import * as build from "@remix-run/dev/server-build";
-import { analyticsFor } from "./app/services/analytics.server";
+import { getLoadContext } from "./app/load-context";
 import { isCrossSitePageAction, isPageAction, withConsistentHost } from "./app/services/csrf.server";
-import { openDatabase } from "./app/services/db.server";
-import { EnvError, getAppEnv } from "./app/services/env.server";
+import { EnvError } from "./app/services/env.server";
 import { renderStandaloneErrorPage } from "./app/services/error-page.server";
+import { MAX_PAGE_FORM_BYTES } from "./app/services/forms.server";
 import { ApiError, isApiPath, jsonError, readBodyBytes } from "./app/services/http.server";
 import { consumeCompileBatch } from "./app/services/queue-consumer.server";
 import { withSecurityHeaders } from "./app/services/security-headers.server";
@@ -19,8 +20,6 @@ export { RateLimiterObject } from "./app/services/rate-limiter-object.server";
 
 // Production mode everywhere: Remix's development mode would send stack traces to clients.
 const handleRemixRequest = createRequestHandler(build, "production");
-// Page forms carry a name, a few choices or a configuration; API bodies have their own caps.
-const MAX_PAGE_FORM_BYTES = 1024 * 1024;
 
 function internalError(request: Request): Response {
   return isApiPath(new URL(request.url).pathname)
@@ -29,9 +28,9 @@ function internalError(request: Request): Response {
 }
 
 /**
- * Remix answers some API requests itself, with its own body (`{"message":…}` or plain text): a
- * method a resource route does not handle (405, or 400 for a GET to a route without a loader), an
- * unexpected throw (500), a `?_data=` naming another route (403). Keep the API's one shape.
+ * Remix answers a few API requests itself, with its own body (`{"message":…}` or plain text): an
+ * unexpected throw (500), a `?_data=` naming another route (403). Keep the API's one shape. (A
+ * method a route does not handle is its own `methodNotAllowed`.)
  */
 async function ensureApiErrorShape(response: Response): Promise<Response> {
   if (response.status < 400) return response;
@@ -42,9 +41,6 @@ async function ensureApiErrorShape(response: Response): Promise<Response> {
   const isRemixDefault = body === null || (Object.keys(body).length === 1 && typeof body.message === "string");
   if (!isRemixDefault) return response;
   if (response.status >= 500) return jsonError(500, "Something went wrong on our side.");
-  if (response.status === 400 || response.status === 405) {
-    return jsonError(405, "This endpoint does not accept that method.");
-  }
   return jsonError(response.status === 403 ? 403 : 400, "This request cannot be answered.");
 }
 
@@ -61,20 +57,18 @@ async function respond(incoming: Request, env: Env, ctx: ExecutionContext, isApi
     }
     request = withConsistentHost(request, body);
   }
-  let config: ReturnType<typeof getAppEnv>;
+  let context: AppLoadContext;
   try {
-    config = getAppEnv(env);
+    context = getLoadContext(env, ctx);
   } catch (error) {
     console.error(error instanceof EnvError ? error.message : error);
     return internalError(request);
   }
-  const database = openDatabase(config);
   try {
-    const analytics = analyticsFor(env.ANALYTICS);
-    const response = await handleRemixRequest(request, { cloudflare: { env, ctx }, config, database, analytics });
+    const response = await handleRemixRequest(request, context);
     return isApi ? ensureApiErrorShape(response) : response;
   } finally {
-    ctx.waitUntil(database.close());
+    ctx.waitUntil(context.database.close());
   }
 }
 
@@ -85,6 +79,11 @@ export default {
   },
 
   async queue(batch, env, ctx) {
-    await consumeCompileBatch(batch, env, ctx);
+    const context = getLoadContext(env, ctx);
+    try {
+      await consumeCompileBatch(batch, context);
+    } finally {
+      await context.database.close();
+    }
   },
 } satisfies ExportedHandler<Env>;

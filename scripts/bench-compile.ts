@@ -41,6 +41,10 @@
  *   Memory: the same heap-cap bisection for a compile in one format (as the API asks for it)
  *   against the compile in adblock, for the formats in `--format-memory` (default hosts,rpz: the
  *   exact-name set and the largest output); `--format-memory none` skips it (the quick mode).
+ * - Explanation (`--explain`, ours only, instead of all the above): what `explain: true` costs (issue
+ *   21) — CPU time of compiles with and without it, alternating in one warmed process, and the same
+ *   heap-cap bisection for a compile with it against one without. Off, the steps run as before: the
+ *   "off" row is the plain compile.
  * - Whole process: both command lines as a user runs them — our `bloqr` (dist/bloqr.mjs, which
  *   `npm install` builds) and the reference's `hostlist-compiler`, each an executable started
  *   through `#!/usr/bin/env node` with the same PATH, so the same Node — on the first corpus,
@@ -50,7 +54,7 @@
  *
  * Options: --lines 300000,1200000  --runs 5 (timed runs of ours per child)  --rounds 3
  *          --reference-budget 60 (seconds of reference wall time per size)  --no-memory  --budget
- *          --formats [--format-memory hosts,rpz|none]
+ *          --formats [--format-memory hosts,rpz|none]  --explain [--no-memory]
  *          --whole-process (only the whole-process rows, on the first size: ~1 min at 300k lines;
  *          with --lines 10000, seconds)
  * Takes about ten minutes, four to five of them the reference's one compilation of the 1.2M corpus;
@@ -304,7 +308,13 @@ async function memoryChild(): Promise<void> {
   peakExternal = 0;
   writeFileSync("/proc/self/clear_refs", "5"); // peak RSS from now on
   const formats = option("--formats")?.split(",") as OutputFormat[] | undefined;
-  await compile(configuration, { loadSource: async (path) => files.get(path)!.toString("utf8"), limits, formats });
+  const explain = process.argv.includes("--explain");
+  await compile(configuration, {
+    loadSource: async (path) => files.get(path)!.toString("utf8"),
+    limits,
+    formats,
+    explain,
+  });
   const result: MemoryResult = {
     baselineHeapMb: baseline.heapUsed / MB,
     baselineExternalMb: baseline.arrayBuffers / MB,
@@ -422,18 +432,11 @@ interface Row {
  * wall time of one compile moved by more than that).
  */
 async function formatChild(): Promise<void> {
-  const { compile, OUTPUT_FORMATS } = await import("../app/compiler");
+  const { OUTPUT_FORMATS } = await import("../app/compiler");
   const runs = Number(option("--runs"));
-  const load = (path: string) => {
-    const configuration = JSON.parse(readFileSync(path, "utf8"));
-    const text = readFileSync(configuration.sources[0].source, "utf8");
-    return (formats: OutputFormat[]) =>
-      // the corpora without the Worker's limits, as the other children (1.2M lines is over the input cap)
-      compile(structuredClone(configuration), { loadSource: async () => text, formats, limits: NO_LIMITS });
-  };
-  const warmup = load(option("--warmup-configuration")!);
-  for (let done = 0; done < WARMUP_RUNS; done++) await warmup([...OUTPUT_FORMATS]);
-  const compileCorpus = load(option("--configuration")!);
+  const warmup = await corpusCompiler(option("--warmup-configuration")!);
+  for (let done = 0; done < WARMUP_RUNS; done++) await warmup({ formats: [...OUTPUT_FORMATS] });
+  const compileCorpus = await corpusCompiler(option("--configuration")!);
   const variants: OutputFormat[][] = OUTPUT_FORMATS.map((format) =>
     format === "adblock" ? ["adblock"] : ["adblock", format],
   );
@@ -442,13 +445,91 @@ async function formatChild(): Promise<void> {
     for (let offset = 0; offset < variants.length; offset++) {
       const formats = variants[(run + offset) % variants.length];
       const before = process.cpuUsage();
-      await compileCorpus(formats);
+      await compileCorpus({ formats });
       const cpu = process.cpuUsage(before);
       const format = formats.at(-1)!;
       times[format] = [...(times[format] ?? []), (cpu.user + cpu.system) / 1000];
     }
   }
   process.stdout.write(`${JSON.stringify(times)}\n`);
+}
+
+/** Runs a child that reports CPU times by variant, `rounds` times; the times of all rounds by variant. */
+function timesOverRounds(
+  child: "--format-child" | "--explain-child",
+  configuration: string,
+  warmupConfiguration: string,
+  runs: string,
+  rounds: number,
+): Record<string, number[]> {
+  const times: Record<string, number[]> = {};
+  for (let round = 0; round < rounds; round++) {
+    const result = runChild<Record<string, number[]>>(
+      [],
+      [child, "--configuration", configuration, "--warmup-configuration", warmupConfiguration, "--runs", runs],
+    );
+    if (!result) throw new Error(`the ${child.slice(2)} failed on ${configuration}`);
+    for (const [variant, values] of Object.entries(result)) times[variant] = [...(times[variant] ?? []), ...values];
+  }
+  return times;
+}
+
+/** Compiles a bench configuration's one source, read once, with the given options. */
+async function corpusCompiler(path: string) {
+  const { compile } = await import("../app/compiler");
+  const configuration = JSON.parse(readFileSync(path, "utf8"));
+  const text = readFileSync(configuration.sources[0].source, "utf8");
+  return (options: { formats?: OutputFormat[]; explain?: boolean }) =>
+    // the corpora without the Worker's limits, as the other children (1.2M lines is over the input cap)
+    compile(structuredClone(configuration), { loadSource: async () => text, limits: NO_LIMITS, ...options });
+}
+
+/** Child for `--explain`: compiles with and without the explanation, alternating; CPU times of each. */
+async function explainChild(): Promise<void> {
+  const runs = Number(option("--runs"));
+  const warmup = await corpusCompiler(option("--warmup-configuration")!);
+  for (let done = 0; done < WARMUP_RUNS; done++) await warmup({ explain: done % 2 === 0 });
+  const compileCorpus = await corpusCompiler(option("--configuration")!);
+  const times: Record<"off" | "on", number[]> = { off: [], on: [] };
+  for (let run = 0; run < runs * 2; run++) {
+    const explain = run % 2 === 1;
+    const before = process.cpuUsage();
+    await compileCorpus({ explain });
+    const cpu = process.cpuUsage(before);
+    times[explain ? "on" : "off"].push((cpu.user + cpu.system) / 1000);
+  }
+  process.stdout.write(`${JSON.stringify(times)}\n`);
+}
+
+async function explainBench(sizes: number[], runs: string, rounds: number, withMemory: boolean): Promise<void> {
+  const directory = mkdtempSync(join(tmpdir(), "bloqr-bench-explain-"));
+  console.log(
+    `Explanation: ${TRANSFORMATIONS.join(", ")}; CPU time of a compile with explain off and on, ` +
+      `medians of ${rounds} processes × ${runs} alternating runs; memory by heap-cap bisection.\n`,
+  );
+  try {
+    const warmupConfiguration = writeCorpus(directory, WARMUP_LINES);
+    const baseline = withMemory ? measureMemory(warmupConfiguration, warmupConfiguration) : null;
+    for (const lines of sizes) {
+      const configuration = writeCorpus(directory, lines);
+      const times = timesOverRounds("--explain-child", configuration, warmupConfiguration, runs, rounds);
+      const off = median(times.off);
+      const on = median(times.on);
+      console.log(
+        `${lines.toLocaleString("en")} lines: time  explain off ${seconds(off)}, on ${seconds(on)} (×${(on / off).toFixed(2)})`,
+      );
+      if (!baseline) continue;
+      const plain = measureMemory(configuration, warmupConfiguration);
+      const explained = measureMemory(configuration, warmupConfiguration, ["--explain"]);
+      if (!plain || !explained) throw new Error(`the memory child failed at ${lines} lines`);
+      console.log(
+        `${lines.toLocaleString("en")} lines: memory explain off ${memoryAboveBaseline(plain, baseline).toFixed(1)} MB, ` +
+          `on ${memoryAboveBaseline(explained, baseline).toFixed(1)} MB above the baseline`,
+      );
+    }
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
 }
 
 async function formatsBench(sizes: number[], runs: string, rounds: number): Promise<void> {
@@ -467,23 +548,7 @@ async function formatsBench(sizes: number[], runs: string, rounds: number): Prom
     const baseline = memoryFormats.length > 0 ? measureMemory(warmupConfiguration, warmupConfiguration) : null;
     for (const lines of sizes) {
       const configuration = writeCorpus(directory, lines);
-      const times: Record<string, number[]> = {};
-      for (let round = 0; round < rounds; round++) {
-        const result = runChild<Record<string, number[]>>(
-          [],
-          [
-            "--format-child",
-            "--configuration",
-            configuration,
-            "--warmup-configuration",
-            warmupConfiguration,
-            "--runs",
-            runs,
-          ],
-        );
-        if (!result) throw new Error(`the format child failed at ${lines} lines`);
-        for (const [format, values] of Object.entries(result)) times[format] = [...(times[format] ?? []), ...values];
-      }
+      const times = timesOverRounds("--format-child", configuration, warmupConfiguration, runs, rounds);
       const compileMs = median(times.adblock);
       console.log(`${lines.toLocaleString("en")} lines: compile in adblock ${seconds(compileMs)}`);
       for (const [format, values] of Object.entries(times)) {
@@ -609,6 +674,7 @@ function requireBuiltCli(): void {
 async function main(): Promise<void> {
   if (process.argv.includes("--memory-child")) return memoryChild();
   if (process.argv.includes("--format-child")) return formatChild();
+  if (process.argv.includes("--explain-child")) return explainChild();
   if (process.argv.includes("--growth-child")) return growthChild();
   const child = option("--child") as Implementation | undefined;
   if (child) return timingChild(child);
@@ -620,6 +686,7 @@ async function main(): Promise<void> {
   const referenceBudgetMs = Number(option("--reference-budget") ?? DEFAULT_REFERENCE_BUDGET_SECONDS) * 1000;
   const withMemory = !process.argv.includes("--no-memory");
   if (process.argv.includes("--formats")) return formatsBench(sizes, runs, rounds);
+  if (process.argv.includes("--explain")) return explainBench(sizes, runs, rounds, withMemory);
   const wholeProcessOnly = process.argv.includes("--whole-process");
   requireBuiltCli();
 

@@ -11,6 +11,7 @@ import * as compile from "../routes/api.compile";
 import * as compileAsync from "../routes/api.compile.async";
 import * as compileBatch from "../routes/api.compile.batch";
 import * as compileBatchAsync from "../routes/api.compile.batch.async";
+import * as compileExplain from "../routes/api.compile.explain";
 import * as compileJobs from "../routes/api.compile.jobs";
 import * as compileStream from "../routes/api.compile.stream";
 import * as health from "../routes/api.health";
@@ -47,6 +48,7 @@ export const OPERATIONS: readonly Operation[] = [
   compileBatch,
   compileAsync,
   compileBatchAsync,
+  compileExplain,
   compileJobs,
   queueResult,
   adminMetrics,

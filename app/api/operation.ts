@@ -5,10 +5,9 @@
  * `openapi.ts` only assembles these, so the document says what the code enforces.
  */
 import { z } from "zod";
-import { configurationSchema } from "~/compiler/configuration";
 import type { GuardOptions } from "~/services/guard.server";
 import type { ErrorStatus } from "~/services/http.server";
-import { configuration, MAX_JSON_BODY_BYTES } from "./schemas";
+import { itemConfiguration, MAX_JSON_BODY_BYTES } from "./schemas";
 
 type JsonSchema = Record<string, unknown>;
 type Method = "get" | "post" | "patch" | "delete";
@@ -131,9 +130,9 @@ function documentSchema(schema: z.ZodType, io: "input" | "output", components: R
   } = z.toJSONSchema(schema, {
     io,
     unrepresentable: "any",
-    // The body's configuration is checked by the compiler (whose errors name the path); its shape is the compiler's.
+    // A batch item's configuration is checked by its own compile (so one bad item fails alone); its shape is the compiler's.
     override: ({ zodSchema, jsonSchema }) => {
-      if (zodSchema === configuration) Object.assign(jsonSchema, compilerConfigurationSchema());
+      if (zodSchema === itemConfiguration) jsonSchema.$ref = "#/components/schemas/Configuration";
     },
   }) as JsonSchema & { $defs?: Record<string, JsonSchema> };
   for (const [name, definition] of Object.entries($defs ?? {})) {
@@ -149,11 +148,6 @@ function documentSchema(schema: z.ZodType, io: "input" | "output", components: R
 
 const toComponentRefs = (schema: JsonSchema): JsonSchema =>
   JSON.parse(JSON.stringify(schema).replaceAll('"#/$defs/', '"#/components/schemas/'));
-
-function compilerConfigurationSchema(): JsonSchema {
-  const { $schema: _dialect, ...schema } = z.toJSONSchema(configurationSchema, { io: "input" });
-  return schema;
-}
 
 const errorContent = (components: Record<string, JsonSchema>) => ({
   "application/json": { schema: documentSchema(errorBody, "output", components) },

@@ -1,6 +1,6 @@
 /** Answers of the JSON API that several routes send; each route's own answers sit beside it. */
 import { z } from "zod";
-import { OUTPUT_FORMATS } from "~/compiler";
+import { EXPLAIN_EXAMPLES_PER_REASON, OUTPUT_FORMATS } from "~/compiler";
 import { API_KEY_SCOPES, COMPILATION_KINDS, COMPILATION_STATUSES, PRIORITIES } from "~/domain";
 import { MAX_ACTIVE_JOBS } from "~/services/jobs.server";
 
@@ -52,12 +52,23 @@ const compiledList = {
   compiledAt: z.iso.datetime(),
 };
 
+/** What an explained compile did, documented in docs/compiler.md. */
+export const explanation = z
+  .record(z.string(), z.unknown())
+  .describe(
+    "With `explain: true`: id (for GET /api/compile/explain), sources (linesLoaded, linesKept, rulesInList), " +
+      "list (sourceLines, headerLines: what the first list step reads), steps (linesIn, linesOut, removed, added, " +
+      `reasons and changes, each { count, examples (up to ${EXPLAIN_EXAMPLES_PER_REASON}) }), warnings ` +
+      "(public_suffix, empty_source, unused_exclusion) and traceTruncated. See docs/compiler.md.",
+  );
+
 export const compileResult = z
   .object({
     success: z.literal(true),
     ...compiledList,
     cached: z.boolean().describe("Served from the 1 h result cache."),
     metrics: compileMetrics,
+    explanation: explanation.optional(),
   })
   .meta({ id: "CompileResult" });
 

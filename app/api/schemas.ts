@@ -1,6 +1,6 @@
 /** Request bodies of the JSON API, shared by the routes and the OpenAPI document. */
 import { z } from "zod";
-import { OUTPUT_FORMATS } from "~/compiler";
+import { configurationSchema, OUTPUT_FORMATS } from "~/compiler";
 import { API_KEY_SCOPES, PRIORITIES } from "~/db/schema";
 
 export const KEY_NAME_MAX = 64;
@@ -31,13 +31,10 @@ export const MAX_BATCH_ITEMS = 10;
 export const MAX_ASYNC_BATCH_ITEMS = 100;
 
 /**
- * The configuration itself is checked by the compiler's parseConfiguration, which names the path;
- * the document shows the compiler's schema in its place.
+ * A batch item's configuration is parsed by its own compile (compilations.server.ts
+ * `parseCompileRequest`), so one bad item fails alone and names its id.
  */
-export const configuration = z
-  .unknown()
-  .refine((value) => value !== undefined, "required")
-  .meta({ id: "Configuration" });
+export const itemConfiguration = z.unknown().refine((value) => value !== undefined, "required");
 /** Source URL → list text, used instead of fetching that source. */
 const preFetchedContent = z.record(z.string(), z.string()).optional();
 const turnstileToken = z.string().optional();
@@ -48,13 +45,34 @@ export const outputFormat = z
   .optional()
   .describe("The list's format: adblock (the default), hosts, domains, dnsmasq, unbound, rpz or adguard-home.");
 
+const explain = z
+  .boolean()
+  .optional()
+  .describe(
+    "Explain the compile: per source and step, lines in and out and the removed rules by reason (with examples), " +
+      "warnings, and an `id` for GET /api/compile/explain. The stream sends `step_explained` and `explanation` events.",
+  );
+
+// The compiler's own schema: the guard validates the configuration once and the compile receives it parsed.
+// The API document lists it once, as the component Configuration.
+z.globalRegistry.add(configurationSchema, { id: "Configuration" });
 export const compileBody = z
-  .strictObject({ configuration, preFetchedContent, turnstileToken, outputFormat })
+  .strictObject({ configuration: configurationSchema, preFetchedContent, turnstileToken, outputFormat, explain })
   .meta({ id: "CompileRequest" });
 
-export const asyncCompileBody = z.strictObject({ configuration, preFetchedContent, turnstileToken, priority });
+export const asyncCompileBody = z.strictObject({
+  configuration: configurationSchema,
+  preFetchedContent,
+  turnstileToken,
+  priority,
+});
 
-const batchItem = z.strictObject({ id: z.string().min(1).max(64), configuration, preFetchedContent, outputFormat });
+const batchItem = z.strictObject({
+  id: z.string().min(1).max(64),
+  configuration: itemConfiguration,
+  preFetchedContent,
+  outputFormat,
+});
 
 const uniqueIds = (items: { id: string }[]) => new Set(items.map((item) => item.id)).size === items.length;
 
@@ -77,6 +95,24 @@ export const compileQuery = z.strictObject({ format: z.enum(["json", "text"]).de
 
 /** `?outputFormat=` where a list comes out of a GET or a stream. */
 export const outputFormatQuery = z.strictObject({ outputFormat });
+
+/** A hostname, or what someone would type for one: what /api/compile/explain looks up. */
+export const MAX_HOSTNAME_LENGTH = 253;
+
+export const explainQuery = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, "must be the explanation's id (64 hexadecimal characters)")
+    .describe("`explanation.id` of an explained compile (its result is kept for an hour)."),
+  host: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .min(1, "must not be empty")
+    .max(MAX_HOSTNAME_LENGTH, `at most ${MAX_HOSTNAME_LENGTH} characters`)
+    .regex(/^[a-z0-9.*_-]+$/, "must be a hostname such as ads.example.com")
+    .describe("The host to look for, e.g. ads.example.com."),
+});
 
 export const jobListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),

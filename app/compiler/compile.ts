@@ -7,6 +7,7 @@ import {
 } from "./configuration";
 import type { CompileEvent, CompileMetrics, SourceMetrics, StepMetrics, StepName, StepScope } from "./events";
 import { applyExclusions, applyInclusions, loadPatterns } from "./exclusions";
+import { type ExplainedCompile, Explainer, type StepObserver } from "./explain";
 import { DEFAULT_OUTPUT_FORMAT, type FormatOutput, type OutputFormat, writeFormats } from "./formats";
 import { listHeader, sourceHeader } from "./header";
 import { LineList } from "./line-list";
@@ -26,8 +27,11 @@ import { validateAllowIp } from "./transformations/validate-allow-ip";
 import { validateAllowIpAndPublicSuffix } from "./transformations/validate-allow-ip-and-public-suffix";
 import { validateAllowPublicSuffix } from "./transformations/validate-allow-public-suffix";
 
-/** Changes the list in place (see `LineList`) and returns it. */
-type Transformation = (lines: LineList) => LineList;
+/**
+ * Changes the list in place (see `LineList`) and returns it; tells `observer`, when there is one,
+ * what it removed and why (an explained compile).
+ */
+type Transformation = (lines: LineList, observer?: StepObserver) => LineList;
 
 /**
  * The order transformations run in, whatever order the configuration lists them in. Exclusions and
@@ -66,6 +70,11 @@ export interface CompileOptions {
   limits?: Readonly<CompileLimits>;
   /** The formats to write the list in (see `formats/`); `text` is the first. Default: adblock. */
   formats?: readonly OutputFormat[];
+  /**
+   * Explain the compile: per step, what was removed and why, and warnings (see `explain.ts`).
+   * Off, the steps run exactly as they do without it.
+   */
+  explain?: boolean;
 }
 
 export interface CompileResult {
@@ -84,11 +93,14 @@ export interface CompileResult {
   metrics: CompileMetrics;
   /** The list in each requested format, in the order asked; `text` is the first one's. */
   outputs: FormatOutput[];
+  /** With `explain`: the explanation and the trace of removed and changed rules. */
+  explained?: ExplainedCompile;
 }
 
 /**
- * Compiles a filter list. The configuration is checked again (it is cheap), so one stored before a
- * format change fails with a `ConfigurationError` rather than somewhere in the middle. A compile
+ * Compiles a filter list. A configuration the schema did not produce (a stored job, a literal) is
+ * checked first, so one stored before a format change fails with a `ConfigurationError` rather than
+ * somewhere in the middle; one it did produce is not parsed again. A compile
  * over one of the caps of `budget.ts` fails with a `CompileTooLargeError` before it builds
  * anything from the text that broke the cap.
  */
@@ -108,6 +120,7 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
   const sources: SourceMetrics[] = [];
   const loadLines = (source: string) => loadSourceLines(source, loadSource, budget, signal);
   const loadPatternLines = async (source: string) => (await loadLines(source)).toArray();
+  const explainer = options.explain ? new Explainer(configuration.sources.length) : null;
 
   const runPipeline = async (
     input: LineList,
@@ -118,17 +131,18 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
     let lines = input;
     const record = (name: StepName, transform: Transformation) => {
       const linesBefore = lines.length;
-      lines = transform(lines);
+      lines = transform(lines, explainer?.step(scope, sourceIndex, name, linesBefore));
       const step: StepMetrics = { scope, sourceIndex, name, linesBefore, linesAfter: lines.length };
       steps.push(step);
       emit({ type: "transformation", ...step });
+      if (explainer) emit({ type: "step_explained", ...explainer.stepDone(lines.length) });
     };
     const exclusions = await loadPatterns(filtering.exclusions, filtering.exclusions_sources, loadPatternLines, budget);
     signal?.throwIfAborted();
-    if (exclusions) record("Exclusions", (list) => applyExclusions(list, exclusions));
+    if (exclusions) record("Exclusions", (list, observer) => applyExclusions(list, exclusions, observer));
     const inclusions = await loadPatterns(filtering.inclusions, filtering.inclusions_sources, loadPatternLines, budget);
     signal?.throwIfAborted();
-    if (inclusions) record("Inclusions", (list) => applyInclusions(list, inclusions));
+    if (inclusions) record("Inclusions", (list, observer) => applyInclusions(list, inclusions, observer));
     const enabled = new Set(filtering.transformations ?? []);
     for (const [name, transform] of TRANSFORMATION_ORDER) {
       if (!enabled.has(name)) continue;
@@ -145,23 +159,35 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
     const loaded = await loadLines(source.source);
     loaded.maxLines = budget.limits.lines;
     const linesLoaded = loaded.length;
+    explainer?.sourceLoaded(sourceIndex, source.source, source.name, loaded);
     signal?.throwIfAborted();
     const lines = await runPipeline(loaded, source, "source", sourceIndex);
-    const metrics: SourceMetrics = { sourceIndex, source: source.source, linesLoaded, linesKept: lines.length };
+    const header = sourceHeader(source);
+    const metrics: SourceMetrics = {
+      sourceIndex,
+      source: source.source,
+      linesLoaded,
+      linesKept: lines.length,
+      headerLines: header.length,
+    };
     sources.push(metrics);
     emit({ type: "source_done", ...metrics });
+    explainer?.sourceDone(sourceIndex, lines.length, header);
     // The first source's lines become the list, so its index of lines is not copied.
     if (list === null) {
-      lines.prepend(sourceHeader(source));
+      lines.prepend(header);
       list = lines;
     } else {
-      for (const line of sourceHeader(source)) list.push(line);
+      for (const line of header) list.push(line);
       list.append(lines);
     }
   }
 
   const body = await runPipeline(list!, configuration, "list");
   signal?.throwIfAborted();
+  // before the formats are written: writing the text empties the list
+  const explained = explainer?.finish(body);
+  if (explained) emit({ type: "explanation", explanation: explained.explanation });
   const lastModified = (options.now ?? (() => new Date()))();
   const header = listHeader(configuration, lastModified, options.compilerVersion ?? DEFAULT_COMPILER_VERSION);
   const lineCount = header.length + body.length;
@@ -194,6 +220,7 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
     text,
     ruleCount,
     outputs,
+    explained,
     metrics: {
       sources,
       steps,

@@ -56,6 +56,11 @@ const sourceSchema = z.strictObject({
   ...filteringKeys,
 });
 
+/**
+ * The configuration as the API and the compiler accept it. The API's body schemas embed it, so a
+ * request's configuration is validated once, at the edge; every value it outputs is remembered as
+ * parsed, and `compile` does not parse such a value again.
+ */
 export const configurationSchema = z
   .strictObject({
     name: z.string().min(1),
@@ -84,9 +89,15 @@ export const configurationSchema = z
           "the top-level validation would override it",
       });
     });
+  })
+  .transform((configuration) => {
+    parsedConfigurations.add(configuration);
+    return configuration;
   });
 
-export type Configuration = z.infer<typeof configurationSchema>;
+const parsedConfigurations = new WeakSet<object>();
+
+export type Configuration = z.output<typeof configurationSchema>;
 export type SourceConfiguration = Configuration["sources"][number];
 /** The keys a source and the whole list share. */
 export type FilteringConfiguration = Pick<
@@ -110,11 +121,28 @@ export class ConfigurationError extends Error {
   }
 }
 
-/** Validates a configuration in the `@adguard/hostlist-compiler` format; throws `ConfigurationError`. */
+/**
+ * Validates a configuration in the `@adguard/hostlist-compiler` format; throws `ConfigurationError`.
+ * A value this module's schema already produced is returned as it is.
+ */
 export function parseConfiguration(input: unknown): Configuration {
+  if (typeof input === "object" && input !== null && parsedConfigurations.has(input)) return input as Configuration;
   const result = configurationSchema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  throw new ConfigurationError(result.error.issues.flatMap(describeIssue));
+  throw configurationError(result.error.issues);
+}
+
+/**
+ * The error for the schema's issues, their paths relative to the configuration (`prefix` is how
+ * far into a larger value the configuration sits, e.g. `["configuration"]` in a request body).
+ */
+export function configurationError(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: readonly PropertyKey[] = [],
+): ConfigurationError {
+  return new ConfigurationError(
+    issues.flatMap((issue) => describeIssue({ ...issue, path: issue.path.slice(prefix.length) } as z.core.$ZodIssue)),
+  );
 }
 
 function validationsIn(transformations: readonly TransformationName[]): TransformationName[] {

@@ -1,4 +1,5 @@
 import type { TransformationName } from "./configuration";
+import type { Explanation, StepExplanation } from "./explain";
 import type { FormatReport } from "./formats";
 
 /** A step of the pipeline: the exclusions, the inclusions or a transformation. */
@@ -22,6 +23,8 @@ export interface SourceMetrics {
   linesLoaded: number;
   /** Lines this source contributes to the list (its header not counted). */
   linesKept: number;
+  /** The comment block written before its lines (`! Source: …`): the list's steps read these too. */
+  headerLines: number;
 }
 
 /** Progress reports, in order, for the streaming API and the CLI's `-v`. */
@@ -30,6 +33,10 @@ export type CompileEvent =
   | ({ type: "source_done" } & SourceMetrics)
   | ({ type: "transformation" } & StepMetrics)
   | ({ type: "format" } & FormatReport)
+  /** With `explain`: after each step's `transformation`, what it removed and why. */
+  | ({ type: "step_explained" } & StepExplanation)
+  /** With `explain`: the whole explanation, warnings included, before `done`. */
+  | { type: "explanation"; explanation: Explanation }
   | { type: "done"; lineCount: number; ruleCount: number };
 
 export interface CompileMetrics {

@@ -1,4 +1,5 @@
 import type { CompileBudget } from "./budget";
+import type { StepObserver } from "./explain";
 import type { LineList } from "./line-list";
 import { isComment } from "./rule";
 import { substringMatcher } from "./substring-matcher";
@@ -6,6 +7,13 @@ import { compileRegexes, compileWildcard, isPlainPattern, isRegexPattern, type L
 
 /** From this many plain patterns on, one automaton pass beats calling `includes` for each. */
 const SUBSTRING_AUTOMATON_MIN_PATTERNS = 5;
+
+/** The patterns of an exclusions or inclusions setting, compiled into as few matchers as serve. */
+export interface LoadedPatterns {
+  matchers: LineMatcher[];
+  /** Each pattern as written: an explained compile says which one removed a line. */
+  patterns: readonly string[];
+}
 
 /** Loads the lines of an exclusions or inclusions source (directives resolved). */
 export type LoadPatternSource = (source: string) => Promise<string[]>;
@@ -20,7 +28,7 @@ export async function loadPatterns(
   sources: readonly string[] | undefined,
   loadSource: LoadPatternSource,
   budget: CompileBudget,
-): Promise<LineMatcher[] | null> {
+): Promise<LoadedPatterns | null> {
   if (!patterns?.length && !sources?.length) return null;
   const loaded = await Promise.all((sources ?? []).map(loadSource));
   const all = new Set<string>(patterns);
@@ -39,17 +47,44 @@ export async function loadPatterns(
   if (regexes.length > 0) matchers.unshift(compileRegexes(regexes, budget.limits.regex_instructions));
   if (plain.length >= SUBSTRING_AUTOMATON_MIN_PATTERNS) matchers.unshift(substringMatcher(plain));
   else matchers.unshift(...plain.map(compileWildcard));
-  return matchers;
+  return { matchers, patterns: [...all] };
 }
 
 /** Drops every line that one of the patterns matches. */
-export function applyExclusions(lines: LineList, matchers: readonly LineMatcher[]): LineList {
-  return keepLines(lines, matchers, false);
+export function applyExclusions(lines: LineList, loaded: LoadedPatterns, observer?: StepObserver): LineList {
+  if (observer) explainExclusions(lines, loaded, observer);
+  return keepLines(lines, loaded.matchers, false);
 }
 
 /** Keeps only the lines that one of the patterns matches. */
-export function applyInclusions(lines: LineList, matchers: readonly LineMatcher[]): LineList {
-  return keepLines(lines, matchers, true);
+export function applyInclusions(lines: LineList, loaded: LoadedPatterns, observer?: StepObserver): LineList {
+  if (observer) {
+    for (let index = 0; index < lines.length; index++) {
+      const line = lines.get(index);
+      if (!matchesAny(line, loaded.matchers)) observer.removed(line, "not_included");
+    }
+  }
+  return keepLines(lines, loaded.matchers, true);
+}
+
+/**
+ * For an explained compile: each excluded line with the first pattern that matches it alone, and
+ * the patterns that matched nothing. Each pattern gets a matcher of its own here, as the shared
+ * automaton cannot say which of its patterns matched.
+ */
+function explainExclusions(lines: LineList, loaded: LoadedPatterns, observer: StepObserver): void {
+  const single = loaded.patterns.map((pattern) => ({ pattern, matcher: compileWildcard(pattern), used: false }));
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines.get(index);
+    if (!matchesAny(line, loaded.matchers)) continue;
+    const first = single.find(({ matcher }) => matcher.test(line));
+    if (first) first.used = true;
+    observer.removed(line, "excluded", first?.pattern);
+    // a line two patterns match uses both: the second must not be reported as never matching
+    for (const candidate of single) if (!candidate.used && candidate.matcher.test(line)) candidate.used = true;
+  }
+  const unused = single.filter(({ used }) => !used).map(({ pattern }) => pattern);
+  if (unused.length > 0) observer.unmatchedPatterns(unused);
 }
 
 /** A plain loop rather than `filter` with a closure over `matchers` (see `substring-matcher.ts`). */

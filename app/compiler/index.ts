@@ -22,8 +22,25 @@ export type {
   SourceConfiguration,
   TransformationName,
 } from "./configuration";
-export { ConfigurationError, parseConfiguration, TRANSFORMATION_NAMES } from "./configuration";
+export {
+  ConfigurationError,
+  configurationError,
+  configurationSchema,
+  parseConfiguration,
+  TRANSFORMATION_NAMES,
+} from "./configuration";
 export type { CompileEvent, CompileMetrics, SourceMetrics, StepMetrics, StepName, StepScope } from "./events";
+export type {
+  ChangedRule,
+  ExplainedCompile,
+  Explanation,
+  ExplanationWarning,
+  HostLookup,
+  RemovalCode,
+  RemovedRule,
+  StepExplanation,
+} from "./explain";
+export { EXPLAIN_EXAMPLES_PER_REASON, EXPLAIN_MAX_TRACED_LINES, HOST_LOOKUP_MAX_ENTRIES, lookupHost } from "./explain";
 export type { DropReason, FormatOutput, FormatReport, OutputFormat, ReasonCount } from "./formats";
 export {
   convertCompiledList,

@@ -65,3 +65,106 @@ export function StatusBadge({ status }: { status: string }) {
 export function formatDate(iso: string | null | undefined): string {
   return iso ? `${new Date(iso).toISOString().replace("T", " ").slice(0, 16)} UTC` : "—";
 }
+
+export interface Column<Row> {
+  header: ReactNode;
+  cell: (row: Row) => ReactNode;
+  /** Extra classes for this column's cells (e.g. `font-mono`). */
+  className?: string;
+}
+
+/**
+ * The dashboard's tables (keys, jobs, users): one look, horizontally scrollable on narrow screens;
+ * `rowProps` adds a row's data attributes or classes.
+ */
+export function DataTable<Row>({
+  testId,
+  columns,
+  rows,
+  rowKey,
+  rowProps,
+  className,
+}: {
+  testId: string;
+  /** Extra classes for the scrolling wrapper (e.g. a top margin). */
+  className?: string;
+  columns: Column<Row>[];
+  rows: Row[];
+  rowKey: (row: Row) => string;
+  rowProps?: (row: Row) => { className?: string } & Record<`data-${string}`, string>;
+}) {
+  const cellClass = (index: number, extra?: string) =>
+    [index < columns.length - 1 ? "py-2 pr-4" : "py-2", extra].filter(Boolean).join(" ");
+  return (
+    <div className={["overflow-x-auto", className].filter(Boolean).join(" ")}>
+      <table className="w-full text-left text-sm" data-testid={testId}>
+        <thead>
+          <tr className="border-b border-slate-200 dark:border-slate-800">
+            {columns.map((column, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: columns are fixed per table
+              <th key={index} className={cellClass(index)}>
+                {column.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => {
+            const { className, ...data } = rowProps?.(row) ?? {};
+            return (
+              <tr
+                key={rowKey(row)}
+                className={["border-b border-slate-100 dark:border-slate-800", className].filter(Boolean).join(" ")}
+                {...data}
+              >
+                {columns.map((column, index) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: columns are fixed per table
+                  <td key={index} className={cellClass(index, column.className)}>
+                    {column.cell(row)}
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A labelled `<select>` of plain options (the label visually hidden when the row says enough). */
+export function SelectField({
+  id,
+  name,
+  label,
+  options,
+  defaultValue,
+  hideLabel = false,
+  className = inputClass,
+}: {
+  id: string;
+  name: string;
+  label: ReactNode;
+  options: readonly (string | { value: string; label: string })[];
+  defaultValue?: string;
+  hideLabel?: boolean;
+  className?: string;
+}) {
+  return (
+    <>
+      <label htmlFor={id} className={hideLabel ? "sr-only" : "block text-sm font-medium"}>
+        {label}
+      </label>
+      <select id={id} name={name} defaultValue={defaultValue} className={className}>
+        {options.map((option) => {
+          const { value, label: text } = typeof option === "string" ? { value: option, label: option } : option;
+          return (
+            <option key={value} value={value}>
+              {text}
+            </option>
+          );
+        })}
+      </select>
+    </>
+  );
+}

@@ -2,20 +2,23 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { SignOutButton } from "~/components/sign-out-button";
-import { Card, compactInputClass, formatDate, inputClass, primaryButton, secondaryButton } from "~/components/ui";
-import { ROLES, TIERS } from "~/domain";
 import {
-  cacheStats,
-  failedJobs,
-  purgeCompileCache,
-  retryJob,
-  searchUsers,
-  setUserAccess,
-} from "~/services/admin.server";
+  Card,
+  compactInputClass,
+  DataTable,
+  formatDate,
+  inputClass,
+  primaryButton,
+  SelectField,
+  secondaryButton,
+} from "~/components/ui";
+import { ROLES, TIERS } from "~/domain";
 import { requireAdmin } from "~/services/auth.server";
+import { cacheStats, purgeCompileCache } from "~/services/compile-cache.server";
 import { readForm, validateForm } from "~/services/forms.server";
 import { ApiError } from "~/services/http.server";
-import { compileQueues } from "~/services/jobs.server";
+import { failedJobs, retryJob } from "~/services/jobs.server";
+import { searchUsers, setUserAccess } from "~/services/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Bloqr" }];
 
@@ -34,7 +37,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const [users, failed, cache] = await Promise.all([
     searchUsers(db, query),
     failedJobs(db),
-    cacheStats(args.context.cloudflare.env.COMPILE_CACHE),
+    cacheStats(args.context.services.compileCache),
   ]);
   return {
     email: admin.email,
@@ -58,13 +61,13 @@ export async function action(args: ActionFunctionArgs) {
         return { message: `Saved: ${parsed.data.tier} / ${parsed.data.role}.`, ok: true, userId: parsed.data.userId };
       }
       case "purge-cache": {
-        const deleted = await purgeCompileCache(args.context.cloudflare.env.COMPILE_CACHE);
+        const deleted = await purgeCompileCache(args.context.services.compileCache);
         return { message: `Purged ${deleted} cache entries.`, ok: true };
       }
       case "retry-job": {
         const parsed = validateForm(form, retryForm);
         if (!parsed.ok) return { message: "That is not a job id.", ok: false };
-        await retryJob(db, compileQueues(args.context.cloudflare.env), parsed.data.jobId);
+        await retryJob(db, args.context.services.queues, parsed.data.jobId);
         return { message: "The job is queued again.", ok: true };
       }
       default:
@@ -113,55 +116,48 @@ export default function Admin() {
             Search
           </button>
         </Form>
-        <div className="mt-4 overflow-x-auto">
-          <table className="w-full text-left text-sm" data-testid="users-table">
-            <thead>
-              <tr className="border-b border-slate-200 dark:border-slate-800">
-                <th className="py-2 pr-4">Email</th>
-                <th className="py-2 pr-4">Joined</th>
-                <th className="py-2">Tier and role</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((user) => (
-                <tr
-                  key={user.id}
-                  className="border-b border-slate-100 dark:border-slate-800"
-                  data-user-email={user.email ?? ""}
-                >
-                  <td className="py-2 pr-4">{user.email ?? user.clerkUserId}</td>
-                  <td className="py-2 pr-4">{formatDate(user.createdAt)}</td>
-                  <td className="py-2">
-                    <Form method="post" className="flex flex-wrap items-center gap-2">
-                      <input type="hidden" name="intent" value="set-access" />
-                      <input type="hidden" name="userId" value={user.id} />
-                      <label className="sr-only" htmlFor={`tier-${user.id}`}>
-                        Tier of {user.email}
-                      </label>
-                      <select id={`tier-${user.id}`} name="tier" defaultValue={user.tier} className={compactInputClass}>
-                        {TIERS.map((tier) => (
-                          <option key={tier}>{tier}</option>
-                        ))}
-                      </select>
-                      <label className="sr-only" htmlFor={`role-${user.id}`}>
-                        Role of {user.email}
-                      </label>
-                      <select id={`role-${user.id}`} name="role" defaultValue={user.role} className={compactInputClass}>
-                        {ROLES.map((role) => (
-                          <option key={role}>{role}</option>
-                        ))}
-                      </select>
-                      <button type="submit" className={secondaryButton}>
-                        Save
-                      </button>
-                    </Form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {users.length === 0 && <p className="mt-3 text-slate-600 dark:text-slate-400">No users match.</p>}
-        </div>
+        <DataTable
+          className="mt-4"
+          testId="users-table"
+          rows={users}
+          rowKey={(user) => user.id}
+          rowProps={(user) => ({ "data-user-email": user.email ?? "" })}
+          columns={[
+            { header: "Email", cell: (user) => user.email ?? user.clerkUserId },
+            { header: "Joined", cell: (user) => formatDate(user.createdAt) },
+            {
+              header: "Tier and role",
+              cell: (user) => (
+                <Form method="post" className="flex flex-wrap items-center gap-2">
+                  <input type="hidden" name="intent" value="set-access" />
+                  <input type="hidden" name="userId" value={user.id} />
+                  <SelectField
+                    id={`tier-${user.id}`}
+                    name="tier"
+                    label={`Tier of ${user.email}`}
+                    hideLabel
+                    options={TIERS}
+                    defaultValue={user.tier}
+                    className={compactInputClass}
+                  />
+                  <SelectField
+                    id={`role-${user.id}`}
+                    name="role"
+                    label={`Role of ${user.email}`}
+                    hideLabel
+                    options={ROLES}
+                    defaultValue={user.role}
+                    className={compactInputClass}
+                  />
+                  <button type="submit" className={secondaryButton}>
+                    Save
+                  </button>
+                </Form>
+              ),
+            },
+          ]}
+        />
+        {users.length === 0 && <p className="mt-3 text-slate-600 dark:text-slate-400">No users match.</p>}
       </Card>
 
       <Card title="Compile cache">

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { defineOperation } from "~/api/operation";
 import { COMPILATION_KINDS } from "~/domain";
 import { type GuardOptions, guard } from "~/services/guard.server";
-import { jsonResponse } from "~/services/http.server";
+import { jsonResponse, methodNotAllowed } from "~/services/http.server";
 import { summarizeMetrics } from "~/services/metrics.server";
 
 const options = { role: "admin", adminKey: true } satisfies GuardOptions<unknown>;
@@ -55,3 +55,5 @@ export const operations = [
 /** Operators' summary: an admin session, or X-Admin-Key = ADMIN_KEY for scripts. */
 export const loader = (args: LoaderFunctionArgs) =>
   guard(args, options, async ({ db }) => jsonResponse(await summarizeMetrics(db)));
+
+export const action = () => methodNotAllowed(["GET"]);

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { z } from "zod";
 import { defineOperation } from "~/api/operation";
-import { jsonResponse } from "~/services/http.server";
+import { jsonResponse, methodNotAllowed, publicEndpoint } from "~/services/http.server";
 
 export const operations = [
   defineOperation({
@@ -14,5 +14,8 @@ export const operations = [
 ];
 
 /** What a client needs to start Clerk. Public: the publishable key is meant to be published. */
-export const loader = ({ context }: LoaderFunctionArgs) =>
-  jsonResponse({ publishableKey: context.config.CLERK_PUBLISHABLE_KEY });
+export const loader = publicEndpoint(({ context }: LoaderFunctionArgs) =>
+  jsonResponse({ publishableKey: context.config.CLERK_PUBLISHABLE_KEY }),
+);
+
+export const action = () => methodNotAllowed(["GET"]);

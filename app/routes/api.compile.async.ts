@@ -2,10 +2,10 @@ import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { defineOperation } from "~/api/operation";
 import { accepted, JOB_SUBMISSION_ERRORS } from "~/api/responses";
 import { asyncCompileBody, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
-import { checkedConfiguration } from "~/services/compilations.server";
+import { checkCompileBudget } from "~/services/compilations.server";
 import { type GuardOptions, guard } from "~/services/guard.server";
-import { jsonResponse } from "~/services/http.server";
-import { compileQueues, enqueueJobs } from "~/services/jobs.server";
+import { jsonResponse, methodNotAllowed } from "~/services/http.server";
+import { enqueueJobs } from "~/services/jobs.server";
 
 const options = {
   scope: "compile:async",
@@ -35,12 +35,12 @@ export const operations = [
 
 /** Queues one compile: 202 with the job id; the result appears at /api/queue/results/:id. */
 export const action = (args: ActionFunctionArgs) => {
-  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  if (args.request.method !== "POST") return methodNotAllowed(["POST"]);
   return guard(args, options, async ({ principal, body, db }) => {
-    checkedConfiguration(body.configuration, body.preFetchedContent);
+    checkCompileBudget(body);
     const [job] = await enqueueJobs(
       db,
-      compileQueues(args.context.cloudflare.env),
+      args.context.services.queues,
       principal,
       body.priority,
       [{ configuration: body.configuration, preFetchedContent: body.preFetchedContent }],
@@ -53,3 +53,5 @@ export const action = (args: ActionFunctionArgs) => {
     );
   });
 };
+
+export const loader = () => methodNotAllowed(["POST"]);

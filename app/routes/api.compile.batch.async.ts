@@ -2,10 +2,10 @@ import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { defineOperation } from "~/api/operation";
 import { acceptedBatch, JOB_SUBMISSION_ERRORS } from "~/api/responses";
 import { asyncBatchCompileBody, MAX_ASYNC_BATCH_ITEMS, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
-import { checkedConfiguration } from "~/services/compilations.server";
+import { parseCompileRequest } from "~/services/compilations.server";
 import { type GuardOptions, guard } from "~/services/guard.server";
-import { ApiError, jsonResponse } from "~/services/http.server";
-import { compileQueues, enqueueJobs } from "~/services/jobs.server";
+import { ApiError, jsonResponse, methodNotAllowed } from "~/services/http.server";
+import { enqueueJobs } from "~/services/jobs.server";
 
 const options = {
   scope: "compile:async",
@@ -30,23 +30,26 @@ export const operations = [
 
 /** Queues up to 100 compiles at once; every configuration is checked before any is queued. */
 export const action = (args: ActionFunctionArgs) => {
-  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  if (args.request.method !== "POST") return methodNotAllowed(["POST"]);
   return guard(args, options, async ({ principal, body, db }) => {
-    for (const item of body.items) {
+    const requests = body.items.map((item) => {
       try {
-        checkedConfiguration(item.configuration, item.preFetchedContent);
+        return {
+          configuration: parseCompileRequest(item.configuration, item.preFetchedContent),
+          preFetchedContent: item.preFetchedContent,
+        };
       } catch (error) {
         if (error instanceof ApiError)
           throw new ApiError(error.status, `items "${item.id}": ${error.message}`, { code: error.code });
         throw error;
       }
-    }
+    });
     const jobs = await enqueueJobs(
       db,
-      compileQueues(args.context.cloudflare.env),
+      args.context.services.queues,
       principal,
       body.priority,
-      body.items.map((item) => ({ configuration: item.configuration, preFetchedContent: item.preFetchedContent })),
+      requests,
       args.context.analytics,
     );
     return jsonResponse(
@@ -63,3 +66,5 @@ export const action = (args: ActionFunctionArgs) => {
     );
   });
 };
+
+export const loader = () => methodNotAllowed(["POST"]);

@@ -3,9 +3,9 @@ import { z } from "zod";
 import { defineOperation, errorBody } from "~/api/operation";
 import { compileResult } from "~/api/responses";
 import { batchCompileBody, MAX_BATCH_ITEMS, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
-import { compileForCaller } from "~/services/compilations.server";
+import { compileForCaller, parseCompileRequest } from "~/services/compilations.server";
 import { type GuardOptions, guard } from "~/services/guard.server";
-import { ApiError, jsonResponse } from "~/services/http.server";
+import { ApiError, jsonResponse, methodNotAllowed } from "~/services/http.server";
 
 const options = {
   scope: "compile",
@@ -40,15 +40,20 @@ export const operations = [
 
 /** Up to 10 configurations, each answered on its own: one failing item does not fail the others. */
 export const action = (args: ActionFunctionArgs) => {
-  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  if (args.request.method !== "POST") return methodNotAllowed(["POST"]);
   return guard(args, options, async ({ principal, body }) => {
     const results = [];
     // One at a time: ten large lists at once would not fit a Worker's memory.
     for (const item of body.items) {
       try {
-        const outcome = await compileForCaller(args.context, principal, "batch", item, {
-          signal: args.request.signal,
-        });
+        const configuration = parseCompileRequest(item.configuration, item.preFetchedContent);
+        const outcome = await compileForCaller(
+          args.context,
+          principal,
+          "batch",
+          { ...item, configuration },
+          { signal: args.request.signal },
+        );
         results.push({
           id: item.id,
           success: true,
@@ -65,3 +70,5 @@ export const action = (args: ActionFunctionArgs) => {
     return jsonResponse({ results });
   });
 };
+
+export const loader = () => methodNotAllowed(["POST"]);

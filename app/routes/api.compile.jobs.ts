@@ -4,7 +4,7 @@ import { defineOperation } from "~/api/operation";
 import { job } from "~/api/responses";
 import { jobListQuery } from "~/api/schemas";
 import { type GuardOptions, guard } from "~/services/guard.server";
-import { jsonResponse, parseQuery } from "~/services/http.server";
+import { jsonResponse, methodNotAllowed, parseQuery } from "~/services/http.server";
 import { listOwnJobs, publicJob } from "~/services/jobs.server";
 import { ownerOf } from "~/services/principal";
 
@@ -35,3 +35,5 @@ export const loader = (args: LoaderFunctionArgs) =>
     const page = await listOwnJobs(db, ownerOf(principal).userId, parseQuery(args.request, jobListQuery));
     return jsonResponse({ jobs: page.jobs.map(publicJob), nextCursor: page.nextCursor });
   });
+
+export const action = () => methodNotAllowed(["GET"]);

@@ -1,16 +1,16 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { z } from "zod";
 import { defineOperation, errorBody } from "~/api/operation";
-import { compileResult, formatReport } from "~/api/responses";
+import { compileResult, explanation, formatReport } from "~/api/responses";
 import { compileBody, MAX_COMPILE_BODY_BYTES, outputFormatQuery } from "~/api/schemas";
 import {
-  checkedConfiguration,
+  checkCompileBudget,
   compileForCaller,
   compileResultBody,
   requestedOutputFormat,
 } from "~/services/compilations.server";
 import { type GuardOptions, guard } from "~/services/guard.server";
-import { ApiError, ERROR_CODES, parseQuery } from "~/services/http.server";
+import { ApiError, ERROR_CODES, methodNotAllowed, parseQuery } from "~/services/http.server";
 import { openEventStream } from "~/services/sse.server";
 
 const options = {
@@ -53,7 +53,8 @@ export const operations = [
     summary: "Compile with progress as Server-Sent Events",
     description:
       "Events: `source_start`, `source_done`, `transformation`, `format` (the conversion report, for an " +
-      "`outputFormat` other than adblock), then `result` (the CompileResult) or `error` (the error shape). " +
+      "`outputFormat` other than adblock), with `explain: true` a `step_explained` after each `transformation` and an " +
+      "`explanation` at the end, then `result` (the CompileResult) or `error` (the error shape). " +
       "`x-events` gives each event's data. A configuration that cannot compile is a plain 400 before the stream opens.",
     guard: options,
     query: outputFormatQuery,
@@ -65,6 +66,10 @@ export const operations = [
           source_done: sourceDone,
           transformation,
           format: z.object({ type: z.literal("format"), ...formatReport.shape }),
+          step_explained: z
+            .looseObject({ type: z.literal("step_explained") })
+            .describe("With `explain: true`, after each `transformation`: that step's explanation."),
+          explanation: z.object({ type: z.literal("explanation"), explanation }),
           result: compileResult,
           error: errorBody,
         },
@@ -80,10 +85,10 @@ export const operations = [
  * (the conversion report) for an `outputFormat` other than adblock, then one `result` or `error`. A client that goes away stops the compile.
  */
 export const action = (args: ActionFunctionArgs) => {
-  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  if (args.request.method !== "POST") return methodNotAllowed(["POST"]);
   return guard(args, options, ({ principal, body }) => {
     // A configuration that cannot compile is answered as a plain 400 before any stream opens.
-    checkedConfiguration(body.configuration, body.preFetchedContent);
+    checkCompileBudget(body);
     const outputFormat = requestedOutputFormat(
       body.outputFormat,
       parseQuery(args.request, outputFormatQuery).outputFormat,
@@ -119,7 +124,9 @@ export const action = (args: ActionFunctionArgs) => {
       }
     })();
     args.context.database.keepOpenUntil(work);
-    args.context.cloudflare.ctx.waitUntil(work);
+    args.context.waitUntil(work);
     return stream.response;
   });
 };
+
+export const loader = () => methodNotAllowed(["POST"]);

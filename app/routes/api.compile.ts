@@ -4,7 +4,7 @@ import { compileResult } from "~/api/responses";
 import { compileBody, compileQuery, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
 import { compileForCaller, compileResultBody, requestedOutputFormat } from "~/services/compilations.server";
 import { type GuardOptions, guard } from "~/services/guard.server";
-import { API_HEADERS, jsonResponse, parseQuery } from "~/services/http.server";
+import { API_HEADERS, jsonResponse, methodNotAllowed, parseQuery } from "~/services/http.server";
 
 const options = {
   auth: "optional",
@@ -45,7 +45,7 @@ export const operations = [
  * in the `outputFormat` of the body or the query.
  */
 export const action = (args: ActionFunctionArgs) => {
-  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  if (args.request.method !== "POST") return methodNotAllowed(["POST"]);
   return guard(args, options, async ({ principal, body }) => {
     const query = parseQuery(args.request, compileQuery);
     const outputFormat = requestedOutputFormat(body.outputFormat, query.outputFormat);
@@ -69,3 +69,5 @@ export const action = (args: ActionFunctionArgs) => {
     return jsonResponse(compileResultBody(outcome));
   });
 };
+
+export const loader = () => methodNotAllowed(["POST"]);

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { z } from "zod";
 import { defineOperation } from "~/api/operation";
 import { pingDatabase } from "~/services/db.server";
-import { jsonResponse } from "~/services/http.server";
+import { jsonResponse, methodNotAllowed, publicEndpoint } from "~/services/http.server";
 
 // Answer within 2 s even when Postgres hangs: a monitor must not time out on us.
 const DATABASE_CHECK_TIMEOUT_MS = 1_500;
@@ -28,7 +28,7 @@ export const operations = [
   }),
 ];
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export const loader = publicEndpoint(async ({ context }: LoaderFunctionArgs) => {
   const started = Date.now();
   try {
     await pingDatabase(context.database.db, DATABASE_CHECK_TIMEOUT_MS);
@@ -42,4 +42,6 @@ export async function loader({ context }: LoaderFunctionArgs) {
     });
     return jsonResponse({ status: "degraded", db: "down", latencyMs: Date.now() - started }, { status: 503 });
   }
-}
+});
+
+export const action = () => methodNotAllowed(["GET"]);

@@ -5,7 +5,7 @@ import { apiKey } from "~/api/responses";
 import { updateApiKeyBody } from "~/api/schemas";
 import { assertWithinCallingKey, revokeApiKey, updateApiKey } from "~/services/api-keys.server";
 import { type GuardOptions, guard } from "~/services/guard.server";
-import { ApiError, jsonResponse } from "~/services/http.server";
+import { ApiError, jsonResponse, methodNotAllowed } from "~/services/http.server";
 import { ownerOf } from "~/services/principal";
 
 /** A malformed id names no key: the same 404 as someone else's. */
@@ -50,6 +50,8 @@ export const operations = [
   }),
 ];
 
+const KEY_METHODS = ["PATCH", "DELETE"];
+
 export const action = (args: ActionFunctionArgs) => {
   switch (args.request.method) {
     case "PATCH":
@@ -66,6 +68,8 @@ export const action = (args: ActionFunctionArgs) => {
         }),
       );
     default:
-      throw new Response(null, { status: 405 });
+      return methodNotAllowed(KEY_METHODS);
   }
 };
+
+export const loader = () => methodNotAllowed(KEY_METHODS);

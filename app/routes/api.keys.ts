@@ -10,7 +10,7 @@ import {
   MAX_ACTIVE_KEYS_PER_USER,
 } from "~/services/api-keys.server";
 import { type GuardOptions, guard } from "~/services/guard.server";
-import { jsonResponse } from "~/services/http.server";
+import { jsonResponse, methodNotAllowed } from "~/services/http.server";
 import { ownerOf } from "~/services/principal";
 
 const listOptions = { scope: "keys:read" } satisfies GuardOptions<unknown>;
@@ -53,7 +53,7 @@ export const loader = (args: LoaderFunctionArgs) =>
   );
 
 export const action = (args: ActionFunctionArgs) => {
-  if (args.request.method !== "POST") throw new Response(null, { status: 405 });
+  if (args.request.method !== "POST") return methodNotAllowed(["GET", "POST"]);
   return guard(args, createOptions, async ({ principal, body, db }) => {
     const expiresAt = body.expiresAt ? new Date(body.expiresAt) : undefined;
     assertWithinCallingKey(principal, {

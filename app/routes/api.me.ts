@@ -3,7 +3,7 @@ import { z } from "zod";
 import { defineOperation } from "~/api/operation";
 import { API_KEY_SCOPES, ROLES, TIERS } from "~/domain";
 import { type GuardOptions, guard } from "~/services/guard.server";
-import { jsonResponse } from "~/services/http.server";
+import { jsonResponse, methodNotAllowed } from "~/services/http.server";
 
 const options = {} satisfies GuardOptions<unknown>;
 
@@ -42,3 +42,5 @@ export const loader = (args: LoaderFunctionArgs) =>
       scopes: principal.scopes,
     }),
   );
+
+export const action = () => methodNotAllowed(["GET"]);

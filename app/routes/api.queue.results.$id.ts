@@ -5,7 +5,7 @@ import { job, jobList } from "~/api/responses";
 import { outputFormatQuery } from "~/api/schemas";
 import { inOutputFormat } from "~/services/compilations.server";
 import { type GuardOptions, guard } from "~/services/guard.server";
-import { ApiError, jsonResponse, parseQuery } from "~/services/http.server";
+import { ApiError, jsonResponse, methodNotAllowed, parseQuery } from "~/services/http.server";
 import { findOwnJob, jobResult, publicJob } from "~/services/jobs.server";
 import { ownerOf } from "~/services/principal";
 
@@ -51,7 +51,7 @@ export const loader = (args: LoaderFunctionArgs) =>
     if (!id.success) throw new ApiError(404, "No such job.");
     const job = await findOwnJob(db, ownerOf(principal).userId, id.data);
     if (job.status !== "succeeded") return jsonResponse({ ...publicJob(job), result: null });
-    const stored = await jobResult(args.context.cloudflare.env.COMPILE_CACHE, job);
+    const stored = await jobResult(args.context.services.compileCache, job);
     const list = stored && inOutputFormat(stored, outputFormat);
     return jsonResponse({
       ...publicJob(job),
@@ -64,3 +64,5 @@ export const loader = (args: LoaderFunctionArgs) =>
       resultExpired: list === null,
     });
   });
+
+export const action = () => methodNotAllowed(["GET"]);

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { z } from "zod";
 import { defineOperation } from "~/api/operation";
-import { jsonResponse } from "~/services/http.server";
+import { jsonResponse, methodNotAllowed, publicEndpoint } from "~/services/http.server";
 
 export const operations = [
   defineOperation({
@@ -16,5 +16,8 @@ export const operations = [
 ];
 
 /** What the browser needs to render the Turnstile widget. Public: the site key is not a secret. */
-export const loader = ({ context }: LoaderFunctionArgs) =>
-  jsonResponse({ siteKey: context.config.TURNSTILE_SITE_KEY, enabled: true });
+export const loader = publicEndpoint(({ context }: LoaderFunctionArgs) =>
+  jsonResponse({ siteKey: context.config.TURNSTILE_SITE_KEY, enabled: true }),
+);
+
+export const action = () => methodNotAllowed(["GET"]);

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { z } from "zod";
 import { defineOperation } from "~/api/operation";
-import { jsonResponse } from "~/services/http.server";
+import { jsonResponse, methodNotAllowed, publicEndpoint } from "~/services/http.server";
 import packageJson from "../../package.json";
 
 export const operations = [
@@ -23,6 +23,8 @@ export const operations = [
   }),
 ];
 
-export function loader({ context }: LoaderFunctionArgs) {
-  return jsonResponse({ name: "bloqr", version: packageJson.version, environment: context.config.ENVIRONMENT });
-}
+export const loader = publicEndpoint(({ context }: LoaderFunctionArgs) =>
+  jsonResponse({ name: "bloqr", version: packageJson.version, environment: context.config.ENVIRONMENT }),
+);
+
+export const action = () => methodNotAllowed(["GET"]);

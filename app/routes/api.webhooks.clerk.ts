@@ -1,8 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { z } from "zod";
 import { defineOperation } from "~/api/operation";
-import { ApiError, jsonError, jsonResponse } from "~/services/http.server";
-import { MAX_WEBHOOK_BODY_BYTES, receiveClerkWebhook, type WebhookOutcome } from "~/services/webhooks.server";
+import type { WebhookOutcome } from "~/domain";
+import { jsonResponse, methodNotAllowed, publicEndpoint } from "~/services/http.server";
+import { MAX_WEBHOOK_BODY_BYTES, receiveClerkWebhook } from "~/services/webhooks.server";
 
 const OUTCOMES = [
   "applied",
@@ -42,24 +43,18 @@ export const operations = [
   }),
 ];
 
-const methodNotAllowed = () =>
-  jsonError(405, "Clerk webhooks are delivered with POST.", { headers: { Allow: "POST" } });
+/**
+ * Clerk's user sync, verified by its Svix signature: no session, no rate limit, no Turnstile. A
+ * refused delivery stores nothing; Svix retries any non-2xx answer.
+ */
+export const action = publicEndpoint(async ({ request, context }: ActionFunctionArgs) => {
+  if (request.method !== "POST") return methodNotAllowed(["POST"]);
+  const { outcome } = await receiveClerkWebhook(request, {
+    secret: context.config.CLERK_WEBHOOK_SECRET,
+    db: context.database.db,
+    analytics: context.analytics,
+  });
+  return jsonResponse({ received: true, outcome });
+});
 
-/** Clerk's user sync, verified by its Svix signature: no session, no rate limit, no Turnstile. */
-export async function action({ request, context }: ActionFunctionArgs) {
-  if (request.method !== "POST") return methodNotAllowed();
-  try {
-    const { outcome } = await receiveClerkWebhook(request, {
-      secret: context.config.CLERK_WEBHOOK_SECRET,
-      db: context.database.db,
-      analytics: context.analytics,
-    });
-    return jsonResponse({ received: true, outcome });
-  } catch (error) {
-    // A refused delivery stores nothing; Svix retries any non-2xx answer.
-    if (error instanceof ApiError) return error.toResponse();
-    throw error;
-  }
-}
-
-export const loader = methodNotAllowed;
+export const loader = () => methodNotAllowed(["POST"]);

@@ -12,7 +12,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args);
   const { db } = args.context.database;
   const [usage, days, jobs] = await Promise.all([
-    currentWindowUsage(args.context, user),
+    currentWindowUsage(args.context.services.limiter, user),
     compilesPerDay(db, user.userId),
     recentJobs(db, user.userId),
   ]);

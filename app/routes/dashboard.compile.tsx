@@ -1,16 +1,17 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/cloudflare";
 import { useActionData, useLoaderData } from "@remix-run/react";
+import type { ComponentProps } from "react";
 import { z } from "zod";
 import { OUTPUT_FORMATS } from "~/compiler/formats/report";
 import { Playground } from "~/components/dashboard/playground";
 import { useNonce } from "~/components/nonce";
+import { PLAYGROUND_EXPLAIN_MAX_CHARACTERS } from "~/components/playground/explanation";
 import { isTurnstileTestSiteKey, PRESETS } from "~/presets";
 import { requireUser } from "~/services/auth.server";
-import { checkedConfiguration, compileForCaller } from "~/services/compilations.server";
+import { compileForCaller, compileResultBody, parseCompileRequest } from "~/services/compilations.server";
 import { readForm, validateForm } from "~/services/forms.server";
-import { checkPageCompile } from "~/services/guard.server";
-import { ApiError } from "~/services/http.server";
-import { compileQueues, enqueueJobs } from "~/services/jobs.server";
+import { guardPage } from "~/services/guard.server";
+import { enqueueJobs } from "~/services/jobs.server";
 
 export const meta: MetaFunction = () => [{ title: "Compile · Bloqr" }];
 
@@ -46,51 +47,67 @@ const compileForm = z.object({
   "cf-turnstile-response": z.string().optional(),
 });
 
-/** The playground without JavaScript: compile here and show the result, or queue the job. */
+/**
+ * The playground without JavaScript: compile here and show the result, or queue the job — through
+ * the API's own steps (limit, configuration, Turnstile), so analytics and limit headers match.
+ */
 export async function action(args: ActionFunctionArgs) {
   const user = await requireUser(args);
   const form = await readForm(args.request);
   const parsed = validateForm(form, compileForm);
-  if (!parsed.ok) return { errors: parsed.errors };
-  const { intent, configuration, preFetchedContent, outputFormat } = parsed.data;
-  try {
-    checkedConfiguration(configuration, preFetchedContent);
-    await checkPageCompile(args, user, parsed.data["cf-turnstile-response"] ?? null);
-    if (intent === "async") {
-      await enqueueJobs(
-        args.context.database.db,
-        compileQueues(args.context.cloudflare.env),
-        user,
-        "standard",
-        [{ configuration, preFetchedContent }],
-        args.context.analytics,
-      );
-      return redirect("/dashboard/jobs");
-    }
-    const outcome = await compileForCaller(args.context, user, "sync", {
-      configuration,
-      preFetchedContent,
-      outputFormat,
-    });
-    return {
-      result: {
-        ruleCount: outcome.ruleCount,
-        cached: outcome.cached,
-        preview: outcome.rules.slice(0, PREVIEW_LINES),
-        lineCount: outcome.rules.length,
-        text: outcome.text,
+  if (!parsed.ok) return Response.json({ errors: parsed.errors });
+  const { intent, preFetchedContent, outputFormat } = parsed.data;
+  return guardPage(
+    args,
+    user,
+    {
+      turnstile: true,
+      body: () => ({
+        configuration: parseCompileRequest(parsed.data.configuration, preFetchedContent),
+        turnstileToken: parsed.data["cf-turnstile-response"],
+      }),
+      onError: (error, limitHeaders) =>
+        Response.json({ errors: { configuration: error.message } }, { headers: limitHeaders }),
+    },
+    async ({ body: { configuration }, db }) => {
+      if (intent === "async") {
+        await enqueueJobs(
+          db,
+          args.context.services.queues,
+          user,
+          "standard",
+          [{ configuration, preFetchedContent }],
+          args.context.analytics,
+        );
+        return redirect("/dashboard/jobs");
+      }
+      const outcome = await compileForCaller(args.context, user, "sync", {
+        configuration,
+        preFetchedContent,
         outputFormat,
-      },
-    };
-  } catch (error) {
-    if (error instanceof ApiError) return { errors: { configuration: error.message } };
-    throw error;
-  }
+        explain: pastedCharacters(preFetchedContent) <= PLAYGROUND_EXPLAIN_MAX_CHARACTERS,
+      });
+      return Response.json({
+        result: {
+          ruleCount: outcome.ruleCount,
+          cached: outcome.cached,
+          preview: outcome.rules.slice(0, PREVIEW_LINES),
+          lineCount: outcome.rules.length,
+          text: outcome.text,
+          outputFormat,
+          explanation: compileResultBody(outcome).explanation,
+        },
+      });
+    },
+  );
 }
+
+/** What the action answers (in a Response, so the limit headers go with it). */
+type ActionData = { errors: Record<string, string> } | { result: ComponentProps<typeof Playground>["serverResult"] };
 
 export default function Compile() {
   const { presets, siteKey, turnstileTestMode } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const actionData = useActionData<ActionData>();
   const nonce = useNonce();
   return (
     <main className="mt-8 space-y-6">
@@ -106,3 +123,6 @@ export default function Compile() {
     </main>
   );
 }
+
+const pastedCharacters = (content: Record<string, string>) =>
+  Object.values(content).reduce((total, text) => total + text.length, 0);

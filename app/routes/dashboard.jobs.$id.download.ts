@@ -12,7 +12,7 @@ export async function loader(args: LoaderFunctionArgs) {
   if (!query.success) throw new Response("Unknown output format", { status: 400 });
   const format = query.data.outputFormat ?? "adblock";
   const job = await ownJobOrNotFound(args.context.database.db, user.userId, args.params.id);
-  const stored = await jobResult(args.context.cloudflare.env.COMPILE_CACHE, job);
+  const stored = await jobResult(args.context.services.compileCache, job);
   if (!stored) throw new Response("No result", { status: 404 });
   const list = inOutputFormat(stored, format);
   return new Response(list.text, {

@@ -12,7 +12,7 @@ const PREVIEW_LINES = 200;
 export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args);
   const job = await ownJobOrNotFound(args.context.database.db, user.userId, args.params.id);
-  const list = await jobResult(args.context.cloudflare.env.COMPILE_CACHE, job);
+  const list = await jobResult(args.context.services.compileCache, job);
   return {
     job: publicJob(job),
     preview: list?.rules.slice(0, PREVIEW_LINES) ?? null,

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect } from "react";
 import { z } from "zod";
-import { Card, formatDate, StatusBadge } from "~/components/ui";
+import { Card, DataTable, formatDate, StatusBadge } from "~/components/ui";
 import { requireUser } from "~/services/auth.server";
 import { ApiError } from "~/services/http.server";
 import { listOwnJobs, publicJob } from "~/services/jobs.server";
@@ -56,38 +56,28 @@ export default function Jobs() {
             No compiles yet. <Link to="/dashboard/compile">Open the playground</Link>.
           </p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm" data-testid="jobs-table">
-              <thead>
-                <tr className="border-b border-slate-200 dark:border-slate-800">
-                  <th className="py-2 pr-4">Job</th>
-                  <th className="py-2 pr-4">Kind</th>
-                  <th className="py-2 pr-4">Status</th>
-                  <th className="py-2 pr-4">Created</th>
-                  <th className="py-2 pr-4">Duration</th>
-                  <th className="py-2">Rules</th>
-                </tr>
-              </thead>
-              <tbody>
-                {jobs.map((job) => (
-                  <tr key={job.id} className="border-b border-slate-100 dark:border-slate-800" data-job-id={job.id}>
-                    <td className="py-2 pr-4 font-mono">
-                      <Link to={`/dashboard/jobs/${job.id}`} className="underline">
-                        {job.id.slice(0, 8)}
-                      </Link>
-                    </td>
-                    <td className="py-2 pr-4">{job.kind}</td>
-                    <td className="py-2 pr-4">
-                      <StatusBadge status={job.status} />
-                    </td>
-                    <td className="py-2 pr-4">{formatDate(job.createdAt)}</td>
-                    <td className="py-2 pr-4">{job.durationMs === null ? "—" : `${job.durationMs} ms`}</td>
-                    <td className="py-2">{job.ruleCount ?? "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="jobs-table"
+            rows={jobs}
+            rowKey={(job) => job.id}
+            rowProps={(job) => ({ "data-job-id": job.id })}
+            columns={[
+              {
+                header: "Job",
+                className: "font-mono",
+                cell: (job) => (
+                  <Link to={`/dashboard/jobs/${job.id}`} className="underline">
+                    {job.id.slice(0, 8)}
+                  </Link>
+                ),
+              },
+              { header: "Kind", cell: (job) => job.kind },
+              { header: "Status", cell: (job) => <StatusBadge status={job.status} /> },
+              { header: "Created", cell: (job) => formatDate(job.createdAt) },
+              { header: "Duration", cell: (job) => (job.durationMs === null ? "—" : `${job.durationMs} ms`) },
+              { header: "Rules", cell: (job) => job.ruleCount ?? "—" },
+            ]}
+          />
         )}
         <div className="mt-4 flex gap-4 text-sm">
           {searchParams.get("cursor") && (

@@ -6,14 +6,16 @@ import { KEY_NAME_MAX } from "~/api/schemas";
 import {
   Card,
   compactInputClass,
+  DataTable,
   dangerButton,
   FieldError,
   formatDate,
   inputClass,
   primaryButton,
+  SelectField,
   secondaryButton,
 } from "~/components/ui";
-import { API_KEY_SCOPES } from "~/domain";
+import { API_KEY_SCOPES, isActiveKey } from "~/domain";
 import {
   createApiKey,
   listApiKeys,
@@ -160,6 +162,14 @@ function NewKeySecret({ name, secret }: { name: string; secret: string }) {
   );
 }
 
+const EXPIRY_OPTIONS = [
+  { value: "never", label: "Never" },
+  { value: "7", label: "In 7 days" },
+  { value: "30", label: "In 30 days" },
+  { value: "90", label: "In 90 days" },
+  { value: "365", label: "In a year" },
+];
+
 export default function Keys() {
   const { keys, maxLimit, maxActiveKeys, tier } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -168,7 +178,7 @@ export default function Keys() {
   const confirmId = searchParams.get("revoke");
   const errors: Record<string, string> = (result && "errors" in result && result.errors) || {};
   const createErrors = result?.intent === "create" ? errors : {};
-  const active = keys.filter((key) => !key.revokedAt);
+  const active = keys.filter((key) => isActiveKey(key));
   const busy = navigation.state === "submitting";
 
   return (
@@ -194,16 +204,7 @@ export default function Keys() {
             <FieldError id="key-name-error" message={createErrors.name} />
           </div>
           <div>
-            <label htmlFor="key-expiry" className="block text-sm font-medium">
-              Expires
-            </label>
-            <select id="key-expiry" name="expiry" className={inputClass} defaultValue="never">
-              <option value="never">Never</option>
-              <option value="7">In 7 days</option>
-              <option value="30">In 30 days</option>
-              <option value="90">In 90 days</option>
-              <option value="365">In a year</option>
-            </select>
+            <SelectField id="key-expiry" name="expiry" label="Expires" options={EXPIRY_OPTIONS} defaultValue="never" />
           </div>
           <fieldset aria-describedby={createErrors.scopes ? "key-scopes-error" : undefined}>
             <legend className="text-sm font-medium">Scopes</legend>
@@ -247,90 +248,77 @@ export default function Keys() {
         {keys.length === 0 ? (
           <p className="text-slate-600 dark:text-slate-400">No keys yet.</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm" data-testid="keys-table">
-              <thead>
-                <tr className="border-b border-slate-200 dark:border-slate-800">
-                  <th className="py-2 pr-4">Name</th>
-                  <th className="py-2 pr-4">Key</th>
-                  <th className="py-2 pr-4">Scopes</th>
-                  <th className="py-2 pr-4">Per minute</th>
-                  <th className="py-2 pr-4">Created</th>
-                  <th className="py-2 pr-4">Last used</th>
-                  <th className="py-2 pr-4">Expires</th>
-                  <th className="py-2">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {keys.map((key) => {
+          <DataTable
+            testId="keys-table"
+            rows={keys}
+            rowKey={(key) => key.id}
+            rowProps={(key) => ({ className: "align-top", "data-key-name": key.name })}
+            columns={[
+              {
+                header: "Name",
+                cell: (key) => {
                   const renameErrors =
                     result?.intent === "rename" && "id" in result && result.id === key.id ? errors : {};
                   return (
-                    <tr
-                      key={key.id}
-                      className="border-b border-slate-100 align-top dark:border-slate-800"
-                      data-key-name={key.name}
-                    >
-                      <td className="py-2 pr-4">
-                        {key.revokedAt ? (
-                          <span>{key.name}</span>
-                        ) : (
-                          <Form method="post" className="flex gap-2">
-                            <input type="hidden" name="intent" value="rename" />
-                            <input type="hidden" name="id" value={key.id} />
-                            <label htmlFor={`rename-${key.id}`} className="sr-only">
-                              Name of key {key.prefix}
-                            </label>
-                            <input
-                              id={`rename-${key.id}`}
-                              name="name"
-                              defaultValue={key.name}
-                              maxLength={KEY_NAME_MAX}
-                              className={`${compactInputClass} w-40`}
-                              aria-invalid={Boolean(renameErrors.name)}
-                            />
-                            <button type="submit" className={secondaryButton}>
-                              Rename
-                            </button>
-                          </Form>
-                        )}
-                        <FieldError id={`rename-${key.id}-error`} message={renameErrors.name} />
-                      </td>
-                      <td className="py-2 pr-4 font-mono">{key.prefix}…</td>
-                      <td className="py-2 pr-4">{key.scopes.join(", ")}</td>
-                      <td className="py-2 pr-4">{key.rateLimitPerMinute ?? "tier limit"}</td>
-                      <td className="py-2 pr-4">{formatDate(key.createdAt)}</td>
-                      <td className="py-2 pr-4">{formatDate(key.lastUsedAt)}</td>
-                      <td className="py-2 pr-4">{formatDate(key.expiresAt)}</td>
-                      <td className="py-2">
-                        {key.revokedAt ? (
-                          <span className="text-slate-600 dark:text-slate-400">Revoked</span>
-                        ) : confirmId === key.id ? (
-                          <Form method="post" action="/dashboard/keys" className="flex flex-wrap items-center gap-2">
-                            <input type="hidden" name="intent" value="revoke" />
-                            <input type="hidden" name="id" value={key.id} />
-                            <span>Revoke “{key.name}”? Scripts using it stop working.</span>
-                            <button type="submit" className={dangerButton}>
-                              Yes, revoke
-                            </button>
-                            <Link to="/dashboard/keys" className={secondaryButton}>
-                              Cancel
-                            </Link>
-                          </Form>
-                        ) : (
-                          <Link to={`/dashboard/keys?revoke=${key.id}`} className={secondaryButton}>
-                            Revoke
-                          </Link>
-                        )}
-                      </td>
-                    </tr>
+                    <>
+                      {key.revokedAt ? (
+                        <span>{key.name}</span>
+                      ) : (
+                        <Form method="post" className="flex gap-2">
+                          <input type="hidden" name="intent" value="rename" />
+                          <input type="hidden" name="id" value={key.id} />
+                          <label htmlFor={`rename-${key.id}`} className="sr-only">
+                            Name of key {key.prefix}
+                          </label>
+                          <input
+                            id={`rename-${key.id}`}
+                            name="name"
+                            defaultValue={key.name}
+                            maxLength={KEY_NAME_MAX}
+                            className={`${compactInputClass} w-40`}
+                            aria-invalid={Boolean(renameErrors.name)}
+                          />
+                          <button type="submit" className={secondaryButton}>
+                            Rename
+                          </button>
+                        </Form>
+                      )}
+                      <FieldError id={`rename-${key.id}-error`} message={renameErrors.name} />
+                    </>
                   );
-                })}
-              </tbody>
-            </table>
-          </div>
+                },
+              },
+              { header: "Key", className: "font-mono", cell: (key) => `${key.prefix}…` },
+              { header: "Scopes", cell: (key) => key.scopes.join(", ") },
+              { header: "Per minute", cell: (key) => key.rateLimitPerMinute ?? "tier limit" },
+              { header: "Created", cell: (key) => formatDate(key.createdAt) },
+              { header: "Last used", cell: (key) => formatDate(key.lastUsedAt) },
+              { header: "Expires", cell: (key) => formatDate(key.expiresAt) },
+              {
+                header: <span className="sr-only">Actions</span>,
+                cell: (key) =>
+                  key.revokedAt ? (
+                    <span className="text-slate-600 dark:text-slate-400">Revoked</span>
+                  ) : confirmId === key.id ? (
+                    <Form method="post" action="/dashboard/keys" className="flex flex-wrap items-center gap-2">
+                      <input type="hidden" name="intent" value="revoke" />
+                      <input type="hidden" name="id" value={key.id} />
+                      <span>Revoke “{key.name}”? Scripts using it stop working.</span>
+                      <button type="submit" className={dangerButton}>
+                        Yes, revoke
+                      </button>
+                      <Link to="/dashboard/keys" className={secondaryButton}>
+                        Cancel
+                      </Link>
+                    </Form>
+                  ) : (
+                    <Link to={`/dashboard/keys?revoke=${key.id}`} className={secondaryButton}>
+                      Revoke
+                    </Link>
+                  ),
+              },
+            ]}
+          />
         )}
       </Card>
     </main>

@@ -2,6 +2,7 @@ import { SignIn } from "@clerk/remix";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/cloudflare";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+import { SelectField } from "~/components/ui";
 import { ROLES, TIERS } from "~/db/schema";
 import { getSignedInUser, safeRedirectPath } from "~/services/auth.server";
 import { assertSameOrigin } from "~/services/csrf.server";
@@ -100,24 +101,10 @@ function DevSignIn({ redirectUrl }: { redirectUrl: string }) {
         </div>
         <div className="grid grid-cols-2 gap-4">
           <div>
-            <label htmlFor="tier" className="text-sm font-medium">
-              Tier
-            </label>
-            <select id="tier" name="tier" defaultValue="free" className={field}>
-              {TIERS.map((tier) => (
-                <option key={tier}>{tier}</option>
-              ))}
-            </select>
+            <SelectField id="tier" name="tier" label="Tier" options={TIERS} defaultValue="free" className={field} />
           </div>
           <div>
-            <label htmlFor="role" className="text-sm font-medium">
-              Role
-            </label>
-            <select id="role" name="role" defaultValue="user" className={field}>
-              {ROLES.map((role) => (
-                <option key={role}>{role}</option>
-              ))}
-            </select>
+            <SelectField id="role" name="role" label="Role" options={ROLES} defaultValue="user" className={field} />
           </div>
         </div>
         <button

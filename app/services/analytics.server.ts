@@ -14,7 +14,7 @@
  * e.g. `SELECT blob2 AS outcome, SUM(_sample_interval) AS n FROM bloqr_events
  *       WHERE index1 = 'compile' AND timestamp > NOW() - INTERVAL '1' DAY GROUP BY outcome`.
  */
-import type { WebhookOutcome } from "./webhooks.server";
+import type { WebhookOutcome } from "~/domain";
 
 export type PrincipalKind = "anonymous" | "session" | "apiKey" | "adminKey";
 export type CompileKind = "sync" | "stream" | "batch" | "async";
@@ -95,7 +95,7 @@ function levelOf(event: AnalyticsEvent): Level {
 const truncate = (text: string | undefined) =>
   text && text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS - 1)}…` : text;
 
-export function dataPointOf(event: AnalyticsEvent): AnalyticsEngineDataPoint {
+function dataPointOf(event: AnalyticsEvent): AnalyticsEngineDataPoint {
   return {
     indexes: [event.type],
     blobs: [
@@ -110,7 +110,7 @@ export function dataPointOf(event: AnalyticsEvent): AnalyticsEngineDataPoint {
   };
 }
 
-export function logLineOf(event: AnalyticsEvent): string {
+function logLineOf(event: AnalyticsEvent): string {
   const { type, outcome, detail, reason, ...fields } = event;
   return JSON.stringify({ event: `${type}.${outcome}`, ...fields, reason: truncate(reason), ...detail });
 }

@@ -3,14 +3,22 @@
  * stored; the plaintext exists once, in the response to its creation.
  */
 import { and, count, desc, eq, gt, inArray, isNull, lt, or } from "drizzle-orm";
-import { type ApiKey, type ApiKeyScope, apiKeys, type Tier, type User, users } from "~/db/schema";
+import {
+  type ApiKey,
+  type ApiKeyScope,
+  apiKeys,
+  isActiveKey,
+  TIER_LIMITS,
+  type Tier,
+  type User,
+  users,
+} from "~/db/schema";
 import { type Analytics, logOnlyAnalytics } from "./analytics.server";
 import { type Database, type DatabaseHandle, withTimeout } from "./db.server";
 import { sha256Hex } from "./digest.server";
 import { ApiError } from "./http.server";
-import type { Principal } from "./identity.server";
+import type { Principal } from "./principal";
 import { apiKeyCache, forgetApiKey } from "./principal-cache.server";
-import { TIER_LIMITS } from "./rate-limit.server";
 
 // Distinct from Clerk's token prefixes (ak_, mt_, oat_) so getAuth never mistakes one for the other.
 export const API_KEY_PREFIX = "bqk_";
@@ -24,7 +32,7 @@ export const MAX_ACTIVE_KEYS_PER_USER = 25;
 const LAST_USED_RESOLUTION_MS = 60_000;
 // A hung database must not hold the isolate's one write in flight (and every later mark) forever.
 const LAST_USED_WRITE_TIMEOUT_MS = 5_000;
-export const MAX_KEY_LIMIT = 100_000;
+const MAX_KEY_LIMIT = 100_000;
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -41,7 +49,7 @@ function base62(bytes: Uint8Array): string {
 
 export const hashApiKey = (plaintext: string): Promise<string> => sha256Hex(plaintext);
 
-export function generateApiKey(): string {
+function generateApiKey(): string {
   return API_KEY_PREFIX + base62(crypto.getRandomValues(new Uint8Array(KEY_BYTES)));
 }
 
@@ -103,7 +111,7 @@ export interface PublicApiKey {
   revokedAt: string | null;
 }
 
-export function toPublicApiKey(key: ApiKey): PublicApiKey {
+function toPublicApiKey(key: ApiKey): PublicApiKey {
   return {
     id: key.id,
     name: key.name,
@@ -117,7 +125,8 @@ export function toPublicApiKey(key: ApiKey): PublicApiKey {
   };
 }
 
-const isActive = (now: Date) =>
+/** `isActiveKey` as a query condition. */
+const activeKeyCondition = (now: Date) =>
   and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)));
 
 export async function listApiKeys(db: Database, userId: string): Promise<PublicApiKey[]> {
@@ -153,7 +162,7 @@ export async function createApiKey(
     const [{ active }] = await tx
       .select({ active: count() })
       .from(apiKeys)
-      .where(and(eq(apiKeys.userId, owner.userId), isActive(new Date())));
+      .where(and(eq(apiKeys.userId, owner.userId), activeKeyCondition(new Date())));
     if (active >= MAX_ACTIVE_KEYS_PER_USER) {
       throw new ApiError(409, `You already have ${MAX_ACTIVE_KEYS_PER_USER} active keys; revoke one first.`, {
         code: "too_many_keys",
@@ -236,8 +245,6 @@ export async function revokeApiKey(
 
 export type AuthenticatedKey = { key: ApiKey; owner: User };
 
-const isUsable = (key: ApiKey, now: Date) => !key.revokedAt && !(key.expiresAt && key.expiresAt <= now);
-
 /**
  * The active key and its owner for a presented plaintext, or null for unknown, revoked or expired.
  * A key seen recently in this isolate needs no query (principal-cache.server.ts).
@@ -256,9 +263,9 @@ export async function authenticateApiKey(
       .innerJoin(users, eq(users.id, apiKeys.userId))
       .where(eq(apiKeys.keyHash, keyHash))
       .limit(1);
-    if (found && isUsable(found.key, now)) apiKeyCache.set(keyHash, found, now.getTime());
+    if (found && isActiveKey(found.key, now)) apiKeyCache.set(keyHash, found, now.getTime());
   }
-  if (!found || !isUsable(found.key, now)) return null;
+  if (!found || !isActiveKey(found.key, now)) return null;
   noteUse(database, found.key, now);
   return found;
 }

@@ -4,7 +4,8 @@
  */
 import { type LoaderFunctionArgs, redirect } from "@remix-run/cloudflare";
 import type { Tier } from "~/db/schema";
-import { AuthenticationError, identify, type Principal } from "./identity.server";
+import { AuthenticationError, identify } from "./identity.server";
+import type { Principal } from "./principal";
 
 type Args = Pick<LoaderFunctionArgs, "request" | "context" | "params">;
 export type SignedInPrincipal = Principal & { kind: "session"; userId: string; clerkUserId: string; tier: Tier };

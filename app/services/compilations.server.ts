@@ -1,82 +1,90 @@
 /**
- * Compiling for the API: configuration checks, the result cache in COMPILE_CACHE, source loading
- * (pre-fetched content first, else the safe fetcher), and the `compilations` rows that are both
- * the job table and the usage history.
+ * Compiling, start to end: the budget check of a parsed configuration, the cached compile, the
+ * list in the requested format, and the `compilations` rows that are both the job table and the
+ * usage history. The cache lives in compile-cache.server.ts, the error taxonomy in
+ * compile-errors.server.ts.
  */
-
-import type { AppLoadContext } from "@remix-run/cloudflare";
 import {
   CompileBudget,
   type CompileEvent,
-  type CompileMetrics,
-  CompileTooLargeError,
   type Configuration,
-  ConfigurationError,
   compile,
   convertCompiledList,
-  InvalidPatternError,
+  type ExplainedCompile,
+  type Explanation,
+  type HostLookup,
   type LoadSource,
+  lookupHost,
   type OutputFormat,
   parseConfiguration,
-  SourceError,
 } from "~/compiler";
 import { compilations } from "~/db/schema";
+import type { LoadContext } from "~/load-context";
 import packageJson from "../../package.json";
-import { describeError } from "./analytics.server";
-import { gunzipText, gzipText } from "./compression.server";
+import {
+  type CompiledList,
+  explanationKey,
+  RESULT_CACHE_TTL_SECONDS,
+  readCached,
+  readCompiledList,
+  resultCacheKey,
+  writeCached,
+  writeCompiledList,
+} from "./compile-cache.server";
+import { explainCompileError, failureCode, internalReason } from "./compile-errors.server";
 import type { Database } from "./db.server";
-import { canonicalJson, sha256Hex } from "./digest.server";
 import { ApiError } from "./http.server";
-import type { Principal } from "./identity.server";
-import { createSourceFetcher, SourceFetchError } from "./sources.server";
-
-// The design's cache lifetime: long enough to absorb repeated compiles, short enough for fresh lists.
-const RESULT_CACHE_TTL_SECONDS = 60 * 60;
-const CACHE_KEY_PREFIX = "compile:";
+import type { Principal } from "./principal";
 
 export interface CompileRequest {
-  configuration: unknown;
+  /** Parsed: by the body schema at the edge, or by `parseCompileRequest`. */
+  configuration: Configuration;
   preFetchedContent?: Record<string, string>;
   outputFormat?: OutputFormat;
-}
-
-export interface CompiledList {
-  rules: string[];
-  text: string;
-  ruleCount: number;
-  compiledAt: string;
-  metrics: CompileMetrics;
+  explain?: boolean;
 }
 
 export interface CompileOutcome extends CompiledList {
   cached: boolean;
   configHash: string;
   durationMs: number;
+  /** With `explain`; its id (the configuration hash) is what `/api/compile/explain` looks up. */
+  explanation?: Explanation;
 }
 
-export interface CompileDependencies {
+interface CompileDependencies {
   cache: KVNamespace;
   loadSource: LoadSource;
   signal?: AbortSignal;
   onEvent?: (event: CompileEvent) => void;
+  explain?: boolean;
 }
 
 /**
- * The configuration, checked: a bad one is a 400 whose message names the path, one over the
- * compile budget's declared caps (sources, patterns, pre-fetched bytes at each use) a 413
- * `compile_too_large` naming the cap — before anything is loaded or queued.
+ * A compile over the budget's declared caps (sources, patterns, pre-fetched bytes at each use) is a
+ * 413 `compile_too_large` naming the cap — before anything is loaded or queued.
  */
-export function checkedConfiguration(input: unknown, preFetchedContent?: Record<string, string>): Configuration {
+export function checkCompileBudget(request: Omit<CompileRequest, "outputFormat">): void {
   try {
-    const configuration = parseConfiguration(input);
-    new CompileBudget().checkDeclared(configuration, preFetchedContent);
-    return configuration;
+    new CompileBudget().checkDeclared(request.configuration, request.preFetchedContent);
   } catch (error) {
-    if (error instanceof ConfigurationError || error instanceof CompileTooLargeError) {
-      throw explainCompileError(error);
-    }
-    throw error;
+    throw explainCompileError(error);
   }
+}
+
+/**
+ * A configuration that did not come through a body schema (a batch item, a stored job): parsed
+ * here, once — a bad one is a 400 whose message names the path — and checked against the budget.
+ */
+export function parseCompileRequest(configuration: unknown, preFetchedContent?: Record<string, string>) {
+  let parsed: Configuration;
+  try {
+    parsed = parseConfiguration(configuration);
+  } catch (error) {
+    throw explainCompileError(error);
+  }
+  checkCompileBudget({ configuration: parsed, preFetchedContent });
+  return parsed;
 }
 
 /** The JSON answer of a compile, the same for /api/compile and the stream's `result` event. */
@@ -88,24 +96,8 @@ export function compileResultBody(outcome: CompileOutcome) {
     compiledAt: outcome.compiledAt,
     cached: outcome.cached,
     metrics: outcome.metrics,
+    ...(outcome.explanation ? { explanation: { id: outcome.configHash, ...outcome.explanation } } : {}),
   };
-}
-
-/** Same configuration and same pre-fetched content → same key, whatever the JSON key order. */
-export async function configurationHash(configuration: Configuration, preFetched?: Record<string, string>) {
-  return sha256Hex(canonicalJson({ configuration, preFetched: preFetched ?? {} }));
-}
-
-/** Loads pre-fetched content when the request carries it for that source, else fetches it safely. */
-export function sourceLoader(options: {
-  preFetchedContent?: Record<string, string>;
-  cache?: KVNamespace;
-  allowedPrivateHosts?: readonly string[];
-}): LoadSource {
-  const fetcher = createSourceFetcher({ cache: options.cache, allowedPrivateHosts: options.allowedPrivateHosts });
-  const preFetched = options.preFetchedContent ?? {};
-  return (source, signal) =>
-    Object.hasOwn(preFetched, source) ? Promise.resolve(preFetched[source]) : fetcher.load(source, signal);
 }
 
 export async function compileWithCache(
@@ -113,16 +105,24 @@ export async function compileWithCache(
   dependencies: CompileDependencies,
 ): Promise<CompileOutcome> {
   const started = Date.now();
-  const configHash = await configurationHash(request.configuration, request.preFetchedContent);
-  const cacheKey = CACHE_KEY_PREFIX + configHash;
+  const { configHash, key: cacheKey } = await resultCacheKey(request.configuration, request.preFetchedContent);
+  const explainKey = explanationKey(configHash);
   const hit = await readCompiledList(dependencies.cache, cacheKey);
-  if (hit) return { ...hit, cached: true, configHash, durationMs: Date.now() - started };
+  if (hit && !dependencies.explain) return { ...hit, cached: true, configHash, durationMs: Date.now() - started };
+  // an explained request is served from the cache only when its explanation is there too
+  const explainedHit = hit && (await readCached<ExplainedCompile>(dependencies.cache, explainKey));
+  if (hit && explainedHit) {
+    dependencies.onEvent?.({ type: "explanation", explanation: explainedHit.explanation });
+    const durationMs = Date.now() - started;
+    return { ...hit, cached: true, configHash, durationMs, explanation: explainedHit.explanation };
+  }
 
   const result = await compile(request.configuration, {
     loadSource: dependencies.loadSource,
     onEvent: dependencies.onEvent,
     signal: dependencies.signal,
     compilerVersion: packageJson.version,
+    explain: dependencies.explain,
   });
   const list: CompiledList = {
     rules: result.lines,
@@ -132,7 +132,18 @@ export async function compileWithCache(
     metrics: result.metrics,
   };
   await writeCompiledList(dependencies.cache, cacheKey, list, RESULT_CACHE_TTL_SECONDS);
-  return { ...list, cached: false, configHash, durationMs: Date.now() - started };
+  if (result.explained) await writeCached(dependencies.cache, explainKey, result.explained, RESULT_CACHE_TTL_SECONDS);
+  const outcome = { ...list, cached: false, configHash, durationMs: Date.now() - started };
+  return result.explained ? { ...outcome, explanation: result.explained.explanation } : outcome;
+}
+
+/**
+ * "Why isn't `host` in my list?" for the explained compile `id` (its configuration hash), while
+ * its result is cached; null when there is no such explanation (never explained, or expired).
+ */
+export async function lookupExplainedHost(cache: KVNamespace, id: string, host: string): Promise<HostLookup | null> {
+  const explained = await readCached<ExplainedCompile>(cache, explanationKey(id));
+  return explained ? lookupHost(explained, host) : null;
 }
 
 /** `outputFormat` from the body or the query string; both, and different, is a 400. */
@@ -170,71 +181,8 @@ export function inOutputFormat<List extends CompiledList>(
   };
 }
 
-/** What went wrong with a compile, as the API says it; unknown errors pass through unchanged. */
-export function explainCompileError(error: unknown): unknown {
-  if (error instanceof SourceFetchError) {
-    const status = error.code === "source_too_large" ? 413 : 422;
-    return new ApiError(status, error.message, { code: error.code });
-  }
-  if (error instanceof SourceError) return new ApiError(422, error.message, { code: "source_error" });
-  if (error instanceof CompileTooLargeError) return new ApiError(413, error.message, { code: "compile_too_large" });
-  if (error instanceof ConfigurationError) {
-    return new ApiError(400, `Invalid configuration: ${error.message}`, { code: "invalid_configuration" });
-  }
-  if (error instanceof InvalidPatternError) {
-    return new ApiError(400, `Invalid configuration: ${error.message}`, { code: "invalid_configuration" });
-  }
-  return error;
-}
-
-/**
- * What a failure is called in analytics: the API's code for known errors (their messages may name
- * a user's source URL, which can carry a token), `internal_error` otherwise.
- */
-export function failureCode(error: unknown): string {
-  const explained = explainCompileError(error);
-  if (explained instanceof ApiError) return explained.code;
-  if (error instanceof SourceFetchError) return error.code;
-  if (error instanceof ConfigurationError || error instanceof InvalidPatternError) return "invalid_configuration";
-  return "internal_error";
-}
-
-/** For the logs of an unexpected failure only: a known one is described by its code. */
-export function internalReason(error: unknown): string | undefined {
-  return failureCode(error) === "internal_error" ? describeError(error).split("\n")[0] : undefined;
-}
-
-/**
- * Whether trying again later could help: network trouble yes; a bad configuration, a refused URL
- * or a compile over its budget no.
- */
-export function isRetriable(error: unknown): boolean {
-  if (error instanceof SourceFetchError) return error.retriable;
-  if (error instanceof ApiError) return error.status >= 500;
-  return !(
-    error instanceof ConfigurationError ||
-    error instanceof InvalidPatternError ||
-    error instanceof SourceError ||
-    error instanceof CompileTooLargeError
-  );
-}
-
-export async function readCompiledList(cache: KVNamespace, key: string): Promise<CompiledList | null> {
-  const stored = await cache.get(key, "arrayBuffer");
-  if (!stored) return null;
-  try {
-    return JSON.parse(await gunzipText(stored)) as CompiledList;
-  } catch {
-    return null; // a damaged entry is a miss, not an outage
-  }
-}
-
-export async function writeCompiledList(cache: KVNamespace, key: string, list: CompiledList, ttlSeconds: number) {
-  await cache.put(key, await gzipText(JSON.stringify(list)), { expirationTtl: ttlSeconds });
-}
-
 /** One row per finished sync, stream or batch compile: the usage history. */
-export async function recordCompilation(
+async function recordCompilation(
   db: Database,
   principal: Principal,
   kind: "sync" | "stream" | "batch",
@@ -262,28 +210,22 @@ export async function recordCompilation(
  * configuration is the caller's mistake, answered 400 and not recorded).
  */
 export async function compileForCaller(
-  context: AppLoadContext,
+  context: LoadContext,
   principal: Principal,
   kind: "sync" | "stream" | "batch",
   request: CompileRequest,
   options: { signal?: AbortSignal; onEvent?: (event: CompileEvent) => void } = {},
 ): Promise<CompileOutcome> {
-  const configuration = checkedConfiguration(request.configuration, request.preFetchedContent);
+  checkCompileBudget(request);
   const started = Date.now();
   const { db } = context.database;
   try {
-    const compiled = await compileWithCache(
-      { configuration, preFetchedContent: request.preFetchedContent },
-      {
-        cache: context.cloudflare.env.COMPILE_CACHE,
-        loadSource: sourceLoader({
-          preFetchedContent: request.preFetchedContent,
-          cache: context.cloudflare.env.COMPILE_CACHE,
-          allowedPrivateHosts: context.config.SOURCE_ALLOW_PRIVATE_HOSTS,
-        }),
-        ...options,
-      },
-    );
+    const compiled = await compileWithCache(request, {
+      cache: context.services.compileCache,
+      loadSource: context.services.sources(request.preFetchedContent),
+      explain: request.explain,
+      ...options,
+    });
     const outcome = inOutputFormat(compiled, request.outputFormat, options.onEvent);
     await recordCompilation(db, principal, kind, { ok: true, value: outcome });
     context.analytics.record({

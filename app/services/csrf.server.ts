@@ -16,7 +16,8 @@ export function assertSameOrigin(request: Request): void {
   if (!isSameOriginRequest(request)) throw new Response("Cross-site request refused", { status: 403 });
 }
 
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** Methods that must not change anything, so need no CSRF check. */
+export const SAFE_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export const isPageAction = (request: Request, isApi: boolean) => !isApi && !SAFE_METHODS.has(request.method);
 

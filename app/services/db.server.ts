@@ -14,7 +14,7 @@ export type Database = NeonDatabase<typeof schema>;
 // Bounds the connect and Postgres' start-up handshake (queries are raced against their own timers).
 // A request must answer within 2 s even when the database hangs, and Neon wakes a suspended
 // compute in well under a second, so 1.5 s fails only a database that is really not there.
-export const CONNECT_TIMEOUT_MS = 1_500;
+const CONNECT_TIMEOUT_MS = 1_500;
 
 function configureDriver(env: AppEnv) {
   // Locally a plain Postgres sits behind a WebSocket bridge without TLS; Neon needs none of this.
@@ -66,7 +66,7 @@ export function openDatabase(env: AppEnv): DatabaseHandle {
   };
 }
 
-export class TimeoutError extends Error {
+class TimeoutError extends Error {
   constructor(what: string, ms: number) {
     super(`${what} did not answer within ${ms} ms`);
     this.name = "TimeoutError";

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { clerkFrontendApiOrigin } from "./clerk-instance.server";
 
-export const DEFAULT_TURNSTILE_VERIFY_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
+const DEFAULT_TURNSTILE_VERIFY_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
 
 const csv = z.string().transform((value) =>
   value
@@ -28,7 +28,7 @@ const pem = (kind: "PUBLIC" | "PRIVATE") =>
     .string()
     .refine((value) => value.includes(`-----BEGIN ${kind} KEY-----`), `expected a PEM ${kind.toLowerCase()} key`);
 
-export const envSchema = z
+const envSchema = z
   .object({
     ENVIRONMENT: z.enum(["development", "test", "production"]),
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "expected a postgres:// URL"),

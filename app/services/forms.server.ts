@@ -7,11 +7,12 @@ export type FieldErrors = Record<string, string>;
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
 
 // Page forms carry a name, a few checkboxes or a configuration; 1 MB leaves room for the last.
-const MAX_FORM_BYTES = 1024 * 1024;
+// server.ts reads every page action's body up to this cap before Remix sees it.
+export const MAX_PAGE_FORM_BYTES = 1024 * 1024;
 
 export async function readForm(request: Request): Promise<FormData> {
   assertSameOrigin(request);
-  if (Number(request.headers.get("Content-Length")) > MAX_FORM_BYTES) {
+  if (Number(request.headers.get("Content-Length")) > MAX_PAGE_FORM_BYTES) {
     throw new Response("The form is too large.", { status: 413 });
   }
   return request.formData().catch(() => {
@@ -21,7 +22,7 @@ export async function readForm(request: Request): Promise<FormData> {
 }
 
 /** Repeated fields (checkboxes) become arrays; the schema decides what it accepts. */
-export function formObject(form: FormData): Record<string, unknown> {
+function formObject(form: FormData): Record<string, unknown> {
   const object: Record<string, unknown> = {};
   for (const key of new Set(form.keys())) {
     const values = form.getAll(key).filter((value): value is string => typeof value === "string");

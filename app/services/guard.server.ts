@@ -10,36 +10,37 @@
  * body: schema }, handler)` and never does its own auth, limiting or bot checks. Whatever the
  * handler or a step throws as ApiError leaves as `{error:{code,message}}` with the limit headers.
  * Each step's outcome is an analytics event (auth, rate_limit, turnstile).
+ *
+ * A page action that does what an endpoint does (the playground's compile without JavaScript)
+ * runs the same steps after its own sign-in check through `guardPage`.
  */
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import type { z } from "zod";
-import { MAX_JSON_BODY_BYTES } from "~/api/schemas";
-import type { ApiKeyScope } from "~/db/schema";
+import { type ApiKeyScope, TIER_LIMITS } from "~/db/schema";
 import type { Analytics } from "./analytics.server";
 import { looksLikeApiKey } from "./api-keys.server";
-import { isSameOriginRequest } from "./csrf.server";
+import { isSameOriginRequest, SAFE_METHODS } from "./csrf.server";
 import type { Database } from "./db.server";
 import { secretsEqual } from "./digest.server";
-import { ApiError, describeIssues, readBodyText } from "./http.server";
-import { AuthenticationError, clientIp, identify, type Principal, readCredential } from "./identity.server";
+import { ApiError } from "./http.server";
+import { AuthenticationError, type Credential, clientIp, identify, readCredential } from "./identity.server";
+import type { Principal } from "./principal";
 import {
   ADMIN_KEY_ATTEMPTS_PER_MINUTE,
   ipNetwork,
   principalBucket,
   type RateLimitDecision,
-  rateLimiterFor,
   rateLimitHeaders,
   strictest,
-  TIER_LIMITS,
 } from "./rate-limit.server";
+import { readJsonBody } from "./request-body.server";
 import { COMPILE_ACTION, TURNSTILE_HEADER, verifyTurnstile } from "./turnstile.server";
 
 type Args = Pick<LoaderFunctionArgs, "request" | "context" | "params">;
 
 // Credentials in URLs end up in logs, browser history and Referer headers.
 const CREDENTIAL_QUERY_PARAMS = new Set(["api_key", "apikey", "api-key", "key", "token", "access_token"]);
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-export const ADMIN_KEY_HEADER = "X-Admin-Key";
+const ADMIN_KEY_HEADER = "X-Admin-Key";
 
 export interface GuardOptions<Body> {
   /** "required": anonymous callers get 401. Default "required". */
@@ -69,13 +70,63 @@ export async function guard<Body = undefined>(
   options: GuardOptions<Body>,
   handler: (request: Guarded<Body>) => Promise<Response> | Response,
 ): Promise<Response> {
+  return runPipeline(args, options, handler, async () => {
+    rejectCredentialsInQuery(args.request);
+    const credential = presentedCredential(args.request);
+    refuseCrossSiteCookieCalls(args.request, credential);
+    const principal = await identifyOrThrow(args, options, credential);
+    authorize(principal, options, args.context.analytics);
+    return principal;
+  });
+}
+
+export interface PageGuardOptions<Body> {
+  /** Verify a Turnstile token (from the body's `turnstileToken`). */
+  turnstile?: boolean;
+  /** The page's own parse of its form into what the handler needs; an ApiError is the answer. */
+  body: () => Body | Promise<Body>;
+  /** How the page shows a refusal (a limit, a failed Turnstile, a bad configuration). */
+  onError: (error: ApiError, limitHeaders: Record<string, string>) => Response;
+}
+
+/**
+ * The guard's steps after sign-in for a page action done on behalf of its signed-in user: the same
+ * rate limit, body check, Turnstile, analytics and limit headers as the API; a refusal goes to the
+ * page's `onError` instead of the JSON error shape.
+ */
+export function guardPage<Body>(
+  args: Args,
+  principal: Principal,
+  options: PageGuardOptions<Body>,
+  handler: (request: Guarded<Body>) => Promise<Response> | Response,
+): Promise<Response> {
+  return runPipeline(
+    args,
+    { turnstile: options.turnstile, readBody: options.body, onError: options.onError },
+    handler,
+    async () => principal,
+  );
+}
+
+interface PipelineSteps<Body> {
+  turnstile?: boolean;
+  body?: z.ZodType<Body>;
+  maxBodyBytes?: number;
+  readBody?: () => Body | Promise<Body>;
+  onError?: (error: ApiError, limitHeaders: Record<string, string>) => Response;
+}
+
+/** Identified → rate limit → body → Turnstile → handler, with the limit headers on every answer. */
+async function runPipeline<Body>(
+  args: Args,
+  steps: PipelineSteps<Body>,
+  handler: (request: Guarded<Body>) => Promise<Response> | Response,
+  identified: () => Promise<Principal>,
+): Promise<Response> {
   let limitHeaders: Record<string, string> = {};
   const { analytics } = args.context;
   try {
-    rejectCredentialsInQuery(args.request);
-    refuseCrossSiteCookieCalls(args.request);
-    const principal = await identifyOrThrow(args, options);
-    authorize(principal, options, analytics);
+    const principal = await identified();
     const decision = await countRequest(args, principal);
     if (decision) {
       limitHeaders = rateLimitHeaders(decision, Date.now());
@@ -84,15 +135,27 @@ export async function guard<Body = undefined>(
         throw new ApiError(429, "Too many requests; wait for the window to reset.");
       }
     }
-    const body = options.body
-      ? await readJsonBody(args.request, options.body, options.maxBodyBytes)
-      : (undefined as Body);
-    if (options.turnstile && principal.kind !== "apiKey") await checkTurnstile(args, principal, body);
+    const body = steps.readBody
+      ? await steps.readBody()
+      : steps.body
+        ? await readJsonBody(args.request, steps.body, steps.maxBodyBytes)
+        : (undefined as Body);
+    if (steps.turnstile && principal.kind !== "apiKey") await checkTurnstile(args, principal, body);
     const response = await handler({ principal, body, db: args.context.database.db, args });
     for (const [name, value] of Object.entries(limitHeaders)) response.headers.set(name, value);
     return response;
   } catch (error) {
-    if (error instanceof ApiError) return error.toResponse(limitHeaders);
+    if (!(error instanceof ApiError)) throw error;
+    return steps.onError ? steps.onError(error, limitHeaders) : error.toResponse(limitHeaders);
+  }
+}
+
+/** The request's credential, read once; a malformed Authorization header is kept as its error. */
+function presentedCredential(request: Request): Credential | AuthenticationError {
+  try {
+    return readCredential(request);
+  } catch (error) {
+    if (error instanceof AuthenticationError) return error;
     throw error;
   }
 }
@@ -107,15 +170,21 @@ function rejectCredentialsInQuery(request: Request) {
   }
 }
 
-async function identifyOrThrow(args: Args, options: GuardOptions<unknown>): Promise<Principal> {
+async function identifyOrThrow(
+  args: Args,
+  options: GuardOptions<unknown>,
+  credential: Credential | AuthenticationError,
+): Promise<Principal> {
   const { analytics } = args.context;
   const adminKey = options.adminKey ? args.request.headers.get(ADMIN_KEY_HEADER) : null;
   let principal: Principal;
   try {
-    principal = adminKey !== null ? await verifyAdminKey(args, adminKey) : await identify(args);
+    if (adminKey !== null) principal = await verifyAdminKey(args, adminKey);
+    else if (credential instanceof AuthenticationError) throw credential;
+    else principal = await identify(args, credential);
   } catch (error) {
     if (error instanceof AuthenticationError) {
-      const subject = adminKey !== null ? "adminKey" : readCredentialKind(args.request);
+      const subject = adminKey !== null ? "adminKey" : credentialKind(credential);
       analytics.record({ type: "auth", outcome: "rejected", subject, reason: error.message, status: 401 });
       throw new ApiError(401, error.message, { headers: { "WWW-Authenticate": 'Bearer realm="bloqr"' } });
     }
@@ -125,13 +194,9 @@ async function identifyOrThrow(args: Args, options: GuardOptions<unknown>): Prom
   return principal;
 }
 
-function readCredentialKind(request: Request): Principal["kind"] {
-  try {
-    const credential = readCredential(request);
-    return credential.type === "apiKey" ? "apiKey" : credential.type === "none" ? "anonymous" : "session";
-  } catch {
-    return "session";
-  }
+function credentialKind(credential: Credential | AuthenticationError): Principal["kind"] {
+  if (credential instanceof AuthenticationError) return "session";
+  return credential.type === "apiKey" ? "apiKey" : credential.type === "none" ? "anonymous" : "session";
 }
 
 /**
@@ -139,12 +204,15 @@ function readCredentialKind(request: Request): Principal["kind"] {
  * then compared in constant time. A wrong key is 401, never a fallback to other credentials.
  */
 async function verifyAdminKey(args: Args, presented: string): Promise<Principal> {
-  const { config, cloudflare } = args.context;
+  const { config, services } = args.context;
   const ip = clientIp(args.request);
-  const limiter = rateLimiterFor(config.RATE_LIMIT_BACKEND, cloudflare.env);
   let decision: RateLimitDecision;
   try {
-    decision = await limiter.hit(`ratelimit:admin-key:${ipNetwork(ip)}`, ADMIN_KEY_ATTEMPTS_PER_MINUTE, Date.now());
+    decision = await services.limiter.hit(
+      `ratelimit:admin-key:${ipNetwork(ip)}`,
+      ADMIN_KEY_ATTEMPTS_PER_MINUTE,
+      Date.now(),
+    );
   } catch (error) {
     args.context.analytics.record({
       type: "rate_limit",
@@ -165,15 +233,11 @@ async function verifyAdminKey(args: Args, presented: string): Promise<Principal>
 }
 
 /** A browser attaches the session cookie to cross-site requests on its own; a header it does not. */
-function refuseCrossSiteCookieCalls(request: Request) {
+function refuseCrossSiteCookieCalls(request: Request, credential: Credential | AuthenticationError) {
   if (SAFE_METHODS.has(request.method) || isSameOriginRequest(request)) return;
-  let credential: ReturnType<typeof readCredential>;
-  try {
-    credential = readCredential(request);
-  } catch {
-    return; // a malformed Authorization header: identify answers it with 401
-  }
-  if (credential.type === "cookie") throw new ApiError(403, "Cross-site request refused.", { code: "csrf_failed" });
+  // A malformed Authorization header is answered 401 by identify.
+  if (!(credential instanceof AuthenticationError) && credential.type === "cookie")
+    throw new ApiError(403, "Cross-site request refused.", { code: "csrf_failed" });
 }
 
 function authorize(principal: Principal, options: GuardOptions<unknown>, analytics: Analytics) {
@@ -205,8 +269,7 @@ function authorize(principal: Principal, options: GuardOptions<unknown>, analyti
  * callers pass (they are accountable, and an outage should not lock out paying users).
  */
 async function countRequest(args: Args, principal: Principal): Promise<RateLimitDecision | null> {
-  const { config, cloudflare } = args.context;
-  const limiter = rateLimiterFor(config.RATE_LIMIT_BACKEND, cloudflare.env);
+  const { limiter } = args.context.services;
   const now = Date.now();
   const hits: Promise<RateLimitDecision>[] = [];
   const tierLimit = TIER_LIMITS[principal.tier];
@@ -231,23 +294,6 @@ async function countRequest(args: Args, principal: Principal): Promise<RateLimit
     }
     return null;
   }
-}
-
-async function readJsonBody<Body>(request: Request, schema: z.ZodType<Body>, maxBytes = MAX_JSON_BODY_BYTES) {
-  const contentType = request.headers.get("Content-Type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-    throw new ApiError(415, "Send the body as JSON with Content-Type: application/json.");
-  }
-  const text = await readBodyText(request, maxBytes);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ApiError(400, "The body is not valid JSON.", { code: "invalid_json" });
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new ApiError(400, describeIssues(parsed.error), { code: "invalid_request" });
-  return parsed.data;
 }
 
 async function checkTurnstile(args: Args, principal: Principal, body: unknown) {
@@ -280,14 +326,4 @@ async function checkTurnstile(args: Args, principal: Principal, body: unknown) {
     throw error;
   }
   analytics.record({ type: "turnstile", outcome: "passed", subject: principal.kind, tier: principal.tier });
-}
-
-/**
- * The limit and Turnstile steps of the pipeline for a page action that compiles for its signed-in
- * user (the playground without JavaScript), so a form is limited and bot-checked like the API.
- */
-export async function checkPageCompile(args: Args, principal: Principal, turnstileToken: string | null) {
-  const decision = await countRequest(args, principal);
-  if (decision && !decision.allowed) throw new ApiError(429, "Too many requests; wait for the window to reset.");
-  await checkTurnstile(args, principal, { turnstileToken });
 }

@@ -38,6 +38,26 @@ export function jsonError(
   );
 }
 
+/** 405 in the error shape, with the `Allow` header naming what the endpoint does accept. */
+export function methodNotAllowed(allow: readonly string[]): Response {
+  return jsonError(405, `This endpoint accepts ${allow.join(", ")}.`, { headers: { Allow: allow.join(", ") } });
+}
+
+/**
+ * The error tail of a public endpoint (one without the guard: health, version, the configs, the
+ * OpenAPI document, webhooks): an ApiError it throws leaves in the error shape.
+ */
+export function publicEndpoint<Args>(handler: (args: Args) => Response | Promise<Response>) {
+  return async (args: Args): Promise<Response> => {
+    try {
+      return await handler(args);
+    } catch (error) {
+      if (error instanceof ApiError) return error.toResponse();
+      throw error;
+    }
+  };
+}
+
 export const isApiPath = (pathname: string) => pathname === "/api" || pathname.startsWith("/api/");
 
 /** Thrown by services and the guard; the guard turns it into the error shape. */
@@ -100,7 +120,7 @@ export async function readBodyBytes(request: Request, maxBytes: number): Promise
 }
 
 /** `sources[2].type: expected "adblock" | "hosts"` — the path a user can find in their JSON. */
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: Pick<z.ZodError, "issues">): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => {

@@ -6,32 +6,13 @@
  */
 import { getAuth } from "@clerk/remix/ssr.server";
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { API_KEY_SCOPES, type ApiKeyScope, grantedScopes, type Role, type Tier, type User } from "~/db/schema";
+import { API_KEY_SCOPES, grantedScopes, type User } from "~/db/schema";
 import { API_KEY_PREFIX, authenticateApiKey } from "./api-keys.server";
 import { clerkFrontendApiOrigin } from "./clerk-instance.server";
+import type { Principal } from "./principal";
 import { sessionUserCache } from "./principal-cache.server";
 import { sessionClaimsProblem } from "./session-claims.server";
 import { clerkPublicMetadata, ensureUserForSession } from "./users.server";
-
-export type PrincipalTier = "anonymous" | Tier;
-
-export interface Principal {
-  /** `adminKey`: the operator's X-Admin-Key, accepted only by endpoints that allow it (the guard). */
-  kind: "anonymous" | "session" | "apiKey" | "adminKey";
-  /** From CF-Connecting-IP only: other headers are client-controlled. */
-  ip: string;
-  tier: PrincipalTier;
-  role: Role;
-  scopes: readonly ApiKeyScope[];
-  userId?: string;
-  clerkUserId?: string;
-  email?: string | null;
-  apiKeyId?: string;
-  /** The key's own per-minute limit, counted in its own bucket beside the owner's. */
-  apiKeyRateLimit?: number;
-  /** When the key stops working; keys it creates may not outlive it. */
-  apiKeyExpiresAt?: Date;
-}
 
 export class AuthenticationError extends Error {
   constructor(message: string) {
@@ -41,7 +22,7 @@ export class AuthenticationError extends Error {
 }
 
 // Clerk session tokens are ~1 KB; anything far larger is not one, and is not worth parsing.
-export const MAX_TOKEN_BYTES = 8 * 1024;
+const MAX_TOKEN_BYTES = 8 * 1024;
 
 type Args = Pick<LoaderFunctionArgs, "request" | "context" | "params">;
 
@@ -195,12 +176,12 @@ async function verifiedSession(args: Args, credential: Credential & { type: "bea
 }
 
 /**
- * Identifies the caller. Throws AuthenticationError for a credential that is present but not
- * valid (a wrong scheme, a forged, expired or foreign token, a deleted user).
+ * Identifies the caller by the credential it presented (the guard reads it once and passes it
+ * here). Throws AuthenticationError for a credential that is present but not valid (a wrong
+ * scheme, a forged, expired or foreign token, a deleted user).
  */
-export async function identify(args: Args): Promise<Principal> {
+export async function identify(args: Args, credential = readCredential(args.request)): Promise<Principal> {
   const ip = clientIp(args.request);
-  const credential = readCredential(args.request);
   if (credential.type === "none") return { kind: "anonymous", ip, tier: "anonymous", role: "user", scopes: [] };
   if (credential.type === "apiKey") return identifyApiKey(args, credential.token, ip);
 

@@ -5,21 +5,25 @@
  */
 import { and, count, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import { type Compilation, compilations, type Tier } from "~/db/schema";
+import { type Compilation, compilations, type Tier, users } from "~/db/schema";
 import { type Analytics, logOnlyAnalytics } from "./analytics.server";
-import { type CompiledList, readCompiledList } from "./compilations.server";
+import { type CompiledList, jobResultKey, readCompiledList } from "./compile-cache.server";
 import type { Database } from "./db.server";
 import { ApiError } from "./http.server";
-import type { Principal } from "./identity.server";
-import { ownerOf } from "./principal";
+import { ownerOf, type Principal } from "./principal";
 
 export type Priority = "standard" | "high";
 export interface JobMessage {
   jobId: string;
 }
 
-// Results outlive the 1 h compile cache: a job's owner may come back for them days later.
-export const JOB_RESULT_TTL_SECONDS = 7 * 24 * 60 * 60;
+/** The async compile queues (load-context.ts binds them). */
+export interface CompileQueues {
+  standard: Queue;
+  high: Queue;
+}
+
+const queueFor = (queues: CompileQueues, priority: Priority) => (priority === "high" ? queues.high : queues.standard);
 // Longer than any compile can run in a Worker: a `running` job older than this was abandoned by a crashed consumer.
 export const JOB_LEASE_MS = 5 * 60_000;
 
@@ -31,8 +35,6 @@ export const TOO_MANY_JOBS_RETRY_AFTER_SECONDS = 30;
 
 const ACTIVE_STATUSES = ["queued", "running"] as const;
 
-export const jobResultKey = (jobId: string) => `result:${jobId}`;
-
 /**
  * What every end of a job sets: the time, and no request any more. The request (up to 10 MB) is
  * only needed to compile; the config hash, counts, error and result key are what the pages show.
@@ -41,7 +43,7 @@ const ended = () => ({ finishedAt: new Date(), request: null });
 
 export async function enqueueJobs(
   db: Database,
-  queues: { standard: Queue; high: Queue },
+  queues: CompileQueues,
   principal: Principal,
   priority: Priority,
   requests: unknown[],
@@ -82,8 +84,9 @@ export async function enqueueJobs(
       .returning();
   });
   try {
-    const queue = priority === "high" ? queues.high : queues.standard;
-    await queue.sendBatch(jobs.map((job) => ({ body: { jobId: job.id } satisfies JobMessage, contentType: "json" })));
+    await queueFor(queues, priority).sendBatch(
+      jobs.map((job) => ({ body: { jobId: job.id } satisfies JobMessage, contentType: "json" })),
+    );
   } catch (error) {
     // Rows without a message would wait forever: say so on the rows, and to the caller.
     await db
@@ -106,7 +109,7 @@ export async function enqueueJobs(
   return jobs;
 }
 
-export type Claim =
+type Claim =
   | { outcome: "claimed"; job: Compilation }
   | { outcome: "finished" | "missing" }
   | { outcome: "busy"; retryInMs: number };
@@ -257,8 +260,6 @@ export function publicJob(job: Compilation) {
   };
 }
 
-export const compileQueues = (env: Env) => ({ standard: env.COMPILE_QUEUE, high: env.COMPILE_QUEUE_HIGH });
-
 /** A succeeded job's stored list; null while it is not done, after it failed, or once expired. */
 export async function jobResult(cache: KVNamespace, job: Compilation): Promise<CompiledList | null> {
   return job.status === "succeeded" ? readCompiledList(cache, jobResultKey(job.id)) : null;
@@ -274,4 +275,36 @@ export async function ownJobOrNotFound(db: Database, userId: string, id: string 
     if (error instanceof ApiError) throw new Response("Not found", { status: 404 });
     throw error;
   }
+}
+
+// The admin page's list of failures: the latest, enough to spot a pattern.
+const FAILED_JOBS = 50;
+
+/** The latest failed jobs of every user, with the owner's email, for the admin page. */
+export async function failedJobs(db: Database) {
+  return db
+    .select({
+      id: compilations.id,
+      kind: compilations.kind,
+      error: compilations.error,
+      attempts: compilations.attempts,
+      finishedAt: compilations.finishedAt,
+      email: users.email,
+    })
+    .from(compilations)
+    .leftJoin(users, eq(users.id, compilations.userId))
+    .where(eq(compilations.status, "failed"))
+    .orderBy(desc(compilations.finishedAt))
+    .limit(FAILED_JOBS);
+}
+
+/** Queues a failed async job again; it keeps its id, so its owner's links still work. */
+export async function retryJob(db: Database, queues: CompileQueues, jobId: string) {
+  const [job] = await db
+    .update(compilations)
+    .set({ status: "queued", error: null, finishedAt: null, startedAt: null })
+    .where(and(eq(compilations.id, jobId), eq(compilations.status, "failed"), eq(compilations.kind, "async")))
+    .returning();
+  if (!job) throw new ApiError(404, "No failed async job with that id.");
+  await queueFor(queues, job.priority).send({ jobId } satisfies JobMessage, { contentType: "json" });
 }

@@ -8,10 +8,10 @@ import { apiKeys, compilations, users } from "~/db/schema";
 import type { Database } from "./db.server";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-export const METRIC_WINDOWS = { last24h: DAY_MS, last30d: 30 * DAY_MS } as const;
+const METRIC_WINDOWS = { last24h: DAY_MS, last30d: 30 * DAY_MS } as const;
 // Enough to see what is going wrong without shipping the whole failure history in one response.
-export const MAX_FAILED_JOBS = 20;
-export const MAX_FAILURE_REASONS = 10;
+const MAX_FAILED_JOBS = 20;
+const MAX_FAILURE_REASONS = 10;
 
 type Counts = Record<string, number>;
 

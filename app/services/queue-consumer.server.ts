@@ -6,21 +6,13 @@
  * consumer marks the job failed with the last reason. Nothing is dropped silently.
  */
 import { z } from "zod";
-import { type Analytics, analyticsFor } from "./analytics.server";
-import {
-  checkedConfiguration,
-  compileWithCache,
-  failureCode,
-  internalReason,
-  isRetriable,
-  sourceLoader,
-  writeCompiledList,
-} from "./compilations.server";
-import { type DatabaseHandle, openDatabase } from "./db.server";
-import { type AppEnv, getAppEnv } from "./env.server";
-import { claimJob, completeJob, failJob, JOB_RESULT_TTL_SECONDS, jobResultKey, releaseJob } from "./jobs.server";
+import type { LoadContext } from "~/load-context";
+import { compileWithCache, parseCompileRequest } from "./compilations.server";
+import { JOB_RESULT_TTL_SECONDS, jobResultKey, writeCompiledList } from "./compile-cache.server";
+import { failureCode, internalReason, isRetriable } from "./compile-errors.server";
+import { claimJob, completeJob, failJob, releaseJob } from "./jobs.server";
 
-export const DEAD_LETTER_QUEUE = "bloqr-compile-dlq";
+const DEAD_LETTER_QUEUE = "bloqr-compile-dlq";
 // Backoff doubles per attempt from the configured base, capped so a job is not parked for hours.
 const MAX_RETRY_DELAY_SECONDS = 15 * 60;
 
@@ -30,45 +22,39 @@ const storedRequest = z.object({
   preFetchedContent: z.record(z.string(), z.string()).optional(),
 });
 
-export function retryDelaySeconds(attempts: number, baseSeconds: number): number {
+function retryDelaySeconds(attempts: number, baseSeconds: number): number {
   return Math.min(MAX_RETRY_DELAY_SECONDS, baseSeconds * 2 ** Math.max(0, attempts - 1));
 }
 
-export async function consumeCompileBatch(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext) {
-  const config = getAppEnv(env);
-  const database = openDatabase(config);
-  const analytics = analyticsFor(env.ANALYTICS);
-  try {
-    for (const message of batch.messages) {
-      const parsed = jobMessage.safeParse(message.body);
-      if (!parsed.success) {
-        // Retrying a message that names no job cannot help.
-        analytics.record({
-          type: "compile",
-          outcome: "message_invalid",
-          subject: "async",
-          detail: { queue: batch.queue, messageId: message.id },
-        });
-        message.ack();
-        continue;
-      }
-      if (batch.queue === DEAD_LETTER_QUEUE) {
-        await failJob(database.db, parsed.data.jobId, null);
-        analytics.record({ type: "compile", outcome: "dead_lettered", subject: "async", id: parsed.data.jobId });
-        message.ack();
-      } else {
-        await runJob(message, parsed.data.jobId, { env, config, database, analytics });
-      }
+export async function consumeCompileBatch(batch: MessageBatch<unknown>, context: LoadContext) {
+  const { database, analytics } = context;
+  for (const message of batch.messages) {
+    const parsed = jobMessage.safeParse(message.body);
+    if (!parsed.success) {
+      // Retrying a message that names no job cannot help.
+      analytics.record({
+        type: "compile",
+        outcome: "message_invalid",
+        subject: "async",
+        detail: { queue: batch.queue, messageId: message.id },
+      });
+      message.ack();
+      continue;
     }
-  } finally {
-    await database.close();
+    if (batch.queue === DEAD_LETTER_QUEUE) {
+      await failJob(database.db, parsed.data.jobId, null);
+      analytics.record({ type: "compile", outcome: "dead_lettered", subject: "async", id: parsed.data.jobId });
+      message.ack();
+    } else {
+      await runJob(message, parsed.data.jobId, context);
+    }
   }
 }
 
 async function runJob(
   message: Message<unknown>,
   jobId: string,
-  { env, config, database, analytics }: { env: Env; config: AppEnv; database: DatabaseHandle; analytics: Analytics },
+  { config, database, analytics, services }: LoadContext,
 ) {
   const { db } = database;
   const claim = await claimJob(db, jobId);
@@ -93,19 +79,12 @@ async function runJob(
   const { job } = claim;
   try {
     const request = storedRequest.parse(job.request);
-    const configuration = checkedConfiguration(request.configuration, request.preFetchedContent);
+    const configuration = parseCompileRequest(request.configuration, request.preFetchedContent);
     const outcome = await compileWithCache(
       { configuration, preFetchedContent: request.preFetchedContent },
-      {
-        cache: env.COMPILE_CACHE,
-        loadSource: sourceLoader({
-          preFetchedContent: request.preFetchedContent,
-          cache: env.COMPILE_CACHE,
-          allowedPrivateHosts: config.SOURCE_ALLOW_PRIVATE_HOSTS,
-        }),
-      },
+      { cache: services.compileCache, loadSource: services.sources(request.preFetchedContent) },
     );
-    await writeCompiledList(env.COMPILE_CACHE, jobResultKey(jobId), outcome, JOB_RESULT_TTL_SECONDS);
+    await writeCompiledList(services.compileCache, jobResultKey(jobId), outcome, JOB_RESULT_TTL_SECONDS);
     if (!(await completeJob(db, jobId, job.attempts, outcome))) {
       // Our lease ran out and another delivery took the job over: its result is the one that counts.
       analytics.record({

@@ -5,18 +5,10 @@
  * and a Durable Object per bucket (exact). See docs/decisions/0007-rate-limit-backends.md.
  */
 import { z } from "zod";
-import type { PrincipalTier } from "./identity.server";
 
-export const WINDOW_MS = 60_000;
+const WINDOW_MS = 60_000;
 // KV's minimum TTL is 60 s; the window plus 10 s lets a counter outlive small clock skew.
 const KV_TTL_SECONDS = Math.max(60, WINDOW_MS / 1000 + 10);
-
-export const TIER_LIMITS: Record<PrincipalTier, number> = {
-  anonymous: 10,
-  free: 60,
-  pro: 300,
-  admin: Number.POSITIVE_INFINITY,
-};
 
 // Attempts with X-Admin-Key per IP: ADMIN_KEY has ≥ 32 random characters, so guessing is hopeless
 // anyway; the cap keeps it that way cheaply.
@@ -65,7 +57,7 @@ export function nextWindow(
 }
 
 /** Read, then write: two requests in the same instant both read the old count (the overshoot). */
-export function kvRateLimiter(kv: KVNamespace): RateLimiter {
+function kvRateLimiter(kv: KVNamespace): RateLimiter {
   return {
     async hit(bucket, limit, now) {
       const { decision, state } = nextWindow(await kv.get(bucket, "json"), limit, now);
@@ -85,7 +77,7 @@ const decisionSchema = z.object({
   resetAt: z.number(),
 });
 
-export function durableObjectRateLimiter(namespace: DurableObjectNamespace): RateLimiter {
+function durableObjectRateLimiter(namespace: DurableObjectNamespace): RateLimiter {
   return {
     async hit(bucket, limit, now) {
       const stub = namespace.get(namespace.idFromName(bucket));

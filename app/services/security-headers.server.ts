@@ -42,7 +42,7 @@ export function createNonce(): string {
  * every Clerk tenant — *.clerk.accounts.dev would let a script from anyone's Clerk instance run.
  * Without it (the standalone error page) no Clerk host is allowed at all.
  */
-export function contentSecurityPolicy(nonce: string, clerkOrigin: string | null = null): string {
+function contentSecurityPolicy(nonce: string, clerkOrigin: string | null = null): string {
   const clerk = clerkOrigin ? ` ${clerkOrigin}` : "";
   return [
     "default-src 'self'",

@@ -5,12 +5,13 @@
  * (isDevIdentityEnabled); the env schema also refuses DEV_JWT_PRIVATE_KEY in production.
  */
 import { clerkFrontendApiOrigin } from "./clerk-instance.server";
+import { sha256Hex } from "./digest.server";
 import type { AppEnv } from "./env.server";
 import { MAX_SESSION_LIFETIME_SECONDS } from "./session-claims.server";
 
 // As long as identify accepts: there is no Clerk JS here to refresh a 60 s token, so a developer
 // signs in again after an hour.
-export const DEV_SESSION_TTL_SECONDS = MAX_SESSION_LIFETIME_SECONDS;
+const DEV_SESSION_TTL_SECONDS = MAX_SESSION_LIFETIME_SECONDS;
 
 const encoder = new TextEncoder();
 
@@ -45,7 +46,7 @@ export async function signRs256(
 }
 
 /** `localhost`, `*.localhost` (RFC 6761), 127.0.0.0/8 and `[::1]`: names that never leave the machine. */
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase();
   return (
     host === "localhost" ||
@@ -73,11 +74,8 @@ export function isDevIdentityEnabled(
 
 /** A stable Clerk-like user id for a development email address. */
 export async function devClerkUserId(email: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(email.toLowerCase()));
-  return `user_dev_${[...new Uint8Array(digest)]
-    .slice(0, 12)
-    .map((b) => b.toString(16).padStart(2, "0"))
-    .join("")}`;
+  // 12 bytes of the hash: unique enough for development accounts, short like Clerk's ids.
+  return `user_dev_${(await sha256Hex(email.toLowerCase())).slice(0, 24)}`;
 }
 
 export interface DevSession {

@@ -181,7 +181,7 @@ const IPV4_RANGES: ReadonlyArray<readonly [base: number, prefix: number, address
   [ipv4(240, 0, 0, 0), 4, "reserved"],
 ];
 
-export function classifyIpv4(address: number): AddressClass {
+function classifyIpv4(address: number): AddressClass {
   for (const [base, prefix, addressClass] of IPV4_RANGES) {
     const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
     if ((address & mask) >>> 0 === base) return addressClass;
@@ -243,7 +243,7 @@ const IPV6_RANGES: ReadonlyArray<readonly [base: bigint, prefix: number, address
   [ipv6("2000::"), 3, "public"],
 ];
 
-export function classifyIpv6(groups: readonly number[]): AddressClass {
+function classifyIpv6(groups: readonly number[]): AddressClass {
   const address = groups.reduce((sum, group) => (sum << 16n) | BigInt(group), 0n);
   for (const [base, prefix, addressClass] of IPV6_RANGES) {
     if (address >> BigInt(128 - prefix) === base >> BigInt(128 - prefix)) return addressClass;

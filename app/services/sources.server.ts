@@ -3,31 +3,35 @@
  * caller's. Every URL and every redirect target passes the SSRF rules of `source-urls.ts`;
  * bodies are counted while they stream (per source and per compile) so nothing beyond a cap is
  * ever buffered; each source has a timeout; and 200 responses with an ETag or Last-Modified are
- * kept gzipped in KV so the next compile revalidates instead of downloading again.
+ * kept in the source cache (source-cache.server.ts) so the next compile revalidates instead of
+ * downloading again.
  *
  * One fetcher serves one compile: its byte budget spans all the sources that compile loads.
  */
-import { z } from "zod";
-import { MAX_INPUT_BYTES } from "~/compiler";
+import { type LoadSource, MAX_INPUT_BYTES } from "~/compiler";
+import {
+  type CacheSlot,
+  CorruptCacheEntry,
+  cacheMetadataOf,
+  logCacheFailure,
+  readCacheEntry,
+  sourceCacheKey,
+  startGzip,
+  storeCacheEntry,
+} from "./source-cache.server";
 import { checkSourceUrl, displayUrl } from "./source-urls";
 
 /** A generous upper bound for one filter list (the largest public lists are a few MB). */
-export const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
+const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
 /**
  * All sources of one compile together: the compile's input budget, so a body that would break it
  * is cut off while it streams (the compiler charges every use of a text against the budget again).
  */
-export const MAX_REQUEST_SOURCE_BYTES = MAX_INPUT_BYTES;
+const MAX_REQUEST_SOURCE_BYTES = MAX_INPUT_BYTES;
 /** Per source, from the first request to the last byte, redirects included. */
-export const SOURCE_TIMEOUT_MS = 10_000;
+const SOURCE_TIMEOUT_MS = 10_000;
 // Enough for http→https plus a CDN hop; long chains are a smell and cost subrequests.
-export const MAX_REDIRECTS = 3;
-export const SOURCE_CACHE_PREFIX = "source:";
-// Validators make stale entries harmless, so a day only bounds how long an unused list occupies KV.
-export const SOURCE_CACHE_TTL_SECONDS = 24 * 60 * 60;
-// Cloudflare KV's limits on a value and on its metadata.
-const KV_MAX_VALUE_BYTES = 25 * 1024 * 1024;
-const KV_MAX_METADATA_BYTES = 1024;
+const MAX_REDIRECTS = 3;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const REQUEST_HEADERS = { Accept: "text/plain, */*;q=0.8", "User-Agent": "Bloqr filter-list compiler" };
@@ -196,12 +200,6 @@ async function loadUrl(url: URL, job: LoadJob, cache: KVNamespace | undefined): 
   }
 }
 
-interface CacheSlot {
-  kv: KVNamespace;
-  key: string;
-  entry: CacheEntry | null;
-}
-
 async function fetchFollowingRedirects(start: URL, job: LoadJob, cache: CacheSlot | null): Promise<string> {
   let url = start;
   for (let redirects = 0; ; redirects++) {
@@ -336,60 +334,6 @@ async function discard(response: Response) {
   await response.body?.cancel().catch(() => {});
 }
 
-// —— the revalidation cache ——————————————————————————————————————————————————————————
-
-const cacheMetadataSchema = z.object({
-  /** The URL that answered (after redirects): validators are sent only to it. */
-  url: z.string(),
-  etag: z.string().optional(),
-  lastModified: z.string().optional(),
-});
-type CacheMetadata = z.infer<typeof cacheMetadataSchema>;
-
-interface CacheEntry {
-  body: ArrayBuffer;
-  metadata: CacheMetadata;
-}
-
-class CorruptCacheEntry extends Error {}
-
-/** `source:` + SHA-256 hex of the URL: URLs can exceed KV's 512-byte key limit. */
-async function sourceCacheKey(url: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(url));
-  const hex = [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-  return `${SOURCE_CACHE_PREFIX}${hex}`;
-}
-
-/** A cache that fails only costs a full download, never the compile. */
-async function readCacheEntry(kv: KVNamespace, key: string): Promise<CacheEntry | null> {
-  try {
-    const { value, metadata } = await kv.getWithMetadata(key, "arrayBuffer");
-    const parsed = cacheMetadataSchema.safeParse(metadata);
-    return value && parsed.success ? { body: value, metadata: parsed.data } : null;
-  } catch (error) {
-    logCacheFailure("source_cache_read_failed", error);
-    return null;
-  }
-}
-
-function cacheMetadataOf(response: Response, url: URL): CacheMetadata | null {
-  const etag = response.headers.get("ETag") ?? undefined;
-  const lastModified = response.headers.get("Last-Modified") ?? undefined;
-  if (!etag && !lastModified) return null;
-  const metadata = { url: url.href, etag, lastModified };
-  return new TextEncoder().encode(JSON.stringify(metadata)).byteLength <= KV_MAX_METADATA_BYTES ? metadata : null;
-}
-
-async function storeCacheEntry(cache: CacheSlot, metadata: CacheMetadata, compressing: Promise<ArrayBuffer>) {
-  try {
-    const gzipped = await compressing;
-    if (gzipped.byteLength > KV_MAX_VALUE_BYTES) return;
-    await cache.kv.put(cache.key, gzipped, { expirationTtl: SOURCE_CACHE_TTL_SECONDS, metadata });
-  } catch (error) {
-    logCacheFailure("source_cache_write_failed", error);
-  }
-}
-
 async function decodeCachedBody(gzipped: ArrayBuffer, job: LoadJob): Promise<string> {
   const stream = new Response(gzipped).body!.pipeThrough(new DecompressionStream("gzip"));
   return readText(stream, job, {
@@ -398,28 +342,6 @@ async function decodeCachedBody(gzipped: ArrayBuffer, job: LoadJob): Promise<str
         ? job.networkFailure(error)
         : new CorruptCacheEntry("undecodable cached source", { cause: error }),
   });
-}
-
-/** Gzips the body while it streams, so the raw bytes are never held twice. */
-function startGzip() {
-  const gzip = new CompressionStream("gzip");
-  const writer = gzip.writable.getWriter() as WritableStreamDefaultWriter<Uint8Array>;
-  const compressed = new Response(gzip.readable).arrayBuffer();
-  compressed.catch(() => {});
-  return {
-    write: (chunk: Uint8Array) => writer.write(chunk),
-    async finish() {
-      await writer.close();
-      return compressed;
-    },
-    abort: () => {
-      writer.abort().catch(() => {});
-    },
-  };
-}
-
-function logCacheFailure(event: string, error: unknown) {
-  console.error(JSON.stringify({ event, reason: String(error) }));
 }
 
 // —— labels ——————————————————————————————————————————————————————————————————————————
@@ -439,4 +361,16 @@ function sourceLabel(source: string): string {
 
 function formatMegabytes(bytes: number): string {
   return `${Number((bytes / (1024 * 1024)).toFixed(2))} MB`;
+}
+
+/** Loads pre-fetched content when the request carries it for that source, else fetches it safely. */
+export function sourceLoader(options: {
+  preFetchedContent?: Record<string, string>;
+  cache?: KVNamespace;
+  allowedPrivateHosts?: readonly string[];
+}): LoadSource {
+  const fetcher = createSourceFetcher({ cache: options.cache, allowedPrivateHosts: options.allowedPrivateHosts });
+  const preFetched = options.preFetchedContent ?? {};
+  return (source, signal) =>
+    Object.hasOwn(preFetched, source) ? Promise.resolve(preFetched[source]) : fetcher.load(source, signal);
 }

@@ -30,14 +30,14 @@ const siteverifyAnswer = z.object({
   "error-codes": z.array(z.string()).optional().default([]),
 });
 
-export interface TurnstileCheck {
+interface TurnstileCheck {
   token: string | null | undefined;
   remoteIp: string;
   hostname: string;
   action: string;
 }
 
-export interface TurnstileConfig {
+interface TurnstileConfig {
   secret: string;
   verifyUrl: string;
 }

@@ -1,12 +1,11 @@
 /** What the dashboard overview shows: the current rate-limit window and the compile history. */
-import type { AppLoadContext } from "@remix-run/cloudflare";
 import { and, desc, eq, gte, sql } from "drizzle-orm";
-import { compilations } from "~/db/schema";
+import { compilations, TIER_LIMITS } from "~/db/schema";
 import type { Database } from "./db.server";
-import type { Principal } from "./identity.server";
-import { principalBucket, rateLimiterFor, TIER_LIMITS, windowEnd } from "./rate-limit.server";
+import type { Principal } from "./principal";
+import { principalBucket, type RateLimiter, windowEnd } from "./rate-limit.server";
 
-export const HISTORY_DAYS = 30;
+const HISTORY_DAYS = 30;
 const RECENT_JOBS = 5;
 
 export interface WindowUsage {
@@ -15,12 +14,11 @@ export interface WindowUsage {
   resetsAt: string;
 }
 
-export async function currentWindowUsage(context: AppLoadContext, principal: Principal): Promise<WindowUsage> {
+export async function currentWindowUsage(limiter: RateLimiter, principal: Principal): Promise<WindowUsage> {
   const now = Date.now();
   const limit = TIER_LIMITS[principal.tier];
   const resetsAt = new Date(windowEnd(now)).toISOString();
   if (!Number.isFinite(limit)) return { limit: null, used: null, resetsAt };
-  const limiter = rateLimiterFor(context.config.RATE_LIMIT_BACKEND, context.cloudflare.env);
   // The overview is still useful when the limiter's store is not: show the limit without the count.
   const used = await limiter.used(principalBucket(principal), now).catch(() => null);
   return { limit, used, resetsAt };

@@ -1,9 +1,13 @@
 /** The users table: rows synced from Clerk, created on first sign-in when the webhook is late. */
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, desc, eq, ilike, ne, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import { deletedUsers, ROLES, type Role, TIERS, type Tier, type User, users } from "~/db/schema";
+import { type ClerkSyncOutcome, deletedUsers, ROLES, type Role, TIERS, type Tier, type User, users } from "~/db/schema";
+import { setClerkPublicMetadata } from "./clerk-api.server";
 import type { Database } from "./db.server";
+import type { AppEnv } from "./env.server";
+import { ApiError } from "./http.server";
 import { forgetUser } from "./principal-cache.server";
+import { isDevIdentityEnabled } from "./session-token.server";
 
 /** A database or an open transaction: the row changes below work in either. */
 export type Queryable = Pick<Database, "select" | "insert" | "update" | "delete" | "execute">;
@@ -75,8 +79,6 @@ export interface ClerkUserSnapshot {
   clerkUpdatedAt: Date;
 }
 
-export type ClerkSyncOutcome = "applied" | "stale" | "deleted";
-
 /**
  * Serialises every change to one Clerk user until the transaction ends, so "is it tombstoned?",
  * "is this snapshot older?" and the write that follows cannot interleave with another delivery.
@@ -132,4 +134,47 @@ export async function deleteClerkUser(tx: Queryable, clerkUserId: string): Promi
   await lockClerkUser(tx, clerkUserId);
   await tx.insert(deletedUsers).values({ clerkUserId }).onConflictDoNothing();
   await tx.delete(users).where(eq(users.clerkUserId, clerkUserId));
+}
+
+// The admin page's search shows one page; a narrower query finds the rest.
+const USER_PAGE = 50;
+
+/** Users whose email or Clerk id contains `query` (all of them when it is empty), newest first. */
+export async function searchUsers(db: Database, query: string) {
+  const pattern = `%${query.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+  return db
+    .select({
+      id: users.id,
+      email: users.email,
+      clerkUserId: users.clerkUserId,
+      tier: users.tier,
+      role: users.role,
+      createdAt: users.createdAt,
+    })
+    .from(users)
+    .where(query ? or(ilike(users.email, pattern), ilike(users.clerkUserId, pattern)) : undefined)
+    .orderBy(desc(users.createdAt))
+    .limit(USER_PAGE);
+}
+
+/**
+ * Changes a user's tier and role. Clerk's `public_metadata` is updated first (the session token's
+ * `metadata` claim comes from it), so the two never disagree for long — except on the dev stack's
+ * own sign-in, which has no Clerk instance behind it.
+ */
+export async function setUserAccess(
+  config: AppEnv,
+  request: Request,
+  db: Database,
+  userId: string,
+  access: { tier: Tier; role: Role },
+) {
+  const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
+  if (!user) throw new ApiError(404, "No such user.");
+  if (!isDevIdentityEnabled(config, request)) await setClerkPublicMetadata(config, user.clerkUserId, access);
+  await db
+    .update(users)
+    .set({ ...access, updatedAt: new Date() })
+    .where(eq(users.id, userId));
+  forgetUser({ id: userId });
 }

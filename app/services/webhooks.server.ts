@@ -6,25 +6,17 @@
 import { Webhook, WebhookVerificationError } from "svix";
 import { z } from "zod";
 import { webhookEvents } from "~/db/schema";
+import type { WebhookOutcome } from "~/domain";
 import type { Analytics } from "./analytics.server";
 import type { Database } from "./db.server";
 import { ApiError, readBodyText } from "./http.server";
 import { forgetUser } from "./principal-cache.server";
-import {
-  applyClerkUser,
-  type ClerkSyncOutcome,
-  type ClerkUserSnapshot,
-  clerkPublicMetadata,
-  deleteClerkUser,
-} from "./users.server";
+import { applyClerkUser, type ClerkUserSnapshot, clerkPublicMetadata, deleteClerkUser } from "./users.server";
 
 // Clerk's user events are a few KB; the cap bounds what an unauthenticated caller can make us read.
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
 
 const MAX_DATE_MS = 8.64e15;
-
-/** `rejected`: the event holds data Postgres cannot store; it is recorded, answered 2xx, and not retried. */
-export type WebhookOutcome = ClerkSyncOutcome | "duplicate" | "ignored" | "rejected";
 
 // Postgres text cannot hold NUL: display text loses it rather than failing (and Svix retrying) the event.
 // Ids and addresses are never altered: one that cannot be stored rejects the event instead.

@@ -30,6 +30,7 @@ describe("the OpenAPI document", () => {
     const compileRequest = document.components.schemas.CompileRequest as { properties: Record<string, unknown> };
     expect(Object.keys(compileRequest.properties).sort()).toEqual([
       "configuration",
+      "explain",
       "outputFormat",
       "preFetchedContent",
       "turnstileToken",
@@ -73,5 +74,14 @@ describe("the OpenAPI document", () => {
     expect(createKey.responses["400"].description).toContain("credentials_in_query");
     expect(Object.keys(createKey.responses)).toEqual(expect.arrayContaining(["401", "403", "413", "415", "429"]));
     expect(createKey.responses["429"]).toMatchObject({ headers: { "Retry-After": expect.anything() } });
+  });
+
+  it("documents the host lookup of an explained compile with its query parameters", () => {
+    const lookup = buildOpenApiDocument().paths["/api/compile/explain"].get as {
+      parameters: { name: string }[];
+      responses: Record<string, unknown>;
+    };
+    expect(lookup.parameters.map((parameter) => parameter.name)).toEqual(["id", "host"]);
+    expect(Object.keys(lookup.responses)).toContain("404");
   });
 });

@@ -1,3 +1,4 @@
+import type { StepObserver } from "../explain";
 import type { LineList } from "../line-list";
 import { nextRangeHash, type RangeKeys, RangeSet } from "../range-set";
 import { release } from "../release";
@@ -51,7 +52,7 @@ const PARSED_HOSTNAME_LINES = 4;
  * parent domain covers, and the third writes the result in place. Hostnames stay ranges of their
  * lines (see `Hostnames`), so the set of them costs a few bytes per line.
  */
-export function compress(lines: LineList): LineList {
+export function compress(lines: LineList, observer?: StepObserver): LineList {
   const kinds = new Uint8Array(lines.length);
   const hostnames = new Hostnames(lines, kinds);
   const blocked = new RangeSet(hostnames, lines.length);
@@ -102,14 +103,15 @@ export function compress(lines: LineList): LineList {
   for (let index = 0; index < lines.length; index++) {
     const kind = kinds[index] as Kind;
     if (kind === Kind.ToRule || kind === Kind.Rule) {
-      if (isCoveredByParent(hostnames, index, blocked)) kinds[index] |= COVERED;
+      if (coveringParentStart(hostnames, index, blocked) !== -1) kinds[index] |= COVERED;
     } else if (kind === Kind.ParsedRule || kind === Kind.HostsLine) {
-      const ids = parsedHostnameIds.get(index)!.filter((id) => !isCoveredByParent(hostnames, id, blocked));
+      const ids = parsedHostnameIds.get(index)!.filter((id) => coveringParentStart(hostnames, id, blocked) === -1);
       if (kind === Kind.ParsedRule && ids.length === 0) kinds[index] |= COVERED;
       parsedHostnameIds.set(index, ids);
     }
   }
 
+  if (observer) explainCompress(lines, kinds, hostnames, parsedHostnameIds, blocked, observer);
   blocked.release();
   lines.rewrite((_line, index, writer) => {
     // a covered line (its `COVERED` bit set) matches no case: it is dropped
@@ -202,18 +204,67 @@ function compressibleHostname(line: string): string | null {
 }
 
 /**
- * Whether a parent domain of hostname `id` is blocked. Walking the hostname from the end gives the
- * hash of each parent as it goes, so a parent is never copied or hashed twice.
+ * Where the blocked parent domain of hostname `id` starts in `hostnames.textOf(id)`, or -1 when no
+ * parent is blocked. Walking the hostname from the end gives the hash of each parent as it goes,
+ * so a parent is never copied or hashed twice.
  */
-function isCoveredByParent(hostnames: Hostnames, id: number, blocked: RangeSet): boolean {
+function coveringParentStart(hostnames: Hostnames, id: number, blocked: RangeSet): number {
   const text = hostnames.textOf(id);
   const start = hostnames.startOf(id);
   const end = hostnames.endOf(id);
   let hash = 0; // of the characters after `index`
   for (let index = end - 1; index >= start; index--) {
     const code = charCodeAt.call(text, index);
-    if (code === 46 /* . */ && index + 1 < end && blocked.has(text, index + 1, end, hash)) return true;
+    if (code === 46 /* . */ && index + 1 < end && blocked.has(text, index + 1, end, hash)) return index + 1;
     hash = nextRangeHash(hash, code);
   }
-  return false;
+  return -1;
+}
+
+/**
+ * For an explained compile, before the list is rewritten: the lines that become rules first (so
+ * a covering rule is known by its new text, `||com^` from `0.0.0.0 com`), then each dropped line
+ * with the rule that covers it.
+ */
+function explainCompress(
+  lines: LineList,
+  kinds: Uint8Array,
+  hostnames: Hostnames,
+  parsedHostnameIds: Map<number, number[]>,
+  blocked: RangeSet,
+  observer: StepObserver,
+): void {
+  const hostnameOf = (id: number) => substring.call(hostnames.textOf(id), hostnames.startOf(id), hostnames.endOf(id));
+  for (let index = 0; index < lines.length; index++) {
+    if (kinds[index] === Kind.ToRule) observer.changed(lines.get(index), `||${hostnameOf(index)}^`, "converted");
+    if (kinds[index] === Kind.HostsLine) {
+      for (const id of parsedHostnameIds.get(index)!)
+        observer.changed(lines.get(index), `||${hostnameOf(id)}^`, "converted");
+    }
+  }
+  for (let index = 0; index < lines.length; index++) {
+    const kind = kinds[index];
+    if (kind === Kind.Dropped) {
+      observer.removed(lines.get(index), "duplicate");
+    } else if (kind === Kind.HostsLine) {
+      // each hostname of the line is a rule of its own: those not written were dropped
+      const written = new Set(parsedHostnameIds.get(index)!.map(hostnameOf));
+      for (const hostname of etcHostsHostnames(lines.get(index))) {
+        if (written.has(hostname)) continue;
+        const parentStart = coveringParentStart(hostnames, hostnames.addParsed(hostname), blocked);
+        if (parentStart === -1) observer.removed(`||${hostname}^`, "duplicate");
+        else observer.removed(`||${hostname}^`, "covered", `||${hostname.substring(parentStart)}^`);
+      }
+    } else if (kind & COVERED) {
+      const line = lines.get(index);
+      // a covered parsed rule no longer lists its hostname: it is found again
+      const id = (kind & ~COVERED) === Kind.ParsedRule ? hostnames.addParsed(compressibleHostname(line)!) : index;
+      const parent = substring.call(
+        hostnames.textOf(id),
+        coveringParentStart(hostnames, id, blocked),
+        hostnames.endOf(id),
+      );
+      observer.removed(line, "covered", `||${parent}^`);
+    }
+  }
 }

@@ -1,3 +1,4 @@
+import type { StepObserver } from "../explain";
 import type { LineList } from "../line-list";
 import { RangeSet } from "../range-set";
 import { LineMark, removeWithPrecedingComments } from "../remove-with-preceding-comments";
@@ -7,7 +8,7 @@ import { isCommentOrEmptyRange } from "../rule";
  * Removes repeated rules, keeping the last occurrence of each, together with the comments directly
  * above a removed rule. Comments and empty lines themselves are never deduplicated.
  */
-export function deduplicate(lines: LineList): LineList {
+export function deduplicate(lines: LineList, observer?: StepObserver): LineList {
   const marks = new Uint8Array(lines.length);
   const seen = new RangeSet(lines, lines.length);
   // from the end, so the occurrence seen first is the one kept
@@ -17,5 +18,5 @@ export function deduplicate(lines: LineList): LineList {
     } else if (!seen.add(index)) marks[index] = LineMark.Remove;
   }
   seen.release();
-  return removeWithPrecedingComments(lines, marks);
+  return removeWithPrecedingComments(lines, marks, observer && { observer, reasonOf: () => ["duplicate"] });
 }

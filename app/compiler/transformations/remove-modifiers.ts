@@ -1,3 +1,4 @@
+import type { StepObserver } from "../explain";
 import type { LineList } from "../line-list";
 import { adblockRuleToString, isComment, parseAdblockRule } from "../rule";
 
@@ -9,14 +10,21 @@ const REMOVED_MODIFIERS = new Set(["third-party", "3p", "all", "document", "doc"
  * Every line is trimmed and every rule with modifiers is re-serialized the way the reference does it
  * (empty modifiers dropped, `\,` unescaped, a value cut at a second `=`).
  */
-export function removeModifiers(lines: LineList): LineList {
+export function removeModifiers(lines: LineList, observer?: StepObserver): LineList {
+  if (!observer) return lines.map(withoutRemovedModifiers);
   return lines.map((line) => {
-    const text = line.trim();
-    // without `$` there is nothing to remove; this also keeps a lone `@@`, where the reference crashes
-    if (text === "" || isComment(text) || !text.includes("$")) return text;
-    const rule = parseAdblockRule(text);
-    if (!rule) return text;
-    const options = rule.options?.filter((option) => !REMOVED_MODIFIERS.has(option.name)) ?? null;
-    return adblockRuleToString({ ...rule, options });
+    const changed = withoutRemovedModifiers(line);
+    if (changed !== line.trim()) observer.changed(line, changed, "modifier_removed");
+    return changed;
   });
+}
+
+function withoutRemovedModifiers(line: string): string {
+  const text = line.trim();
+  // without `$` there is nothing to remove; this also keeps a lone `@@`, where the reference crashes
+  if (text === "" || isComment(text) || !text.includes("$")) return text;
+  const rule = parseAdblockRule(text);
+  if (!rule) return text;
+  const options = rule.options?.filter((option) => !REMOVED_MODIFIERS.has(option.name)) ?? null;
+  return adblockRuleToString({ ...rule, options });
 }

@@ -1,4 +1,5 @@
 import { getPublicSuffix, parse as parseHostname } from "tldts";
+import type { StepObserver } from "../explain";
 import { classifyIpPattern, type IpPattern, isSubnetWildcard } from "../ip-pattern";
 import type { LineList } from "../line-list";
 import { isPlainHostname, isPublicSuffix } from "../public-suffix";
@@ -42,51 +43,64 @@ const HAS_ALPHANUMERIC = /[a-zA-Z0-9]/;
  * an IP address unless allowed, unsupported modifiers, malformed domains), with the comments above
  * them. Comments and empty lines are kept.
  */
-export function validate(lines: LineList): LineList {
-  return validateRules(lines, { allowIp: false, allowPublicSuffix: false });
+export function validate(lines: LineList, observer?: StepObserver): LineList {
+  return validateRules(lines, { allowIp: false, allowPublicSuffix: false }, observer);
 }
 
-export function validateRules(lines: LineList, policy: ValidationPolicy): LineList {
+export function validateRules(lines: LineList, policy: ValidationPolicy, observer?: StepObserver): LineList {
   const marks = new Uint8Array(lines.length);
   for (let index = 0; index < lines.length; index++) {
     if (isCommentOrEmptyRange(lines.textOf(index), lines.startOf(index), lines.endOf(index))) {
       marks[index] = LineMark.CommentOrEmpty;
     } else if (!isValidLine(lines.get(index), policy)) marks[index] = LineMark.Remove;
   }
-  return removeWithPrecedingComments(lines, marks);
+  return removeWithPrecedingComments(
+    lines,
+    marks,
+    observer && { observer, reasonOf: (line) => ["invalid", invalidReason(line, policy) ?? undefined] },
+  );
 }
 
 export function isValidLine(line: string, policy: ValidationPolicy): boolean {
+  return invalidReason(line, policy) === null;
+}
+
+/** Why Validate removes `line` under `policy`, or null when the line stays. */
+export function invalidReason(line: string, policy: ValidationPolicy): string | null {
   // Most lines of a blocklist are `||hostname^`: decided without parsing the rule, and without
   // tldts unless the hostname is a public suffix.
   const ruleHostnameStart = simpleRuleHostnameStart(line);
   if (ruleHostnameStart !== -1) {
     const end = line.length - 1;
-    if (!isPublicSuffix(line, ruleHostnameStart, end)) return true;
-    return isValidHostname(substring.call(line, ruleHostnameStart, end), false, policy);
+    if (!isPublicSuffix(line, ruleHostnameStart, end)) return null;
+    return hostnameProblem(substring.call(line, ruleHostnameStart, end), false, policy);
   }
   // `0.0.0.0 hostname`: what `isValidEtcHostsRule` would decide, without its parsing
   const hostsHostnameStart = simpleEtcHostsHostnameStart(line);
   if (hostsHostnameStart !== -1) {
-    if (isPlainHostname(line, hostsHostnameStart) && !isPublicSuffix(line, hostsHostnameStart)) return true;
-    return isValidHostname(substring.call(line, hostsHostnameStart), false, policy);
+    if (isPlainHostname(line, hostsHostnameStart) && !isPublicSuffix(line, hostsHostnameStart)) return null;
+    return hostnameProblem(substring.call(line, hostsHostnameStart), false, policy);
   }
-  if (isComment(line) || line.trim() === "") return true;
-  if (isEtcHostsRule(line)) return isValidEtcHostsRule(line, policy);
-  return isValidAdblockRule(line, policy);
+  if (isComment(line) || line.trim() === "") return null;
+  if (isEtcHostsRule(line)) return etcHostsRuleProblem(line, policy);
+  return adblockRuleProblem(line, policy);
 }
 
-function isValidEtcHostsRule(line: string, policy: ValidationPolicy): boolean {
+function etcHostsRuleProblem(line: string, policy: ValidationPolicy): string | null {
   const hostnames = etcHostsHostnames(line);
-  if (hostnames.length === 0) return false;
-  return hostnames.every((hostname) => isValidHostname(hostname, false, policy));
+  if (hostnames.length === 0) return "an /etc/hosts line without a hostname";
+  for (const hostname of hostnames) {
+    const problem = hostnameProblem(hostname, false, policy);
+    if (problem !== null) return problem;
+  }
+  return null;
 }
 
 /**
  * Where the hostname of `||hostname^` or `@@||hostname^` starts (it ends before the `^`) when it is
  * a plain hostname (`isPlainHostname`), else -1. For such a line every check of
  * `isValidAdblockRule` passes (no modifiers; an exact domain, so no length limit; allowed
- * characters; not IP-like, as it has a letter or `-`) up to the last one, `isValidHostname`.
+ * characters; not IP-like, as it has a letter or `-`) up to the last one, `hostnameProblem`.
  */
 function simpleRuleHostnameStart(line: string): number {
   const start = startsWith.call(line, "||") ? 2 : startsWith.call(line, "@@||") ? 4 : -1;
@@ -95,67 +109,74 @@ function simpleRuleHostnameStart(line: string): number {
   return start;
 }
 
-function isValidHostname(hostname: string, hasLimitingModifier: boolean, policy: ValidationPolicy): boolean {
+function hostnameProblem(hostname: string, hasLimitingModifier: boolean, policy: ValidationPolicy): string | null {
   // The common case, decided without tldts: a name tldts takes as it is, not an IP, not a public
   // suffix. Then the parse below would find a shorter public suffix and nothing to refuse.
-  if (isPlainHostname(hostname) && !isPublicSuffix(hostname)) return true;
+  if (isPlainHostname(hostname) && !isPublicSuffix(hostname)) return null;
   const parsed = parseHostname(hostname);
-  if (!parsed.hostname || !HAS_ALPHANUMERIC.test(parsed.hostname)) return false;
-  if (!policy.allowIp && parsed.isIp) return false;
+  if (!parsed.hostname || !HAS_ALPHANUMERIC.test(parsed.hostname)) return `${hostname} is not a hostname`;
+  if (!policy.allowIp && parsed.isIp) return `${hostname} is an IP address`;
   if (parsed.hostname === parsed.publicSuffix && !hasLimitingModifier) {
-    if (!policy.allowPublicSuffix) return false;
+    if (!policy.allowPublicSuffix) return `${hostname} is a public suffix: it would block every site under it`;
     // tldts calls any unknown single label a public suffix; only real ones may be blocked whole.
-    if (!parsed.isIcann && !parsed.isPrivate) return false;
+    if (!parsed.isIcann && !parsed.isPrivate) return `${hostname} is not a known domain`;
   }
-  return true;
+  return null;
 }
 
-function isValidAdblockRule(line: string, policy: ValidationPolicy): boolean {
+function adblockRuleProblem(line: string, policy: ValidationPolicy): string | null {
   const rule = parseAdblockRule(line);
-  if (!rule) return false;
+  if (!rule) return "not an adblock rule";
 
   let hasLimitingModifier = false;
   let hasDenyallow = false;
   for (const option of rule.options ?? []) {
-    if (!SUPPORTED_MODIFIERS.has(option.name)) return false;
+    if (!SUPPORTED_MODIFIERS.has(option.name)) return `the modifier $${option.name} is not supported by DNS blockers`;
     if (LIMITING_MODIFIERS.has(option.name)) hasLimitingModifier = true;
     if (option.name === "denyallow") hasDenyallow = true;
   }
 
   const { pattern } = rule;
   const exactDomain = exactDomainOf(pattern);
-  if (pattern.length < MIN_PATTERN_LENGTH && exactDomain === null) return false;
-  if (pattern.startsWith("/") && pattern.endsWith("/")) return true;
+  if (pattern.length < MIN_PATTERN_LENGTH && exactDomain === null) {
+    return `the pattern is shorter than ${MIN_PATTERN_LENGTH} characters: it would match too much`;
+  }
+  if (pattern.startsWith("/") && pattern.endsWith("/")) return null;
 
   const charactersToCheck = pattern.startsWith("://") ? trimLeadingColonsAndSlashes(pattern) : pattern;
-  if (!DOMAIN_PATTERN_CHARS.test(charactersToCheck)) return false;
+  if (!DOMAIN_PATTERN_CHARS.test(charactersToCheck)) return "the pattern has characters a domain cannot have";
 
   const ip = classifyIpPattern(pattern);
-  if (ip && !isAcceptableIpPattern(ip, pattern, hasDenyallow, policy)) return false;
+  if (ip && !isAcceptableIpPattern(ip, pattern, hasDenyallow, policy)) return "an IP pattern that blocks unpredictably";
 
   const ipCandidate = stripAnchors(pattern);
-  if (mayBeIpAddress(ipCandidate) && parseHostname(ipCandidate).isIp) return policy.allowIp;
+  if (mayBeIpAddress(ipCandidate) && parseHostname(ipCandidate).isIp) {
+    return policy.allowIp ? null : `${ipCandidate} is an IP address`;
+  }
 
   const separatorIndex = pattern.indexOf("^");
   const wildcardIndex = pattern.indexOf("*");
   // `||example.org^test*` — a wildcard after the separator makes no sense
-  if (separatorIndex !== -1 && wildcardIndex > separatorIndex) return false;
+  if (separatorIndex !== -1 && wildcardIndex > separatorIndex) return "a wildcard after the separator ^";
 
-  if (exactDomain !== null) return isValidHostname(exactDomain, hasLimitingModifier, policy);
-  if (!pattern.startsWith("||") || separatorIndex === -1) return true;
+  if (exactDomain !== null) return hostnameProblem(exactDomain, hasLimitingModifier, policy);
+  if (!pattern.startsWith("||") || separatorIndex === -1) return null;
 
   const domain = separatorIndex > 2 ? pattern.substring(2, separatorIndex) : "";
   if (wildcardIndex !== -1) {
     // `||*.org^` blocks a whole public suffix; `||*.example.org^` is fine
     const withoutWildcard = domain.replace("*.", "");
     if (domain.startsWith("*.") && getPublicSuffix(withoutWildcard) === withoutWildcard) {
-      return isValidHostname(withoutWildcard, hasLimitingModifier, policy);
+      return hostnameProblem(withoutWildcard, hasLimitingModifier, policy);
     }
-    return true;
+    return null;
   }
-  if (!isValidHostname(domain, hasLimitingModifier, policy)) return false;
+  const problem = hostnameProblem(domain, hasLimitingModifier, policy);
+  if (problem !== null) return problem;
   // only `^|` may follow the separator
-  return !(pattern.length > separatorIndex + 1 && pattern[separatorIndex + 1] !== "|");
+  return pattern.length > separatorIndex + 1 && pattern[separatorIndex + 1] !== "|"
+    ? "text after the separator ^"
+    : null;
 }
 
 /** IP-like patterns that block unpredictably or too widely are refused; see the cases below. */

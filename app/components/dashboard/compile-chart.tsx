@@ -1,9 +1,5 @@
 /** Compiles per day as a server-rendered SVG bar chart: succeeded stacked under failed. */
-interface DailyCount {
-  day: string;
-  succeeded: number;
-  failed: number;
-}
+import type { DailyCount } from "~/services/usage.server";
 
 const WIDTH = 600;
 const HEIGHT = 160;

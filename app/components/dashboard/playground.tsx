@@ -8,6 +8,12 @@ import { listFileName } from "~/compiler/formats/names";
 import { describeFormatReport, type FormatReport, OUTPUT_FORMATS, type OutputFormat } from "~/compiler/formats/report";
 import type { Preset } from "~/presets";
 import { TURNSTILE_DUMMY_TOKEN } from "~/presets";
+import {
+  ExplanationPane,
+  type ExplanationResult,
+  formatCount,
+  PLAYGROUND_EXPLAIN_MAX_CHARACTERS,
+} from "../playground/explanation";
 import { Card, FieldError, inputClass, primaryButton, secondaryButton } from "../ui";
 
 interface ServerResult {
@@ -17,6 +23,7 @@ interface ServerResult {
   lineCount: number;
   text: string;
   outputFormat: OutputFormat;
+  explanation?: ExplanationResult;
 }
 
 interface Progress {
@@ -28,6 +35,7 @@ interface StreamResult {
   rules: string[];
   ruleCount: number;
   cached: boolean;
+  explanation?: ExplanationResult;
 }
 
 type StreamEvent = { event: string; data: Record<string, unknown> };
@@ -61,9 +69,9 @@ function progressText(event: StreamEvent): string | null {
     case "source_start":
       return `Source ${Number(data.sourceIndex) + 1}: loading ${data.source}`;
     case "source_done":
-      return `Source ${Number(data.sourceIndex) + 1}: ${data.linesLoaded} lines loaded, ${data.linesKept} kept`;
+      return `Source ${Number(data.sourceIndex) + 1}: ${formatCount(Number(data.linesLoaded))} lines loaded, ${formatCount(Number(data.linesKept))} kept (+ ${formatCount(Number(data.headerLines))} header lines in the list)`;
     case "transformation":
-      return `${data.name} (${data.scope === "source" ? `source ${Number(data.sourceIndex) + 1}` : "list"}): ${data.linesBefore} → ${data.linesAfter} lines`;
+      return `${data.name} (${data.scope === "source" ? `source ${Number(data.sourceIndex) + 1}` : "list"}): ${formatCount(Number(data.linesBefore))} → ${formatCount(Number(data.linesAfter))} lines`;
     case "format":
       return describeFormatReport(data as unknown as FormatReport);
     default:
@@ -118,7 +126,9 @@ export function Playground(props: {
       configuration: JSON.parse(configuration),
       ...(preFetched.trim() ? { preFetchedContent: JSON.parse(preFetched) } : {}),
       // a job keeps the adblock list; its page downloads it in any format
-      ...(intent === "compile" ? { outputFormat } : {}),
+      ...(intent === "compile"
+        ? { outputFormat, explain: preFetched.length <= PLAYGROUND_EXPLAIN_MAX_CHARACTERS }
+        : {}),
       turnstileToken: token,
     });
   };
@@ -189,6 +199,8 @@ export function Playground(props: {
   }, [result]);
   const ruleCount = result?.ruleCount ?? serverResult?.ruleCount;
   const preview = result ? result.rules.slice(0, 200) : serverResult?.preview;
+  const lineCount = result?.rules.length ?? serverResult?.lineCount ?? 0;
+  const explanation = result ? result.explanation : serverResult?.explanation;
 
   return (
     <div className="grid gap-6 lg:grid-cols-2">
@@ -295,7 +307,7 @@ export function Playground(props: {
         {fullText !== undefined && ruleCount !== undefined && preview ? (
           <div className="space-y-3">
             <p>
-              <strong data-testid="playground-rule-count">{ruleCount}</strong> rules
+              <strong data-testid="playground-rule-count">{formatCount(ruleCount)}</strong> rules
               {(result?.cached ?? serverResult?.cached) ? " (from the cache)" : ""}.
             </p>
             <a
@@ -306,12 +318,18 @@ export function Playground(props: {
             >
               Download {downloadName(configuration, resultFormat)}
             </a>
+            {preview.length < lineCount && (
+              <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="playground-preview-count">
+                Showing {formatCount(preview.length)} of {formatCount(lineCount)} lines: the download has them all.
+              </p>
+            )}
             <pre
               className="max-h-96 overflow-auto rounded-lg bg-slate-950 p-4 text-xs text-slate-100"
               data-testid="playground-preview"
             >
               {preview.join("\n")}
             </pre>
+            {explanation && <ExplanationPane explanation={explanation} />}
           </div>
         ) : (
           <p className="text-slate-600 dark:text-slate-400">

@@ -155,10 +155,10 @@ describe("compile", () => {
         linesBefore: 2,
         linesAfter: 1,
       },
-      { type: "source_done", sourceIndex: 0, source: "a.txt", linesLoaded: 2, linesKept: 1 },
+      { type: "source_done", sourceIndex: 0, source: "a.txt", linesLoaded: 2, linesKept: 1, headerLines: 3 },
       { type: "source_start", sourceIndex: 1, source: "b.txt", name: undefined },
       { type: "transformation", scope: "source", sourceIndex: 1, name: "Exclusions", linesBefore: 2, linesAfter: 1 },
-      { type: "source_done", sourceIndex: 1, source: "b.txt", linesLoaded: 2, linesKept: 1 },
+      { type: "source_done", sourceIndex: 1, source: "b.txt", linesLoaded: 2, linesKept: 1, headerLines: 3 },
       // the earlier duplicate goes, and with it the comments above it: source a's header
       {
         type: "transformation",
@@ -172,8 +172,8 @@ describe("compile", () => {
     ]);
     expect(result.metrics).toEqual({
       sources: [
-        { sourceIndex: 0, source: "a.txt", linesLoaded: 2, linesKept: 1 },
-        { sourceIndex: 1, source: "b.txt", linesLoaded: 2, linesKept: 1 },
+        { sourceIndex: 0, source: "a.txt", linesLoaded: 2, linesKept: 1, headerLines: 3 },
+        { sourceIndex: 1, source: "b.txt", linesLoaded: 2, linesKept: 1, headerLines: 3 },
       ],
       steps: events.filter((event) => event.type === "transformation").map(({ type: _type, ...step }) => step),
       formats: [{ format: "adblock", rulesRead: 1, rulesWritten: 1, dropped: {}, narrowed: {}, widened: {} }],

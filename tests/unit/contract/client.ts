@@ -81,6 +81,17 @@ export async function compile(): Promise<string> {
   return `${data.ruleCount} rules, cached ${data.cached}, at ${data.compiledAt}\n${data.rules.join("\n")}\n${formats}`;
 }
 
+export async function whyIsHostMissing(host: string): Promise<string> {
+  const explained = await client.POST("/api/compile", {
+    body: { configuration, preFetchedContent: LISTS, explain: true },
+  });
+  const id = explained.data?.explanation?.id;
+  if (typeof id !== "string") return "not explained";
+  const { data, error } = await client.GET("/api/compile/explain", { params: { query: { id, host } } });
+  if (error) return error.error.message;
+  return `${data.host}: ${data.entries.length} rules${data.traceTruncated ? " (and more)" : ""}`;
+}
+
 export async function compileAsText(): Promise<string> {
   const text = await client.POST("/api/compile", {
     params: { query: { format: "text", outputFormat: "dnsmasq" } },
