@@ -20,14 +20,15 @@ export const formatReport = z
   })
   .meta({ id: "FormatReport", description: "What an output format wrote of the list, and what it dropped and why." });
 
-const sourceMetrics = z.object({
+export const sourceMetrics = z.object({
   sourceIndex: z.number().int(),
   source: z.string(),
   linesLoaded: z.number().int(),
   linesKept: z.number().int(),
+  headerLines: z.number().int().describe("The comment block written before its lines (`! Source: …`)."),
 });
 
-const stepMetrics = z.object({
+export const stepMetrics = z.object({
   scope: z.string(),
   sourceIndex: z.number().int().optional(),
   name: z.string(),

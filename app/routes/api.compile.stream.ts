@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { z } from "zod";
 import { defineOperation, errorBody } from "~/api/operation";
-import { compileResult, explanation, formatReport } from "~/api/responses";
+import { compileResult, explanation, formatReport, sourceMetrics, stepMetrics } from "~/api/responses";
 import { compileBody, MAX_COMPILE_BODY_BYTES, outputFormatQuery } from "~/api/schemas";
 import {
   checkCompileBudget,
@@ -28,22 +28,9 @@ const sourceStart = z.object({
   name: z.string().optional(),
 });
 
-const sourceDone = z.object({
-  type: z.literal("source_done"),
-  sourceIndex: z.number().int(),
-  source: z.string(),
-  linesLoaded: z.number().int(),
-  linesKept: z.number().int(),
-});
+const sourceDone = z.object({ type: z.literal("source_done"), ...sourceMetrics.shape });
 
-const transformation = z.object({
-  type: z.literal("transformation"),
-  scope: z.string(),
-  sourceIndex: z.number().int().optional(),
-  name: z.string(),
-  linesBefore: z.number().int(),
-  linesAfter: z.number().int(),
-});
+const transformation = z.object({ type: z.literal("transformation"), ...stepMetrics.shape });
 
 export const operations = [
   defineOperation({
