@@ -11,23 +11,6 @@ import { build } from "esbuild";
 const BIN = "dist/bloqr.mjs";
 const MAIN = "dist/bloqr-main.mjs";
 
-/**
- * zod's classic API re-exports every locale as a namespace, which no bundler can drop; the CLI
- * only ever uses the English messages zod installs itself, so the others are left out (~120 KB).
- */
-const englishOnlyZod = {
-  name: "english-only-zod",
-  setup(build) {
-    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      args.importer.includes("/zod/") ? { path: "zod-locales", namespace: "english-only-zod" } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: "english-only-zod" }, () => ({
-      contents: 'export { default as en } from "zod/v4/locales/en.js";',
-      resolveDir: process.cwd(),
-    }));
-  },
-};
-
 /** Written beside, then renamed: a `bloqr` running while `npm run compile` rebuilds reads whole files. */
 function writeAtomically(path, contents, mode = 0o644) {
   const partial = `${path}.${process.pid}.partial`;
@@ -49,7 +32,6 @@ const { outputFiles } = await build({
   target: "node20",
   minify: true,
   legalComments: "none",
-  plugins: [englishOnlyZod],
   logLevel: "warning",
 });
 

@@ -10,15 +10,14 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  type CompileMetrics,
-  compile,
-  listFileName,
-  NO_LIMITS,
-  OUTPUT_FORMATS,
-  parseConfiguration,
-  parseOutputFormats,
-} from "../app/compiler";
+// From the compiler's modules, not its index: the index also exports what the CLI never uses
+// (`lookupHost`, from `explain.ts`), and with it the bundle would load tldts' public-suffix trie at
+// start-up (docs/decisions/0025-cli-start-up-and-format-output.md).
+import { NO_LIMITS } from "../app/compiler/budget";
+import { compile } from "../app/compiler/compile";
+import { parseConfiguration } from "../app/compiler/configuration";
+import type { CompileMetrics } from "../app/compiler/events";
+import { listFileName, OUTPUT_FORMATS, parseOutputFormats } from "../app/compiler/formats";
 import { version } from "../package.json";
 import { createProgress, type Progress } from "./lib/compile-progress";
 

@@ -4,10 +4,11 @@ import {
   type FilteringConfiguration,
   parseConfiguration,
   type TransformationName,
+  VALIDATION_TRANSFORMATIONS,
 } from "./configuration";
 import type { CompileEvent, CompileMetrics, SourceMetrics, StepMetrics, StepName, StepScope } from "./events";
 import { applyExclusions, applyInclusions, loadPatterns } from "./exclusions";
-import { type ExplainedCompile, Explainer, type StepObserver } from "./explain";
+import type { ExplainedCompile, StepObserver } from "./explain";
 import { DEFAULT_OUTPUT_FORMAT, type FormatOutput, type OutputFormat, writeFormats } from "./formats";
 import { listHeader, sourceHeader } from "./header";
 import { LineList } from "./line-list";
@@ -22,10 +23,6 @@ import { removeComments } from "./transformations/remove-comments";
 import { removeEmptyLines } from "./transformations/remove-empty-lines";
 import { removeModifiers } from "./transformations/remove-modifiers";
 import { trimLines } from "./transformations/trim-lines";
-import { validate } from "./transformations/validate";
-import { validateAllowIp } from "./transformations/validate-allow-ip";
-import { validateAllowIpAndPublicSuffix } from "./transformations/validate-allow-ip-and-public-suffix";
-import { validateAllowPublicSuffix } from "./transformations/validate-allow-public-suffix";
 
 /**
  * Changes the list in place (see `LineList`) and returns it; tells `observer`, when there is one,
@@ -38,21 +35,53 @@ type Transformation = (lines: LineList, observer?: StepObserver) => LineList;
  * then inclusions come before all of them. Each source goes through this pipeline with its own
  * settings, then the concatenated list goes through it with the top-level settings.
  */
-export const TRANSFORMATION_ORDER: readonly (readonly [TransformationName, Transformation])[] = [
-  ["ConvertToAscii", convertToAscii],
-  ["TrimLines", trimLines],
-  ["RemoveComments", removeComments],
-  ["Compress", compress],
-  ["RemoveModifiers", removeModifiers],
-  ["InvertAllow", invertAllow],
-  ["Validate", validate],
-  ["ValidateAllowIp", validateAllowIp],
-  ["ValidateAllowPublicSuffix", validateAllowPublicSuffix],
-  ["ValidateAllowIpAndPublicSuffix", validateAllowIpAndPublicSuffix],
-  ["Deduplicate", deduplicate],
-  ["RemoveEmptyLines", removeEmptyLines],
-  ["InsertFinalNewLine", insertFinalNewLine],
+export const TRANSFORMATION_ORDER: readonly TransformationName[] = [
+  "ConvertToAscii",
+  "TrimLines",
+  "RemoveComments",
+  "Compress",
+  "RemoveModifiers",
+  "InvertAllow",
+  "Validate",
+  "ValidateAllowIp",
+  "ValidateAllowPublicSuffix",
+  "ValidateAllowIpAndPublicSuffix",
+  "Deduplicate",
+  "RemoveEmptyLines",
+  "InsertFinalNewLine",
 ];
+
+type Transformations = Partial<Record<TransformationName, Transformation>>;
+
+const TRANSFORMATIONS: Transformations = {
+  ConvertToAscii: convertToAscii,
+  TrimLines: trimLines,
+  RemoveComments: removeComments,
+  Compress: compress,
+  RemoveModifiers: removeModifiers,
+  InvertAllow: invertAllow,
+  Deduplicate: deduplicate,
+  RemoveEmptyLines: removeEmptyLines,
+  InsertFinalNewLine: insertFinalNewLine,
+};
+
+/**
+ * The transformations a configuration names. The validations are imported only by a compile that
+ * runs one: they read tldts' public-suffix trie, whose evaluation (~30 ms) was a third of the
+ * CLI's start-up.
+ */
+async function transformationsOf(configuration: Configuration): Promise<Transformations> {
+  const named = [configuration, ...configuration.sources].flatMap((level) => level.transformations ?? []);
+  if (!named.some((name) => VALIDATION_TRANSFORMATIONS.includes(name))) return TRANSFORMATIONS;
+  const validations = await import("./transformations/validations");
+  return {
+    ...TRANSFORMATIONS,
+    Validate: validations.validate,
+    ValidateAllowIp: validations.validateAllowIp,
+    ValidateAllowPublicSuffix: validations.validateAllowPublicSuffix,
+    ValidateAllowIpAndPublicSuffix: validations.validateAllowIpAndPublicSuffix,
+  };
+}
 
 export const DEFAULT_COMPILER_VERSION = "0.0.0";
 
@@ -109,6 +138,7 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
   const { signal } = options;
   const budget = new CompileBudget(options.limits);
   budget.checkDeclared(configuration);
+  const transformations = await transformationsOf(configuration);
   // Every text is charged at each use: a source, an included file, a patterns file.
   const loadSource: LoadSource = async (source, sourceSignal) => {
     const text = await options.loadSource(source, sourceSignal);
@@ -120,7 +150,8 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
   const sources: SourceMetrics[] = [];
   const loadLines = (source: string) => loadSourceLines(source, loadSource, budget, signal);
   const loadPatternLines = async (source: string) => (await loadLines(source)).toArray();
-  const explainer = options.explain ? new Explainer(configuration.sources.length) : null;
+  // imported when asked for: it reads tldts, whose public-suffix trie is slow to load (see `transformationsOf`)
+  const explainer = options.explain ? new (await import("./explain")).Explainer(configuration.sources.length) : null;
 
   const runPipeline = async (
     input: LineList,
@@ -144,10 +175,10 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
     signal?.throwIfAborted();
     if (inclusions) record("Inclusions", (list, observer) => applyInclusions(list, inclusions, observer));
     const enabled = new Set(filtering.transformations ?? []);
-    for (const [name, transform] of TRANSFORMATION_ORDER) {
+    for (const name of TRANSFORMATION_ORDER) {
       if (!enabled.has(name)) continue;
       signal?.throwIfAborted();
-      record(name, transform);
+      record(name, transformations[name]!);
     }
     return lines;
   };

@@ -1,4 +1,5 @@
-import { z } from "zod";
+// zod's mini build: the classic one builds its whole API when imported (~30 ms of the CLI's start-up)
+import * as z from "zod/mini";
 import { checkRegexPattern, InvalidPatternError } from "./wildcard";
 
 /** Every transformation name the configuration accepts (the order here is not the order they run in). */
@@ -20,8 +21,14 @@ export const TRANSFORMATION_NAMES = [
 
 export type TransformationName = (typeof TRANSFORMATION_NAMES)[number];
 
+/** A step of the pipeline: the exclusions, the inclusions or a transformation (events and explanations name it). */
+export type StepName = "Exclusions" | "Inclusions" | TransformationName;
+
+/** Where a step ran: on one source (`sourceIndex` set) or on the whole list. */
+export type StepScope = "source" | "list";
+
 /** Each one filters the output of the previous one, so combining them silently loses rules. */
-const VALIDATION_TRANSFORMATIONS: readonly TransformationName[] = [
+export const VALIDATION_TRANSFORMATIONS: readonly TransformationName[] = [
   "Validate",
   "ValidateAllowIp",
   "ValidateAllowPublicSuffix",
@@ -30,70 +37,81 @@ const VALIDATION_TRANSFORMATIONS: readonly TransformationName[] = [
 
 const patternList = z.array(z.string());
 
-const transformationList = z.array(z.enum(TRANSFORMATION_NAMES)).superRefine((transformations, context) => {
-  const validations = validationsIn(transformations);
-  if (validations.length > 1) {
-    context.addIssue({
-      code: "custom",
-      message: `validation transformations cannot be combined: ${validations.join(", ")}`,
-    });
-  }
-});
+const transformationList = z.array(z.enum(TRANSFORMATION_NAMES)).check(
+  z.superRefine((transformations, context) => {
+    const validations = validationsIn(transformations);
+    if (validations.length > 1) {
+      context.addIssue({
+        code: "custom",
+        message: `validation transformations cannot be combined: ${validations.join(", ")}`,
+      });
+    }
+  }),
+);
 
 /** Keys shared by a source and the whole list. */
 const filteringKeys = {
-  transformations: transformationList.optional(),
-  exclusions: patternList.optional(),
-  exclusions_sources: patternList.optional(),
-  inclusions: patternList.optional(),
-  inclusions_sources: patternList.optional(),
+  transformations: z.optional(transformationList),
+  exclusions: z.optional(patternList),
+  exclusions_sources: z.optional(patternList),
+  inclusions: z.optional(patternList),
+  inclusions_sources: z.optional(patternList),
 };
 
+const nonEmptyString = z.string().check(z.minLength(1));
+
 const sourceSchema = z.strictObject({
-  name: z.string().min(1).optional(),
-  source: z.string().min(1),
-  type: z.enum(["adblock", "hosts"]).optional(),
+  name: z.optional(nonEmptyString),
+  source: nonEmptyString,
+  type: z.optional(z.enum(["adblock", "hosts"])),
   ...filteringKeys,
 });
+
+/** The configuration's shape and the checks across its fields. */
+const checkedConfiguration = z
+  .strictObject({
+    name: nonEmptyString,
+    description: z.optional(z.string()),
+    homepage: z.optional(z.string()),
+    license: z.optional(z.string()),
+    version: z.optional(z.string()),
+    sources: z.array(sourceSchema).check(z.minLength(1)),
+    ...filteringKeys,
+  })
+  .check(
+    z.superRefine((configuration, context) => {
+      checkPatterns(configuration, [], context);
+      configuration.sources.forEach((source, index) => {
+        checkPatterns(source, ["sources", index], context);
+      });
+      const topLevel = validationsIn(configuration.transformations ?? []);
+      if (topLevel.length === 0) return;
+      configuration.sources.forEach((source, index) => {
+        const sourceLevel = validationsIn(source.transformations ?? []);
+        if (sourceLevel.length === 0) return;
+        context.addIssue({
+          code: "custom",
+          path: ["sources", index, "transformations"],
+          message:
+            `${sourceLevel.join(", ")} cannot be used here while the top level uses ${topLevel.join(", ")}: ` +
+            "the top-level validation would override it",
+        });
+      });
+    }),
+  );
 
 /**
  * The configuration as the API and the compiler accept it. The API's body schemas embed it, so a
  * request's configuration is validated once, at the edge; every value it outputs is remembered as
  * parsed, and `compile` does not parse such a value again.
  */
-export const configurationSchema = z
-  .strictObject({
-    name: z.string().min(1),
-    description: z.string().optional(),
-    homepage: z.string().optional(),
-    license: z.string().optional(),
-    version: z.string().optional(),
-    sources: z.array(sourceSchema).min(1),
-    ...filteringKeys,
-  })
-  .superRefine((configuration, context) => {
-    checkPatterns(configuration, [], context);
-    configuration.sources.forEach((source, index) => {
-      checkPatterns(source, ["sources", index], context);
-    });
-    const topLevel = validationsIn(configuration.transformations ?? []);
-    if (topLevel.length === 0) return;
-    configuration.sources.forEach((source, index) => {
-      const sourceLevel = validationsIn(source.transformations ?? []);
-      if (sourceLevel.length === 0) return;
-      context.addIssue({
-        code: "custom",
-        path: ["sources", index, "transformations"],
-        message:
-          `${sourceLevel.join(", ")} cannot be used here while the top level uses ${topLevel.join(", ")}: ` +
-          "the top-level validation would override it",
-      });
-    });
-  })
-  .transform((configuration) => {
+export const configurationSchema = z.pipe(
+  checkedConfiguration,
+  z.transform((configuration: z.output<typeof checkedConfiguration>) => {
     parsedConfigurations.add(configuration);
     return configuration;
-  });
+  }),
+);
 
 const parsedConfigurations = new WeakSet<object>();
 
@@ -157,7 +175,7 @@ function validationsIn(transformations: readonly TransformationName[]): Transfor
 function checkPatterns(
   filtering: FilteringConfiguration,
   basePath: (string | number)[],
-  context: z.RefinementCtx,
+  context: z.core.$RefinementCtx,
 ): void {
   for (const key of ["exclusions", "inclusions"] as const) {
     filtering[key]?.forEach((pattern, index) => {

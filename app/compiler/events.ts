@@ -1,12 +1,8 @@
-import type { TransformationName } from "./configuration";
+import type { StepName, StepScope } from "./configuration";
 import type { Explanation, StepExplanation } from "./explain";
 import type { FormatReport } from "./formats";
 
-/** A step of the pipeline: the exclusions, the inclusions or a transformation. */
-export type StepName = "Exclusions" | "Inclusions" | TransformationName;
-
-/** Where a step ran: on one source (`sourceIndex` set) or on the whole list. */
-export type StepScope = "source" | "list";
+export type { StepName, StepScope };
 
 export interface StepMetrics {
   scope: StepScope;

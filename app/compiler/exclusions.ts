@@ -3,7 +3,14 @@ import type { StepObserver } from "./explain";
 import type { LineList } from "./line-list";
 import { isComment } from "./rule";
 import { substringMatcher } from "./substring-matcher";
-import { compileRegexes, compileWildcard, isPlainPattern, isRegexPattern, type LineMatcher } from "./wildcard";
+import {
+  compileRegexes,
+  compileWildcard,
+  isPlainPattern,
+  isRegexPattern,
+  type LineMatcher,
+  loadRegexEngine,
+} from "./wildcard";
 
 /** From this many plain patterns on, one automaton pass beats calling `includes` for each. */
 const SUBSTRING_AUTOMATON_MIN_PATTERNS = 5;
@@ -44,7 +51,10 @@ export async function loadPatterns(
   const regexes = [...all].filter(isRegexPattern);
   const wildcards = [...all].filter((pattern) => !isPlainPattern(pattern) && !isRegexPattern(pattern));
   const matchers = wildcards.map(compileWildcard);
-  if (regexes.length > 0) matchers.unshift(compileRegexes(regexes, budget.limits.regex_instructions));
+  if (regexes.length > 0) {
+    await loadRegexEngine();
+    matchers.unshift(compileRegexes(regexes, budget.limits.regex_instructions));
+  }
   if (plain.length >= SUBSTRING_AUTOMATON_MIN_PATTERNS) matchers.unshift(substringMatcher(plain));
   else matchers.unshift(...plain.map(compileWildcard));
   return { matchers, patterns: [...all] };

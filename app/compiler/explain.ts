@@ -1,5 +1,5 @@
 import { parse as parseHostname } from "tldts";
-import type { StepName, StepScope } from "./events";
+import type { StepName, StepScope } from "./configuration";
 import type { LineList } from "./line-list";
 import { isPlainHostname, isPublicSuffix } from "./public-suffix";
 import { blockedHostname, isCommentOrEmptyRange, simpleEtcHostsHostnameStart } from "./rule";

@@ -181,17 +181,17 @@ export class LineList {
   }
 
   /**
-   * Replaces each line with zero or more lines: `each` is called once per line, in order, and
+   * Replaces each line with zero or more lines: `each` is called once per line index, in order, and
    * calls `writer.keep()` (the line as it is) or `writer.write(text)` for each line to put in its
    * place. Lines are written back into the same index, so `each` must read what it needs of line
    * `index` (`textOf`, ...) before it writes; a line that would overwrite one not read yet waits in
    * a queue (only when lines expand into several before enough were dropped).
    */
-  rewrite(each: (line: string, index: number, writer: LineWriter) => void): this {
+  rewrite(each: (index: number, writer: LineWriter) => void): this {
     const writer = new LineWriter(this);
     for (let index = 0; index < this.length; index++) {
       writer.read(index);
-      each(this.get(index), index, writer);
+      each(index, writer);
     }
     this.length = writer.finish();
     this.flush();

@@ -17,8 +17,7 @@ import { exceptions, rules, type SuffixTrie } from "tldts/dist/es6/src/data/trie
  * come in more string representations than V8's lookup caches track, and `name.charCodeAt` in a
  * loop then became a generic lookup per character (see `substring-matcher.ts`).
  */
-const { charCodeAt, lastIndexOf, substring } = String.prototype;
-
+const { charCodeAt } = String.prototype;
 /** A trie node's flag for an ICANN rule; tldts' default options ignore private rules. */
 const ICANN = 1;
 const MAX_HOSTNAME_LENGTH = 255;
@@ -71,10 +70,21 @@ export function isPublicSuffix(text: string, start = 0, end = text.length): bool
   // tldts answers these suffixes before looking at its trie: the suffix is then shorter than the name
   if (hasFastPathSuffix(text, start, end)) return false;
   // A single label is its own suffix: a known TLD, or an unknown one under the implicit `*` rule.
-  if (lastIndexOf.call(text, ".", end - 1) < start) return true;
+  if (!hasDot(text, start, end)) return true;
   // The longest matching rule covers all the labels only if the trie has an ICANN rule for the
   // whole name; an exception rule (`!www.ck`) always leaves a shorter suffix.
   return wholeNameIsRule(text, start, end) && !matchesAnException(text, start, end);
+}
+
+/**
+ * Whether `text.substring(start, end)` has a dot. A loop rather than `lastIndexOf`, which would
+ * search on before `start`, through the rest of a source's text when the name is read in place.
+ */
+function hasDot(text: string, start: number, end: number): boolean {
+  for (let index = start; index < end; index++) {
+    if (charCodeAt.call(text, index) === 46 /* . */) return true;
+  }
+  return false;
 }
 
 /** tldts' `fastPathLookup`: `.com`, `.org`, `.edu`, `.gov`, `.net` and `.de`. */
@@ -96,17 +106,26 @@ function hasFastPathSuffix(text: string, start: number, end: number): boolean {
 }
 
 /**
- * A trie node with its children in a `Map`. Looking a freshly cut label up among an object's keys
- * costs V8 a string-table search each time (~0.4 µs); a `Map` only hashes it (~30 ns). Nodes are
- * converted when first visited, so a compilation pays only for the part of the list it walks.
+ * A trie node with its children in a `Map` keyed by the hash of their label (`labelHash`): the
+ * label being looked up is then read in place, where cutting it out of the name as a string and
+ * looking that up (among an object's keys, or a `Map`'s string keys) cost more than the rest of
+ * the check. Nodes are converted when first visited, so a compilation pays only for the part of
+ * the list it walks.
  */
 interface Node {
   flags: number;
   /** `null` until first visited. */
-  children: Map<string, Node> | null;
+  children: Map<number, Edge> | null;
   /** The `*` child, where a label without a child of its own leads; set with `children`. */
   wildcard: Node | undefined;
   source: SuffixTrie;
+}
+
+/** A child of a node; `next`: another child whose label has the same hash. */
+interface Edge {
+  label: string;
+  node: Node;
+  next: Edge | undefined;
 }
 
 /** One node per trie node: the trie shares subtrees, and so do we. */
@@ -124,19 +143,48 @@ function nodeOf(source: SuffixTrie): Node {
 const rulesRoot = nodeOf(rules);
 const exceptionsRoot = nodeOf(exceptions);
 
+/** The hash a node's children are keyed by: a small integer, which V8 keeps unboxed as a `Map` key. */
+function labelHash(text: string, start: number, end: number): number {
+  let hash = 0;
+  for (let index = start; index < end; index++) hash = (Math.imul(hash, 31) + charCodeAt.call(text, index)) | 0;
+  return hash & 0x3fffffff;
+}
+
 /**
- * tldts' step from a node to the child for `label`, or to its `*` child when there is none (`*`
- * itself is never a label here: plain hostnames have no `*`).
+ * tldts' step from a node to the child for the label `text.substring(start, end)`, or to its `*`
+ * child when there is none (`*` itself is never a label here: plain hostnames have no `*`).
  */
-function child(node: Node, label: string): Node | undefined {
+function child(node: Node, text: string, start: number, end: number): Node | undefined {
   let children = node.children;
   if (children === null) {
     children = new Map();
-    for (const [childLabel, source] of Object.entries(node.source[1])) children.set(childLabel, nodeOf(source));
+    for (const [label, source] of Object.entries(node.source[1])) {
+      const hash = labelHash(label, 0, label.length);
+      children.set(hash, { label, node: nodeOf(source), next: children.get(hash) });
+    }
     node.children = children;
-    node.wildcard = children.get("*");
+    node.wildcard = child(node, "*", 0, 1);
   }
-  return children.get(label) ?? node.wildcard;
+  for (let edge = children.get(labelHash(text, start, end)); edge !== undefined; edge = edge.next) {
+    if (labelEquals(edge.label, text, start, end)) return edge.node;
+  }
+  return node.wildcard;
+}
+
+/** Whether `label` is `text.substring(start, end)`. */
+function labelEquals(label: string, text: string, start: number, end: number): boolean {
+  if (label.length !== end - start) return false;
+  for (let offset = 0; offset < label.length; offset++) {
+    if (charCodeAt.call(label, offset) !== charCodeAt.call(text, start + offset)) return false;
+  }
+  return true;
+}
+
+/** Where the label ending at `labelEnd` starts: after the dot before it, or at `start`. */
+function labelStart(text: string, start: number, labelEnd: number): number {
+  let index = labelEnd;
+  while (index > start && charCodeAt.call(text, index - 1) !== 46 /* . */) index--;
+  return index;
 }
 
 /** Walks the labels from the last one; the node reached after the first label must be an ICANN rule. */
@@ -144,11 +192,11 @@ function wholeNameIsRule(text: string, start: number, end: number): boolean {
   let node: Node | undefined = rulesRoot;
   let labelEnd = end;
   for (;;) {
-    const dot = Math.max(lastIndexOf.call(text, ".", labelEnd - 1), start - 1);
-    node = child(node, substring.call(text, dot + 1, labelEnd));
+    const label = labelStart(text, start, labelEnd);
+    node = child(node, text, label, labelEnd);
     if (node === undefined) return false;
-    if (dot < start) return (node.flags & ICANN) !== 0;
-    labelEnd = dot;
+    if (label === start) return (node.flags & ICANN) !== 0;
+    labelEnd = label - 1;
   }
 }
 
@@ -157,11 +205,11 @@ function matchesAnException(text: string, start: number, end: number): boolean {
   let node: Node | undefined = exceptionsRoot;
   let labelEnd = end;
   for (;;) {
-    const dot = Math.max(lastIndexOf.call(text, ".", labelEnd - 1), start - 1);
-    node = child(node, substring.call(text, dot + 1, labelEnd));
+    const label = labelStart(text, start, labelEnd);
+    node = child(node, text, label, labelEnd);
     if (node === undefined) return false;
     if ((node.flags & ICANN) !== 0) return true;
-    if (dot < start) return false;
-    labelEnd = dot;
+    if (label === start) return false;
+    labelEnd = label - 1;
   }
 }

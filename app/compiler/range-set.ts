@@ -15,6 +15,12 @@ const MAX_PROBES = 32;
  * for a key that is there, 8.5 for one that is not, each a comparison of hashes).
  */
 const MAX_LOAD = 0.75;
+/**
+ * Bits of `RangeSet`'s membership filter per expected key: at this, about one `has` in ten for a
+ * missing key gets past the filter to the table, and the filter (128 KB for 250 000 keys) stays in
+ * the processor's cache where the table (2.7 MB) does not.
+ */
+const FILTER_BITS_PER_KEY = 4;
 
 /**
  * The hash `RangeSet` uses, computed from the last character to the first: walking a hostname
@@ -66,13 +72,25 @@ export class RangeSet {
    * `MAX_PROBES` even with a good hash.
    */
   private overflowHashes: Set<number> | null = null;
+  /**
+   * With `filtered`: one bit per hash value (folded to the filter's size), set for every key added.
+   * A `has` for a missing key then mostly ends there, before the random read of the table that
+   * cost more than hashing the key (Compress asks for every parent domain of every hostname, and
+   * few are in the set). Empty when not asked for: adding a key then sets no bit.
+   */
+  private filter: Int32Array;
+  private filterShift: number;
 
   constructor(
     private readonly keys: RangeKeys,
     expectedSize = 16,
+    filtered = false,
   ) {
     this.slots = Math.max(Math.ceil(expectedSize / MAX_LOAD), 16);
     this.table = new Int32Array(this.slots * 2);
+    const filterBits = filtered ? Math.max(32 - Math.clz32(expectedSize * FILTER_BITS_PER_KEY - 1), 10) : 5;
+    this.filter = new Int32Array(filtered ? 2 ** (filterBits - 5) : 0);
+    this.filterShift = 32 - filterBits;
   }
 
   /**
@@ -87,6 +105,7 @@ export class RangeSet {
     const hash = knownHash ?? rangeHash(text, start, end);
     const slot = this.find(text, start, end, hash);
     if (slot === -1) return false;
+    if (this.filter.length > 0) this.setFilterBit(hash);
     if (this.overflow !== null) {
       const size = this.overflow.size;
       const key = substring.call(text, start, end);
@@ -101,11 +120,12 @@ export class RangeSet {
 
   /** Frees the set's memory now (see `release`); it must not be used afterwards. */
   release(): void {
-    release(this.table);
+    release(this.table, this.filter);
   }
 
   /** Whether `text.substring(start, end)`, whose `rangeHash` is `hash`, is in the set. */
   has(text: string, start: number, end: number, hash: number): boolean {
+    if (this.filter.length > 0 && !this.filterBitSet(hash)) return false;
     if (this.find(text, start, end, hash) === -1) return true;
     return this.overflowHashes?.has(hash) === true && this.overflow?.has(substring.call(text, start, end)) === true;
   }
@@ -124,6 +144,16 @@ export class RangeSet {
       slot = slot + 1 === slots ? 0 : slot + 1;
     }
     return -2;
+  }
+
+  private setFilterBit(hash: number): void {
+    const bit = filterBit(hash, this.filterShift);
+    this.filter[bit >>> 5] |= 1 << (bit & 31);
+  }
+
+  private filterBitSet(hash: number): boolean {
+    const bit = filterBit(hash, this.filterShift);
+    return (this.filter[bit >>> 5] & (1 << (bit & 31))) !== 0;
   }
 
   private addOverflow(key: string, hash: number): void {
@@ -188,4 +218,10 @@ function homeSlot(hash: number, tableSize: number): number {
   let mixed = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
   mixed ^= mixed >>> 16;
   return Math.floor(((mixed >>> 0) / 4294967296) * tableSize);
+}
+
+/** A hash's bit in a filter of `2 ** (32 - shift)` bits: mixed otherwise than `homeSlot`'s. */
+function filterBit(hash: number, shift: number): number {
+  const mixed = Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d);
+  return (mixed ^ (mixed >>> 12)) >>> shift;
 }

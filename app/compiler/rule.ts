@@ -9,7 +9,7 @@
  * string representations than V8's lookup caches track, and `line.charCodeAt` in a loop then became
  * a generic lookup per character (see `substring-matcher.ts`).
  */
-const { charCodeAt, indexOf, startsWith, substring } = String.prototype;
+const { charCodeAt, indexOf, substring } = String.prototype;
 
 export interface RuleOption {
   name: string;
@@ -139,23 +139,28 @@ function isLowercaseAlphanumeric(code: number): boolean {
  * expression backtracks quadratically on a long line of spaces followed by `#` and a U+2028.
  */
 export function isEtcHostsRule(line: string): boolean {
-  const length = line.length;
-  let index = 0;
-  while (index < length && isHostsAddressChar(charCodeAt.call(line, index))) index++;
-  if (index === 0) return false;
-  if (codeAt(line, index) === 37 /* % */) {
+  return isEtcHostsRuleRange(line, 0, line.length);
+}
+
+/** `isEtcHostsRule(text.substring(start, end))`, read in place. */
+export function isEtcHostsRuleRange(text: string, start: number, end: number): boolean {
+  let index = start;
+  while (index < end && isHostsAddressChar(charCodeAt.call(text, index))) index++;
+  if (index === start) return false;
+  if (index < end && charCodeAt.call(text, index) === 37 /* % */) {
     const zoneStart = index + 1;
     index = zoneStart;
-    while (index < length && isLowercaseAlphanumeric(charCodeAt.call(line, index))) index++;
+    while (index < end && isLowercaseAlphanumeric(charCodeAt.call(text, index))) index++;
     if (index === zoneStart) return false;
   }
-  if (index >= length || !isJsWhitespace(charCodeAt.call(line, index))) return false;
-  let hash = indexOf.call(line, "#", index + 1);
-  if (hash === -1) hash = length;
+  if (index >= end || !isJsWhitespace(charCodeAt.call(text, index))) return false;
+  // a loop, not `indexOf`: that would search on past the line, through the rest of a source's text
+  let hash = index + 1;
+  while (hash < end && charCodeAt.call(text, hash) !== 35 /* # */) hash++;
   // at least one white space, then at least one character that is not `#`
   if (hash < index + 2) return false;
-  for (let i = hash + 1; i < length; i++) {
-    if (isLineTerminator(charCodeAt.call(line, i))) return false;
+  for (let i = hash + 1; i < end; i++) {
+    if (isLineTerminator(charCodeAt.call(text, i))) return false;
   }
   return true;
 }
@@ -167,17 +172,21 @@ export function isEtcHostsRule(line: string): boolean {
  * (`etcHostsHostnames`) is `line.substring(start)`; this finds it in one scan and without allocating.
  */
 export function simpleEtcHostsHostnameStart(line: string): number {
-  const length = line.length;
-  let index = 0;
-  while (index < length && isHostsAddressChar(charCodeAt.call(line, index))) index++;
-  if (index === 0 || index >= length || !isJsWhitespace(charCodeAt.call(line, index))) return -1;
-  while (index < length && isJsWhitespace(charCodeAt.call(line, index))) index++;
-  const start = index;
-  for (; index < length; index++) {
-    const code = charCodeAt.call(line, index);
+  return simpleEtcHostsHostnameStartRange(line, 0, line.length);
+}
+
+/** `simpleEtcHostsHostnameStart` of `text.substring(start, end)`, read in place: an index of `text`. */
+export function simpleEtcHostsHostnameStartRange(text: string, start: number, end: number): number {
+  let index = start;
+  while (index < end && isHostsAddressChar(charCodeAt.call(text, index))) index++;
+  if (index === start || index >= end || !isJsWhitespace(charCodeAt.call(text, index))) return -1;
+  while (index < end && isJsWhitespace(charCodeAt.call(text, index))) index++;
+  const hostnameStart = index;
+  for (; index < end; index++) {
+    const code = charCodeAt.call(text, index);
     if (code === 35 /* # */ || isJsWhitespace(code)) return -1;
   }
-  return start < length ? start : -1;
+  return hostnameStart < end ? hostnameStart : -1;
 }
 
 /** The hostnames of an /etc/hosts line; empty when the line has none (the reference throws then). */
@@ -205,23 +214,30 @@ const MAX_LABEL_LENGTH = 63;
 
 /** A bare domain name such as `example.org` or `example.org.` (at least one dot, RFC 1035 labels). */
 export function isJustDomain(line: string): boolean {
-  const length = line.length;
-  if (length < 1 || length > MAX_DOMAIN_LENGTH || !line.includes(".")) return false;
-  let index = 0;
+  return isJustDomainRange(line, 0, line.length);
+}
+
+/** `isJustDomain(text.substring(start, end))`, read in place. */
+export function isJustDomainRange(text: string, start: number, end: number): boolean {
+  if (end <= start || end - start > MAX_DOMAIN_LENGTH) return false;
+  let index = start;
+  let dots = 0;
   for (;;) {
     const labelStart = index;
-    if (index >= length || !isAsciiAlphanumeric(charCodeAt.call(line, index))) return false;
+    if (index >= end || !isAsciiAlphanumeric(charCodeAt.call(text, index))) return false;
     index++;
-    while (index < length) {
-      const code = charCodeAt.call(line, index);
+    while (index < end) {
+      const code = charCodeAt.call(text, index);
       if (!isAsciiAlphanumeric(code) && code !== 45 /* - */) break;
       index++;
     }
-    if (index - labelStart > MAX_LABEL_LENGTH || !isAsciiAlphanumeric(charCodeAt.call(line, index - 1))) return false;
-    if (index === length) return true;
-    if (charCodeAt.call(line, index) !== 46 /* . */) return false;
+    if (index - labelStart > MAX_LABEL_LENGTH || !isAsciiAlphanumeric(charCodeAt.call(text, index - 1))) return false;
+    // anything but a label and a dot fails above, so the name has a dot unless it is a single label
+    if (index === end) return dots > 0;
+    if (charCodeAt.call(text, index) !== 46 /* . */) return false;
+    dots++;
     index++;
-    if (index === length) return true;
+    if (index === end) return true;
   }
 }
 
@@ -318,11 +334,21 @@ export function blockedHostname(pattern: string): string | null {
 
 /** Whether `blockedHostname` finds a hostname: then it is the text between `||` and `^`. */
 export function isBlockedHostnameRule(pattern: string): boolean {
-  const length = pattern.length;
-  if (length < 4 || !startsWith.call(pattern, "||") || charCodeAt.call(pattern, length - 1) !== 94 /* ^ */)
+  return isBlockedHostnameRuleRange(pattern, 0, pattern.length);
+}
+
+/** `isBlockedHostnameRule(text.substring(start, end))`, read in place. */
+export function isBlockedHostnameRuleRange(text: string, start: number, end: number): boolean {
+  if (
+    end - start < 4 ||
+    charCodeAt.call(text, start) !== 124 /* | */ ||
+    charCodeAt.call(text, start + 1) !== 124 ||
+    charCodeAt.call(text, end - 1) !== 94 /* ^ */
+  ) {
     return false;
-  for (let i = 2; i < length - 1; i++) {
-    const code = charCodeAt.call(pattern, i);
+  }
+  for (let i = start + 2; i < end - 1; i++) {
+    const code = charCodeAt.call(text, i);
     if (!isLowercaseAlphanumeric(code) && code !== 45 && code !== 46) return false;
   }
   return true;

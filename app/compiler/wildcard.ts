@@ -1,4 +1,4 @@
-import { RE2JS } from "re2js";
+import type { RE2JS } from "re2js";
 import { CompileTooLargeError } from "./budget";
 
 /**
@@ -22,8 +22,21 @@ export function isRegexPattern(pattern: string): boolean {
   return pattern.startsWith("/") && pattern.endsWith("/") && pattern.length > 2;
 }
 
+/**
+ * re2js is imported by the compiles that have a `/regex/` pattern, not with the compiler: its
+ * 150 KB took ~8 ms of the CLI's start-up. `loadRegexEngine` before `compileRegexes`.
+ */
+let re2: typeof RE2JS | undefined;
+
+export async function loadRegexEngine(): Promise<void> {
+  re2 ??= (await import("re2js")).RE2JS;
+}
+
 /** The reference's `new RegExp(source, "mi")`, on the linear-time engine. */
-const RE2_FLAGS = RE2JS.CASE_INSENSITIVE | RE2JS.MULTILINE;
+function compileRe2(source: string): RE2JS {
+  if (re2 === undefined) throw new Error("the regex engine is not loaded: await loadRegexEngine() first");
+  return re2.compile(source, re2.CASE_INSENSITIVE | re2.MULTILINE);
+}
 
 export function compileWildcard(pattern: string): LineMatcher {
   if (isRegexPattern(pattern)) return compileRegexes([pattern]);
@@ -35,7 +48,8 @@ export function compileWildcard(pattern: string): LineMatcher {
  * One matcher for several `/regex/` patterns: a line matches when one of them does, found in a
  * single RE2 pass over the line (an alternation of the patterns), however many there are. RE2's
  * time is linear in the line, times the program's size at worst (when its DFA gives up), so the
- * programs' instructions are counted against `maxInstructions` as the patterns compile.
+ * programs' instructions are counted against `maxInstructions` as the patterns compile. Needs
+ * `loadRegexEngine` first.
  */
 export function compileRegexes(patterns: readonly string[], maxInstructions = Number.POSITIVE_INFINITY): LineMatcher {
   let instructions = 0;
@@ -43,7 +57,7 @@ export function compileRegexes(patterns: readonly string[], maxInstructions = Nu
     const source = regexSource(pattern);
     let compiled: RE2JS;
     try {
-      compiled = RE2JS.compile(source, RE2_FLAGS);
+      compiled = compileRe2(source);
     } catch (error) {
       throw unsupported(pattern, (error as Error).message.replace(/^error parsing regexp: /, ""));
     }
@@ -53,8 +67,8 @@ export function compileRegexes(patterns: readonly string[], maxInstructions = Nu
     }
     return source;
   });
-  if (sources.length === 1) return RE2JS.compile(sources[0], RE2_FLAGS);
-  return RE2JS.compile(sources.map((source) => `(?:${source})`).join("|"), RE2_FLAGS);
+  if (sources.length === 1) return compileRe2(sources[0]);
+  return compileRe2(sources.map((source) => `(?:${source})`).join("|"));
 }
 
 /**

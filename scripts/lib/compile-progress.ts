@@ -4,7 +4,9 @@
  * compiler's events; a source's loading is timed apart (the CLI does the loading), so it is not
  * charged to the step that follows it.
  */
-import { type CompileEvent, describeFormatReport } from "../../app/compiler";
+// the compiler's modules, not its index: see scripts/compile.ts
+import type { CompileEvent } from "../../app/compiler/events";
+import { describeFormatReport } from "../../app/compiler/formats";
 
 export interface Progress {
   onEvent(event: CompileEvent): void;

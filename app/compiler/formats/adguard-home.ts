@@ -1,8 +1,7 @@
 import type { LineList } from "../line-list";
+import { SUPPORTED_MODIFIERS } from "../modifiers";
 import { isComment, parseAdblockRule } from "../rule";
-import { SUPPORTED_MODIFIERS } from "../transformations/validate";
 import { convertedHeader, type FormatContext, type FormatOutput } from "./context";
-import { textLength } from "./host-list";
 import { isBlank, isCosmetic } from "./read-rule";
 import { ReportBuilder } from "./report";
 import { TextBuilder } from "./text-builder";
@@ -14,7 +13,7 @@ import { TextBuilder } from "./text-builder";
  */
 export function writeAdguardHome(list: LineList, context: FormatContext): FormatOutput {
   const report = new ReportBuilder("adguard-home");
-  const output = new TextBuilder(textLength(list));
+  const output = new TextBuilder();
   for (const line of convertedHeader(context, "adguard-home", "!")) output.push(line);
   for (let index = 0; index < list.length; index++) {
     const line = list.get(index);

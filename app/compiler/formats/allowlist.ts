@@ -1,5 +1,5 @@
 import type { LineList } from "../line-list";
-import { nextRangeHash, RangeSet, rangeHash } from "../range-set";
+import { nextRangeHash, RangeSet } from "../range-set";
 import { release } from "../release";
 import { isJsWhitespace } from "../rule";
 import { HostKeys } from "./host-keys";
@@ -24,61 +24,82 @@ const MIN_FILTER_BITS = 1 << 12;
 export class Allowlist {
   /** The hash of the last name `covers` read: the caller's, so it need not read the name again. */
   lastHash = 0;
-  /** Two filters: one for `@@||…^` names, one for the other sets (a parent like `com` is in nearly every walk). */
-  private readonly subtreeFilter: HashFilter;
-  private readonly otherFilter: HashFilter;
 
+  /** Two filters: one for `@@||…^` names, one for the other sets (a parent like `com` is in nearly every walk). */
   private constructor(
     private readonly keys: HostKeys,
     private readonly exact: RangeSet,
     private readonly subtree: RangeSet,
     private readonly parents: RangeSet,
-  ) {
-    this.subtreeFilter = new HashFilter(keys.length);
-    this.otherFilter = new HashFilter(keys.length);
-    for (let id = 0; id < keys.length; id++) {
-      const text = keys.textOf(id);
-      const start = keys.startOf(id);
-      const end = keys.endOf(id);
-      const hash = rangeHash(text, start, end);
-      if (subtree.has(text, start, end, hash)) this.subtreeFilter.add(hash);
-      if (exact.has(text, start, end, hash) || parents.has(text, start, end, hash)) this.otherFilter.add(hash);
-    }
-  }
+    private readonly subtreeFilter: HashFilter,
+    private readonly otherFilter: HashFilter,
+  ) {}
 
-  /** Reads every `@@` rule of the list and counts it: applied, or dropped with its reason. Null when there is none. */
-  static read(list: LineList, rule: RuleHosts, report: ReportBuilder): Allowlist | null {
+  /**
+   * Reads the `@@` rules of the list as `add` is given them (a line `isAllowRange` accepted), each
+   * counted: applied, or dropped with its reason. `build` then makes the allowlist, or null when
+   * no rule was applied.
+   */
+  static builder(list: LineList, rule: RuleHosts, report: ReportBuilder) {
     let sets: { keys: HostKeys; exact: RangeSet; subtree: RangeSet; parents: RangeSet } | null = null;
-    for (let index = 0; index < list.length; index++) {
-      if (!isAllowRange(list.textOf(index), list.startOf(index), list.endOf(index))) continue;
-      const line = list.get(index);
-      const problem = readRule(line, rule) ?? hostnameProblem(line, rule.starts[0], rule.ends[0]);
-      if (problem !== null) {
-        report.dropped(problem, line);
-        continue;
-      }
-      report.dropped("allowlist_applied", line);
-      if (sets === null) {
-        const keys = new HostKeys(list);
-        sets = { keys, exact: new RangeSet(keys), subtree: new RangeSet(keys), parents: new RangeSet(keys) };
-      }
-      const { keys, parents } = sets;
-      const start = rule.starts[0];
-      const end = rule.ends[0];
-      const id = hasUppercase(line, start, end)
-        ? keys.addCopy(substring.call(line, start, end).toLowerCase())
-        : keys.addRange(index, start, end);
-      if (!(rule.scope === "subtree" ? sets.subtree : sets.exact).add(id)) {
-        keys.pop(); // allowed twice: its parents are in already
-        continue;
-      }
-      const text = keys.textOf(id);
-      for (let offset = keys.startOf(id); offset < keys.endOf(id); offset++) {
-        if (charCodeAt.call(text, offset) !== DOT) continue;
-        if (!parents.add(keys.addSuffix(id, offset + 1))) keys.pop();
-      }
-    }
-    return sets && new Allowlist(sets.keys, sets.exact, sets.subtree, sets.parents);
+    // the hashes of the names each set took, for the filters (sized once every name is known)
+    const subtreeHashes: number[] = [];
+    const otherHashes: number[] = [];
+    const parentOffsets: number[] = [];
+    const parentHashes: number[] = [];
+    return {
+      add(index: number): void {
+        const line = list.get(index);
+        const problem = readRule(line, rule) ?? hostnameProblem(line, rule.starts[0], rule.ends[0]);
+        if (problem !== null) {
+          report.dropped(problem, line);
+          return;
+        }
+        report.dropped("allowlist_applied", line);
+        if (sets === null) {
+          const keys = new HostKeys(list);
+          sets = { keys, exact: new RangeSet(keys), subtree: new RangeSet(keys), parents: new RangeSet(keys) };
+        }
+        const { keys, parents } = sets;
+        const start = rule.starts[0];
+        const end = rule.ends[0];
+        const id = hasUppercase(line, start, end)
+          ? keys.addCopy(substring.call(line, start, end).toLowerCase())
+          : keys.addRange(index, start, end);
+        // one walk from the end hashes the name and, at each dot, the parent domain after it
+        const text = keys.textOf(id);
+        let hash = 0;
+        parentOffsets.length = 0;
+        parentHashes.length = 0;
+        for (let offset = keys.endOf(id) - 1; offset >= keys.startOf(id); offset--) {
+          const code = charCodeAt.call(text, offset);
+          if (code === DOT) {
+            parentOffsets.push(offset + 1);
+            parentHashes.push(hash);
+          }
+          hash = nextRangeHash(hash, code);
+        }
+        if (!(rule.scope === "subtree" ? sets.subtree : sets.exact).add(id, hash)) {
+          keys.pop(); // allowed twice: its parents are in already
+          return;
+        }
+        (rule.scope === "subtree" ? subtreeHashes : otherHashes).push(hash);
+        for (let parent = 0; parent < parentOffsets.length; parent++) {
+          if (parents.add(keys.addSuffix(id, parentOffsets[parent]), parentHashes[parent])) {
+            otherHashes.push(parentHashes[parent]);
+          } else keys.pop();
+        }
+      },
+      build(): Allowlist | null {
+        if (sets === null) return null;
+        const names = subtreeHashes.length + otherHashes.length;
+        const subtreeFilter = new HashFilter(names);
+        const otherFilter = new HashFilter(names);
+        for (const hash of subtreeHashes) subtreeFilter.add(hash);
+        for (const hash of otherHashes) otherFilter.add(hash);
+        return new Allowlist(sets.keys, sets.exact, sets.subtree, sets.parents, subtreeFilter, otherFilter);
+      },
+    };
   }
 
   /** Whether `@@||…^` allows the name: it or a parent domain of it. Sets `lastHash`. */
@@ -144,12 +165,8 @@ export class HashFilter {
 }
 
 /** `@@` after any leading white space (`readRule` trims), read without making the line a string. */
-function isAllowRange(text: string, start: number, end: number): boolean {
+export function isAllowRange(text: string, start: number, end: number): boolean {
   let offset = start;
   while (offset < end && isJsWhitespace(charCodeAt.call(text, offset))) offset++;
   return end - offset >= 2 && charCodeAt.call(text, offset) === 64 && charCodeAt.call(text, offset + 1) === 64;
-}
-
-export function isAllowLine(line: string): boolean {
-  return isAllowRange(line, 0, line.length);
 }

@@ -2,12 +2,14 @@
  * The pass every hostname format shares (hosts, domains, dnsmasq, unbound, RPZ): one entry per
  * blocked hostname, the `@@` rules applied here because none of these formats can say "except",
  * and every rule that cannot be written counted with its reason. Two passes over the list, each
- * linear: the allowlist first (an `@@` rule may come after the rule it allows), then the entries.
+ * linear: one that reads the `@@` rules (an `@@` rule may come after the rule it allows) and marks
+ * the plain `||host^` rules, then the entries.
  */
 import type { LineList } from "../line-list";
 import { RangeSet, rangeHash } from "../range-set";
+import { release } from "../release";
 import { isComment } from "../rule";
-import { Allowlist, HashFilter, isAllowLine } from "./allowlist";
+import { Allowlist, HashFilter, isAllowRange } from "./allowlist";
 import { convertComment, convertedHeader, type FormatContext, type FormatOutput } from "./context";
 import { HostKeys } from "./host-keys";
 import {
@@ -15,7 +17,7 @@ import {
   hasUppercase,
   hostnameProblem,
   isBlank,
-  isPlainSubtreeRule,
+  isPlainSubtreeRange,
   RuleHosts,
   readRule,
 } from "./read-rule";
@@ -62,6 +64,8 @@ class HostListWriter {
   readonly output: TextBuilder;
   private readonly report: ReportBuilder;
   private readonly rule = new RuleHosts();
+  /** 1 for a plain `||host^` line (`isPlainSubtreeRange`), read once by `scan`. */
+  private readonly plain: Uint8Array;
   private readonly allowlist: Allowlist | null;
   private readonly keys: HostKeys;
   private readonly exactWritten: RangeSet;
@@ -82,12 +86,13 @@ class HostListWriter {
     rulesUnique: boolean,
   ) {
     this.report = new ReportBuilder(format.format);
-    const linesPerEntry = Math.max(format.exact?.length ?? 0, format.subtree?.length ?? 0);
-    this.output = new TextBuilder(textLength(list) * linesPerEntry + list.length * entryOverhead(format));
-    this.allowlist = Allowlist.read(list, this.rule, this.report);
-    this.otherNames = rulesUnique ? otherRuleNames(list, this.rule) : null;
+    this.output = new TextBuilder();
+    this.plain = new Uint8Array(list.length);
+    const { allowlist, otherNames } = this.scan(rulesUnique);
+    this.allowlist = allowlist;
+    this.otherNames = otherNames;
     // with unique rules, only the names `otherNames` may have go in the sets
-    const capacity = this.otherNames === null ? list.length : this.otherNames.names;
+    const capacity = otherNames === null ? list.length : otherNames.names;
     this.keys = new HostKeys(list, capacity);
     // only the sets of the entries the format has: a table sized for every line costs 11 bytes a line
     this.exactWritten = new RangeSet(this.keys, format.exact ? capacity : 0);
@@ -95,29 +100,30 @@ class HostListWriter {
   }
 
   writeLine(index: number): void {
-    const { report, rule } = this;
-    const line = this.list.get(index);
-    // most lines of a compiled list are `||hostname^`: read in one scan
-    if (isPlainSubtreeRule(line)) {
-      this.writeHost(line, index, 2, line.length - 1, "subtree", true);
+    const { report, rule, list } = this;
+    // most lines of a compiled list are `||hostname^`: marked by `scan`, written from the list's text
+    if (this.plain[index] === 1) {
+      this.writeHost(null, index, list.startOf(index) + 2, list.endOf(index) - 1, "subtree", true);
       return;
     }
+    const line = list.get(index);
     if (isBlank(line)) return;
     if (isComment(line)) {
       this.output.push(convertComment(line, this.format.comment));
       return;
     }
-    if (isAllowLine(line)) return; // read and counted by `Allowlist.read`
+    if (isAllowRange(line, 0, line.length)) return; // read and counted by `scan`
     const problem = readRule(line, rule);
     if (problem !== null) {
       report.dropped(problem, line);
       return;
     }
+    const offset = list.startOf(index);
     for (let host = 0; host < rule.count; host++) {
       const start = rule.starts[host];
       const end = rule.ends[host];
       const hostProblem = hostnameProblem(line, start, end);
-      if (hostProblem === null) this.writeHost(line, index, start, end, rule.scope, false);
+      if (hostProblem === null) this.writeHost(line, index, offset + start, offset + end, rule.scope, false);
       else report.dropped(hostProblem, line);
     }
   }
@@ -128,8 +134,48 @@ class HostListWriter {
     this.keys.release();
     this.allowlist?.release();
     this.otherNames?.release();
+    release(this.plain);
     this.output.push("");
     return { format: this.format.format, text: this.output.text(), report: this.report.report };
+  }
+
+  /**
+   * The first pass: marks the plain `||host^` lines (most of a compiled list: read in place, no
+   * string made), reads the `@@` rules into the allowlist, and, when the rules are unique, hashes
+   * the names of the other rules (`otherNames`).
+   */
+  private scan(rulesUnique: boolean): { allowlist: Allowlist | null; otherNames: HashFilter | null } {
+    const { list, rule, plain } = this;
+    const allowlist = Allowlist.builder(list, rule, this.report);
+    const hashes: number[] = [];
+    for (let index = 0; index < list.length; index++) {
+      const text = list.textOf(index);
+      const start = list.startOf(index);
+      const end = list.endOf(index);
+      if (isPlainSubtreeRange(text, start, end)) {
+        plain[index] = 1;
+      } else if (isAllowRange(text, start, end)) {
+        allowlist.add(index);
+      } else if (rulesUnique) {
+        const line = list.get(index);
+        if (isBlank(line) || isComment(line) || readRule(line, rule) !== null) continue;
+        for (let host = 0; host < rule.count; host++) {
+          const hostStart = rule.starts[host];
+          const hostEnd = rule.ends[host];
+          hashes.push(
+            hasUppercase(line, hostStart, hostEnd)
+              ? rangeHash(substring.call(line, hostStart, hostEnd).toLowerCase(), 0, hostEnd - hostStart)
+              : rangeHash(line, hostStart, hostEnd),
+          );
+        }
+      }
+    }
+    let otherNames: HashFilter | null = null;
+    if (rulesUnique) {
+      otherNames = new HashFilter(hashes.length);
+      for (const hash of hashes) otherNames.add(hash);
+    }
+    return { allowlist: allowlist.build(), otherNames };
   }
 
   private writeEntry(lines: readonly EntryLine[], text: string, start: number, end: number): void {
@@ -142,24 +188,31 @@ class HostListWriter {
   }
 
   /**
-   * Writes the entry for the hostname at `start`–`end` of line `index`, or counts why not.
-   * `plain`: the line is a plain `||host^` (lowercase, so its name is its own key).
+   * Writes the entry for the hostname at `start`–`end` of line `index`'s text (offsets in
+   * `list.textOf(index)`), or counts why not. `line`: the line as a string, or null when it was
+   * not made (a plain line: made only for the report when it is dropped). `plain`: the line is a
+   * plain `||host^` (lowercase, so its name is its own key).
    */
-  private writeHost(line: string, index: number, start: number, end: number, scope: HostScope, plain: boolean): void {
-    const { format, keys, allowlist, report, otherNames } = this;
+  private writeHost(
+    line: string | null,
+    index: number,
+    start: number,
+    end: number,
+    scope: HostScope,
+    plain: boolean,
+  ): void {
+    const { format, keys, allowlist, report, otherNames, list } = this;
+    const lineText = list.textOf(index);
+    const lineOffset = list.startOf(index);
     // a plain rule's name becomes a key only if another rule may name it too (see `otherNames`)
     let id = -1;
-    let text: string;
-    let keyStart: number;
-    let keyEnd: number;
-    if (plain && otherNames !== null) {
-      text = this.list.textOf(index);
-      keyStart = this.list.startOf(index) + start;
-      keyEnd = keyStart + end - start;
-    } else {
-      id = hasUppercase(line, start, end)
-        ? keys.addCopy(substring.call(line, start, end).toLowerCase())
-        : keys.addRange(index, start, end);
+    let text = lineText;
+    let keyStart = start;
+    let keyEnd = end;
+    if (!plain || otherNames === null) {
+      id = hasUppercase(lineText, start, end)
+        ? keys.addCopy(substring.call(lineText, start, end).toLowerCase())
+        : keys.addRange(index, start - lineOffset, end - lineOffset);
       text = keys.textOf(id);
       keyStart = keys.startOf(id);
       keyEnd = keys.endOf(id);
@@ -188,7 +241,7 @@ class HostListWriter {
       }
     }
     if (problem === null && id === -1) {
-      if (otherNames!.mayHave(hash)) id = keys.addRange(index, start, end);
+      if (otherNames!.mayHave(hash)) id = keys.addRange(index, start - lineOffset, end - lineOffset);
       else this.writeEntry(written === "exact" ? format.exact! : format.subtree!, text, keyStart, keyEnd);
     }
     if (problem === null && id !== -1) {
@@ -204,55 +257,11 @@ class HostListWriter {
     }
     if (problem !== null) {
       if (id !== -1) keys.pop(); // in no set
-      report.dropped(problem, line);
+      report.dropped(problem, line ?? list.get(index));
       return;
     }
     report.written();
-    if (narrowed !== null) report.narrowed(narrowed, line);
-    if (scope === "exact" && written === "subtree") report.widened("subdomains_added", line);
+    if (narrowed !== null) report.narrowedLine(narrowed, list, index);
+    if (scope === "exact" && written === "subtree") report.widened("subdomains_added", line ?? list.get(index));
   }
-}
-
-/**
- * The names of the rules other than a plain `||host^` (which `readRule` reads, as `writeLine`
- * does), as hashes of their keys: every name such a rule may write, and some it will not.
- */
-function otherRuleNames(list: LineList, rule: RuleHosts): HashFilter {
-  const hashes: number[] = [];
-  for (let index = 0; index < list.length; index++) {
-    const line = list.get(index);
-    if (isPlainSubtreeRule(line) || isBlank(line) || isComment(line) || isAllowLine(line)) continue;
-    if (readRule(line, rule) !== null) continue;
-    for (let host = 0; host < rule.count; host++) {
-      const start = rule.starts[host];
-      const end = rule.ends[host];
-      hashes.push(
-        hasUppercase(line, start, end)
-          ? rangeHash(substring.call(line, start, end).toLowerCase(), 0, end - start)
-          : rangeHash(line, start, end),
-      );
-    }
-  }
-  const filter = new HashFilter(hashes.length);
-  for (const hash of hashes) filter.add(hash);
-  return filter;
-}
-
-/** The list's length as text: the output's first guess (entries are about as long as their rules). */
-export function textLength(list: LineList): number {
-  let length = list.length;
-  for (let index = 0; index < list.length; index++) length += list.endOf(index) - list.startOf(index);
-  return length;
-}
-
-/**
- * The most an entry adds to its hostname (prefixes, suffixes, line breaks), which is shorter than
- * its rule: with the list's length times the lines per entry, a bound on the output, so its buffer
- * never grows (growing by doubling had made unbound and RPZ, whose entries are longer than their
- * rules, copy and hold twice their output).
- */
-function entryOverhead(format: HostFormat): number {
-  const overhead = (lines: readonly EntryLine[] | null) =>
-    (lines ?? []).reduce((total, line) => total + line.before.length + line.after.length + 1, 0);
-  return Math.max(overhead(format.exact), overhead(format.subtree));
 }

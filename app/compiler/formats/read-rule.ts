@@ -132,24 +132,29 @@ function readEtcHostsLine(line: string, start: number, end: number, hosts: RuleH
 }
 
 /**
- * Whether `line` is `||hostname^` with a hostname of lowercase letters, digits, `-`, `_` and dots
- * that `hostnameProblem` would accept: what most lines of a compiled list are, decided in one scan
- * without `readRule`.
+ * Whether the line `text.substring(start, end)` is `||hostname^` with a hostname of lowercase
+ * letters, digits, `-`, `_` and dots that `hostnameProblem` would accept: what most lines of a
+ * compiled list are, decided in one scan in place, without `readRule` or a string.
  */
-export function isPlainSubtreeRule(line: string): boolean {
-  const end = line.length - 1;
-  if (end - 2 < 1 || end - 2 > MAX_HOSTNAME_LENGTH) return false;
-  if (charCodeAt.call(line, 0) !== PIPE || charCodeAt.call(line, 1) !== PIPE || charCodeAt.call(line, end) !== CARET) {
+export function isPlainSubtreeRange(text: string, start: number, end: number): boolean {
+  const caret = end - 1;
+  const nameStart = start + 2;
+  if (caret - nameStart < 1 || caret - nameStart > MAX_HOSTNAME_LENGTH) return false;
+  if (
+    charCodeAt.call(text, start) !== PIPE ||
+    charCodeAt.call(text, start + 1) !== PIPE ||
+    charCodeAt.call(text, caret) !== CARET
+  ) {
     return false;
   }
-  let labelStart = 2;
+  let labelStart = nameStart;
   let hasLetter = false;
-  for (let index = 2; index <= end; index++) {
-    const code = index < end ? charCodeAt.call(line, index) : DOT;
+  for (let index = nameStart; index <= caret; index++) {
+    const code = index < caret ? charCodeAt.call(text, index) : DOT;
     if (code === DOT) {
       const length = index - labelStart;
       if (length === 0 || length > MAX_LABEL_LENGTH) return false;
-      if (charCodeAt.call(line, labelStart) === HYPHEN || charCodeAt.call(line, index - 1) === HYPHEN) return false;
+      if (charCodeAt.call(text, labelStart) === HYPHEN || charCodeAt.call(text, index - 1) === HYPHEN) return false;
       labelStart = index + 1;
     } else if ((code >= 97 && code <= 122) || code === HYPHEN || code === UNDERSCORE) {
       hasLetter = true;

@@ -1,3 +1,5 @@
+import type { LineList } from "../line-list";
+
 /** Every output format, in the order the pickers list them; `adblock` is the default. */
 export const OUTPUT_FORMATS = ["adblock", "hosts", "domains", "dnsmasq", "unbound", "rpz", "adguard-home"] as const;
 
@@ -80,6 +82,13 @@ export class ReportBuilder {
   /** For a rule also counted as written. */
   narrowed(reason: NarrowReason, rule: string): void {
     count(this.report.narrowed, reason, rule);
+  }
+
+  /** `narrowed` for line `index` of `list`, made a string only if it becomes an example. */
+  narrowedLine(reason: NarrowReason, list: LineList, index: number): void {
+    const entry = this.report.narrowed[reason];
+    if (entry !== undefined && entry.examples.length >= MAX_REPORT_EXAMPLES) entry.count++;
+    else this.narrowed(reason, list.get(index));
   }
 
   /** For a rule also counted as written. */

@@ -1,45 +1,57 @@
 import { release } from "../release";
 
 /** Called through constants: see `substring-matcher.ts`. */
-const { charCodeAt } = String.prototype;
+const { charCodeAt, substring } = String.prototype;
 
 const NEWLINE = 10;
-const MIN_CAPACITY = 1 << 16;
+/**
+ * Bytes written before they are decoded into a piece of the text: small enough to be decoded while
+ * still in the cache and to add little to the output's memory, large enough that the pieces of a
+ * million-line list stay a few hundred.
+ */
+const BLOCK_BYTES = 1 << 18;
 
 /**
- * A format's output, written as UTF-8 bytes into one growing buffer and decoded once at the end:
- * an entry is copied character by character from the list's own text, so writing a million
- * entries makes no string at all (building each line as a string and joining them took about
- * 40 % of a hostname format's pass).
+ * A format's output, written as UTF-8 bytes into a block that is decoded into a piece of the text
+ * each time it fills: an entry is copied character by character from the list's own text, so
+ * writing a million entries makes no string per line (building each line as a string and joining
+ * them took about 40 % of a hostname format's pass). The pieces are joined without copying
+ * (V8 keeps `a + b` of long strings as a pair): the output costs its text and one block, where
+ * one buffer for the whole output had cost its text twice (buffer and decoded string) and more.
  */
 export class TextBuilder {
-  private bytes: Uint8Array;
+  private readonly block = new Uint8Array(BLOCK_BYTES);
+  /** Bytes of `block` written. */
   private length = 0;
   private lineCount = 0;
+  private readonly pieces: string[] = [];
   private readonly encoder = new TextEncoder();
-
-  constructor(expectedLength = MIN_CAPACITY) {
-    this.bytes = new Uint8Array(Math.max(expectedLength, MIN_CAPACITY));
-  }
+  private readonly decoder = new TextDecoder();
 
   /** Starts a new line (a `\n` before every line but the first). */
   newLine(): void {
-    if (this.lineCount++ > 0) this.byte(NEWLINE);
+    if (this.lineCount++ === 0) return;
+    if (this.length === BLOCK_BYTES) this.flush();
+    this.block[this.length++] = NEWLINE;
   }
 
   /** Writes `text` (from `start` to `end`) onto the current line. */
   write(text: string, start = 0, end = text.length): void {
-    this.reserve(end - start);
-    const { bytes } = this;
+    if (this.length + end - start > BLOCK_BYTES) {
+      this.flush();
+      // longer than a block (a very long line): a piece of its own
+      if (end - start > BLOCK_BYTES) return void this.pieces.push(substring.call(text, start, end));
+    }
+    const { block } = this;
     let position = this.length;
     for (let index = start; index < end; index++) {
       const code = charCodeAt.call(text, index);
       if (code >= 128) {
         this.length = position;
-        this.writeUtf8(text.substring(index, end));
+        this.writeUtf8(substring.call(text, index, end));
         return;
       }
-      bytes[position++] = code;
+      block[position++] = code;
     }
     this.length = position;
   }
@@ -52,27 +64,33 @@ export class TextBuilder {
 
   /** The lines joined with `\n` (no newline after the last: push `""` for one). The builder is done. */
   text(): string {
-    const text = new TextDecoder().decode(this.bytes.subarray(0, this.length));
-    release(this.bytes);
-    return text;
+    this.flush();
+    release(this.block);
+    let pieces = this.pieces;
+    // joined pairwise, so that the pairs V8 keeps form a shallow tree
+    while (pieces.length > 1) {
+      const joined: string[] = [];
+      for (let index = 0; index < pieces.length; index += 2) {
+        joined.push(index + 1 < pieces.length ? pieces[index] + pieces[index + 1] : pieces[index]);
+      }
+      pieces = joined;
+    }
+    return pieces[0] ?? "";
   }
 
+  /** Non-ASCII text: encoded whole characters at a time, so a block never ends inside one. */
   private writeUtf8(text: string): void {
     // at most 3 bytes per UTF-16 code unit
-    this.reserve(text.length * 3);
-    this.length += this.encoder.encodeInto(text, this.bytes.subarray(this.length)).written;
+    if (this.length + text.length * 3 > BLOCK_BYTES) {
+      this.flush();
+      if (text.length * 3 > BLOCK_BYTES) return void this.pieces.push(text);
+    }
+    this.length += this.encoder.encodeInto(text, this.block.subarray(this.length)).written;
   }
 
-  private byte(code: number): void {
-    this.reserve(1);
-    this.bytes[this.length++] = code;
-  }
-
-  private reserve(count: number): void {
-    if (this.length + count <= this.bytes.length) return;
-    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + count));
-    grown.set(this.bytes.subarray(0, this.length));
-    release(this.bytes);
-    this.bytes = grown;
+  private flush(): void {
+    if (this.length === 0) return;
+    this.pieces.push(this.decoder.decode(this.block.subarray(0, this.length)));
+    this.length = 0;
   }
 }

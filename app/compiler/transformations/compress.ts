@@ -3,14 +3,12 @@ import type { LineList } from "../line-list";
 import { nextRangeHash, type RangeKeys, RangeSet } from "../range-set";
 import { release } from "../release";
 import {
-  blockedHostname,
   etcHostsHostnames,
-  isBlockedHostnameRule,
-  isEtcHostsRule,
+  isBlockedHostnameRuleRange,
+  isEtcHostsRuleRange,
   isJsWhitespace,
-  isJustDomain,
-  parseAdblockRule,
-  simpleEtcHostsHostnameStart,
+  isJustDomainRange,
+  simpleEtcHostsHostnameStartRange,
 } from "../rule";
 
 /** Called through constants: see `rule.ts`. */
@@ -55,18 +53,23 @@ const PARSED_HOSTNAME_LINES = 4;
 export function compress(lines: LineList, observer?: StepObserver): LineList {
   const kinds = new Uint8Array(lines.length);
   const hostnames = new Hostnames(lines, kinds);
-  const blocked = new RangeSet(hostnames, lines.length);
+  // filtered: the second pass asks for every parent domain, and few of them are blocked
+  const blocked = new RangeSet(hostnames, lines.length, true);
   /** For `ParsedRule` and `HostsLine`: the ids of the hostnames the line keeps. */
   const parsedHostnameIds = new Map<number, number[]>();
   let parsedHostnames = 0;
 
   for (let index = 0; index < lines.length; index++) {
-    const line = lines.get(index);
-    const hostsHostnameStart = simpleEtcHostsHostnameStart(line);
-    if (hostsHostnameStart !== -1 && hostsHostnameStart <= MAX_HOSTNAME_OFFSET) {
-      hostnames.setStart(index, hostsHostnameStart);
+    // read in place: most lines are decided without a string of their own
+    const text = lines.textOf(index);
+    const start = lines.startOf(index);
+    const end = lines.endOf(index);
+    const hostsHostnameStart = simpleEtcHostsHostnameStartRange(text, start, end);
+    if (hostsHostnameStart !== -1 && hostsHostnameStart - start <= MAX_HOSTNAME_OFFSET) {
+      hostnames.setStart(index, hostsHostnameStart - start);
       kinds[index] = Kind.ToRule;
-    } else if (isEtcHostsRule(line)) {
+    } else if (isEtcHostsRuleRange(text, start, end)) {
+      const line = lines.get(index);
       parsedHostnames += fieldCount(line);
       lines.checkLines(lines.length + parsedHostnames * PARSED_HOSTNAME_LINES);
       const lineHostnames = etcHostsHostnames(line);
@@ -79,14 +82,14 @@ export function compress(lines: LineList, observer?: StepObserver): LineList {
           ids.filter((id) => blocked.add(id)),
         );
       }
-    } else if (isJustDomain(line)) {
+    } else if (isJustDomainRange(text, start, end)) {
       kinds[index] = Kind.ToRule;
-    } else if (isBlockedHostnameRule(line)) {
+    } else if (isBlockedHostnameRuleRange(text, start, end)) {
       // `||example.org^`: what `compressibleHostname` finds, without trimming or parsing
       hostnames.setStart(index, 2);
       kinds[index] = Kind.Rule;
     } else {
-      const hostname = compressibleHostname(line);
+      const hostname = compressibleHostname(text, start, end);
       if (hostname !== null) {
         const id = hostnames.addParsed(hostname);
         kinds[index] = blocked.add(id) ? Kind.ParsedRule : Kind.Dropped;
@@ -113,7 +116,7 @@ export function compress(lines: LineList, observer?: StepObserver): LineList {
 
   if (observer) explainCompress(lines, kinds, hostnames, parsedHostnameIds, blocked, observer);
   blocked.release();
-  lines.rewrite((_line, index, writer) => {
+  lines.rewrite((index, writer) => {
     // a covered line (its `COVERED` bit set) matches no case: it is dropped
     switch (kinds[index] as Kind) {
       case Kind.Other:
@@ -194,13 +197,49 @@ class Hostnames implements RangeKeys {
   }
 }
 
-/** Only plain blocking rules like `||example.org^` (no exception, no modifiers) can be merged. */
-function compressibleHostname(line: string): string | null {
-  const text = line.trim();
-  if (!text.includes("$")) return text.startsWith("@@") ? null : blockedHostname(text);
-  const rule = parseAdblockRule(text);
-  if (!rule || rule.allow || rule.options) return null;
-  return blockedHostname(rule.pattern);
+/**
+ * The hostname of a plain blocking rule like `||example.org^` (no exception, no modifiers: only
+ * those can be merged) in line `text.substring(start, end)`, as the reference finds it: the trimmed
+ * line parsed as an adblock rule (`parseAdblockRule`), its pattern read by `blockedHostname`. Read
+ * in place, so the lines that are no such rule make no string.
+ */
+function compressibleHostname(text: string, lineStart: number, lineEnd: number): string | null {
+  let start = lineStart;
+  let end = lineEnd;
+  while (start < end && isJsWhitespace(charCodeAt.call(text, start))) start++;
+  while (end > start && isJsWhitespace(charCodeAt.call(text, end - 1))) end--;
+  // An exception (`@@`) is never merged, and any other rule's pattern starts where the line does.
+  if (end - start < 4 || charCodeAt.call(text, start) !== 124 /* | */ || charCodeAt.call(text, start + 1) !== 124) {
+    return null;
+  }
+  const separator = optionsSeparator(text, start, end);
+  // every `$` escaped: the pattern is the whole line, which no hostname rule is
+  if (separator === ESCAPED_DOLLARS_ONLY) return null;
+  if (separator !== -1) {
+    // `$` then commas only is no modifier at all; anything else is one
+    for (let index = separator + 1; index < end; index++) {
+      if (charCodeAt.call(text, index) !== 44 /* , */) return null;
+    }
+    end = separator;
+  }
+  return isBlockedHostnameRuleRange(text, start, end) ? substring.call(text, start + 2, end - 1) : null;
+}
+
+/** What `optionsSeparator` returns for a line whose every `$` is escaped. */
+const ESCAPED_DOLLARS_ONLY = -2;
+
+/**
+ * The `$` `parseAdblockRule` splits `text.substring(start, end)` at (the last one not escaped by a
+ * backslash), as an index of `text`; -1 when the line has no `$`.
+ */
+function optionsSeparator(text: string, start: number, end: number): number {
+  let found = -1;
+  for (let index = end - 1; index >= start; index--) {
+    if (charCodeAt.call(text, index) !== 36 /* $ */) continue;
+    if (index === start || charCodeAt.call(text, index - 1) !== 92 /* \ */) return index;
+    found = ESCAPED_DOLLARS_ONLY;
+  }
+  return found;
 }
 
 /**
@@ -258,7 +297,10 @@ function explainCompress(
     } else if (kind & COVERED) {
       const line = lines.get(index);
       // a covered parsed rule no longer lists its hostname: it is found again
-      const id = (kind & ~COVERED) === Kind.ParsedRule ? hostnames.addParsed(compressibleHostname(line)!) : index;
+      const id =
+        (kind & ~COVERED) === Kind.ParsedRule
+          ? hostnames.addParsed(compressibleHostname(line, 0, line.length)!)
+          : index;
       const parent = substring.call(
         hostnames.textOf(id),
         coveringParentStart(hostnames, id, blocked),

@@ -2,6 +2,7 @@ import { getPublicSuffix, parse as parseHostname } from "tldts";
 import type { StepObserver } from "../explain";
 import { classifyIpPattern, type IpPattern, isSubnetWildcard } from "../ip-pattern";
 import type { LineList } from "../line-list";
+import { LIMITING_MODIFIERS, SUPPORTED_MODIFIERS } from "../modifiers";
 import { isPlainHostname, isPublicSuffix } from "../public-suffix";
 import { LineMark, removeWithPrecedingComments } from "../remove-with-preceding-comments";
 import {
@@ -9,8 +10,9 @@ import {
   isComment,
   isCommentOrEmptyRange,
   isEtcHostsRule,
+  isJsWhitespace,
   parseAdblockRule,
-  simpleEtcHostsHostnameStart,
+  simpleEtcHostsHostnameStartRange,
 } from "../rule";
 
 /** Called through constants, not looked up on each line: see `public-suffix.ts`. */
@@ -22,17 +24,6 @@ export interface ValidationPolicy {
   allowPublicSuffix: boolean;
 }
 
-/** Modifiers that narrow a rule to some clients or domains, so blocking a whole public suffix is fine. */
-const LIMITING_MODIFIERS = new Set(["denyallow", "badfilter", "client"]);
-/** The modifiers DNS-level blockers understand; a rule with any other one is dropped. */
-export const SUPPORTED_MODIFIERS = new Set([
-  "important",
-  "~important",
-  "dnstype",
-  "dnsrewrite",
-  "ctag",
-  ...LIMITING_MODIFIERS,
-]);
 /** Shorter patterns match too much (`ad^`), unless they are exact domains like `||uk^`. */
 const MIN_PATTERN_LENGTH = 5;
 const DOMAIN_PATTERN_CHARS = /^[a-zA-Z0-9-.*|^]+$/;
@@ -50,9 +41,20 @@ export function validate(lines: LineList, observer?: StepObserver): LineList {
 export function validateRules(lines: LineList, policy: ValidationPolicy, observer?: StepObserver): LineList {
   const marks = new Uint8Array(lines.length);
   for (let index = 0; index < lines.length; index++) {
-    if (isCommentOrEmptyRange(lines.textOf(index), lines.startOf(index), lines.endOf(index))) {
+    const text = lines.textOf(index);
+    const start = lines.startOf(index);
+    const end = lines.endOf(index);
+    if (isCommentOrEmptyRange(text, start, end)) {
       marks[index] = LineMark.CommentOrEmpty;
-    } else if (!isValidLine(lines.get(index), policy)) marks[index] = LineMark.Remove;
+      continue;
+    }
+    // most lines are decided in place; the rest are read as a string of their own
+    const validity = commonLineValidity(text, start, end, policy);
+    if (
+      validity === Validity.Unknown ? lineProblem(lines.get(index), policy) !== null : validity === Validity.Invalid
+    ) {
+      marks[index] = LineMark.Remove;
+    }
   }
   return removeWithPrecedingComments(
     lines,
@@ -67,23 +69,143 @@ export function isValidLine(line: string, policy: ValidationPolicy): boolean {
 
 /** Why Validate removes `line` under `policy`, or null when the line stays. */
 export function invalidReason(line: string, policy: ValidationPolicy): string | null {
-  // Most lines of a blocklist are `||hostname^`: decided without parsing the rule, and without
-  // tldts unless the hostname is a public suffix.
-  const ruleHostnameStart = simpleRuleHostnameStart(line);
-  if (ruleHostnameStart !== -1) {
-    const end = line.length - 1;
-    if (!isPublicSuffix(line, ruleHostnameStart, end)) return null;
-    return hostnameProblem(substring.call(line, ruleHostnameStart, end), false, policy);
-  }
-  // `0.0.0.0 hostname`: what `isValidEtcHostsRule` would decide, without its parsing
-  const hostsHostnameStart = simpleEtcHostsHostnameStart(line);
-  if (hostsHostnameStart !== -1) {
-    if (isPlainHostname(line, hostsHostnameStart) && !isPublicSuffix(line, hostsHostnameStart)) return null;
-    return hostnameProblem(substring.call(line, hostsHostnameStart), false, policy);
-  }
+  // the lines the common shapes keep; the others get their reason from the whole check, which
+  // decides every line as they do
+  if (commonLineValidity(line, 0, line.length, policy) === Validity.Valid) return null;
+  return lineProblem(line, policy);
+}
+
+/** `invalidReason` without the common shapes' shortcut. */
+function lineProblem(line: string, policy: ValidationPolicy): string | null {
   if (isComment(line) || line.trim() === "") return null;
   if (isEtcHostsRule(line)) return etcHostsRuleProblem(line, policy);
   return adblockRuleProblem(line, policy);
+}
+
+/** What `commonLineValidity` decides. */
+enum Validity {
+  Valid,
+  Invalid,
+  /** Not one of the common shapes: the line goes through the whole of `isValidLine`. */
+  Unknown,
+}
+
+/**
+ * The two shapes most lines of a blocklist have, decided for line `text.substring(start, end)` in
+ * place — without parsing the rule, and without tldts unless the hostname is a public suffix.
+ */
+function commonLineValidity(text: string, start: number, end: number, policy: ValidationPolicy): Validity {
+  // `||hostname^`, `@@||hostname^`
+  const ruleHostnameStart = simpleRuleHostnameStart(text, start, end);
+  if (ruleHostnameStart !== -1) {
+    if (!isPublicSuffix(text, ruleHostnameStart, end - 1)) return Validity.Valid;
+    return validity(hostnameProblem(substring.call(text, ruleHostnameStart, end - 1), false, policy) === null);
+  }
+  // `0.0.0.0 hostname`: what `isValidEtcHostsRule` would decide, without its parsing
+  const hostsHostnameStart = simpleEtcHostsHostnameStartRange(text, start, end);
+  if (hostsHostnameStart !== -1) {
+    if (isPlainHostname(text, hostsHostnameStart, end) && !isPublicSuffix(text, hostsHostnameStart, end)) {
+      return Validity.Valid;
+    }
+    return validity(hostnameProblem(substring.call(text, hostsHostnameStart, end), false, policy) === null);
+  }
+  const modified = modifiedRuleValidity(text, start, end, policy);
+  if (modified !== Validity.Unknown) return modified;
+  return hasCharacterOutsideDomainPattern(text, start, end) ? Validity.Invalid : Validity.Unknown;
+}
+
+/**
+ * `||hostname^$modifiers` and `@@||hostname^$modifiers`, with a plain hostname that starts with a
+ * letter (so no IP pattern) and modifiers that are bare names of `a-z`, `~` and `-` separated by
+ * commas (so no escapes, values or second `$`): what `isValidAdblockRule` decides for such a rule
+ * — an unsupported modifier drops it, else its hostname decides — without parsing it.
+ */
+function modifiedRuleValidity(text: string, start: number, end: number, policy: ValidationPolicy): Validity {
+  let hostnameStart = -1;
+  if (startsWith.call(text, "||", start)) hostnameStart = start + 2;
+  else if (startsWith.call(text, "@@||", start)) hostnameStart = start + 4;
+  if (hostnameStart === -1 || hostnameStart >= end || !isLowercaseLetter(charCodeAt.call(text, hostnameStart))) {
+    return Validity.Unknown;
+  }
+  let caret = hostnameStart;
+  while (caret < end && isHostnameCharacter(charCodeAt.call(text, caret))) caret++;
+  if (caret + 2 >= end || charCodeAt.call(text, caret) !== 94 /* ^ */ || charCodeAt.call(text, caret + 1) !== 36) {
+    return Validity.Unknown;
+  }
+  const modifiersStart = caret + 2;
+  for (let index = modifiersStart; index < end; index++) {
+    if (!isBareModifierCharacter(charCodeAt.call(text, index))) return Validity.Unknown;
+  }
+  if (!isPlainHostname(text, hostnameStart, caret)) return Validity.Unknown;
+  let hasLimitingModifier = false;
+  let nameStart = modifiersStart;
+  for (let index = modifiersStart; index <= end; index++) {
+    if (index < end && charCodeAt.call(text, index) !== 44 /* , */) continue;
+    // empty names (`$,important`, `$a,,b`) are dropped, as the reference's split does
+    if (index > nameStart) {
+      const name = substring.call(text, nameStart, index);
+      if (!SUPPORTED_MODIFIERS.has(name)) return Validity.Invalid;
+      if (LIMITING_MODIFIERS.has(name)) hasLimitingModifier = true;
+    }
+    nameStart = index + 1;
+  }
+  if (!isPublicSuffix(text, hostnameStart, caret)) return Validity.Valid;
+  return validity(hostnameProblem(substring.call(text, hostnameStart, caret), hasLimitingModifier, policy) === null);
+}
+
+/**
+ * A rule without modifiers whose pattern has a character `DOMAIN_PATTERN_CHARS` refuses (`##.ad`,
+ * `/ads/*`): `isValidAdblockRule` drops it whatever else it finds. Lines it could read otherwise
+ * are left to it: comments, white space (an /etc/hosts line, trimming), a `$`, a pattern starting
+ * with `/` (a regular expression) or `:` (`://`).
+ */
+function hasCharacterOutsideDomainPattern(text: string, start: number, end: number): boolean {
+  const patternStart = startsWith.call(text, "@@", start) ? start + 2 : start;
+  if (patternStart >= end) return false;
+  const first = charCodeAt.call(text, start);
+  const patternFirst = charCodeAt.call(text, patternStart);
+  if (first === 33 /* ! */ || first === 35 /* # */ || patternFirst === 47 /* / */ || patternFirst === 58 /* : */) {
+    return false;
+  }
+  let outside = false;
+  for (let index = start; index < end; index++) {
+    const code = charCodeAt.call(text, index);
+    if (code === 36 /* $ */ || isJsWhitespace(code)) return false;
+    if (index >= patternStart && !isDomainPatternCharacter(code)) outside = true;
+  }
+  return outside;
+}
+
+function isLowercaseLetter(code: number): boolean {
+  return code >= 97 && code <= 122;
+}
+
+/** `a-z`, `0-9`, `.` and `-`: what a plain hostname is made of. */
+function isHostnameCharacter(code: number): boolean {
+  return isLowercaseLetter(code) || (code >= 48 && code <= 57) || code === 46 || code === 45;
+}
+
+/** `a-z`, `~`, `-` and the `,` between modifiers. */
+function isBareModifierCharacter(code: number): boolean {
+  return isLowercaseLetter(code) || code === 126 || code === 45 || code === 44;
+}
+
+/** A character of `DOMAIN_PATTERN_CHARS`: `a-z`, `A-Z`, `0-9`, `-`, `.`, `*`, `|`, `^`. */
+function isDomainPatternCharacter(code: number): boolean {
+  return (
+    isLowercaseLetter(code) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 48 && code <= 57) ||
+    code === 45 ||
+    code === 46 ||
+    code === 42 ||
+    code === 124 ||
+    code === 94
+  );
+}
+
+function validity(valid: boolean): Validity {
+  return valid ? Validity.Valid : Validity.Invalid;
 }
 
 function etcHostsRuleProblem(line: string, policy: ValidationPolicy): string | null {
@@ -102,10 +224,14 @@ function etcHostsRuleProblem(line: string, policy: ValidationPolicy): string | n
  * `isValidAdblockRule` passes (no modifiers; an exact domain, so no length limit; allowed
  * characters; not IP-like, as it has a letter or `-`) up to the last one, `hostnameProblem`.
  */
-function simpleRuleHostnameStart(line: string): number {
-  const start = startsWith.call(line, "||") ? 2 : startsWith.call(line, "@@||") ? 4 : -1;
-  const end = line.length - 1;
-  if (start === -1 || charCodeAt.call(line, end) !== 94 /* ^ */ || !isPlainHostname(line, start, end)) return -1;
+function simpleRuleHostnameStart(text: string, lineStart: number, lineEnd: number): number {
+  let start = -1;
+  if (startsWith.call(text, "||", lineStart)) start = lineStart + 2;
+  else if (startsWith.call(text, "@@||", lineStart)) start = lineStart + 4;
+  const end = lineEnd - 1;
+  if (start === -1 || start > end || charCodeAt.call(text, end) !== 94 /* ^ */ || !isPlainHostname(text, start, end)) {
+    return -1;
+  }
   return start;
 }
 

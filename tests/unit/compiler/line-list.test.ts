@@ -37,7 +37,9 @@ describe("LineList", () => {
   it("rewrites lines into several, in order, even before any line was dropped", () => {
     const lines = LineList.fromText(["two", "drop", "three", "one"].join("\n"));
     const copies: Record<string, number> = { two: 2, drop: 0, three: 3, one: 1 };
-    lines.rewrite((line, _index, writer) => {
+    lines.rewrite((index, writer) => {
+      // a line is read before its slot can be written
+      const line = lines.get(index);
       for (let copy = 0; copy < copies[line]; copy++) {
         if (copy === 0) writer.keep();
         else writer.write(`${line}+${copy}`);
@@ -55,7 +57,8 @@ describe("LineList", () => {
         Array.from({ length: counts[index] }, (_, copy) => (copy === 0 ? line : `${line}.${copy}`)),
       );
       const lines = LineList.fromArray(input);
-      lines.rewrite((line, index, writer) => {
+      lines.rewrite((index, writer) => {
+        const line = lines.get(index);
         for (let copy = 0; copy < counts[index]; copy++) {
           if (copy === 0) writer.keep();
           else writer.write(`${line}.${copy}`);

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { substringMatcher } from "~/compiler/substring-matcher";
-import { compileWildcard } from "~/compiler/wildcard";
+import { compileWildcard, loadRegexEngine } from "~/compiler/wildcard";
 import { Random } from "./support/random";
 
 const require = createRequire(import.meta.url);
@@ -55,6 +55,8 @@ function randomText(random: Random, maxLength: number, extra: string[] = [], alp
   const symbols = [...alphabet, ...extra];
   return Array.from({ length: random.int(0, maxLength) }, () => random.pick(symbols)).join("");
 }
+
+beforeAll(loadRegexEngine);
 
 describe("exclusion and inclusion patterns", () => {
   it("match exactly like the reference's Wildcard (plain, `*` wildcards, /regex/) on random text", () => {

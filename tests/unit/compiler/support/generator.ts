@@ -497,6 +497,17 @@ export function generateSingleTransformationCase(
  */
 const ASCII_ODD_RULES = ODD_RULES.filter((rule) => /^[\x20-\x7e]*$/.test(rule));
 
+/** The transformations `npm run bench:compile` compiles its corpora with (at the list level). */
+export const BENCHMARK_TRANSFORMATIONS: TransformationName[] = [
+  "Deduplicate",
+  "Validate",
+  "RemoveComments",
+  "Compress",
+  "TrimLines",
+  "RemoveEmptyLines",
+  "InsertFinalNewLine",
+];
+
 export function generateBenchmarkCorpus(random: Random, lineCount: number): string {
   const lines: string[] = ["! Title: generated", "! Expires: 1 day", ""];
   const recent: string[] = [];
