@@ -12,7 +12,6 @@ import { compileWithCache, parseCompileRequest } from "./compilations.server";
 import { JOB_RESULT_TTL_SECONDS, jobResultKey, resultKey } from "./compile-cache.server";
 import { failureCode, internalReason, isRetriable } from "./compile-errors.server";
 import { claimJob, completeJob, failJob, releaseJob } from "./jobs.server";
-import { copyList, putList } from "./results.server";
 import {
   deadLetterRefresh,
   type ListServices,
@@ -21,6 +20,7 @@ import {
   refreshList,
 } from "./list-refresh.server";
 import { deliverWebhook, failDelivery, scheduleRetry, webhookDeliveryMessage } from "./list-webhooks.server";
+import { copyList, putList } from "./results.server";
 
 const DEAD_LETTER_QUEUE = "bloqr-compile-dlq";
 // Backoff doubles per attempt from the configured base, capped so a job is not parked for hours.

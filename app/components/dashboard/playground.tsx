@@ -167,8 +167,9 @@ export function Playground(props: {
         if (event.event === "result") {
           setResult(event.data as unknown as StreamResult);
           setResultFormat(outputFormat);
-        } else if (event.event === "error") setError(String(event.data.message));
-        else {
+        } else if (event.event === "error") {
+          setError((event.data as { error?: { message?: string } }).error?.message ?? "The compile failed.");
+        } else {
           const text = progressText(event);
           if (text) setProgress((previous) => [...previous, { key: step++, text }]);
         }
