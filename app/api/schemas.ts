@@ -34,7 +34,7 @@ export const MAX_ASYNC_BATCH_ITEMS = 100;
  * A batch item's configuration is parsed by its own compile (compilations.server.ts
  * `parseCompileRequest`), so one bad item fails alone and names its id.
  */
-const itemConfiguration = z.unknown().refine((value) => value !== undefined, "required");
+export const itemConfiguration = z.unknown().refine((value) => value !== undefined, "required");
 /** Source URL → list text, used instead of fetching that source. */
 const preFetchedContent = z.record(z.string(), z.string()).optional();
 const turnstileToken = z.string().optional();
@@ -54,13 +54,11 @@ const explain = z
   );
 
 // The compiler's own schema: the guard validates the configuration once and the compile receives it parsed.
-export const compileBody = z.strictObject({
-  configuration: configurationSchema,
-  preFetchedContent,
-  turnstileToken,
-  outputFormat,
-  explain,
-});
+// The API document lists it once, as the component Configuration.
+z.globalRegistry.add(configurationSchema, { id: "Configuration" });
+export const compileBody = z
+  .strictObject({ configuration: configurationSchema, preFetchedContent, turnstileToken, outputFormat, explain })
+  .meta({ id: "CompileRequest" });
 
 export const asyncCompileBody = z.strictObject({
   configuration: configurationSchema,

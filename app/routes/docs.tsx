@@ -123,7 +123,7 @@ const ENDPOINTS: Endpoint[] = [
     method: "GET",
     path: "/api/openapi.json",
     who: "public",
-    what: "This API as an OpenAPI 3.1 document, generated from the schemas the server validates with.",
+    what: "This API as an OpenAPI 3.1 document, assembled from the operation each route declares beside its code.",
     curl: (base) => `curl -s ${base}/api/openapi.json`,
   },
 ];

@@ -14,7 +14,7 @@ import { forgetUser } from "./principal-cache.server";
 import { applyClerkUser, type ClerkUserSnapshot, clerkPublicMetadata, deleteClerkUser } from "./users.server";
 
 // Clerk's user events are a few KB; the cap bounds what an unauthenticated caller can make us read.
-const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
+export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
 
 const MAX_DATE_MS = 8.64e15;
 

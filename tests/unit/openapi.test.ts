@@ -45,8 +45,50 @@ describe("the OpenAPI document", () => {
     expect(Object.keys(document.components.schemas)).toContain("PublishedList");
   });
 
+  it("every operation has a unique operationId, a security list, and declares 500", () => {
+    const operations = Object.values(buildOpenApiDocument().paths).flatMap((methods) => Object.values(methods)) as {
+      operationId: string;
+      security: unknown[];
+      responses: Record<string, unknown>;
+    }[];
+    const ids = operations.map((operation) => operation.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const operation of operations) {
+      expect(operation.security, operation.operationId).toBeInstanceOf(Array);
+      expect(operation.responses, operation.operationId).toHaveProperty("500");
+    }
+  });
+
+  it("public operations say security: [], and an API-key requirement names the scope", () => {
+    const { paths } = buildOpenApiDocument();
+    for (const path of [
+      "/api/health",
+      "/api/version",
+      "/api/clerk-config",
+      "/api/turnstile-config",
+      "/api/openapi.json",
+    ]) {
+      expect(paths[path].get, path).toMatchObject({ security: [] });
+    }
+    expect(paths["/api/compile/jobs"].get).toMatchObject({
+      security: [{ bearer: ["jobs:read"] }, { apiKey: ["jobs:read"] }, { session: [] }],
+    });
+    expect(paths["/api/compile"].post).toMatchObject({ security: expect.arrayContaining([{}]) });
+  });
+
+  it("the guard's own statuses are declared where it sends them", () => {
+    const { paths } = buildOpenApiDocument();
+    const createKey = paths["/api/keys"].post as { responses: Record<string, { description: string }> };
+    expect(createKey.responses["400"].description).toContain("credentials_in_query");
+    expect(Object.keys(createKey.responses)).toEqual(expect.arrayContaining(["401", "403", "413", "415", "429"]));
+    expect(createKey.responses["429"]).toMatchObject({ headers: { "Retry-After": expect.anything() } });
+  });
+
   it("documents the host lookup of an explained compile with its query parameters", () => {
-    const lookup = buildOpenApiDocument().paths["/api/compile/explain"].get;
+    const lookup = buildOpenApiDocument().paths["/api/compile/explain"].get as {
+      parameters: { name: string }[];
+      responses: Record<string, unknown>;
+    };
     expect(lookup.parameters.map((parameter) => parameter.name)).toEqual(["id", "host"]);
     expect(Object.keys(lookup.responses)).toContain("404");
   });

@@ -78,11 +78,11 @@ describe("POST /api/compile/stream", () => {
     expect(events.at(-1)?.data).toMatchObject({ success: true, ruleCount: 3 });
   });
 
-  it("a source that cannot be loaded ends the stream with an error event", async () => {
+  it("a source that cannot be loaded ends the stream with an error event in the one error shape", async () => {
     const config = configuration({ sources: [{ source: "file:///etc/passwd" }] });
     const response = await call("/api/compile/stream", browserCompile({ configuration: config }));
     const text = await response.text();
-    expect(text).toMatch(/event: error\ndata: \{"code":"source_refused"/);
+    expect(text).toMatch(/event: error\ndata: \{"error":\{"code":"source_refused","message":"/);
     expect(text).not.toContain("event: result");
   });
 });

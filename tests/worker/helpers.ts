@@ -2,6 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import worker from "bloqr-worker";
 import { expect, inject } from "vitest";
+import { contractProblems } from "./contract";
 
 export const ORIGIN = "https://bloqr.test";
 
@@ -10,7 +11,9 @@ type Bindings = Partial<Env> & Record<string, unknown>;
 /**
  * Sends a request through the real Worker entry (server.ts, as bundled in build/index.js) with
  * the test bindings, optionally overridden. `responseMs` is the time until the client would
- * see the response; background work (ctx.waitUntil) is awaited after it.
+ * see the response; background work (ctx.waitUntil) is awaited after it. Every response is
+ * checked against the served OpenAPI document (./contract.ts): a test fails on any answer the
+ * document does not declare.
  */
 export async function timedCall(path: string, init: RequestInit = {}, bindings: Bindings = {}) {
   const ctx = createExecutionContext();
@@ -23,8 +26,14 @@ export async function timedCall(path: string, init: RequestInit = {}, bindings: 
     response = new Response(await response.text(), response);
   }
   await waitOnExecutionContext(ctx);
+  const problems = await contractProblems(request, response, servedDocument);
+  if (problems.length > 0) throw new Error(`The response breaks the API document:\n- ${problems.join("\n- ")}`);
   return { response, responseMs };
 }
+
+/** `/api/openapi.json` as the Worker serves it. */
+export const servedDocument = () =>
+  worker.fetch(new Request(new URL("/api/openapi.json", ORIGIN)), env, createExecutionContext());
 
 export async function call(path: string, init: RequestInit = {}, bindings: Bindings = {}) {
   return (await timedCall(path, init, bindings)).response;

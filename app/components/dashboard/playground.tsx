@@ -206,7 +206,7 @@ export function Playground(props: {
         } else if (event.event === "error") {
           // a source that started and never finished is the one that failed
           for (const index of started) say(`Source ${index + 1}: failed`);
-          setResultError(String(event.data.message));
+          setResultError((event.data as { error?: { message?: string } }).error?.message ?? "The compile failed.");
         } else {
           const text = progressText(event);
           if (text) say(text);
