@@ -17,6 +17,16 @@ import * as compileStream from "../routes/api.compile.stream";
 import * as health from "../routes/api.health";
 import * as apiKeys from "../routes/api.keys";
 import * as apiKey from "../routes/api.keys.$id";
+import * as lists from "../routes/api.lists";
+import * as list from "../routes/api.lists.$id";
+import * as listDiff from "../routes/api.lists.$id.diff";
+import * as listRefresh from "../routes/api.lists.$id.refresh";
+import * as listRotateSlug from "../routes/api.lists.$id.rotate-slug";
+import * as listVersions from "../routes/api.lists.$id.versions";
+import * as listVersionDecision from "../routes/api.lists.$id.versions.$number.$decision";
+import * as listWebhooks from "../routes/api.lists.$id.webhooks";
+import * as listWebhook from "../routes/api.lists.$id.webhooks.$endpointId";
+import * as listWebhookSecret from "../routes/api.lists.$id.webhooks.$endpointId.rotate-secret";
 import * as me from "../routes/api.me";
 import * as queueResult from "../routes/api.queue.results.$id";
 import * as turnstileConfig from "../routes/api.turnstile-config";
@@ -51,6 +61,16 @@ export const OPERATIONS: readonly Operation[] = [
   compileExplain,
   compileJobs,
   queueResult,
+  lists,
+  list,
+  listVersions,
+  listVersionDecision,
+  listDiff,
+  listRefresh,
+  listRotateSlug,
+  listWebhooks,
+  listWebhook,
+  listWebhookSecret,
   adminMetrics,
   clerkWebhook,
 ].flatMap((route) => route.operations);

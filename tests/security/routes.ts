@@ -86,6 +86,7 @@ export const API_ENDPOINTS: ApiEndpoint[] = [
     auth: "required",
   },
   { method: "GET", path: "/api/compile/jobs", file: "api.compile.jobs", body: null, auth: "required" },
+  { method: "GET", path: "/api/compile/explain", file: "api.compile.explain", body: null, auth: "optional" },
   {
     method: "GET",
     path: `/api/queue/results/${SAMPLE_ID}`,

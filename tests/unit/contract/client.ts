@@ -168,3 +168,61 @@ export async function deliverWebhook(
   });
   return data?.received ? data.outcome : "refused";
 }
+
+export async function publishList(): Promise<string> {
+  const created = await client.POST("/api/lists", {
+    body: { name: "Family", configuration, formats: ["adblock", "hosts"], visibility: "unlisted" },
+  });
+  if (created.error) return `${created.error.error.code}: ${created.error.error.message}`;
+  const id = created.data.list.id;
+  const path = { id };
+  const all = await client.GET("/api/lists");
+  const one = await client.GET("/api/lists/{id}", { params: { path } });
+  const changed = await client.PATCH("/api/lists/{id}", { params: { path }, body: { refreshMinutes: 1440 } });
+  const refreshed = await client.POST("/api/lists/{id}/refresh", { params: { path } });
+  const versions = await client.GET("/api/lists/{id}/versions", { params: { path, query: { limit: 10 } } });
+  const held = versions.data?.versions.find((version) => version.status === "held");
+  const decided = held
+    ? await client.POST("/api/lists/{id}/versions/{number}/{decision}", {
+        params: { path: { id, number: String(held.number), decision: "publish" } },
+      })
+    : undefined;
+  const diff = await client.GET("/api/lists/{id}/diff", { params: { path, query: { from: 1, to: 2 } } });
+  const rotated = await client.POST("/api/lists/{id}/rotate-slug", { params: { path } });
+  const deleted = await client.DELETE("/api/lists/{id}", { params: { path } });
+  return [
+    ...(all.data?.lists.map((each) => `${each.name} ${each.visibility} ${each.urls.adblock ?? ""}`) ?? []),
+    one.data?.list.currentVersion?.ruleCount ?? "no version yet",
+    changed.data?.list.refreshMinutes ?? changed.error?.error.code ?? "",
+    refreshed.data?.status ?? refreshed.error?.error.code ?? "",
+    versions.data?.currentVersionId ?? "",
+    versions.data?.nextBefore ?? "",
+    decided?.data?.version.publishedAt ?? "",
+    diff.data ? `+${diff.data.addedCount} -${diff.data.removedCount}: ${diff.data.added.join(" ")}` : "",
+    rotated.data?.list.slug ?? rotated.error?.error.code ?? "",
+    deleted.response.status,
+  ].join("\n");
+}
+
+export async function listWebhooks(listId: string): Promise<string> {
+  const path = { id: listId };
+  const added = await client.POST("/api/lists/{id}/webhooks", {
+    params: { path },
+    body: { url: "https://hooks.example.com/bloqr" },
+  });
+  if (added.error) return added.error.error.code;
+  const endpointPath = { id: listId, endpointId: added.data.endpoint.id };
+  const log = await client.GET("/api/lists/{id}/webhooks", { params: { path } });
+  const rotated = await client.POST("/api/lists/{id}/webhooks/{endpointId}/rotate-secret", {
+    params: { path: endpointPath },
+  });
+  const removed = await client.DELETE("/api/lists/{id}/webhooks/{endpointId}", { params: { path: endpointPath } });
+  return [
+    added.data.secret,
+    added.data.warning,
+    ...(log.data?.endpoints.map((endpoint) => `${endpoint.url} ${endpoint.enabled}`) ?? []),
+    ...(log.data?.deliveries.map((delivery) => `${delivery.type} ${delivery.status} ${delivery.attempts}`) ?? []),
+    rotated.data?.secret ?? "",
+    removed.response.status,
+  ].join("\n");
+}
