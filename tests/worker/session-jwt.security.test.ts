@@ -33,7 +33,7 @@ describe.each(CARRIERS)("session JWT via %s", (carrier) => {
       tier: "free",
       role: "user",
       email: claims.email,
-      scopes: ["compile", "compile:async", "jobs:read", "keys:read", "keys:write"],
+      scopes: ["compile", "compile:async", "jobs:read", "keys:read", "keys:write", "lists:read", "lists:write"],
       clerkUserId: claims.sub,
     });
   });
