@@ -1,25 +1,20 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { z } from "zod";
+import { compileGuardOptions } from "~/api/compile-guard";
 import { defineOperation, errorBody } from "~/api/operation";
 import { compileResult, explanation, formatReport, sourceMetrics, stepMetrics } from "~/api/responses";
-import { compileBody, MAX_COMPILE_BODY_BYTES, outputFormatQuery } from "~/api/schemas";
+import { outputFormatQuery } from "~/api/schemas";
 import {
   checkCompileBudget,
   compileForCaller,
   compileResultBody,
   requestedOutputFormat,
 } from "~/services/compilations.server";
-import { type GuardOptions, guard } from "~/services/guard.server";
+import { guard } from "~/services/guard.server";
 import { ApiError, ERROR_CODES, methodNotAllowed, parseQuery } from "~/services/http.server";
 import { openEventStream } from "~/services/sse.server";
 
-const options = {
-  auth: "optional",
-  scope: "compile",
-  turnstile: true,
-  body: compileBody,
-  maxBodyBytes: MAX_COMPILE_BODY_BYTES,
-} satisfies GuardOptions<unknown>;
+const options = compileGuardOptions;
 
 const sourceStart = z.object({
   type: z.literal("source_start"),

@@ -1,20 +1,15 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
+import { compileGuardOptions } from "~/api/compile-guard";
 import { defineOperation } from "~/api/operation";
 import { compileResult } from "~/api/responses";
-import { compileBody, compileQuery, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
+import { compileQuery, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
 import { compileForCaller, compileResultBody, requestedOutputFormat } from "~/services/compilations.server";
 import { textStream } from "~/services/compression.server";
-import { type GuardOptions, guard } from "~/services/guard.server";
+import { guard } from "~/services/guard.server";
 import { API_HEADERS, methodNotAllowed, parseQuery } from "~/services/http.server";
 import { streamedJsonResponse } from "~/services/list-json.server";
 
-const options = {
-  auth: "optional",
-  scope: "compile",
-  turnstile: true,
-  body: compileBody,
-  maxBodyBytes: MAX_COMPILE_BODY_BYTES,
-} satisfies GuardOptions<unknown>;
+const options = compileGuardOptions;
 
 export const operations = [
   defineOperation({
