@@ -21,20 +21,15 @@ import {
 } from "./list-refresh.server";
 import { deliverWebhook, failDelivery, scheduleRetry, webhookDeliveryMessage } from "./list-webhooks.server";
 import { copyList, putList } from "./results.server";
+import { retryDelaySeconds } from "./retry-backoff";
 
 const DEAD_LETTER_QUEUE = "bloqr-compile-dlq";
-// Backoff doubles per attempt from the configured base, capped so a job is not parked for hours.
-const MAX_RETRY_DELAY_SECONDS = 15 * 60;
 
 const jobMessage = z.object({ jobId: z.uuid() });
 const storedRequest = z.object({
   configuration: z.unknown(),
   preFetchedContent: z.record(z.string(), z.string()).optional(),
 });
-
-function retryDelaySeconds(attempts: number, baseSeconds: number): number {
-  return Math.min(MAX_RETRY_DELAY_SECONDS, baseSeconds * 2 ** Math.max(0, attempts - 1));
-}
 
 export async function consumeCompileBatch(batch: MessageBatch<unknown>, context: LoadContext) {
   const { database, analytics } = context;
