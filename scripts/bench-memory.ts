@@ -374,7 +374,9 @@ async function memoryChild() {
   const { compilations } = await import("../app/db/schema");
   const { eq } = await import("drizzle-orm");
 
-  const store = option("--store")!;
+  // A store of its own: a child that found the previous one's list in the compile cache would only copy it.
+  mkdirSync(option("--store")!, { recursive: true });
+  const store = mkdtempSync(join(option("--store")!, "child-"));
   const env = {
     ...JSON.parse(readFileSync(option("--vars")!, "utf8")),
     COMPILE_CACHE: fileKv(join(store, "kv")),
@@ -426,6 +428,7 @@ async function memoryChild() {
   sample();
   const peakRssMb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? 0) / 1024;
   await database.close();
+  rmSync(store, { recursive: true, force: true });
   const result: ChildResult = {
     ok: row.status === "succeeded",
     error: row.status === "succeeded" ? undefined : `${row.status}: ${row.error}`,

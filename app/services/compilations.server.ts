@@ -9,6 +9,7 @@ import {
   type CompileEvent,
   type Configuration,
   compile,
+  compileToBytes,
   convertCompiledList,
   type ExplainedCompile,
   type Explanation,
@@ -34,7 +35,15 @@ import type { Database } from "./db.server";
 import { ApiError } from "./http.server";
 import { RulesArray } from "./list-json.server";
 import type { Principal } from "./principal";
-import { getList, type ListStores, putList } from "./results.server";
+import {
+  copyList,
+  getList,
+  getListHeader,
+  type ListStores,
+  type ListTarget,
+  putList,
+  putListBytes,
+} from "./results.server";
 
 export interface CompileRequest {
   /** Parsed: by the body schema at the edge, or by `parseCompileRequest`. */
@@ -121,13 +130,7 @@ export async function compileWithCache(
     return { ...hit, cached: true, configHash, durationMs, explanation: explainedHit.explanation };
   }
 
-  const result = await compile(request.configuration, {
-    loadSource: dependencies.loadSource,
-    onEvent: dependencies.onEvent,
-    signal: dependencies.signal,
-    compilerVersion: packageJson.version,
-    explain: dependencies.explain,
-  });
+  const result = await compile(request.configuration, compileOptions(dependencies));
   const list: CompiledList = {
     text: result.text,
     ruleCount: result.ruleCount,
@@ -136,6 +139,56 @@ export async function compileWithCache(
   };
   const { etag } = await putList(dependencies.stores, cacheKey, list, RESULT_CACHE_TTL_SECONDS);
   if (result.explained) await writeCached(cache, explainKey, result.explained, RESULT_CACHE_TTL_SECONDS);
+  const outcome = { ...list, cached: false, configHash, etag, durationMs: Date.now() - started };
+  return result.explained ? { ...outcome, explanation: result.explained.explanation } : outcome;
+}
+
+/** What both kinds of compile tell the compiler. */
+const compileOptions = (dependencies: CompileDependencies) => ({
+  loadSource: dependencies.loadSource,
+  onEvent: dependencies.onEvent,
+  signal: dependencies.signal,
+  compilerVersion: packageJson.version,
+  explain: dependencies.explain,
+});
+
+/**
+ * `compileWithCache` for an async job: its list is stored under `target`, and in the cache, as it
+ * is written — never held as one text, so a million-line list fits a Worker's 128 MB (decision
+ * 0028). A cached list is copied as it is stored.
+ */
+export async function compileToStore(
+  request: { configuration: Configuration; preFetchedContent?: Record<string, string> },
+  dependencies: CompileDependencies,
+  target: ListTarget,
+): Promise<Omit<CompileOutcome, "text">> {
+  const started = Date.now();
+  const { stores } = dependencies;
+  const { configHash, key: cacheKey } = await resultCacheKey(request.configuration, request.preFetchedContent);
+  const explainKey = explanationKey(configHash);
+  const hit = await getListHeader(stores, cacheKey);
+  const explainedHit = hit && dependencies.explain ? await readCached<ExplainedCompile>(stores.kv, explainKey) : null;
+  if (hit && (explainedHit || !dependencies.explain)) {
+    if (await copyList(stores, cacheKey, target.key, hit.etag, target.ttlSeconds)) {
+      const { ruleCount, compiledAt, metrics, etag } = hit;
+      const outcome = {
+        ruleCount,
+        compiledAt,
+        metrics,
+        etag,
+        cached: true,
+        configHash,
+        durationMs: Date.now() - started,
+      };
+      return explainedHit ? { ...outcome, explanation: explainedHit.explanation } : outcome;
+    }
+  }
+
+  const result = await compileToBytes(request.configuration, compileOptions(dependencies));
+  const list = { ruleCount: result.ruleCount, compiledAt: new Date().toISOString(), metrics: result.metrics };
+  const cacheTarget = { key: cacheKey, ttlSeconds: RESULT_CACHE_TTL_SECONDS };
+  const { etag } = await putListBytes(stores, [target, cacheTarget], list, result.bytes);
+  if (result.explained) await writeCached(stores.kv, explainKey, result.explained, RESULT_CACHE_TTL_SECONDS);
   const outcome = { ...list, cached: false, configHash, etag, durationMs: Date.now() - started };
   return result.explained ? { ...outcome, explanation: result.explained.explanation } : outcome;
 }
