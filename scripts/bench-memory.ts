@@ -6,8 +6,9 @@
  *
  * - The stack: a real Postgres with its WebSocket bridge (startLocalServices, as `npm run dev`), a
  *   source server in this (parent) process, and for each measurement a child process that runs the
- *   consumer. KV and R2 are files in a temporary folder: in a Worker their values leave the isolate
- *   once written, as they leave the child's memory here.
+ *   consumer. KV and R2 are files in a temporary folder, one per child (so none finds the list in the
+ *   compile cache): in a Worker their values leave the isolate once written, as they leave the
+ *   child's memory here.
  * - Memory: as `bench:compile` measures it — the smallest `--max-heap-size` the job succeeds in,
  *   found by bisection over children, plus the peak of the array buffers (sampled at every typed
  *   array made and every few milliseconds; fetch and gzip make theirs natively). The baseline is the
