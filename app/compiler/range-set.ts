@@ -1,8 +1,5 @@
 import { release } from "./release";
 
-/** Called through constants: see `substring-matcher.ts`. */
-const { charCodeAt, substring } = String.prototype;
-
 /** Multiplier of the polynomial hash (odd, with bits spread over the word). */
 const HASH_BASE = 0x01000193;
 /**
@@ -28,7 +25,7 @@ const FILTER_BITS_PER_KEY = 4;
  */
 export function rangeHash(text: string, start: number, end: number): number {
   let hash = 0;
-  for (let index = end - 1; index >= start; index--) hash = nextRangeHash(hash, charCodeAt.call(text, index));
+  for (let index = end - 1; index >= start; index--) hash = nextRangeHash(hash, text.charCodeAt(index));
   return hash;
 }
 
@@ -108,11 +105,11 @@ export class RangeSet {
     if (this.filter.length > 0) this.setFilterBit(hash);
     if (this.overflow !== null) {
       const size = this.overflow.size;
-      const key = substring.call(text, start, end);
+      const key = text.substring(start, end);
       if (slot === -2) this.addOverflow(key, hash);
       if (slot === -2 || this.overflow.has(key)) return this.overflow.size !== size;
     } else if (slot === -2) {
-      this.addOverflow(substring.call(text, start, end), hash);
+      this.addOverflow(text.substring(start, end), hash);
       return true;
     }
     return this.insert(slot, hash, id);
@@ -127,7 +124,7 @@ export class RangeSet {
   has(text: string, start: number, end: number, hash: number): boolean {
     if (this.filter.length > 0 && !this.filterBitSet(hash)) return false;
     if (this.find(text, start, end, hash) === -1) return true;
-    return this.overflowHashes?.has(hash) === true && this.overflow?.has(substring.call(text, start, end)) === true;
+    return this.overflowHashes?.has(hash) === true && this.overflow?.has(text.substring(start, end)) === true;
   }
 
   /**
@@ -176,7 +173,7 @@ export class RangeSet {
     if (keys.endOf(id) - keyStart !== end - start) return false;
     const keyText = keys.textOf(id);
     for (let offset = 0; offset < end - start; offset++) {
-      if (charCodeAt.call(keyText, keyStart + offset) !== charCodeAt.call(text, start + offset)) return false;
+      if (keyText.charCodeAt(keyStart + offset) !== text.charCodeAt(start + offset)) return false;
     }
     return true;
   }
@@ -202,7 +199,7 @@ export class RangeSet {
       } else {
         const { keys } = this;
         const id = entry - 1;
-        this.addOverflow(substring.call(keys.textOf(id), keys.startOf(id), keys.endOf(id)), hash);
+        this.addOverflow(keys.textOf(id).substring(keys.startOf(id), keys.endOf(id)), hash);
       }
     }
     release(previous);
