@@ -111,6 +111,39 @@ describe("RangeSet", () => {
     }
   });
 
+  it("addAll marks the same keys as added one by one would, in groups large enough to be reordered", () => {
+    // 120 000 keys: the table has several groups (see `RangeSet.addAll`); a third repeat earlier keys
+    const random = new Random(11);
+    const keys: string[] = [];
+    for (let id = 0; id < 120_000; id++) {
+      keys.push(
+        id > 0 && random.chance(0.3) ? keys[random.int(0, id - 1)] : `${randomText(random, random.int(1, 4))}${id}`,
+      );
+    }
+    const text = keys.join("");
+    const starts: number[] = [];
+    let offset = 0;
+    for (const key of keys) {
+      starts.push(offset);
+      offset += key.length;
+    }
+    const set = new RangeSet(
+      { textOf: () => text, startOf: (id) => starts[id], endOf: (id) => starts[id] + keys[id].length },
+      keys.length,
+    );
+    const ids = Int32Array.from(keys, (_, id) => id);
+    const hashes = Int32Array.from(keys, (key) => rangeHash(key, 0, key.length));
+    set.addAll(ids, hashes, keys.length);
+    const firsts = new Set<string>();
+    const expected = keys.map((key, id) => {
+      if (firsts.has(key)) return ~id;
+      firsts.add(key);
+      return id;
+    });
+    expect(Array.from(ids)).toEqual(expected);
+    for (const key of keys.slice(0, 500)) expect(set.has(key, 0, key.length, rangeHash(key, 0, key.length))).toBe(true);
+  });
+
   it("stays correct and bounded when every key has the same hash", () => {
     // 2^10 distinct keys made of two colliding blocks: a list crafted to defeat the table
     const pairs = collidingPairs();
@@ -122,6 +155,14 @@ describe("RangeSet", () => {
     const set = new RangeSet({ textOf: (id) => doubled[id], startOf: () => 0, endOf: (id) => doubled[id].length });
     const started = performance.now();
     const added = doubled.map((_, id) => set.add(id));
+    const batch = new RangeSet({ textOf: (id) => doubled[id], startOf: () => 0, endOf: (id) => doubled[id].length });
+    const ids = Int32Array.from(doubled, (_, id) => id);
+    batch.addAll(
+      ids,
+      Int32Array.from(doubled, (key) => rangeHash(key, 0, key.length)),
+      doubled.length,
+    );
+    expect(Array.from(ids, (id) => id >= 0)).toEqual(added);
     expect(added.filter(Boolean)).toHaveLength(keys.length);
     expect(added.slice(keys.length).some(Boolean)).toBe(false);
     for (const key of keys) expect(set.has(key, 0, key.length, rangeHash(key, 0, key.length))).toBe(true);
