@@ -18,11 +18,6 @@ const MAX_LOAD = 0.75;
  * the processor's cache where the table (2.7 MB) does not.
  */
 const FILTER_BITS_PER_KEY = 4;
-/**
- * Slots per group of `addAll`: 8 bytes each, so a group's part of the table (256 KB) fits the
- * processor's second-level cache.
- */
-const BATCH_GROUP_SLOTS = 1 << 15;
 
 /**
  * The hash `RangeSet` uses, computed from the last character to the first: walking a hostname
@@ -119,35 +114,6 @@ export class RangeSet {
     this.addOverflow(this.keyString(id), hash);
     if (this.filter.length > 0) this.setFilterBit(hash);
     return this.overflow!.size !== overflowSize;
-  }
-
-  /**
-   * Adds keys `ids[0 .. count)`, whose `rangeHash`es are `hashes[0 .. count)`, with the outcome of
-   * calling `add` for each in that order: the id of a key already in the set by then (an earlier
-   * equal key, or one added before) becomes `~id` (negative) in `ids`. The keys are added grouped by where their
-   * slots lie, so that each group's part of the table stays in the processor's cache: one by one in
-   * the list's order, nearly every key cost a random read of the whole table (the single hottest
-   * line of Compress and Deduplicate). Equal keys have equal hashes, so they land in one group, in
-   * their order: which of them is first does not change.
-   */
-  addAll(ids: Int32Array, hashes: Int32Array, count: number): void {
-    const groupBits = Math.min(Math.max(31 - Math.clz32(Math.floor(this.slots / BATCH_GROUP_SLOTS)), 0), 16);
-    if (groupBits === 0 || count === 0) {
-      for (let index = 0; index < count; index++) if (!this.add(ids[index], hashes[index])) ids[index] = ~ids[index];
-      return;
-    }
-    const shift = 32 - groupBits;
-    // a counting sort by group, stable: `next[g]` is where the next key of group `g` goes
-    const next = new Int32Array((1 << groupBits) + 1);
-    for (let index = 0; index < count; index++) next[(mixedHash(hashes[index]) >>> shift) + 1]++;
-    for (let group = 1; group < next.length; group++) next[group] += next[group - 1];
-    const order = new Int32Array(count);
-    for (let index = 0; index < count; index++) order[next[mixedHash(hashes[index]) >>> shift]++] = index;
-    for (let position = 0; position < count; position++) {
-      const index = order[position];
-      if (!this.add(ids[index], hashes[index])) ids[index] = ~ids[index];
-    }
-    release(next, order);
   }
 
   /** Frees the set's memory now (see `release`); it must not be used afterwards. */
@@ -258,7 +224,15 @@ function homeSlot(hash: number, tableSize: number): number {
   return Math.floor((mixedHash(hash) / 4294967296) * tableSize);
 }
 
-/** The hash mixed, as an unsigned 32-bit number: `homeSlot` scales it, `addAll` groups by its top bits. */
+/**
+ * The group of `2 ** bits` a key of hash `hash` belongs to: keys split by it can go into one small
+ * `RangeSet` per group, whose slots spread evenly (they come from other bits of the same mix).
+ */
+export function hashGroup(hash: number, bits: number): number {
+  return mixedHash(hash) & ((1 << bits) - 1);
+}
+
+/** The hash mixed, as an unsigned 32-bit number: `homeSlot` scales it, `hashGroup` masks its low bits. */
 function mixedHash(hash: number): number {
   let mixed = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
   mixed ^= mixed >>> 16;

@@ -1,6 +1,6 @@
 import type { StepObserver } from "../explain";
-import { grow, type LineList } from "../line-list";
-import { nextRangeHash, type RangeKeys, RangeSet, rangeHash } from "../range-set";
+import type { LineList } from "../line-list";
+import { nextRangeHash, type RangeKeys, RangeSet } from "../range-set";
 import { release } from "../release";
 import {
   etcHostsHostnames,
@@ -55,9 +55,6 @@ export function compress(lines: LineList, observer?: StepObserver): LineList {
   /** For `ParsedRule` and `HostsLine`: the ids of the hostnames the line keeps. */
   const parsedHostnameIds = new Map<number, number[]>();
   let parsedHostnames = 0;
-  // Every hostname, in the list's order, is added to `blocked` after the scan, in one batch (see
-  // `RangeSet.addAll`): the first of equal hostnames is kept.
-  const additions = new Additions(lines.length);
 
   for (let index = 0; index < lines.length; index++) {
     // read in place: most lines are decided without a string of their own
@@ -68,7 +65,6 @@ export function compress(lines: LineList, observer?: StepObserver): LineList {
     if (hostsHostnameStart !== -1 && hostsHostnameStart - start <= MAX_HOSTNAME_OFFSET) {
       hostnames.setStart(index, hostsHostnameStart - start);
       kinds[index] = Kind.ToRule;
-      additions.push(index, rangeHash(text, hostsHostnameStart, end));
     } else if (isEtcHostsRuleRange(text, start, end)) {
       const line = lines.get(index);
       parsedHostnames += fieldCount(line);
@@ -78,45 +74,28 @@ export function compress(lines: LineList, observer?: StepObserver): LineList {
       if (lineHostnames.length > 0) {
         kinds[index] = Kind.HostsLine;
         const ids = lineHostnames.map((hostname) => hostnames.addParsed(hostname));
-        for (const [position, id] of ids.entries()) {
-          additions.push(id, rangeHash(lineHostnames[position], 0, lineHostnames[position].length));
-        }
-        parsedHostnameIds.set(index, ids);
+        parsedHostnameIds.set(
+          index,
+          ids.filter((id) => blocked.add(id)),
+        );
       }
     } else if (isJustDomainRange(text, start, end)) {
       kinds[index] = Kind.ToRule;
-      additions.push(index, rangeHash(text, start, end));
     } else if (isBlockedHostnameRuleRange(text, start, end)) {
       // `||example.org^`: what `compressibleHostname` finds, without trimming or parsing
       hostnames.setStart(index, 2);
       kinds[index] = Kind.Rule;
-      additions.push(index, rangeHash(text, start + 2, end - 1));
     } else {
       const hostname = compressibleHostname(text, start, end);
       if (hostname !== null) {
         const id = hostnames.addParsed(hostname);
-        kinds[index] = Kind.ParsedRule;
-        additions.push(id, rangeHash(hostname, 0, hostname.length));
+        kinds[index] = blocked.add(id) ? Kind.ParsedRule : Kind.Dropped;
         parsedHostnameIds.set(index, [id]);
       }
     }
-  }
-  // `hostnames` reads a line's kind to find its hostname: a line's kind becomes `Dropped` only now
-  const droppedParsedIds = new Set<number>();
-  blocked.addAll(additions.ids, additions.hashes, additions.count);
-  for (let addition = 0; addition < additions.count; addition++) {
-    const id = additions.ids[addition];
-    if (id >= 0) continue;
-    if (~id < lines.length) kinds[~id] = Kind.Dropped;
-    else droppedParsedIds.add(~id);
-  }
-  additions.release();
-  if (droppedParsedIds.size > 0) {
-    for (const [index, ids] of parsedHostnameIds) {
-      const kept = ids.filter((id) => !droppedParsedIds.has(id));
-      if (kinds[index] === Kind.ParsedRule && kept.length === 0) kinds[index] = Kind.Dropped;
-      else parsedHostnameIds.set(index, kept);
-    }
+    // the kind is set first: `hostnames` reads it to find the hostname
+    const kind = kinds[index];
+    if ((kind === Kind.ToRule || kind === Kind.Rule) && !blocked.add(index)) kinds[index] = Kind.Dropped;
   }
 
   // A covered line keeps its kind, flagged: `hostnames` reads the kind to find the hostname, and
@@ -153,31 +132,6 @@ export function compress(lines: LineList, observer?: StepObserver): LineList {
   hostnames.release();
   release(kinds);
   return lines;
-}
-
-/** The hostnames to add to Compress's set, in order, with their hashes (see `RangeSet.addAll`). */
-class Additions {
-  ids: Int32Array;
-  hashes: Int32Array;
-  count = 0;
-
-  constructor(capacity: number) {
-    this.ids = new Int32Array(Math.max(capacity, 16));
-    this.hashes = new Int32Array(Math.max(capacity, 16));
-  }
-
-  push(id: number, hash: number): void {
-    if (this.count === this.ids.length) {
-      this.ids = grow(this.ids, this.count * 2);
-      this.hashes = grow(this.hashes, this.count * 2);
-    }
-    this.ids[this.count] = id;
-    this.hashes[this.count++] = hash;
-  }
-
-  release(): void {
-    release(this.ids, this.hashes);
-  }
 }
 
 /** Runs of characters other than white space: at least the hostnames of an /etc/hosts line. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { LineList } from "~/compiler/line-list";
 import { RangeSet, rangeHash } from "~/compiler/range-set";
 import { splitSourceText } from "~/compiler/source-lines";
+import { deduplicate } from "~/compiler/transformations/deduplicate";
 import { Random } from "./support/random";
 
 const PIECES = ["a", "b", "||x.org^", " ", "\t", "\r", "\n", "\r\n", "\n\n", "\u2028", "\ufeff", "é", "例"];
@@ -111,39 +112,6 @@ describe("RangeSet", () => {
     }
   });
 
-  it("addAll marks the same keys as added one by one would, in groups large enough to be reordered", () => {
-    // 120 000 keys: the table has several groups (see `RangeSet.addAll`); a third repeat earlier keys
-    const random = new Random(11);
-    const keys: string[] = [];
-    for (let id = 0; id < 120_000; id++) {
-      keys.push(
-        id > 0 && random.chance(0.3) ? keys[random.int(0, id - 1)] : `${randomText(random, random.int(1, 4))}${id}`,
-      );
-    }
-    const text = keys.join("");
-    const starts: number[] = [];
-    let offset = 0;
-    for (const key of keys) {
-      starts.push(offset);
-      offset += key.length;
-    }
-    const set = new RangeSet(
-      { textOf: () => text, startOf: (id) => starts[id], endOf: (id) => starts[id] + keys[id].length },
-      keys.length,
-    );
-    const ids = Int32Array.from(keys, (_, id) => id);
-    const hashes = Int32Array.from(keys, (key) => rangeHash(key, 0, key.length));
-    set.addAll(ids, hashes, keys.length);
-    const firsts = new Set<string>();
-    const expected = keys.map((key, id) => {
-      if (firsts.has(key)) return ~id;
-      firsts.add(key);
-      return id;
-    });
-    expect(Array.from(ids)).toEqual(expected);
-    for (const key of keys.slice(0, 500)) expect(set.has(key, 0, key.length, rangeHash(key, 0, key.length))).toBe(true);
-  });
-
   it("stays correct and bounded when every key has the same hash", () => {
     // 2^10 distinct keys made of two colliding blocks: a list crafted to defeat the table
     const pairs = collidingPairs();
@@ -155,14 +123,6 @@ describe("RangeSet", () => {
     const set = new RangeSet({ textOf: (id) => doubled[id], startOf: () => 0, endOf: (id) => doubled[id].length });
     const started = performance.now();
     const added = doubled.map((_, id) => set.add(id));
-    const batch = new RangeSet({ textOf: (id) => doubled[id], startOf: () => 0, endOf: (id) => doubled[id].length });
-    const ids = Int32Array.from(doubled, (_, id) => id);
-    batch.addAll(
-      ids,
-      Int32Array.from(doubled, (key) => rangeHash(key, 0, key.length)),
-      doubled.length,
-    );
-    expect(Array.from(ids, (id) => id >= 0)).toEqual(added);
     expect(added.filter(Boolean)).toHaveLength(keys.length);
     expect(added.slice(keys.length).some(Boolean)).toBe(false);
     for (const key of keys) expect(set.has(key, 0, key.length, rangeHash(key, 0, key.length))).toBe(true);
@@ -185,3 +145,22 @@ function collidingPairs(): [string, string] {
     seen.set(hash, block);
   }
 }
+
+describe("Deduplicate in groups", () => {
+  it("keeps the last of each repeated rule across many groups, as a walk from the end with a Set does", () => {
+    // 100 000 rules: the rules are split into several groups by hash (see `deduplicate.ts`)
+    const random = new Random(13);
+    const lines: string[] = [];
+    for (let index = 0; index < 100_000; index++) {
+      lines.push(index > 0 && random.chance(0.3) ? random.pick(lines) : `||${randomText(random, 3)}${index}.org^`);
+    }
+    const seen = new Set<string>();
+    const expected: string[] = [];
+    for (let index = lines.length - 1; index >= 0; index--) {
+      if (seen.has(lines[index])) continue;
+      seen.add(lines[index]);
+      expected.push(lines[index]);
+    }
+    expect(deduplicate(LineList.fromArray(lines)).toArray()).toEqual(expected.reverse());
+  });
+});
