@@ -91,8 +91,8 @@ export async function action(args: ActionFunctionArgs) {
             button: "Yes, purge",
           });
         }
-        const deleted = await purgeCompileCache(args.context.services.compileCache);
-        return { message: `Purged ${deleted} cache entries.`, ok: true };
+        const { entries, objects } = await purgeCompileCache(args.context.services.results);
+        return { message: `Purged ${entries} cache entries and ${objects} stored large results.`, ok: true };
       }
       case "retry-job": {
         const parsed = validateForm(form, retryForm);
