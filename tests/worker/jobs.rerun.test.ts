@@ -18,7 +18,7 @@ async function submit(account: TestAccount, body: Record<string, unknown>) {
 }
 
 async function finished(account: TestAccount, id: string) {
-  let job: Record<string, any> = {};
+  let job: Awaited<ReturnType<typeof bodyOf>> = {};
   await vi.waitFor(
     async () => {
       job = await bodyOf(await call(`/api/queue/results/${id}`, { headers: account.headers }));
