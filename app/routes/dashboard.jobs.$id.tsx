@@ -119,7 +119,7 @@ export default function JobDetail() {
       <h1 className="text-2xl font-bold [overflow-wrap:anywhere]" data-testid="job-name">
         {job.name ?? "Unnamed list"}
       </h1>
-      <p className="font-mono text-sm text-slate-600 dark:text-slate-400">Job {job.id}</p>
+      <p className="font-mono text-sm text-slate-600 [overflow-wrap:anywhere] dark:text-slate-400">Job {job.id}</p>
       <Card
         title="Status"
         actions={
