@@ -35,6 +35,20 @@ const rowOf = (id: string) =>
 const rerun = (account: TestAccount, id: string) =>
   call(`/api/compile/jobs/${id}/rerun`, { method: "POST", headers: account.headers });
 
+/** The job page's "Run again" form, as a browser on `origin` posts it. */
+const runAgainForm = (account: TestAccount, id: string, origin: string) =>
+  call(`/dashboard/jobs/${id}`, {
+    method: "POST",
+    redirect: "manual",
+    headers: {
+      Cookie: account.cookie,
+      Origin: origin,
+      "Sec-Fetch-Site": origin === ORIGIN ? "same-origin" : "cross-site",
+      "Content-Type": "application/x-www-form-urlencoded",
+    },
+    body: new URLSearchParams({ intent: "rerun" }).toString(),
+  });
+
 const lookup = (id: string, host: string, headers: Record<string, string> = {}) =>
   call(`/api/compile/explain?${new URLSearchParams({ id, host })}`, { headers });
 
@@ -111,17 +125,7 @@ describe("re-running a job", () => {
     const account = await signIn();
     const id = await submit(account, { configuration: configuration(), preFetchedContent });
     await finished(account, id);
-    const response = await call(`/dashboard/jobs/${id}`, {
-      method: "POST",
-      redirect: "manual",
-      headers: {
-        Cookie: account.cookie,
-        Origin: ORIGIN,
-        "Sec-Fetch-Site": "same-origin",
-        "Content-Type": "application/x-www-form-urlencoded",
-      },
-      body: new URLSearchParams({ intent: "rerun" }).toString(),
-    });
+    const response = await runAgainForm(account, id, ORIGIN);
     expect(response.status).toBe(302);
     const location = response.headers.get("Location") ?? "";
     expect(location).toMatch(/^\/dashboard\/jobs\/[0-9a-f-]{36}$/);
@@ -133,17 +137,7 @@ describe("re-running a job", () => {
     const account = await signIn();
     const id = await submit(account, { configuration: configuration(), preFetchedContent });
     await finished(account, id);
-    const response = await call(`/dashboard/jobs/${id}`, {
-      method: "POST",
-      redirect: "manual",
-      headers: {
-        Cookie: account.cookie,
-        Origin: "https://evil.example",
-        "Sec-Fetch-Site": "cross-site",
-        "Content-Type": "application/x-www-form-urlencoded",
-      },
-      body: new URLSearchParams({ intent: "rerun" }).toString(),
-    });
+    const response = await runAgainForm(account, id, "https://evil.example");
     expect(response.status).toBe(403);
     const jobs = await bodyOf(await call("/api/compile/jobs", { headers: account.headers }));
     expect(jobs.jobs).toHaveLength(1);
