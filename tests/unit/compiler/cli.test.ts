@@ -1,6 +1,6 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -198,5 +198,48 @@ describe("bloqr (the CLI)", () => {
     expect(unknown.status).toBe(2);
     expect(unknown.stdout).toBe("");
     expect(unknown.stderr).toMatch(/^error: Unknown option '--fast'.*\(usage: bloqr .*\)\n$/);
+  });
+});
+
+describe("the compiler's code cache (dist/cache, scripts/lib/code-cache.ts)", () => {
+  const CACHE = join(process.cwd(), "dist/cache");
+  /** `<bundle hash>-<Node version>-<architecture>.v8` */
+  const CACHE_FILE = /^[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8$/;
+  const expectCompiled = () => {
+    const output = join(directory, "cached.txt");
+    expect(runCli("-c", configuration, "-o", output).status).toBe(0);
+    expect(readFileSync(output, "utf8").endsWith("\n||ads.example.com^\n||tracker.example.org^\n")).toBe(true);
+  };
+  const cacheFiles = () => readdirSync(CACHE).filter((name) => CACHE_FILE.test(name));
+
+  it("absent → the run compiles from the source and saves a cache; the next run reads it and leaves it as it is", () => {
+    rmSync(CACHE, { recursive: true, force: true });
+    expectCompiled();
+    const [saved] = cacheFiles();
+    expect(saved).toBeDefined();
+    // a rejected cache would be written again (the bytes may come out the same, the time would not)
+    const { mtimeMs } = statSync(join(CACHE, saved));
+    expectCompiled();
+    expect(statSync(join(CACHE, saved)).mtimeMs).toBe(mtimeMs);
+  });
+
+  it("one V8 rejects (corrupt, or made by another Node with the same name) → the same list, and a good cache replaces it", () => {
+    expectCompiled();
+    const [saved] = cacheFiles();
+    const garbage = Buffer.alloc(4096, 7);
+    writeFileSync(join(CACHE, saved), garbage);
+    expectCompiled();
+    expect(readFileSync(join(CACHE, saved)).equals(garbage)).toBe(false);
+    const { mtimeMs } = statSync(join(CACHE, saved));
+    expectCompiled();
+    expect(statSync(join(CACHE, saved)).mtimeMs).toBe(mtimeMs);
+  });
+
+  it("a build removes the caches of other bundles, whose names hold another hash", () => {
+    const stale = join(CACHE, "0123456789abcdef-v20.0.0-x64.v8");
+    writeFileSync(stale, "bytecode of an older bundle");
+    execFileSync(process.execPath, ["scripts/build-cli.mjs"]);
+    expect(readdirSync(CACHE)).not.toContain("0123456789abcdef-v20.0.0-x64.v8");
+    expectCompiled();
   });
 });
