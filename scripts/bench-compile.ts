@@ -45,7 +45,7 @@
  *   21) — CPU time of compiles with and without it, alternating in one warmed process, and the same
  *   heap-cap bisection for a compile with it against one without. Off, the steps run as before: the
  *   "off" row is the plain compile.
- * - Whole process: both command lines as a user runs them — our `bloqr` (dist/bloqr.mjs, which
+ * - Whole process: both command lines as a user runs them — our `bloqr` (dist/bloqr.cjs, which
  *   `npm install` builds) and the reference's `hostlist-compiler`, each an executable started
  *   through `#!/usr/bin/env node` with the same PATH, so the same Node — on the first corpus,
  *   alternating, wall time from spawn to exit (start-up, reading, compiling, writing the file);
@@ -110,7 +110,7 @@ const MEMORY_CHILD_TIMEOUT_MS = 3 * 60 * 1000;
 /** Start-ups timed for the start-up row (each a few tens of milliseconds); medians of many, as the machine is shared. */
 const DEFAULT_STARTUP_RUNS = 31;
 const TARGET_STARTUP_MS = 100;
-const OUR_CLI = "dist/bloqr.mjs";
+const OUR_CLI = "dist/bloqr.cjs";
 const REFERENCE_CLI = "node_modules/.bin/hostlist-compiler";
 const VOLATILE_HEADER_LINE = /^! (Last modified: |Compiled by )/;
 /** The issue's bound on what one format pass adds to a compile's time or memory. */
@@ -1059,7 +1059,7 @@ function printSummary(rows: Row[], growths: Growth[]): void {
 function startupBench(runs: number): void {
   const directory = mkdtempSync(join(tmpdir(), "bloqr-bench-"));
   try {
-    console.log("Start-up of `bloqr` (dist/bloqr.mjs, as a user runs it):");
+    console.log("Start-up of `bloqr` (dist/bloqr.cjs, as a user runs it):");
     for (const folder of startupNodes()) printStartup(measureStartup(directory, runs, folder));
   } finally {
     rmSync(directory, { recursive: true, force: true });

@@ -1,16 +1,19 @@
 /**
  * `bloqr` — compiles a filter list from a configuration in the `@adguard/hostlist-compiler`
  * format. Built to plain JavaScript by scripts/build-cli.mjs when npm installs the project (this
- * file → dist/bloqr.mjs, the `bin`; scripts/compile.ts → dist/bloqr-main.cjs), so nothing is
- * transpiled at run time; `npm run compile --` runs the same files.
+ * file → dist/bloqr.cjs, the `bin`, which `node dist/bloqr.mjs` also runs; scripts/compile.ts →
+ * dist/bloqr-main.cjs), so nothing is transpiled at run time; `npm run compile --` runs the same files.
  *
  * This entry is kept small: it reads the arguments, answers `--help` and `--version`, starts
  * reading the configuration, and while the file is read loads the compiler through V8's code
- * cache (scripts/lib/code-cache.ts; docs/decisions/0025-cli-start-up-and-format-output.md).
+ * cache (scripts/lib/code-cache.ts; docs/decisions/0025-cli-start-up-and-format-output.md). It is
+ * built as CommonJS: Node starts a CommonJS file without its ES module loader, and it has `require`.
  * Exits 0 when the list is written, 1 with a one-line error when the compilation fails, 2 when
  * the arguments are wrong.
  */
-import { createRequire } from "node:module";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { parseOutputFormats } from "../app/compiler/formats/names";
 import { OUTPUT_FORMATS } from "../app/compiler/formats/report";
 import { version } from "../package.json";
@@ -52,11 +55,7 @@ const OPTIONS = {
   version: { type: "boolean" },
 } as const;
 
-// Node's modules are required rather than imported: see `requireWithCodeCache`.
-const require = createRequire(import.meta.url);
-
 function parseArguments() {
-  const { parseArgs } = require("node:util") as typeof import("node:util");
   try {
     return parseArgs({ options: OPTIONS, allowPositionals: false }).values;
   } catch (error) {
@@ -73,9 +72,8 @@ function parseFormats(names: string[]) {
 }
 
 function loadCompiler(): { runCompile: typeof runCompile } {
-  const { fileURLToPath } = require("node:url") as typeof import("node:url");
-  const bundle = fileURLToPath(new URL("bloqr-main.cjs", import.meta.url));
-  const cacheFile = fileURLToPath(new URL(`cache/${cacheFileName(BLOQR_COMPILER_HASH)}`, import.meta.url));
+  const bundle = join(__dirname, "bloqr-main.cjs");
+  const cacheFile = join(__dirname, "cache", cacheFileName(BLOQR_COMPILER_HASH));
   return requireWithCodeCache(require, bundle, cacheFile) as { runCompile: typeof runCompile };
 }
 
@@ -91,7 +89,6 @@ async function main(): Promise<void> {
   // The first work: the file is read on libuv's threads while this thread loads the compiler.
   const startupMs = performance.now();
   const startupCpu = process.cpuUsage();
-  const { readFile } = require("node:fs/promises") as typeof import("node:fs/promises");
   const configurationText = readFile(config, "utf8");
   // handled where `runCompile` awaits it; without this, a failed read would count as unhandled while the compiler loads
   configurationText.catch(() => {});

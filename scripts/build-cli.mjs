@@ -2,10 +2,11 @@
  * Builds the `bloqr` CLI into plain JavaScript in dist/, so that a run starts in Node alone with
  * nothing transpiled (tsx took ~0.6 s before a byte was read). Runs on `npm install` (the
  * `prepare` script) and before `npm run compile`; dist/ is not committed
- * (docs/decisions/0013-newcomer-path.md). Two files (docs/decisions/0025-cli-start-up-and-format-output.md):
+ * (docs/decisions/0013-newcomer-path.md). The files (docs/decisions/0025-cli-start-up-and-format-output.md):
  *
- * - dist/bloqr.mjs, the `bin`: scripts/bloqr.ts — the arguments, `--help`, `--version`, and the
- *   start of reading the configuration — small, so that the first work comes soon after Node's own start-up.
+ * - dist/bloqr.cjs, the `bin`: scripts/bloqr.ts — the arguments, `--help`, `--version`, and the
+ *   start of reading the configuration — small, so that the first work comes soon after Node's own
+ *   start-up. dist/bloqr.mjs runs it for `node dist/bloqr.mjs`.
  * - dist/bloqr-main.cjs: scripts/compile.ts with the compiler, a CommonJS bundle that the entry
  *   runs through V8's code cache (dist/cache/, one file per bundle hash and Node version).
  *
@@ -19,7 +20,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 
-const BIN = "dist/bloqr.mjs";
+const BIN = "dist/bloqr.cjs";
+/** For `node dist/bloqr.mjs`, which earlier builds made the `bin`: an ES module that runs BIN. */
+const BIN_MODULE = "dist/bloqr.mjs";
 const COMPILER = "dist/bloqr-main.cjs";
 const CACHE = "dist/cache";
 /** What earlier builds wrote and this one no longer does. */
@@ -42,6 +45,8 @@ const common = {
   // `node dist/bloqr.mjs` runs on the machine's own Node; the project supports 20 and later.
   target: "node20",
   minify: true,
+  // the default, relied on: scripts/lib/code-cache.ts reads the bundle as Latin-1, one byte a character
+  charset: "ascii",
   legalComments: "none",
   logLevel: "warning",
 };
@@ -54,7 +59,7 @@ const entry = (
     ...common,
     entryPoints: ["scripts/bloqr.ts"],
     outfile: BIN,
-    format: "esm",
+    format: "cjs",
     define: { BLOQR_COMPILER_HASH: JSON.stringify(compilerHash) },
     banner: { js: "#!/usr/bin/env node" },
   })
@@ -63,6 +68,11 @@ const entry = (
 mkdirSync(CACHE, { recursive: true });
 writeAtomically(COMPILER, compiler);
 writeAtomically(BIN, entry, 0o755);
+writeAtomically(
+  BIN_MODULE,
+  `#!/usr/bin/env node\nimport { createRequire } from "node:module";\ncreateRequire(import.meta.url)("./bloqr.cjs");\n`,
+  0o755,
+);
 for (const file of OBSOLETE) rmSync(file, { force: true });
 // Caches of earlier bundles: never read again (their names hold another hash).
 for (const file of readdirSync(CACHE))

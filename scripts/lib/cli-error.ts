@@ -1,5 +1,5 @@
 /**
- * The CLI's errors, shared by its entry (dist/bloqr.mjs) and its compiler bundle. Each bundle has
+ * The CLI's errors, shared by its entry (dist/bloqr.cjs) and its compiler bundle. Each bundle has
  * its own copy of this module, so an error is recognised by its `exitCode`, not by `instanceof`.
  */
 

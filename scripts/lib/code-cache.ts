@@ -11,9 +11,9 @@
  * lives beside the bundle, as trusted as the bundle itself (never in a shared temporary folder,
  * where another user could plant bytecode); where that folder is read-only, nothing is cached.
  */
-import type * as Fs from "node:fs";
-import type * as Path from "node:path";
-import type * as Vm from "node:vm";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { Script } from "node:vm";
 
 /** CommonJS's function wrapper, so the bundle sees `require`, `module` and `exports` as under Node's own loader. */
 const WRAPPER_START = "(function (exports, require, module, __filename, __dirname) {";
@@ -28,37 +28,33 @@ export function cacheFileName(bundleHash: string): string {
  * requires with: it names only Node's own modules, everything else is bundled.
  */
 export function requireWithCodeCache(require: NodeJS.Require, bundle: string, cacheFile: string): unknown {
-  // Required, not imported: an ES module's `import` of node:fs builds its named exports, which
-  // loads Node's streams (~15 modules) before the first work.
-  const fs = require("node:fs") as typeof Fs;
-  const { dirname } = require("node:path") as typeof Path;
-  const { Script } = require("node:vm") as typeof Vm;
-  const source = fs.readFileSync(bundle, "utf8");
+  // esbuild writes ASCII only (it escapes the rest), so the bytes are the characters: no UTF-8 decoding
+  const source = readFileSync(bundle, "latin1");
   let cachedData: Buffer | undefined;
   try {
-    cachedData = fs.readFileSync(cacheFile);
+    cachedData = readFileSync(cacheFile);
   } catch {
     // no cache yet for this bundle on this Node: compiled from the source, and saved at exit
   }
   const script = new Script(WRAPPER_START + source + WRAPPER_END, { filename: bundle, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
     // At exit rather than now, so that the cache also holds the functions this run compiled lazily.
-    process.once("exit", () => saveCache(fs, script, cacheFile, dirname(cacheFile)));
+    process.once("exit", () => saveCache(script, cacheFile));
   }
   const module = { exports: {} };
   script.runInThisContext()(module.exports, require, module, bundle, dirname(bundle));
   return module.exports;
 }
 
-function saveCache(fs: typeof Fs, script: Vm.Script, cacheFile: string, folder: string): void {
+function saveCache(script: Script, cacheFile: string): void {
   // Written beside, then renamed: two runs that save at once leave one whole file.
   const partial = `${cacheFile}.${process.pid}.partial`;
   try {
-    fs.mkdirSync(folder, { recursive: true });
-    fs.writeFileSync(partial, script.createCachedData());
-    fs.renameSync(partial, cacheFile);
+    mkdirSync(dirname(cacheFile), { recursive: true });
+    writeFileSync(partial, script.createCachedData());
+    renameSync(partial, cacheFile);
   } catch {
     // a read-only install: every run compiles the bundle, as without a cache
-    fs.rmSync(partial, { force: true });
+    rmSync(partial, { force: true });
   }
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { version } from "../../../package.json";
 
 /** The file package.json's `bin` names, built as `npm install` builds it, run as a user runs it. */
-const CLI = join(process.cwd(), "dist/bloqr.mjs");
+const CLI = join(process.cwd(), "dist/bloqr.cjs");
 const directory = mkdtempSync(join(tmpdir(), "bloqr-cli-"));
 beforeAll(() => execFileSync(process.execPath, ["scripts/build-cli.mjs"]));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -113,6 +113,12 @@ describe("bloqr (the CLI)", () => {
       expect(help.stdout).toContain(option);
     }
     expect(runCli("--version").stdout).toBe(`bloqr ${version}\n`);
+  });
+
+  it("node dist/bloqr.mjs (the bin of earlier builds) runs the same CLI", () => {
+    const child = spawnSync(process.execPath, ["dist/bloqr.mjs", "-c", configuration, "-o", "-"], { encoding: "utf8" });
+    expect(child.status).toBe(0);
+    expect(child.stdout.endsWith("\n||ads.example.com^\n||tracker.example.org^\n")).toBe(true);
   });
 
   it("npx bloqr runs the same CLI from the project folder", () => {
