@@ -11,7 +11,7 @@
  * Exits 0 when the list is written, 1 with a one-line error when the compilation fails, 2 when
  * the arguments are wrong.
  */
-import { readFile } from "node:fs/promises";
+import { readFile } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parseOutputFormats } from "../app/compiler/formats/names";
@@ -89,7 +89,10 @@ async function main(): Promise<void> {
   // The first work: the file is read on libuv's threads while this thread loads the compiler.
   const startupMs = performance.now();
   const startupCpu = process.cpuUsage();
-  const configurationText = readFile(config, "utf8");
+  // the callback API: node:fs is loaded with Node itself, node:fs/promises would be loaded first
+  const configurationText = new Promise<string>((resolve, reject) =>
+    readFile(config, "utf8", (error, text) => (error ? reject(error) : resolve(text))),
+  );
   // handled where `runCompile` awaits it; without this, a failed read would count as unhandled while the compiler loads
   configurationText.catch(() => {});
   await loadCompiler().runCompile({

@@ -5,6 +5,7 @@
  * files (paths relative to the current directory; allowed here, never in the Worker) or http(s)
  * URLs. With several formats, `output` names a folder that gets one file per format.
  */
+import { fstatSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 // From the compiler's modules, not its index: the index also exports what the CLI never uses
@@ -74,6 +75,18 @@ interface MetricsReport extends CompileMetrics {
   totalMs: number;
 }
 
+/**
+ * Whether stderr is a terminal. `process.stderr` is made on first use, and making it loads Node's
+ * streams; a terminal is a character device, so a file or a pipe is answered without it.
+ */
+function stderrIsTerminal(): boolean {
+  try {
+    return fstatSync(2).isCharacterDevice() && process.stderr.isTTY === true;
+  } catch {
+    return false; // stderr closed (`2>&-`)
+  }
+}
+
 /** Compiles as `request` says; a failure is reported on stderr with the exit status it calls for. */
 export async function runCompile(request: CompileRequest): Promise<void> {
   try {
@@ -86,7 +99,7 @@ export async function runCompile(request: CompileRequest): Promise<void> {
 async function compileAndWrite(request: CompileRequest): Promise<void> {
   const { output, formats } = request;
   const configuration = await readConfiguration(request.configurationPath, request.configurationText);
-  const showProgress = !request.quiet && (request.verbose || process.stderr.isTTY === true);
+  const showProgress = !request.quiet && (request.verbose || stderrIsTerminal());
   const progress: Progress | undefined = showProgress
     ? createProgress((line) => process.stderr.write(`${line}\n`))
     : undefined;
