@@ -724,9 +724,11 @@ function printStartup(startup: Startup): void {
     `              to first work (the process's start → reading the configuration): ${ms(startup.firstWorkMs)} wall, ` +
       `${cpu.toFixed(0)} ms CPU: ${verdict(wall <= TARGET_STARTUP_MS)} ≤ ${TARGET_STARTUP_MS} ms`,
   );
+  const [nodeWall, nodeCpu] = [median(startup.nodeMs), median(startup.nodeCpuMs)];
+  const more = (ms: number) => `${ms >= 0 ? "+" : "−"}${Math.abs(ms).toFixed(0)} ms`;
   console.log(
     `              Node alone to a one-line script's first line (\`node -e\`): ${ms(startup.nodeMs)} wall, ` +
-      `${median(startup.nodeCpuMs).toFixed(0)} ms CPU`,
+      `${nodeCpu.toFixed(0)} ms CPU; ours above it: ${more(wall - nodeWall)} wall, ${more(cpu - nodeCpu)} CPU`,
   );
   console.log(
     `  tiny compile (two lines) from the process's start to the list written: ${ms(startup.tinyCompileMs)}; ` +
