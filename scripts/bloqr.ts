@@ -21,8 +21,10 @@ import type { runCompile } from "./compile";
 import { CliError, describeError, reportError } from "./lib/cli-error";
 import { cacheFileName, requireWithCodeCache } from "./lib/code-cache";
 
-/** The compiler bundle's content hash, which names its code cache: set by scripts/build-cli.mjs. */
+/** The bundles' content hashes, which name their code caches, and the id the compiler requires the trie by: set by scripts/build-cli.mjs. */
 declare const BLOQR_COMPILER_HASH: string;
+declare const BLOQR_TRIE_HASH: string;
+declare const BLOQR_TRIE_ID: string;
 
 const HELP = `Usage: bloqr -c <config.json> -o <file | -> [options]
 
@@ -71,10 +73,20 @@ function parseFormats(names: string[]) {
   }
 }
 
+/** Runs one of the bundles beside this file through its code cache. */
+function requireBundle(name: string, hash: string, requireForBundle: (id: string) => unknown): unknown {
+  return requireWithCodeCache(requireForBundle, join(__dirname, name), join(__dirname, "cache", cacheFileName(hash)));
+}
+
 function loadCompiler(): { runCompile: typeof runCompile } {
-  const bundle = join(__dirname, "bloqr-main.cjs");
-  const cacheFile = join(__dirname, "cache", cacheFileName(BLOQR_COMPILER_HASH));
-  return requireWithCodeCache(require, bundle, cacheFile) as { runCompile: typeof runCompile };
+  // Required by the two modules that read it (tldts and public-suffix.ts): made once, as Node's require would.
+  let trie: unknown;
+  const requireForCompiler = (id: string) => {
+    if (id !== BLOQR_TRIE_ID) return require(id);
+    trie ??= requireBundle("bloqr-trie.cjs", BLOQR_TRIE_HASH, require);
+    return trie;
+  };
+  return requireBundle("bloqr-main.cjs", BLOQR_COMPILER_HASH, requireForCompiler) as { runCompile: typeof runCompile };
 }
 
 async function main(): Promise<void> {

@@ -25,9 +25,9 @@ export function cacheFileName(bundleHash: string): string {
 
 /**
  * Runs `bundle` (a CommonJS file) and returns its `module.exports`. `require` is what the bundle
- * requires with: it names only Node's own modules, everything else is bundled.
+ * requires with: Node's own modules, and the other bundles it was built to require.
  */
-export function requireWithCodeCache(require: NodeJS.Require, bundle: string, cacheFile: string): unknown {
+export function requireWithCodeCache(require: (id: string) => unknown, bundle: string, cacheFile: string): unknown {
   // esbuild writes ASCII only (it escapes the rest), so the bytes are the characters: no UTF-8 decoding
   const source = readFileSync(bundle, "latin1");
   let cachedData: Buffer | undefined;

@@ -207,38 +207,55 @@ describe("bloqr (the CLI)", () => {
   });
 });
 
-describe("the compiler's code cache (dist/cache, scripts/lib/code-cache.ts)", () => {
+describe("the compiler's code caches (dist/cache, scripts/lib/code-cache.ts)", () => {
   const CACHE = join(process.cwd(), "dist/cache");
   /** `<bundle hash>-<Node version>-<architecture>.v8` */
   const CACHE_FILE = /^[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8$/;
+  const cacheFiles = () => readdirSync(CACHE).filter((name) => CACHE_FILE.test(name));
+  const modified = () => cacheFiles().map((name) => statSync(join(CACHE, name)).mtimeMs);
   const expectCompiled = () => {
     const output = join(directory, "cached.txt");
     expect(runCli("-c", configuration, "-o", output).status).toBe(0);
     expect(readFileSync(output, "utf8").endsWith("\n||ads.example.com^\n||tracker.example.org^\n")).toBe(true);
   };
-  const cacheFiles = () => readdirSync(CACHE).filter((name) => CACHE_FILE.test(name));
+  // Validate reads the public-suffix trie, which has a bundle and a cache of its own: `||co.uk^` goes
+  const validating = file(
+    "validating.json",
+    JSON.stringify({
+      name: "validating",
+      sources: [{ source: file("validating.txt", "||ads.example.com^\n||co.uk^\n||tracker.example.org^\n") }],
+      transformations: ["Validate", "InsertFinalNewLine"],
+    }),
+  );
+  const expectValidated = () => {
+    const result = runCli("-c", validating, "-o", "-");
+    expect(result.status).toBe(0);
+    expect(result.stdout.endsWith("!\n||ads.example.com^\n||tracker.example.org^\n")).toBe(true);
+  };
 
-  it("absent → the run compiles from the source and saves a cache; the next run reads it and leaves it as it is", () => {
+  it("absent → a run compiles from the source and saves a cache; the trie's comes with the first compile that validates; later runs leave both as they are", () => {
     rmSync(CACHE, { recursive: true, force: true });
     expectCompiled();
-    const [saved] = cacheFiles();
-    expect(saved).toBeDefined();
+    expect(cacheFiles()).toHaveLength(1);
+    expectValidated();
+    expect(cacheFiles()).toHaveLength(2);
     // a rejected cache would be written again (the bytes may come out the same, the time would not)
-    const { mtimeMs } = statSync(join(CACHE, saved));
+    const times = modified();
     expectCompiled();
-    expect(statSync(join(CACHE, saved)).mtimeMs).toBe(mtimeMs);
+    expectValidated();
+    expect(modified()).toEqual(times);
   });
 
-  it("one V8 rejects (corrupt, or made by another Node with the same name) → the same list, and a good cache replaces it", () => {
-    expectCompiled();
-    const [saved] = cacheFiles();
+  it("caches V8 rejects (corrupt, or made by another Node with the same name) → the same lists, and good caches replace them", () => {
+    expectValidated();
     const garbage = Buffer.alloc(4096, 7);
-    writeFileSync(join(CACHE, saved), garbage);
+    for (const name of cacheFiles()) writeFileSync(join(CACHE, name), garbage);
+    expectValidated();
+    for (const name of cacheFiles()) expect(readFileSync(join(CACHE, name)).equals(garbage)).toBe(false);
+    const times = modified();
+    expectValidated();
     expectCompiled();
-    expect(readFileSync(join(CACHE, saved)).equals(garbage)).toBe(false);
-    const { mtimeMs } = statSync(join(CACHE, saved));
-    expectCompiled();
-    expect(statSync(join(CACHE, saved)).mtimeMs).toBe(mtimeMs);
+    expect(modified()).toEqual(times);
   });
 
   it("a build removes the caches of other bundles, whose names hold another hash", () => {
