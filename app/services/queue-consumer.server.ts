@@ -9,7 +9,7 @@
 import { z } from "zod";
 import type { LoadContext } from "~/load-context";
 import { compileToStore, parseCompileRequest } from "./compilations.server";
-import { JOB_RESULT_TTL_SECONDS, jobResultKey } from "./compile-cache.server";
+import { JOB_RESULT_TTL_SECONDS, jobResultKey, keepJobExplanation } from "./compile-cache.server";
 import { failureCode, internalReason, isRetriable } from "./compile-errors.server";
 import { claimJob, completeJob, failJob, releaseJob } from "./jobs.server";
 import {
@@ -28,6 +28,7 @@ const jobMessage = z.object({ jobId: z.uuid() });
 const storedRequest = z.object({
   configuration: z.unknown(),
   preFetchedContent: z.record(z.string(), z.string()).optional(),
+  explain: z.boolean().optional(),
 });
 
 export async function consumeCompileBatch(batch: MessageBatch<unknown>, context: LoadContext) {
@@ -95,9 +96,15 @@ async function runJob(
     const configuration = parseCompileRequest(request.configuration, request.preFetchedContent);
     const outcome = await compileToStore(
       { configuration, preFetchedContent: request.preFetchedContent },
-      { stores: services.results, loadSource: services.sources(request.preFetchedContent) },
+      {
+        stores: services.results,
+        loadSource: services.sources(request.preFetchedContent),
+        explain: request.explain,
+      },
       { key: jobResultKey(jobId), ttlSeconds: JOB_RESULT_TTL_SECONDS },
     );
+    // Its explanation too, under the job's id: the owner looks hosts up as long as the result is kept.
+    if (outcome.explanation) await keepJobExplanation(services.results.kv, outcome.configHash, jobId);
     if (!(await completeJob(db, jobId, job.attempts, outcome))) {
       // Our lease ran out and another delivery took the job over: its result is the one that counts.
       analytics.record({

@@ -98,7 +98,7 @@ describe("results in R2", () => {
     const page = await call(`/dashboard/jobs/${id}`, { headers: { Cookie: account.cookie } });
     const html = await page.text();
     expect(html).toContain(job.result.rules[5]);
-    expect(html).toContain(`${job.result.rules.length - 200} more lines in the download`);
+    expect(html).toContain(`${(job.result.rules.length - 200).toLocaleString("en-US")} more lines in the download`);
   });
 
   it("a job's list is gzip'd into R2 as it is compiled: downloaded identical to the compiler's text, and cached", async () => {
