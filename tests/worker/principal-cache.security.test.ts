@@ -12,6 +12,7 @@ import { devClerkUserId } from "~/services/session-token.server";
 import { createKey, signIn, type TestAccount, withDatabase } from "./accounts";
 import { deletedEvent, deliver, userEvent } from "./clerk-webhooks";
 import { bodyOf, call } from "./helpers";
+import { carriers, sessionClaims, signSession } from "./session-tokens";
 
 const me = (headers: Record<string, string>, bindings = {}) => call("/api/me", { headers }, bindings);
 const keyRow = (id: string) =>
@@ -84,6 +85,30 @@ describe("user changes by Clerk's webhook with a warm cache", () => {
     expect((await deliver(deletedEvent(await devClerkUserId(account.email)))).status).toBe(200);
     expect((await me(asKey)).status).toBe(401);
     expect((await me(account.headers)).status).toBe(401);
+  });
+});
+
+describe("verified Bearer session tokens in the isolate", () => {
+  it("a token accepted a moment ago with its payload changed (same signature) → 401", async () => {
+    const claims = sessionClaims();
+    const token = await signSession(claims);
+    expect((await me(carriers.bearer(token) as Record<string, string>)).status).toBe(200);
+    const [header, , signature] = token.split(".");
+    const otherUser = btoa(JSON.stringify({ ...claims, sub: `${claims.sub}x` }))
+      .replaceAll("+", "-")
+      .replaceAll("/", "_")
+      .replace(/=+$/, "");
+    const forged = `${header}.${otherUser}.${signature}`;
+    expect((await me(carriers.bearer(forged) as Record<string, string>)).status).toBe(401);
+  });
+
+  it("a token accepted while valid → 401 once its exp has passed", async () => {
+    const claims = sessionClaims();
+    const asToken = carriers.bearer(await signSession(claims)) as Record<string, string>;
+    expect((await me(asToken)).status).toBe(200);
+    // Past exp and Clerk's own clock-skew allowance: the isolate's memory of the token is no help.
+    vi.useFakeTimers({ toFake: ["Date"], now: ((claims.exp as number) + 10) * 1000 });
+    expect((await me(asToken)).status).toBe(401);
   });
 });
 
