@@ -102,12 +102,14 @@ describe("verified Bearer session tokens in the isolate", () => {
     expect((await me(carriers.bearer(forged) as Record<string, string>)).status).toBe(401);
   });
 
-  it("a token accepted while valid → 401 once its exp has passed", async () => {
+  it("a token accepted while valid → 401 once its exp has passed, though the cache's own 30 s have not", async () => {
     const claims = sessionClaims();
+    claims.exp = (claims.iat as number) + 15;
     const asToken = carriers.bearer(await signSession(claims)) as Record<string, string>;
     expect((await me(asToken)).status).toBe(200);
-    // Past exp and Clerk's own clock-skew allowance: the isolate's memory of the token is no help.
-    vi.useFakeTimers({ toFake: ["Date"], now: ((claims.exp as number) + 10) * 1000 });
+    // Past exp and Clerk's 5 s clock-skew allowance, well within PRINCIPAL_CACHE_TTL_MS.
+    vi.useFakeTimers({ toFake: ["Date"], now: ((claims.exp as number) + 6) * 1000 });
+    expect(Date.now() - (claims.iat as number) * 1000).toBeLessThan(PRINCIPAL_CACHE_TTL_MS);
     expect((await me(asToken)).status).toBe(401);
   });
 });
