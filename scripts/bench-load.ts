@@ -9,8 +9,10 @@
  *    and `session` (GET /api/me with the key / the session token) in alternating rounds of
  *    ROUND_MS, ROUNDS times, with 1 and with 8 clients; the added p50 is guarded − bare over the
  *    pooled rounds, so machine load drifting during the run falls on both alike.
- * 2. Dashboard TTFB: each server-rendered dashboard page with the session cookie, one client, warm;
- *    p50 time to the response headers (Remix sends them once every loader has answered).
+ * 2. Dashboard TTFB: each server-rendered dashboard page with the session cookie, warm, in
+ *    alternating rounds beside `bare`, with 1 and with 8 clients; p50 time to the response headers
+ *    (Remix sends them once every loader has answered). Both parts print today's numbers from
+ *    before decision 0029 (BEFORE) beside the run's.
  * 3. Throughput with CONCURRENCY clients for DURATION_MS each:
  *
  *   bare       GET  /api/version               the baseline
