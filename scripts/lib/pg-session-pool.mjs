@@ -133,7 +133,10 @@ export function createSessionPool() {
     tcp.write(DISCARD_ALL);
   }
 
-  /** Pipes an authenticated session, tracking message boundaries so the backend can be recycled. */
+  /**
+   * Pipes an authenticated session, tracking message boundaries so the backend can be recycled
+   * (`key` null: a session that may not be, e.g. authenticated by SCRAM).
+   */
   function pipe(socket, tcp, key, clientReader) {
     const serverReader = new MessageReader();
     let pending = 0; // Query and Sync messages not yet answered by ReadyForQuery
@@ -143,8 +146,8 @@ export function createSessionPool() {
       if (done) return;
       done = true;
       open.delete(tcp);
-      if (reusable && clientReader.atBoundary && serverReader.atBoundary && pending === 0 && status === 0x49)
-        recycle(key, tcp);
+      const clean = clientReader.atBoundary && serverReader.atBoundary && pending === 0 && status === 0x49;
+      if (key !== null && reusable && clean) recycle(key, tcp);
       else tcp.destroy();
       if (socket.readyState === socket.OPEN) socket.close();
     };
