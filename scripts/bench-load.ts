@@ -307,6 +307,7 @@ function scenarios(key: string, published: { path: string; etag: string }): Scen
 }
 
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : "-");
+const signed = (value: number, digits = 1) => (value >= 0 ? "+" : "") + fixed(value, digits);
 
 async function main() {
   buildApp();
@@ -369,7 +370,7 @@ async function main() {
         const added = result.p50 - bare.p50;
         const budget = clients === 1 ? GUARD_BUDGET_MS : 2 * GUARD_BUDGET_MS;
         console.log(
-          `${String(clients).padStart(7)} ${fixed(bare.p50, 2).padStart(9)} ${result.name.padEnd(8)} ${fixed(result.p50, 2).padStart(7)} ${`+${fixed(added, 2)}`.padStart(10)} ${`+${fixed(BEFORE.addedP50[`${clients} ${result.name}`] ?? Number.NaN, 1)}`.padStart(8)} ${fixed(result.p99).padStart(7)} ${fixed(result.perSecond).padStart(7)} ${String(result.serverErrors).padStart(4)}  ${added <= budget ? "within budget" : "OVER BUDGET"}`,
+          `${String(clients).padStart(7)} ${fixed(bare.p50, 2).padStart(9)} ${result.name.padEnd(8)} ${fixed(result.p50, 2).padStart(7)} ${signed(added, 2).padStart(10)} ${signed(BEFORE.addedP50[`${clients} ${result.name}`] ?? Number.NaN, 1).padStart(8)} ${fixed(result.p99).padStart(7)} ${fixed(result.perSecond).padStart(7)} ${String(result.serverErrors).padStart(4)}  ${added <= budget ? "within budget" : "OVER BUDGET"}`,
         );
       }
     }
