@@ -85,7 +85,10 @@ export function pipeStraight(socket, target, buffered = Buffer.alloc(0), open = 
  * @returns {{ serve(socket: import("ws").WebSocket, target: { host: string, port: number }): void, close(): void }}
  */
 export function createSessionPool() {
-  /** start-up key → { auth: { request, password, greeting }, idle: Array<{ tcp, timer }> } */
+  /**
+   * start-up key → { auth: { request, password, greeting }, idle: Array<{ tcp, timer }>,
+   * recycling: backends being reset, waiters: clients waiting for one }
+   */
   const sessions = new Map();
   const open = new Set();
 
@@ -114,20 +117,42 @@ export function createSessionPool() {
       session.idle = session.idle.filter((one) => one !== backend);
       tcp.destroy();
     };
-    tcp.on("error", drop).on("close", drop).on("data", drop); // an idle backend has nothing to say
+    // An idle backend may still report a setting DISCARD ALL reset (ParameterStatus) or a notice;
+    // anything else means it is not idle after all.
+    const reader = new MessageReader();
+    const quiet = (chunk) => reader.push(chunk).every((message) => message[0] === 0x53 || message[0] === 0x4e);
+    tcp.on("error", drop).on("close", drop);
+    tcp.on("data", (chunk) => quiet(chunk) || drop());
     session.idle.push(backend);
   }
 
-  /** A backend whose client left cleanly: reset it, then keep it for the next client. */
-  function recycle(key, tcp) {
+  /**
+   * A backend whose client left cleanly: reset it, then keep it for the next client. A client that
+   * arrives meanwhile waits for it (a Worker opens its next connection a moment after closing one).
+   */
+  function recycle(key, tcp, closeClient) {
+    const session = sessions.get(key);
+    session.recycling++;
+    const then = () => {
+      session.recycling--;
+      closeClient();
+      // Every waiter tries again: one takes this backend, the others wait on or start their own.
+      for (const waiter of session.waiters.splice(0)) waiter();
+    };
     const reader = new MessageReader();
-    const fail = () => tcp.destroy();
+    const fail = () => {
+      tcp.destroy();
+      then();
+    };
     tcp.removeAllListeners();
     tcp.on("error", fail).on("close", fail);
     tcp.on("data", (chunk) => {
       for (const message of reader.push(chunk)) {
         if (message[0] === 0x45 /* E */) return fail();
-        if (message[0] === 0x5a /* Z */) return message[5] === 0x49 /* I */ ? keepIdle(key, tcp) : fail();
+        if (message[0] !== 0x5a /* Z */) continue;
+        if (message[5] !== 0x49 /* I */) return fail();
+        keepIdle(key, tcp);
+        return then();
       }
     });
     tcp.write(DISCARD_ALL);
@@ -146,10 +171,11 @@ export function createSessionPool() {
       if (done) return;
       done = true;
       open.delete(tcp);
+      const closeSocket = () => socket.readyState === socket.OPEN && socket.close();
       const clean = clientReader.atBoundary && serverReader.atBoundary && pending === 0 && status === 0x49;
-      if (key !== null && reusable && clean) recycle(key, tcp);
-      else tcp.destroy();
-      if (socket.readyState === socket.OPEN) socket.close();
+      if (key !== null && reusable && clean) return recycle(key, tcp, closeSocket);
+      tcp.destroy();
+      closeSocket();
     };
     open.add(tcp);
     tcp.removeAllListeners();
@@ -227,6 +253,8 @@ export function createSessionPool() {
             sessions.set(key, {
               auth: { ...record, greeting: Buffer.concat(record.greeting) },
               idle: [],
+              recycling: 0,
+              waiters: [],
             });
           socket.removeAllListeners("message");
           socket.removeAllListeners("close");
@@ -292,10 +320,15 @@ export function createSessionPool() {
         const after = buffered.subarray(length);
         if (startup.readInt32BE(4) !== PROTOCOL_3) return pipeStraight(socket, target, buffered, open);
         const key = keyOf(target, startup);
-        const session = sessions.get(key);
-        const warm = session ? takeIdle(key) : undefined;
-        if (session && warm) authenticateWarm(socket, key, session, warm, after);
-        else authenticateFresh(socket, target, key, startup, after);
+        const start = () => {
+          if (socket.readyState !== socket.OPEN) return;
+          const session = sessions.get(key);
+          const warm = session ? takeIdle(key) : undefined;
+          if (session && warm) authenticateWarm(socket, key, session, warm, after);
+          else if (session?.recycling > 0) session.waiters.push(start);
+          else authenticateFresh(socket, target, key, startup, after);
+        };
+        start();
       };
       socket.on("message", onFirst);
     },
