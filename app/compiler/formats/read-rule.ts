@@ -41,6 +41,8 @@ const DOT = 46;
 const HYPHEN = 45;
 const UNDERSCORE = 95;
 const HASH = 35;
+const DOLLAR = 36;
+const AT = 64;
 
 /**
  * Fills `hosts` with the hostnames `line` (not a comment, not blank) blocks or allows and returns
@@ -163,6 +165,29 @@ export function isPlainSubtreeRange(text: string, start: number, end: number): b
     }
   }
   return hasLetter; // dotted digits are an IP address
+}
+
+/**
+ * Whether `readRule` surely finds `text.substring(start, end)` to be a blocking rule with
+ * modifiers (`||host^$important`): it starts with `|` (no white space, not an /etc/hosts line, not
+ * a regular expression, not `@@`), ends in no white space, has no cosmetic marker (no `#`, no `$$`,
+ * no `$@$`), and a `$` before its last character. Read in place: a compiled list has many such rules.
+ */
+export function isModifiedRuleRange(text: string, start: number, end: number): boolean {
+  if (end - start < 3 || charCodeAt.call(text, start) !== PIPE || isJsWhitespace(charCodeAt.call(text, end - 1))) {
+    return false;
+  }
+  let dollar = -1;
+  for (let index = start; index < end; index++) {
+    const code = charCodeAt.call(text, index);
+    if (code === HASH) return false;
+    if (code === DOLLAR) {
+      // `$$`, `$@$`
+      if (dollar === index - 1 || (dollar === index - 2 && charCodeAt.call(text, index - 1) === AT)) return false;
+      dollar = index;
+    }
+  }
+  return dollar !== -1 && dollar < end - 1;
 }
 
 /** Why `line.substring(start, end)` is not a hostname a DNS server can hold, or null when it is one. */

@@ -9,7 +9,7 @@ const NEWLINE = 10;
  * still in the cache and to add little to the output's memory, large enough that the pieces of a
  * million-line list stay a few hundred.
  */
-const BLOCK_BYTES = 1 << 18;
+const BLOCK_BYTES = 1 << 16;
 
 /**
  * A format's output, written as UTF-8 bytes into a block that is decoded into a piece of the text
@@ -53,6 +53,21 @@ export class TextBuilder {
       }
       block[position++] = code;
     }
+    this.length = position;
+  }
+
+  /**
+   * A whole line `before` + `text` (from `start` to `end`) + `after`: a format's entry, in one
+   * call. `text` must be ASCII there (a hostname), and the line shorter than a block.
+   */
+  writeEntry(before: Uint8Array, text: string, start: number, end: number, after: Uint8Array): void {
+    if (this.length + 1 + before.length + (end - start) + after.length > BLOCK_BYTES) this.flush();
+    const { block } = this;
+    let position = this.length;
+    if (this.lineCount++ !== 0) block[position++] = NEWLINE;
+    for (let index = 0; index < before.length; index++) block[position++] = before[index];
+    for (let index = start; index < end; index++) block[position++] = charCodeAt.call(text, index);
+    for (let index = 0; index < after.length; index++) block[position++] = after[index];
     this.length = position;
   }
 
