@@ -128,16 +128,23 @@ export class Allowlist {
 
   /** Whether `@@||…^` allows the name: it or a parent domain of it. Sets `lastHash`. */
   covers(text: string, start: number, end: number): boolean {
-    const filter = this.subtreeFilter;
     let hash = 0;
     for (let offset = end - 1; offset >= start; offset--) {
       const code = charCodeAt.call(text, offset);
       // the hash so far is the parent domain's after the dot
-      if (code === DOT && filter.mayHave(hash) && this.subtree.has(text, offset + 1, end, hash)) return true;
+      if (code === DOT && this.allowsSubtree(text, offset + 1, end, hash)) return true;
       hash = nextRangeHash(hash, code);
     }
     this.lastHash = hash;
-    return filter.mayHave(hash) && this.subtree.has(text, start, end, hash);
+    return this.allowsSubtree(text, start, end, hash);
+  }
+
+  /**
+   * Whether `@@||name^` allows `text.substring(start, end)` (hash `hash`) with its subdomains: one
+   * step of `covers`, for a caller that walks the name itself.
+   */
+  allowsSubtree(text: string, start: number, end: number, hash: number): boolean {
+    return this.subtreeFilter.mayHave(hash) && this.subtree.has(text, start, end, hash);
   }
 
   /** Whether `@@|name^` allows the name itself (`hash`: its `rangeHash`). */

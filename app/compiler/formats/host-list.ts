@@ -6,7 +6,7 @@
  * the plain `||host^` rules, then the entries.
  */
 import type { LineList } from "../line-list";
-import { RangeSet, rangeHash } from "../range-set";
+import { nextRangeHash, RangeSet, rangeHash } from "../range-set";
 import { release } from "../release";
 import { isComment } from "../rule";
 import { Allowlist, HashFilter, isAllowRange } from "./allowlist";
@@ -26,7 +26,9 @@ import { type DropReason, type NarrowReason, type OutputFormat, ReportBuilder } 
 import { TextBuilder } from "./text-builder";
 
 /** Called through constants: see `substring-matcher.ts`. */
-const { substring } = String.prototype;
+const { charCodeAt, substring } = String.prototype;
+
+const DOT = 46;
 
 /** A hostname format: how it writes comments and entries, and which kinds of entry it has. */
 export interface HostFormat {
@@ -51,16 +53,19 @@ export interface EntryLine {
 interface EntryBytes {
   before: Uint8Array[];
   after: Uint8Array[];
+  lines: number;
+  /** Bytes of the entry besides its names: newlines, befores and afters. */
+  fixedBytes: number;
 }
 
 const encoder = new TextEncoder();
 
 function entryBytes(lines: readonly EntryLine[]): EntryBytes {
   if (lines.length < 1 || lines.length > 2) throw new Error("an entry is one or two lines");
-  return {
-    before: lines.map((line) => encoder.encode(line.before)),
-    after: lines.map((line) => encoder.encode(line.after)),
-  };
+  const before = lines.map((line) => encoder.encode(line.before));
+  const after = lines.map((line) => encoder.encode(line.after));
+  const fixedBytes = lines.reduce((total, _, index) => total + 1 + before[index].length + after[index].length, 0);
+  return { before, after, lines: lines.length, fixedBytes };
 }
 
 export function writeHostFormat(
@@ -256,19 +261,30 @@ class HostListWriter {
    * the pass is this.
    */
   private writePlain(index: number): void {
-    const { list, allowlist, report } = this;
+    const { list, allowlist, report, output } = this;
     const text = list.textOf(index);
     const start = list.startOf(index) + 2;
     const end = list.endOf(index) - 1;
-    let entry = this.subtreeEntry ?? this.exactEntry!;
+    const plainEntry = this.subtreeEntry ?? this.exactEntry!;
     let narrowed: NarrowReason | null = this.subtreeEntry === null ? "subdomains_not_covered" : null;
-    let hash: number;
-    if (allowlist === null) {
-      hash = rangeHash(text, start, end);
-    } else {
-      let allowed = allowlist.covers(text, start, end);
-      hash = allowlist.lastHash;
-      allowed ||= allowlist.allowsExactly(text, start, end, hash);
+    // One walk from the end hashes the name, asks the allowlist about each parent domain (as
+    // `Allowlist.covers`) and copies the name to where the entry's first line has it.
+    const nameStart = output.beginEntry(plainEntry.before[0], plainEntry.fixedBytes + plainEntry.lines * (end - start));
+    const { block } = output;
+    let hash = 0;
+    let allowed = false;
+    for (let offset = end - 1; offset >= start; offset--) {
+      const code = charCodeAt.call(text, offset);
+      block[nameStart + offset - start] = code;
+      if (code === DOT && allowlist !== null && allowlist.allowsSubtree(text, offset + 1, end, hash)) {
+        allowed = true;
+        break;
+      }
+      hash = nextRangeHash(hash, code);
+    }
+    let entry = plainEntry;
+    if (allowlist !== null) {
+      allowed ||= allowlist.allowsSubtree(text, start, end, hash) || allowlist.allowsExactly(text, start, end, hash);
       if (!allowed && narrowed === null && allowlist.isParentOfAllowed(text, start, end, hash)) {
         allowed = this.exactEntry === null;
         entry = this.exactEntry ?? entry;
@@ -284,7 +300,11 @@ class HostListWriter {
       this.writeHost(null, index, start, end, "subtree", true);
       return;
     }
-    this.writeEntry(entry, text, start, end);
+    if (entry.before[0] === plainEntry.before[0]) {
+      const nameEnd = nameStart + end - start;
+      output.endEntry(nameEnd, entry.after[0]);
+      if (entry.lines === 2) output.repeatEntry(entry.before[1], nameStart, nameEnd, entry.after[1]);
+    } else this.writeEntry(entry, text, start, end);
     report.written();
     if (narrowed !== null) report.narrowedLine(narrowed, list, index);
   }

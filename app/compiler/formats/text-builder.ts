@@ -20,7 +20,8 @@ const BLOCK_BYTES = 1 << 16;
  * one buffer for the whole output had cost its text twice (buffer and decoded string) and more.
  */
 export class TextBuilder {
-  private readonly block = new Uint8Array(BLOCK_BYTES);
+  /** Where the current piece is written; read by an entry begun with `beginEntry`. */
+  readonly block = new Uint8Array(BLOCK_BYTES);
   /** Bytes of `block` written. */
   private length = 0;
   private lineCount = 0;
@@ -69,6 +70,41 @@ export class TextBuilder {
     for (let index = start; index < end; index++) block[position++] = charCodeAt.call(text, index);
     for (let index = 0; index < after.length; index++) block[position++] = after[index];
     this.length = position;
+  }
+
+  /**
+   * An entry in parts, for a caller that copies the name into `block` itself as it reads it (and
+   * may then drop the entry): makes room for `bytes` (every line of the entry), writes the newline
+   * and `before`, and returns where the name goes. Nothing is written until `endEntry`.
+   */
+  beginEntry(before: Uint8Array, bytes: number): number {
+    if (this.length + bytes > BLOCK_BYTES) this.flush();
+    const { block } = this;
+    let position = this.length;
+    if (this.lineCount !== 0) block[position++] = NEWLINE;
+    for (let index = 0; index < before.length; index++) block[position++] = before[index];
+    return position;
+  }
+
+  /** Ends the line `beginEntry` began, whose name ends at `nameEnd` of `block`, with `after`. */
+  endEntry(nameEnd: number, after: Uint8Array): void {
+    const { block } = this;
+    let position = nameEnd;
+    for (let index = 0; index < after.length; index++) block[position++] = after[index];
+    this.length = position;
+    this.lineCount++;
+  }
+
+  /** Another line of the entry just ended, its name copied from `nameStart`–`nameEnd` of `block`. */
+  repeatEntry(before: Uint8Array, nameStart: number, nameEnd: number, after: Uint8Array): void {
+    const { block } = this;
+    let position = this.length;
+    block[position++] = NEWLINE;
+    for (let index = 0; index < before.length; index++) block[position++] = before[index];
+    for (let index = nameStart; index < nameEnd; index++) block[position++] = block[index];
+    for (let index = 0; index < after.length; index++) block[position++] = after[index];
+    this.length = position;
+    this.lineCount++;
   }
 
   /** A whole line. */
