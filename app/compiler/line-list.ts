@@ -2,9 +2,6 @@ import { CompileTooLargeError } from "./budget";
 import { release } from "./release";
 import { containsNonAscii, isJsWhitespace } from "./rule";
 
-/** Called through constants: see `substring-matcher.ts`. */
-const { charCodeAt, indexOf, substring } = String.prototype;
-
 /** New lines are collected and joined into one string once they hold this many characters. */
 const PENDING_TEXT_CHARACTERS = 1 << 16;
 const NEWLINE = 10;
@@ -48,8 +45,8 @@ export class LineList {
   static fromText(text: string): LineList {
     let from = 0;
     let to = text.length;
-    while (from < to && isJsWhitespace(charCodeAt.call(text, from))) from++;
-    while (to > from && isJsWhitespace(charCodeAt.call(text, to - 1))) to--;
+    while (from < to && isJsWhitespace(text.charCodeAt(from))) from++;
+    while (to > from && isJsWhitespace(text.charCodeAt(to - 1))) to--;
     const breaks = new LineBreaks(text, from, to);
     let count = 1;
     while (breaks.next()) count++;
@@ -73,7 +70,7 @@ export class LineList {
   }
 
   get(index: number): string {
-    return substring.call(this.texts[this.textIndexes[index]], this.starts[index], this.ends[index]);
+    return this.texts[this.textIndexes[index]].substring(this.starts[index], this.ends[index]);
   }
 
   /** The string line `index` is a range of, with `startOf` and `endOf`: to read it without a copy. */
@@ -151,8 +148,8 @@ export class LineList {
       const text = this.texts[this.textIndexes[index]];
       let start = this.starts[index];
       let end = this.ends[index];
-      while (start < end && isTrimmed(charCodeAt.call(text, start))) start++;
-      while (end > start && isTrimmed(charCodeAt.call(text, end - 1))) end--;
+      while (start < end && isTrimmed(text.charCodeAt(start))) start++;
+      while (end > start && isTrimmed(text.charCodeAt(end - 1))) end--;
       this.starts[index] = start;
       this.ends[index] = end;
     }
@@ -213,7 +210,7 @@ export class LineList {
       if (index > 0) bytes[position++] = NEWLINE;
       const text = this.texts[this.textIndexes[index]];
       for (let offset = this.starts[index], end = this.ends[index]; offset < end; offset++) {
-        bytes[position++] = charCodeAt.call(text, offset);
+        bytes[position++] = text.charCodeAt(offset);
       }
     }
     this.clear();
@@ -425,7 +422,7 @@ class LineBreaks {
     const start = Math.min(this.nextNewline, this.nextCarriageReturn);
     if (start >= this.to) return false;
     let end = start;
-    while (end < this.to && isLineBreak(charCodeAt.call(this.text, end))) end++;
+    while (end < this.to && isLineBreak(this.text.charCodeAt(end))) end++;
     this.start = start;
     this.end = end;
     if (this.nextNewline < end) this.nextNewline = this.find("\n", end);
@@ -435,7 +432,7 @@ class LineBreaks {
 
   /** The next `character` at or after `position`, or `to` when there is none before it. */
   private find(character: string, position: number): number {
-    const index = indexOf.call(this.text, character, position);
+    const index = this.text.indexOf(character, position);
     return index === -1 || index > this.to ? this.to : index;
   }
 }

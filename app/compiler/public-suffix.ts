@@ -12,12 +12,6 @@
  */
 import { exceptions, rules, type SuffixTrie } from "tldts/dist/es6/src/data/trie.js";
 
-/**
- * String methods called through constants, not looked up on each string: the names checked here
- * come in more string representations than V8's lookup caches track, and `name.charCodeAt` in a
- * loop then became a generic lookup per character (see `substring-matcher.ts`).
- */
-const { charCodeAt } = String.prototype;
 /** A trie node's flag for an ICANN rule; tldts' default options ignore private rules. */
 const ICANN = 1;
 const MAX_HOSTNAME_LENGTH = 255;
@@ -35,7 +29,7 @@ export function isPlainHostname(text: string, start = 0, end = text.length): boo
   let labelStart = start;
   let hasNonDigit = false;
   for (let index = start; index < end; index++) {
-    const code = charCodeAt.call(text, index);
+    const code = text.charCodeAt(index);
     if (code >= 97 && code <= 122) {
       hasNonDigit = true;
     } else if (code === 46 /* . */) {
@@ -56,8 +50,8 @@ function isLabel(text: string, start: number, end: number): boolean {
   return (
     length > 0 &&
     length <= MAX_LABEL_LENGTH &&
-    charCodeAt.call(text, start) !== 45 /* - */ &&
-    charCodeAt.call(text, end - 1) !== 45 /* - */
+    text.charCodeAt(start) !== 45 /* - */ &&
+    text.charCodeAt(end - 1) !== 45 /* - */
   );
 }
 
@@ -82,7 +76,7 @@ export function isPublicSuffix(text: string, start = 0, end = text.length): bool
  */
 function hasDot(text: string, start: number, end: number): boolean {
   for (let index = start; index < end; index++) {
-    if (charCodeAt.call(text, index) === 46 /* . */) return true;
+    if (text.charCodeAt(index) === 46 /* . */) return true;
   }
   return false;
 }
@@ -90,10 +84,10 @@ function hasDot(text: string, start: number, end: number): boolean {
 /** tldts' `fastPathLookup`: `.com`, `.org`, `.edu`, `.gov`, `.net` and `.de`. */
 function hasFastPathSuffix(text: string, start: number, end: number): boolean {
   if (end - start <= 3) return false;
-  const c3 = charCodeAt.call(text, end - 1);
-  const c2 = charCodeAt.call(text, end - 2);
-  const c1 = charCodeAt.call(text, end - 3);
-  const c0 = charCodeAt.call(text, end - 4);
+  const c3 = text.charCodeAt(end - 1);
+  const c2 = text.charCodeAt(end - 2);
+  const c1 = text.charCodeAt(end - 3);
+  const c0 = text.charCodeAt(end - 4);
   if (c1 === 46 /* . */) return c2 === 100 /* d */ && c3 === 101 /* e */;
   if (c0 !== 46) return false;
   return (
@@ -146,7 +140,7 @@ const exceptionsRoot = nodeOf(exceptions);
 /** The hash a node's children are keyed by: a small integer, which V8 keeps unboxed as a `Map` key. */
 function labelHash(text: string, start: number, end: number): number {
   let hash = 0;
-  for (let index = start; index < end; index++) hash = (Math.imul(hash, 31) + charCodeAt.call(text, index)) | 0;
+  for (let index = start; index < end; index++) hash = (Math.imul(hash, 31) + text.charCodeAt(index)) | 0;
   return hash & 0x3fffffff;
 }
 
@@ -175,7 +169,7 @@ function child(node: Node, text: string, start: number, end: number): Node | und
 function labelEquals(label: string, text: string, start: number, end: number): boolean {
   if (label.length !== end - start) return false;
   for (let offset = 0; offset < label.length; offset++) {
-    if (charCodeAt.call(label, offset) !== charCodeAt.call(text, start + offset)) return false;
+    if (label.charCodeAt(offset) !== text.charCodeAt(start + offset)) return false;
   }
   return true;
 }
@@ -183,7 +177,7 @@ function labelEquals(label: string, text: string, start: number, end: number): b
 /** Where the label ending at `labelEnd` starts: after the dot before it, or at `start`. */
 function labelStart(text: string, start: number, labelEnd: number): number {
   let index = labelEnd;
-  while (index > start && charCodeAt.call(text, index - 1) !== 46 /* . */) index--;
+  while (index > start && text.charCodeAt(index - 1) !== 46 /* . */) index--;
   return index;
 }
 

@@ -1,8 +1,5 @@
 import { release } from "./release";
 
-/** Called through constants: see `substring-matcher.ts`. */
-const { charCodeAt, substring } = String.prototype;
-
 /** Multiplier of the polynomial hash (odd, with bits spread over the word). */
 const HASH_BASE = 0x01000193;
 /**
@@ -28,7 +25,7 @@ const FILTER_BITS_PER_KEY = 4;
  */
 export function rangeHash(text: string, start: number, end: number): number {
   let hash = 0;
-  for (let index = end - 1; index >= start; index--) hash = nextRangeHash(hash, charCodeAt.call(text, index));
+  for (let index = end - 1; index >= start; index--) hash = nextRangeHash(hash, text.charCodeAt(index));
   return hash;
 }
 
@@ -95,27 +92,28 @@ export class RangeSet {
 
   /**
    * Adds key `id` (each id at most once); false when an equal string was in the set already.
-   * `knownHash`: the key's `rangeHash`, when the caller has it already.
+   * `knownHash`: the key's `rangeHash`, when the caller has it already; the key's characters are
+   * then read only to compare it with a key of the same hash.
    */
   add(id: number, knownHash?: number): boolean {
-    const { keys } = this;
-    const text = keys.textOf(id);
-    const start = keys.startOf(id);
-    const end = keys.endOf(id);
-    const hash = knownHash ?? rangeHash(text, start, end);
-    const slot = this.find(text, start, end, hash);
-    if (slot === -1) return false;
-    if (this.filter.length > 0) this.setFilterBit(hash);
-    if (this.overflow !== null) {
-      const size = this.overflow.size;
-      const key = substring.call(text, start, end);
-      if (slot === -2) this.addOverflow(key, hash);
-      if (slot === -2 || this.overflow.has(key)) return this.overflow.size !== size;
-    } else if (slot === -2) {
-      this.addOverflow(substring.call(text, start, end), hash);
-      return true;
+    const { keys, table, slots } = this;
+    const hash = knownHash ?? rangeHash(keys.textOf(id), keys.startOf(id), keys.endOf(id));
+    let slot = homeSlot(hash, slots);
+    for (let probe = 0; probe < MAX_PROBES; probe++) {
+      const entry = table[slot * 2 + 1];
+      if (entry === 0) {
+        if (this.overflowHashes?.has(hash) && this.overflow!.has(this.keyString(id))) return false;
+        if (this.filter.length > 0) this.setFilterBit(hash);
+        return this.insert(slot, hash, id);
+      }
+      if (table[slot * 2] === hash && this.idsEqual(entry - 1, id)) return false;
+      slot = slot + 1 === slots ? 0 : slot + 1;
     }
-    return this.insert(slot, hash, id);
+    // the probe sequence is full: the key can only be in `overflow`
+    const overflowSize = this.overflow?.size ?? 0;
+    this.addOverflow(this.keyString(id), hash);
+    if (this.filter.length > 0) this.setFilterBit(hash);
+    return this.overflow!.size !== overflowSize;
   }
 
   /** Frees the set's memory now (see `release`); it must not be used afterwards. */
@@ -127,7 +125,7 @@ export class RangeSet {
   has(text: string, start: number, end: number, hash: number): boolean {
     if (this.filter.length > 0 && !this.filterBitSet(hash)) return false;
     if (this.find(text, start, end, hash) === -1) return true;
-    return this.overflowHashes?.has(hash) === true && this.overflow?.has(substring.call(text, start, end)) === true;
+    return this.overflowHashes?.has(hash) === true && this.overflow?.has(text.substring(start, end)) === true;
   }
 
   /**
@@ -176,9 +174,19 @@ export class RangeSet {
     if (keys.endOf(id) - keyStart !== end - start) return false;
     const keyText = keys.textOf(id);
     for (let offset = 0; offset < end - start; offset++) {
-      if (charCodeAt.call(keyText, keyStart + offset) !== charCodeAt.call(text, start + offset)) return false;
+      if (keyText.charCodeAt(keyStart + offset) !== text.charCodeAt(start + offset)) return false;
     }
     return true;
+  }
+
+  private idsEqual(id: number, otherId: number): boolean {
+    const { keys } = this;
+    return this.keyEquals(id, keys.textOf(otherId), keys.startOf(otherId), keys.endOf(otherId));
+  }
+
+  private keyString(id: number): string {
+    const { keys } = this;
+    return keys.textOf(id).substring(keys.startOf(id), keys.endOf(id));
   }
 
   private rehash(slots: number): void {
@@ -200,9 +208,7 @@ export class RangeSet {
         table[slot * 2] = hash;
         table[slot * 2 + 1] = entry;
       } else {
-        const { keys } = this;
-        const id = entry - 1;
-        this.addOverflow(substring.call(keys.textOf(id), keys.startOf(id), keys.endOf(id)), hash);
+        this.addOverflow(this.keyString(entry - 1), hash);
       }
     }
     release(previous);
@@ -215,9 +221,22 @@ export class RangeSet {
  * twice the memory).
  */
 function homeSlot(hash: number, tableSize: number): number {
+  return Math.floor((mixedHash(hash) / 4294967296) * tableSize);
+}
+
+/**
+ * The group of `2 ** bits` a key of hash `hash` belongs to: keys split by it can go into one small
+ * `RangeSet` per group, whose slots spread evenly (they come from other bits of the same mix).
+ */
+export function hashGroup(hash: number, bits: number): number {
+  return mixedHash(hash) & ((1 << bits) - 1);
+}
+
+/** The hash mixed, as an unsigned 32-bit number: `homeSlot` scales it, `hashGroup` masks its low bits. */
+function mixedHash(hash: number): number {
   let mixed = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
   mixed ^= mixed >>> 16;
-  return Math.floor(((mixed >>> 0) / 4294967296) * tableSize);
+  return mixed >>> 0;
 }
 
 /** A hash's bit in a filter of `2 ** (32 - shift)` bits: mixed otherwise than `homeSlot`'s. */

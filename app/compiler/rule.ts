@@ -4,13 +4,6 @@
  * through these helpers, so their exact semantics decide the output byte for byte.
  */
 
-/**
- * String methods called through constants, not looked up on each line: the lines come in more
- * string representations than V8's lookup caches track, and `line.charCodeAt` in a loop then became
- * a generic lookup per character (see `substring-matcher.ts`).
- */
-const { charCodeAt, indexOf, substring } = String.prototype;
-
 export interface RuleOption {
   name: string;
   /** `null` when the modifier has no value or an empty one (`$doc`, `$doc=`). */
@@ -27,7 +20,7 @@ export interface AdblockRule {
 
 /** `charCodeAt` that returns -1 past the end: reading out of bounds makes V8 deoptimize the caller. */
 export function codeAt(text: string, index: number): number {
-  return index < text.length ? charCodeAt.call(text, index) : -1;
+  return index < text.length ? text.charCodeAt(index) : -1;
 }
 
 /** `!`, `# `, a lone `#` and `####` start comments; `#` followed by anything else is a cosmetic rule. */
@@ -41,18 +34,13 @@ export function isComment(line: string): boolean {
  */
 export function isCommentRange(text: string, start: number, end: number): boolean {
   if (end <= start) return false;
-  const first = charCodeAt.call(text, start);
+  const first = text.charCodeAt(start);
   if (first === 33 /* ! */) return true;
   if (first !== 35 /* # */) return false;
   if (end - start === 1) return true;
-  const second = charCodeAt.call(text, start + 1);
+  const second = text.charCodeAt(start + 1);
   if (second === 32 /* space */) return true;
-  return (
-    second === 35 &&
-    end - start >= 4 &&
-    charCodeAt.call(text, start + 2) === 35 &&
-    charCodeAt.call(text, start + 3) === 35
-  );
+  return second === 35 && end - start >= 4 && text.charCodeAt(start + 2) === 35 && text.charCodeAt(start + 3) === 35;
 }
 
 /** An empty line or a comment: what goes with the rule below it (`removeWithPrecedingComments`). */
@@ -63,7 +51,7 @@ export function isCommentOrEmptyRange(text: string, start: number, end: number):
 /** `text.substring(start, end).trim() === ""`, read in place. */
 export function isBlankRange(text: string, start: number, end: number): boolean {
   for (let index = start; index < end; index++) {
-    if (!isJsWhitespace(charCodeAt.call(text, index))) return false;
+    if (!isJsWhitespace(text.charCodeAt(index))) return false;
   }
   return true;
 }
@@ -145,22 +133,22 @@ export function isEtcHostsRule(line: string): boolean {
 /** `isEtcHostsRule(text.substring(start, end))`, read in place. */
 export function isEtcHostsRuleRange(text: string, start: number, end: number): boolean {
   let index = start;
-  while (index < end && isHostsAddressChar(charCodeAt.call(text, index))) index++;
+  while (index < end && isHostsAddressChar(text.charCodeAt(index))) index++;
   if (index === start) return false;
-  if (index < end && charCodeAt.call(text, index) === 37 /* % */) {
+  if (index < end && text.charCodeAt(index) === 37 /* % */) {
     const zoneStart = index + 1;
     index = zoneStart;
-    while (index < end && isLowercaseAlphanumeric(charCodeAt.call(text, index))) index++;
+    while (index < end && isLowercaseAlphanumeric(text.charCodeAt(index))) index++;
     if (index === zoneStart) return false;
   }
-  if (index >= end || !isJsWhitespace(charCodeAt.call(text, index))) return false;
+  if (index >= end || !isJsWhitespace(text.charCodeAt(index))) return false;
   // a loop, not `indexOf`: that would search on past the line, through the rest of a source's text
   let hash = index + 1;
-  while (hash < end && charCodeAt.call(text, hash) !== 35 /* # */) hash++;
+  while (hash < end && text.charCodeAt(hash) !== 35 /* # */) hash++;
   // at least one white space, then at least one character that is not `#`
   if (hash < index + 2) return false;
   for (let i = hash + 1; i < end; i++) {
-    if (isLineTerminator(charCodeAt.call(text, i))) return false;
+    if (isLineTerminator(text.charCodeAt(i))) return false;
   }
   return true;
 }
@@ -178,12 +166,12 @@ export function simpleEtcHostsHostnameStart(line: string): number {
 /** `simpleEtcHostsHostnameStart` of `text.substring(start, end)`, read in place: an index of `text`. */
 export function simpleEtcHostsHostnameStartRange(text: string, start: number, end: number): number {
   let index = start;
-  while (index < end && isHostsAddressChar(charCodeAt.call(text, index))) index++;
-  if (index === start || index >= end || !isJsWhitespace(charCodeAt.call(text, index))) return -1;
-  while (index < end && isJsWhitespace(charCodeAt.call(text, index))) index++;
+  while (index < end && isHostsAddressChar(text.charCodeAt(index))) index++;
+  if (index === start || index >= end || !isJsWhitespace(text.charCodeAt(index))) return -1;
+  while (index < end && isJsWhitespace(text.charCodeAt(index))) index++;
   const hostnameStart = index;
   for (; index < end; index++) {
-    const code = charCodeAt.call(text, index);
+    const code = text.charCodeAt(index);
     if (code === 35 /* # */ || isJsWhitespace(code)) return -1;
   }
   return hostnameStart < end ? hostnameStart : -1;
@@ -192,20 +180,20 @@ export function simpleEtcHostsHostnameStartRange(text: string, start: number, en
 /** The hostnames of an /etc/hosts line; empty when the line has none (the reference throws then). */
 export function etcHostsHostnames(line: string): string[] {
   let rule = line.trim();
-  const hash = indexOf.call(rule, "#");
-  if (hash > 0) rule = substring.call(rule, 0, hash);
+  const hash = rule.indexOf("#");
+  if (hash > 0) rule = rule.substring(0, hash);
   // `rule.trim().split(/\s+/).slice(1)` without the regular expression, which dominated Compress
   const hostnames: string[] = [];
   const length = rule.length;
   let index = 0;
-  while (index < length && isJsWhitespace(charCodeAt.call(rule, index))) index++;
-  while (index < length && !isJsWhitespace(charCodeAt.call(rule, index))) index++;
+  while (index < length && isJsWhitespace(rule.charCodeAt(index))) index++;
+  while (index < length && !isJsWhitespace(rule.charCodeAt(index))) index++;
   for (;;) {
-    while (index < length && isJsWhitespace(charCodeAt.call(rule, index))) index++;
+    while (index < length && isJsWhitespace(rule.charCodeAt(index))) index++;
     if (index >= length) return hostnames;
     const start = index;
-    while (index < length && !isJsWhitespace(charCodeAt.call(rule, index))) index++;
-    hostnames.push(substring.call(rule, start, index));
+    while (index < length && !isJsWhitespace(rule.charCodeAt(index))) index++;
+    hostnames.push(rule.substring(start, index));
   }
 }
 
@@ -224,17 +212,17 @@ export function isJustDomainRange(text: string, start: number, end: number): boo
   let dots = 0;
   for (;;) {
     const labelStart = index;
-    if (index >= end || !isAsciiAlphanumeric(charCodeAt.call(text, index))) return false;
+    if (index >= end || !isAsciiAlphanumeric(text.charCodeAt(index))) return false;
     index++;
     while (index < end) {
-      const code = charCodeAt.call(text, index);
+      const code = text.charCodeAt(index);
       if (!isAsciiAlphanumeric(code) && code !== 45 /* - */) break;
       index++;
     }
-    if (index - labelStart > MAX_LABEL_LENGTH || !isAsciiAlphanumeric(charCodeAt.call(text, index - 1))) return false;
+    if (index - labelStart > MAX_LABEL_LENGTH || !isAsciiAlphanumeric(text.charCodeAt(index - 1))) return false;
     // anything but a label and a dot fails above, so the name has a dot unless it is a single label
     if (index === end) return dots > 0;
-    if (charCodeAt.call(text, index) !== 46 /* . */) return false;
+    if (text.charCodeAt(index) !== 46 /* . */) return false;
     dots++;
     index++;
     if (index === end) return true;
@@ -256,7 +244,7 @@ export function isSpaceOrTab(code: number): boolean {
 function findOptionsSeparator(text: string, patternStart: number): number {
   let index = text.lastIndexOf("$");
   while (index >= patternStart) {
-    if (index > patternStart && charCodeAt.call(text, index - 1) === 92 /* \ */) {
+    if (index > patternStart && text.charCodeAt(index - 1) === 92 /* \ */) {
       index = text.lastIndexOf("$", index - 1);
     } else {
       return index;
@@ -329,7 +317,7 @@ export function adblockRuleToString(rule: AdblockRule): string {
 
 /** The hostname a `||hostname^` rule blocks (lowercase ASCII only, as the reference requires). */
 export function blockedHostname(pattern: string): string | null {
-  return isBlockedHostnameRule(pattern) ? substring.call(pattern, 2, pattern.length - 1) : null;
+  return isBlockedHostnameRule(pattern) ? pattern.substring(2, pattern.length - 1) : null;
 }
 
 /** Whether `blockedHostname` finds a hostname: then it is the text between `||` and `^`. */
@@ -341,14 +329,14 @@ export function isBlockedHostnameRule(pattern: string): boolean {
 export function isBlockedHostnameRuleRange(text: string, start: number, end: number): boolean {
   if (
     end - start < 4 ||
-    charCodeAt.call(text, start) !== 124 /* | */ ||
-    charCodeAt.call(text, start + 1) !== 124 ||
-    charCodeAt.call(text, end - 1) !== 94 /* ^ */
+    text.charCodeAt(start) !== 124 /* | */ ||
+    text.charCodeAt(start + 1) !== 124 ||
+    text.charCodeAt(end - 1) !== 94 /* ^ */
   ) {
     return false;
   }
   for (let i = start + 2; i < end - 1; i++) {
-    const code = charCodeAt.call(text, i);
+    const code = text.charCodeAt(i);
     if (!isLowercaseAlphanumeric(code) && code !== 45 && code !== 46) return false;
   }
   return true;

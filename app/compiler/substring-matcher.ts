@@ -27,8 +27,9 @@ export function substringMatcher(needles: readonly string[]): LineMatcher {
  * strings, one-byte and two-byte: one non-Latin-1 character makes a whole source two-byte), so
  * `line.charCodeAt` and `line.length` in the loop became generic lookups for every character; the
  * loop ran four times slower inside a compilation than in isolation. Called through this constant,
- * TurboFan turns it back into a plain character load. The other modules that loop over the
- * characters of lines (`rule.ts`, `public-suffix.ts`, Validate, Compress) do the same.
+ * TurboFan turns it back into a plain character load — as long as the constant stays one: a bundle
+ * (the CLI's, the Worker's) makes it a `var`, and the other modules call the method on the string
+ * instead (decision 0026).
  */
 const charCodeAt = String.prototype.charCodeAt;
 

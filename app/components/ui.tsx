@@ -1,5 +1,5 @@
 /** Small building blocks the dashboard pages share, so every form and card looks and behaves alike. */
-import type { ReactNode } from "react";
+import type { InputHTMLAttributes, ReactNode } from "react";
 
 export function Card({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
   const id = `card-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
@@ -26,6 +26,60 @@ export function FieldError({ id, message }: { id: string; message?: string }) {
     <p id={id} role="alert" className="mt-1 text-sm text-red-700 dark:text-red-400">
       {message}
     </p>
+  );
+}
+
+/**
+ * A labelled text input with its error beneath it (`{id}-error`, announced, and named by the
+ * input's aria-describedby). `compact` is the small label of an input inside a table row.
+ */
+export function TextField({
+  id,
+  label,
+  error,
+  compact = false,
+  className,
+  inputClassName = compact ? compactInputClass : inputClass,
+  ...input
+}: {
+  id: string;
+  name: string;
+  label: ReactNode;
+  error?: string;
+  compact?: boolean;
+  /** Classes of the wrapper. */
+  className?: string;
+  inputClassName?: string;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "className">) {
+  const errorId = `${id}-error`;
+  return (
+    <div className={className}>
+      <label
+        htmlFor={id}
+        className={compact ? "block text-xs text-slate-600 dark:text-slate-400" : "block text-sm font-medium"}
+      >
+        {label}
+      </label>
+      <input
+        id={id}
+        className={inputClassName}
+        aria-invalid={Boolean(error)}
+        aria-describedby={error ? errorId : undefined}
+        {...input}
+      />
+      <FieldError id={errorId} message={error} />
+    </div>
+  );
+}
+
+/** A form's fixed values (its `intent`, the row it acts on) as hidden inputs. */
+export function HiddenFields({ fields }: { fields: Record<string, string | number> }) {
+  return (
+    <>
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+    </>
   );
 }
 

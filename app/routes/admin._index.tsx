@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { useEffect, useRef } from "react";
 import { z } from "zod";
+import { ConfirmForm } from "~/components/confirm-form";
 import { SignOutButton } from "~/components/sign-out-button";
 import {
   BreakableEmail,
@@ -91,8 +91,8 @@ export async function action(args: ActionFunctionArgs) {
             button: "Yes, purge",
           });
         }
-        const deleted = await purgeCompileCache(args.context.services.compileCache);
-        return { message: `Purged ${deleted} cache entries.`, ok: true };
+        const { entries, objects } = await purgeCompileCache(args.context.services.results);
+        return { message: `Purged ${entries} cache entries and ${objects} stored large results.`, ok: true };
       }
       case "retry-job": {
         const parsed = validateForm(form, retryForm);
@@ -107,34 +107,6 @@ export async function action(args: ActionFunctionArgs) {
     if (error instanceof ApiError) return { message: error.message, ok: false };
     throw error;
   }
-}
-
-/** The question a change asks first; focus moves to it, and the answer sends the change again, confirmed. */
-function ConfirmPanel({ confirm }: { confirm: Confirmation }) {
-  const panel = useRef<HTMLDivElement>(null);
-  useEffect(() => panel.current?.focus(), []);
-  return (
-    <div
-      ref={panel}
-      tabIndex={-1}
-      data-testid="admin-confirm"
-      className="rounded-md border-2 border-amber-500 bg-amber-50 p-4 text-amber-950 focus:outline-none focus:ring-2 focus:ring-amber-500 dark:bg-amber-950 dark:text-amber-50"
-    >
-      <Form method="post" className="flex flex-wrap items-center gap-3">
-        {Object.entries(confirm.fields).map(([name, value]) => (
-          <input key={name} type="hidden" name={name} value={value} />
-        ))}
-        <input type="hidden" name="confirmed" value="yes" />
-        <p className="w-full font-medium">{confirm.question}</p>
-        <button type="submit" className={primaryButton}>
-          {confirm.button}
-        </button>
-        <Link to="/admin" className={secondaryButton}>
-          Cancel
-        </Link>
-      </Form>
-    </div>
-  );
 }
 
 export default function Admin() {
@@ -154,7 +126,16 @@ export default function Admin() {
           <SignOutButton />
         </div>
       </div>
-      {result && "confirm" in result && result.confirm && <ConfirmPanel confirm={result.confirm} />}
+      {result && "confirm" in result && result.confirm && (
+        <ConfirmForm
+          panel
+          testId="admin-confirm"
+          fields={{ ...result.confirm.fields, confirmed: "yes" }}
+          question={result.confirm.question}
+          confirm={result.confirm.button}
+          cancelTo="/admin"
+        />
+      )}
       {result?.message && (
         <p
           role="status"

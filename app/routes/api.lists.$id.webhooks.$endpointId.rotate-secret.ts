@@ -3,7 +3,7 @@ import { endpointParameters, endpointWithSecret, noSuchList } from "~/api/list-r
 import { defineOperation } from "~/api/operation";
 import { type GuardOptions, guard } from "~/services/guard.server";
 import { jsonResponse, methodNotAllowed } from "~/services/http.server";
-import { findEndpoint, publicEndpoint, rotateEndpointSecret } from "~/services/list-webhooks.server";
+import { endpointSecretBody, findEndpoint, rotateEndpointSecret } from "~/services/list-webhooks.server";
 import { findOwnList } from "~/services/lists.server";
 import { ownerOf } from "~/services/principal";
 
@@ -32,11 +32,7 @@ export const action = (args: ActionFunctionArgs) => {
     const list = await findOwnList(db, ownerOf(principal).userId, args.params.id);
     const endpoint = await findEndpoint(db, list, args.params.endpointId);
     const rotated = await rotateEndpointSecret(db, args.context.config, endpoint);
-    return jsonResponse({
-      endpoint: publicEndpoint(rotated.endpoint),
-      secret: rotated.secret,
-      warning: "Store this signing secret now: it is shown only once.",
-    });
+    return jsonResponse(endpointSecretBody(rotated.endpoint, rotated.secret));
   });
 };
 

@@ -7,6 +7,7 @@ import { type GuardOptions, guard } from "~/services/guard.server";
 import { jsonResponse, methodNotAllowed } from "~/services/http.server";
 import {
   createEndpoint,
+  endpointSecretBody,
   listDeliveries,
   listEndpoints,
   MAX_ENDPOINTS_PER_LIST,
@@ -65,9 +66,6 @@ export const action = (args: ActionFunctionArgs) => {
   return guard(args, createOptions, async ({ principal, body, db }) => {
     const list = await findOwnList(db, ownerOf(principal).userId, args.params.id);
     const { endpoint, secret } = await createEndpoint(db, args.context.config, list, body.url);
-    return jsonResponse(
-      { endpoint: publicEndpoint(endpoint), secret, warning: "Store this signing secret now: it is shown only once." },
-      { status: 201 },
-    );
+    return jsonResponse(endpointSecretBody(endpoint, secret), { status: 201 });
   });
 };

@@ -3,18 +3,19 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { KEY_NAME_MAX } from "~/api/schemas";
+import { ConfirmForm } from "~/components/confirm-form";
 import { CopyButton } from "~/components/copy-button";
 import {
   Card,
   compactInputClass,
   DataTable,
-  dangerButton,
   FieldError,
   formatDate,
   inputClass,
   primaryButton,
   SelectField,
   secondaryButton,
+  TextField,
 } from "~/components/ui";
 import { API_KEY_SCOPES, isActiveKey } from "~/domain";
 import {
@@ -198,37 +199,28 @@ function KeyEditForm({
     <Form method="post" className="flex flex-wrap items-end gap-2">
       <input type="hidden" name="intent" value="edit" />
       <input type="hidden" name="id" value={id} />
-      <div className="min-w-0">
-        <label htmlFor={`name-${id}`} className="block text-xs text-slate-600 dark:text-slate-400">
-          Name of key {apiKey.prefix}
-        </label>
-        <input
-          id={`name-${id}`}
-          name="name"
-          defaultValue={apiKey.name}
-          maxLength={KEY_NAME_MAX}
-          className={`${compactInputClass} w-40 max-w-full`}
-          aria-invalid={Boolean(errors.name)}
-          aria-describedby={errors.name ? `name-${id}-error` : undefined}
-        />
-        <FieldError id={`name-${id}-error`} message={errors.name} />
-      </div>
-      <div>
-        <label htmlFor={`limit-${id}`} className="block text-xs text-slate-600 dark:text-slate-400">
-          Per minute of key {apiKey.prefix} (empty: tier limit, at most {maxLimit})
-        </label>
-        <input
-          id={`limit-${id}`}
-          name="rateLimitPerMinute"
-          inputMode="numeric"
-          defaultValue={apiKey.rateLimitPerMinute ?? ""}
-          placeholder="tier limit"
-          className={`${compactInputClass} w-28`}
-          aria-invalid={Boolean(errors.rateLimitPerMinute)}
-          aria-describedby={errors.rateLimitPerMinute ? `limit-${id}-error` : undefined}
-        />
-        <FieldError id={`limit-${id}-error`} message={errors.rateLimitPerMinute} />
-      </div>
+      <TextField
+        compact
+        className="min-w-0"
+        id={`name-${id}`}
+        name="name"
+        label={`Name of key ${apiKey.prefix}`}
+        defaultValue={apiKey.name}
+        maxLength={KEY_NAME_MAX}
+        inputClassName={`${compactInputClass} w-40 max-w-full`}
+        error={errors.name}
+      />
+      <TextField
+        compact
+        id={`limit-${id}`}
+        name="rateLimitPerMinute"
+        label={`Per minute of key ${apiKey.prefix} (empty: tier limit, at most ${maxLimit})`}
+        inputMode="numeric"
+        defaultValue={apiKey.rateLimitPerMinute ?? ""}
+        placeholder="tier limit"
+        inputClassName={`${compactInputClass} w-28`}
+        error={errors.rateLimitPerMinute}
+      />
       <button type="submit" className={secondaryButton}>
         Save
       </button>
@@ -239,32 +231,6 @@ function KeyEditForm({
         </p>
       )}
     </Form>
-  );
-}
-
-function RevokeConfirmation({ id, name }: { id: string; name: string }) {
-  const box = useRef<HTMLDivElement>(null);
-  // After "Revoke" the question is where the user is: focus moves to it (and the URL's #fragment scrolls to it).
-  useEffect(() => box.current?.focus(), []);
-  return (
-    <div
-      ref={box}
-      id="revoke-confirmation"
-      tabIndex={-1}
-      className="rounded-md focus:outline-none focus:ring-2 focus:ring-red-500"
-    >
-      <Form method="post" action="/dashboard/keys" className="flex flex-wrap items-center gap-2">
-        <input type="hidden" name="intent" value="revoke" />
-        <input type="hidden" name="id" value={id} />
-        <span id={`revoke-${id}-question`}>Revoke “{name}”? Scripts using it stop working.</span>
-        <button type="submit" className={dangerButton}>
-          Yes, revoke
-        </button>
-        <Link to="/dashboard/keys" className={secondaryButton}>
-          Cancel
-        </Link>
-      </Form>
-    </div>
   );
 }
 
@@ -301,21 +267,14 @@ export default function Keys() {
         <Card title="Create a key">
           <Form method="post" className="grid gap-4 sm:grid-cols-2" noValidate>
             <input type="hidden" name="intent" value="create" />
-            <div>
-              <label htmlFor="key-name" className="block text-sm font-medium">
-                Name
-              </label>
-              <input
-                id="key-name"
-                name="name"
-                defaultValue={values?.name}
-                maxLength={KEY_NAME_MAX}
-                className={inputClass}
-                aria-invalid={Boolean(createErrors.name)}
-                aria-describedby={createErrors.name ? "key-name-error" : undefined}
-              />
-              <FieldError id="key-name-error" message={createErrors.name} />
-            </div>
+            <TextField
+              id="key-name"
+              name="name"
+              label="Name"
+              defaultValue={values?.name}
+              maxLength={KEY_NAME_MAX}
+              error={createErrors.name}
+            />
             <div>
               <SelectField
                 id="key-expiry"
@@ -342,21 +301,14 @@ export default function Keys() {
               </div>
               <FieldError id="key-scopes-error" message={createErrors.scopes} />
             </fieldset>
-            <div>
-              <label htmlFor="key-limit" className="block text-sm font-medium">
-                Requests per minute (optional, at most {maxLimit} on the {tier} tier)
-              </label>
-              <input
-                id="key-limit"
-                name="rateLimitPerMinute"
-                defaultValue={values?.rateLimitPerMinute}
-                inputMode="numeric"
-                className={inputClass}
-                aria-invalid={Boolean(createErrors.rateLimitPerMinute)}
-                aria-describedby={createErrors.rateLimitPerMinute ? "key-limit-error" : undefined}
-              />
-              <FieldError id="key-limit-error" message={createErrors.rateLimitPerMinute} />
-            </div>
+            <TextField
+              id="key-limit"
+              name="rateLimitPerMinute"
+              label={`Requests per minute (optional, at most ${maxLimit} on the ${tier} tier)`}
+              defaultValue={values?.rateLimitPerMinute}
+              inputMode="numeric"
+              error={createErrors.rateLimitPerMinute}
+            />
             <div className="sm:col-span-2">
               <FieldError id="key-form-error" message={createErrors.form} />
               <button type="submit" className={primaryButton} disabled={busy}>
@@ -405,7 +357,15 @@ export default function Keys() {
                 bare: true,
                 cell: (key) =>
                   confirmId === key.id ? (
-                    <RevokeConfirmation id={key.id} name={key.name} />
+                    // After "Revoke" the question is where the user is (the URL's #fragment scrolls to it).
+                    <ConfirmForm
+                      id="revoke-confirmation"
+                      action="/dashboard/keys"
+                      fields={{ intent: "revoke", id: key.id }}
+                      question={`Revoke “${key.name}”? Scripts using it stop working.`}
+                      confirm="Yes, revoke"
+                      cancelTo="/dashboard/keys"
+                    />
                   ) : (
                     <Link to={`/dashboard/keys?revoke=${key.id}#revoke-confirmation`} className={secondaryButton}>
                       Revoke<span className="sr-only"> {key.name}</span>

@@ -1,13 +1,15 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
+import { ConfirmForm } from "~/components/confirm-form";
 import { CopyButton } from "~/components/copy-button";
 import { everyText, SUBSCRIBE_HOW_TO } from "~/components/lists";
 import {
   Card,
-  dangerButton,
+  DataTable,
   FieldError,
   formatDate,
+  HiddenFields,
   inputClass,
   primaryButton,
   secondaryButton,
@@ -167,10 +169,7 @@ function PostButton({
 }) {
   return (
     <Form method="post">
-      <input type="hidden" name="intent" value={intent} />
-      {Object.entries(fields).map(([name, value]) => (
-        <input key={name} type="hidden" name={name} value={value} />
-      ))}
+      <HiddenFields fields={{ intent, ...fields }} />
       <button type="submit" className={className}>
         {label}
       </button>
@@ -225,16 +224,12 @@ export default function ListPage() {
         <div className="flex flex-wrap gap-2">
           <PostButton intent="refresh" label="Refresh now" className={primaryButton} />
           {searchParams.get("delete") ? (
-            <Form method="post" className="flex items-center gap-2">
-              <input type="hidden" name="intent" value="delete" />
-              <span>Delete this list? Its URLs stop working.</span>
-              <button type="submit" className={dangerButton}>
-                Yes, delete
-              </button>
-              <Link to="." className={secondaryButton}>
-                Cancel
-              </Link>
-            </Form>
+            <ConfirmForm
+              fields={{ intent: "delete" }}
+              question="Delete this list? Its URLs stop working."
+              confirm="Yes, delete"
+              cancelTo="."
+            />
           ) : (
             <Link to="?delete=1" className={secondaryButton}>
               Delete
@@ -328,41 +323,34 @@ export default function ListPage() {
         ) : (
           <>
             <RuleChart versions={versions} />
-            <table className="mt-4 w-full text-left text-sm" data-testid="versions-table">
-              <thead>
-                <tr className="border-b border-slate-200 dark:border-slate-800">
-                  <th className="py-2 pr-4">Version</th>
-                  <th className="py-2 pr-4">Status</th>
-                  <th className="py-2 pr-4">Rules</th>
-                  <th className="py-2 pr-4">Added</th>
-                  <th className="py-2 pr-4">Removed</th>
-                  <th className="py-2 pr-4">Created</th>
-                  <th className="py-2">Diff</th>
-                </tr>
-              </thead>
-              <tbody>
-                {versions.map((version, index) => {
-                  const before = versions[index + 1];
-                  return (
-                    <tr key={version.number} className="border-b border-slate-100 dark:border-slate-800">
-                      <td className="py-2 pr-4">v{version.number}</td>
-                      <td className="py-2 pr-4">{version.status}</td>
-                      <td className="py-2 pr-4">{version.ruleCount}</td>
-                      <td className="py-2 pr-4">+{version.added}</td>
-                      <td className="py-2 pr-4">−{version.removed}</td>
-                      <td className="py-2 pr-4">{formatDate(version.createdAt)}</td>
-                      <td className="py-2">
-                        {before && (
-                          <Link to={`?from=${before.number}&to=${version.number}`} className="text-brand-700 underline">
-                            v{before.number} → v{version.number}
-                          </Link>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <DataTable
+              className="mt-4"
+              testId="versions-table"
+              rows={versions}
+              rowKey={(version) => String(version.number)}
+              columns={[
+                { header: "Version", cell: (version) => `v${version.number}` },
+                { header: "Status", cell: (version) => version.status },
+                { header: "Rules", cell: (version) => version.ruleCount },
+                { header: "Added", cell: (version) => `+${version.added}` },
+                { header: "Removed", cell: (version) => `−${version.removed}` },
+                { header: "Created", cell: (version) => formatDate(version.createdAt) },
+                {
+                  header: "Diff",
+                  cell: (version) => {
+                    // versions are newest first: the one before is the next row
+                    const before = versions[versions.indexOf(version) + 1];
+                    return (
+                      before && (
+                        <Link to={`?from=${before.number}&to=${version.number}`} className="text-brand-700 underline">
+                          v{before.number} → v{version.number}
+                        </Link>
+                      )
+                    );
+                  },
+                },
+              ]}
+            />
             <Form method="get" className="mt-4 flex flex-wrap items-end gap-2">
               <label className="text-sm">
                 From
@@ -449,30 +437,20 @@ export default function ListPage() {
           </button>
         </Form>
         {deliveries.length > 0 && (
-          <table className="mt-4 w-full text-left text-sm" data-testid="deliveries-table">
-            <thead>
-              <tr className="border-b border-slate-200 dark:border-slate-800">
-                <th className="py-2 pr-4">Event</th>
-                <th className="py-2 pr-4">Endpoint</th>
-                <th className="py-2 pr-4">Status</th>
-                <th className="py-2 pr-4">Attempts</th>
-                <th className="py-2 pr-4">Last error</th>
-                <th className="py-2">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {deliveries.map((delivery) => (
-                <tr key={delivery.id} className="border-b border-slate-100 dark:border-slate-800">
-                  <td className="py-2 pr-4">{delivery.type}</td>
-                  <td className="py-2 pr-4">{delivery.url}</td>
-                  <td className="py-2 pr-4">{delivery.status}</td>
-                  <td className="py-2 pr-4">{delivery.attempts}</td>
-                  <td className="py-2 pr-4">{delivery.lastError ?? "—"}</td>
-                  <td className="py-2">{formatDate(delivery.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            className="mt-4"
+            testId="deliveries-table"
+            rows={deliveries}
+            rowKey={(delivery) => delivery.id}
+            columns={[
+              { header: "Event", cell: (delivery) => delivery.type },
+              { header: "Endpoint", cell: (delivery) => delivery.url },
+              { header: "Status", cell: (delivery) => delivery.status },
+              { header: "Attempts", cell: (delivery) => delivery.attempts },
+              { header: "Last error", cell: (delivery) => delivery.lastError ?? "—" },
+              { header: "Created", cell: (delivery) => formatDate(delivery.createdAt) },
+            ]}
+          />
         )}
       </Card>
     </main>

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
 import { everyText } from "~/components/lists";
-import { Card, formatDate, primaryButton } from "~/components/ui";
+import { Card, DataTable, formatDate, primaryButton } from "~/components/ui";
 import { requireUser } from "~/services/auth.server";
 import { LIST_LIMITS, listOwnLists, publicList } from "~/services/lists.server";
 
@@ -40,34 +40,25 @@ export default function Lists() {
             No lists yet. Create one here, or press “Publish” in the compile playground.
           </p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm" data-testid="lists-table">
-              <thead>
-                <tr className="border-b border-slate-200 dark:border-slate-800">
-                  <th className="py-2 pr-4">Name</th>
-                  <th className="py-2 pr-4">Formats</th>
-                  <th className="py-2 pr-4">Last refresh</th>
-                  <th className="py-2 pr-4">Status</th>
-                  <th className="py-2 pr-4">Rules</th>
-                </tr>
-              </thead>
-              <tbody>
-                {lists.map((list) => (
-                  <tr key={list.id} className="border-b border-slate-100 dark:border-slate-800">
-                    <td className="py-2 pr-4">
-                      <Link to={`/dashboard/lists/${list.id}`} className="font-medium text-brand-700 underline">
-                        {list.name}
-                      </Link>
-                    </td>
-                    <td className="py-2 pr-4">{list.formats.join(", ")}</td>
-                    <td className="py-2 pr-4">{formatDate(list.lastCheckedAt)}</td>
-                    <td className="py-2 pr-4">{list.lastCheckOutcome ?? "waiting for its first refresh"}</td>
-                    <td className="py-2 pr-4">{list.currentVersion?.ruleCount ?? "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="lists-table"
+            rows={lists}
+            rowKey={(list) => list.id}
+            columns={[
+              {
+                header: "Name",
+                cell: (list) => (
+                  <Link to={`/dashboard/lists/${list.id}`} className="font-medium text-brand-700 underline">
+                    {list.name}
+                  </Link>
+                ),
+              },
+              { header: "Formats", cell: (list) => list.formats.join(", ") },
+              { header: "Last refresh", cell: (list) => formatDate(list.lastCheckedAt) },
+              { header: "Status", cell: (list) => list.lastCheckOutcome ?? "waiting for its first refresh" },
+              { header: "Rules", cell: (list) => list.currentVersion?.ruleCount ?? "—" },
+            ]}
+          />
         )}
       </Card>
     </main>

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { LIST_NAME_MAX } from "~/api/schemas";
 import { OUTPUT_FORMATS } from "~/compiler/formats/report";
 import { everyText } from "~/components/lists";
-import { Card, FieldError, inputClass, primaryButton } from "~/components/ui";
+import { Card, FieldError, inputClass, primaryButton, SelectField, TextField } from "~/components/ui";
 import { LIST_VISIBILITIES } from "~/domain";
 import { requireUser } from "~/services/auth.server";
 import { parseCompileRequest } from "~/services/compilations.server";
@@ -81,6 +81,11 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
+const VISIBILITY_OPTIONS = [
+  { value: "unlisted", label: "Unlisted (a secret URL)" },
+  { value: "public", label: "Public (a slug you choose)" },
+] satisfies { value: (typeof LIST_VISIBILITIES)[number]; label: string }[];
+
 export default function NewList() {
   const { minRefreshMinutes, tier } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -93,20 +98,14 @@ export default function NewList() {
       <Card title="List">
         <Form method="post" action="/dashboard/lists/new" className="grid gap-4" noValidate>
           <input type="hidden" name="intent" value="create" />
-          <div>
-            <label htmlFor="list-name" className="block text-sm font-medium">
-              Name
-            </label>
-            <input
-              id="list-name"
-              name="name"
-              defaultValue={prefill?.name}
-              maxLength={LIST_NAME_MAX}
-              className={inputClass}
-              aria-invalid={Boolean(errors.name)}
-            />
-            <FieldError id="list-name-error" message={errors.name} />
-          </div>
+          <TextField
+            id="list-name"
+            name="name"
+            label="Name"
+            defaultValue={prefill?.name}
+            maxLength={LIST_NAME_MAX}
+            error={errors.name}
+          />
           <div>
             <label htmlFor="list-configuration" className="block text-sm font-medium">
               Configuration (JSON: sources by URL, transformations, exclusions)
@@ -140,32 +139,24 @@ export default function NewList() {
           </fieldset>
           <div className="grid gap-4 sm:grid-cols-3">
             <div>
-              <label htmlFor="list-refresh" className="block text-sm font-medium">
-                Refresh ({tier}: at most {everyText(minRefreshMinutes)})
-              </label>
-              <select id="list-refresh" name="refreshMinutes" className={inputClass} defaultValue={minRefreshMinutes}>
-                {choices.map((minutes) => (
-                  <option key={minutes} value={minutes}>
-                    {everyText(minutes)}
-                  </option>
-                ))}
-              </select>
+              <SelectField
+                id="list-refresh"
+                name="refreshMinutes"
+                label={`Refresh (${tier}: at most ${everyText(minRefreshMinutes)})`}
+                options={choices.map((minutes) => ({ value: String(minutes), label: everyText(minutes) }))}
+                defaultValue={String(minRefreshMinutes)}
+              />
             </div>
             <div>
-              <label htmlFor="list-visibility" className="block text-sm font-medium">
-                Visibility
-              </label>
-              <select id="list-visibility" name="visibility" className={inputClass} defaultValue="unlisted">
-                <option value="unlisted">Unlisted (a secret URL)</option>
-                <option value="public">Public (a slug you choose)</option>
-              </select>
+              <SelectField
+                id="list-visibility"
+                name="visibility"
+                label="Visibility"
+                options={VISIBILITY_OPTIONS}
+                defaultValue="unlisted"
+              />
             </div>
-            <div>
-              <label htmlFor="list-slug" className="block text-sm font-medium">
-                Slug (public lists only)
-              </label>
-              <input id="list-slug" name="slug" className={inputClass} placeholder="my-blocklist" />
-            </div>
+            <TextField id="list-slug" name="slug" label="Slug (public lists only)" placeholder="my-blocklist" />
           </div>
           <div>
             <FieldError id="list-form-error" message={errors.form} />

@@ -82,18 +82,30 @@ export async function cacheStats(kv: KVNamespace) {
 
 /**
  * Drops cached compile results, their explanations and source copies; job results stay (their
- * owners still need them).
+ * owners still need them). A large result's text is an R2 object under the same key as its KV
+ * entry (results.server.ts): those objects go too, rather than waiting for the bucket's lifecycle
+ * rules. Returns how many KV entries and R2 objects were deleted.
  */
-export async function purgeCompileCache(kv: KVNamespace): Promise<number> {
-  let deleted = 0;
+export async function purgeCompileCache({ kv, r2 }: { kv: KVNamespace; r2: R2Bucket }) {
+  let entries = 0;
   for (const prefix of [RESULT_KEY_PREFIX, EXPLAIN_KEY_PREFIX, SOURCE_CACHE_PREFIX]) {
     let cursor: string | undefined;
     do {
       const page = await kv.list({ prefix, cursor });
       await Promise.all(page.keys.map((key) => kv.delete(key.name)));
-      deleted += page.keys.length;
+      entries += page.keys.length;
       cursor = page.list_complete ? undefined : page.cursor;
     } while (cursor);
   }
-  return deleted;
+  // Listed by prefix, not through the KV entries: an object whose entry has already expired goes too.
+  let objects = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await r2.list({ prefix: RESULT_KEY_PREFIX, cursor });
+    // One call deletes up to 1000 keys, and a list page holds at most 1000.
+    if (page.objects.length > 0) await r2.delete(page.objects.map((object) => object.key));
+    objects += page.objects.length;
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return { entries, objects };
 }

@@ -137,6 +137,15 @@ export function publicEndpoint(endpoint: WebhookEndpoint) {
   return { id: endpoint.id, url: endpoint.url, enabled: endpoint.enabled, createdAt: endpoint.createdAt.toISOString() };
 }
 
+/** An endpoint with its signing secret: the one answer that shows the secret (creating, rotating). */
+export function endpointSecretBody(endpoint: WebhookEndpoint, secret: string) {
+  return {
+    endpoint: publicEndpoint(endpoint),
+    secret,
+    warning: "Store this signing secret now: it is shown only once.",
+  };
+}
+
 export function publicDelivery({ delivery, url }: Awaited<ReturnType<typeof listDeliveries>>[number]) {
   return {
     id: delivery.id,

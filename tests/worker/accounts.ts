@@ -64,6 +64,19 @@ export const jsonBody = (body: unknown, headers: Record<string, string> = {}) =>
   body: JSON.stringify(body),
 });
 
+/** A signed-in browser submitting a page's form (same-origin, so past the CSRF check). */
+export const postForm = (account: TestAccount, path: string, fields: Record<string, string>) =>
+  call(path, {
+    method: "POST",
+    headers: {
+      Cookie: account.cookie,
+      Origin: ORIGIN,
+      "Sec-Fetch-Site": "same-origin",
+      "Content-Type": "application/x-www-form-urlencoded",
+    },
+    body: new URLSearchParams(fields).toString(),
+  });
+
 export async function createKey(
   account: TestAccount,
   body: Record<string, unknown> = { name: "test key", scopes: ["compile", "keys:read", "keys:write"] },

@@ -118,7 +118,11 @@ describe("GET /api/admin/metrics — access", () => {
 describe("GET /api/admin/metrics — numbers from Postgres", () => {
   // Other test files write to the same database at the same time: through HTTP, assert what they
   // cannot disturb (our rows are counted); the exact windows are checked below at a future `now`.
-  it("counts a new user, their active and revoked keys, and their failed job with its reason", async () => {
+  // The counts are global and other files run beside this one (revoking keys, deleting or demoting
+  // users), so a concurrent decrement can hide this test's increment: retried, never loosened.
+  it("counts a new user, their active and revoked keys, and their failed job with its reason", {
+    retry: 3,
+  }, async () => {
     const read = async () => bodyOf(await call(PATH, { headers: { "X-Admin-Key": adminKey() } }));
     const before = await read();
     const pro = await signIn({ tier: "pro" });

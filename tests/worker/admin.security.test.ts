@@ -2,20 +2,9 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { users } from "~/db/schema";
-import { signIn, type TestAccount, withDatabase } from "./accounts";
-import { call, ORIGIN } from "./helpers";
+import { postForm, signIn, type TestAccount, withDatabase } from "./accounts";
 
-const postAdmin = (account: TestAccount, fields: Record<string, string>) =>
-  call("/admin", {
-    method: "POST",
-    headers: {
-      Cookie: account.cookie,
-      Origin: ORIGIN,
-      "Sec-Fetch-Site": "same-origin",
-      "Content-Type": "application/x-www-form-urlencoded",
-    },
-    body: new URLSearchParams(fields).toString(),
-  });
+const postAdmin = (account: TestAccount, fields: Record<string, string>) => postForm(account, "/admin", fields);
 
 const roleOf = (userId: string) =>
   withDatabase(async (db) => (await db.select().from(users).where(eq(users.id, userId)))[0]?.role);

@@ -32,7 +32,10 @@ async function warmKey(account: TestAccount) {
 
 const DATABASE_DOWN = { DATABASE_URL: "postgres://postgres:postgres@127.0.0.1:1/postgres" };
 
-afterEach(() => vi.useRealTimers());
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
 
 describe("revocation with a warm cache", () => {
   it("a key used a moment ago and then revoked through the API → 401 on its very next request", async () => {

@@ -12,7 +12,10 @@ beforeEach(() => {
   // Early in a window, so a test never straddles a reset by accident.
   vi.setSystemTime(Math.ceil(Date.now() / 60_000) * 60_000 + 1_000);
 });
-afterEach(() => vi.useRealTimers());
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
 
 const anonymousCompile = (ip: string, bindings = {}) =>
   call(

@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { RULES_JSON_CHUNK_CHARS } from "~/services/list-json.server";
 import { KV_INLINE_MAX_BYTES } from "~/services/results.server";
-import { createKey, jsonBody, signIn } from "./accounts";
+import { createKey, jsonBody, postForm, signIn } from "./accounts";
 import { browserCompile, configuration } from "./compile-fixtures";
 import { bodyOf, call, env } from "./helpers";
 
@@ -119,5 +119,33 @@ describe("results in R2", () => {
     const job = await bodyOf(await call(`/api/queue/results/${id}`, { headers: account.headers }));
     expect(job).toMatchObject({ status: "succeeded", result: null, resultExpired: true });
     expect(await env.RESULTS.head(key)).toBeNull();
+  });
+
+  it("an admin's cache purge deletes cached results' R2 objects with their KV entries; job results stay", async () => {
+    const body = { configuration: bigConfiguration(), preFetchedContent: { [LIST_URL]: bigList(30_000) } };
+    const first = await call("/api/compile?format=text", browserCompile(body));
+    expect(first.status).toBe(200);
+    await first.text();
+    const cached = (await env.RESULTS.list({ prefix: "compile:" })).objects.map((object) => object.key);
+    expect(cached.length).toBeGreaterThan(0);
+    const { id } = await finishedJob(bigList(30_000));
+    expect(await env.RESULTS.head(`result:${id}`)).not.toBeNull();
+
+    const admin = await signIn({ tier: "admin", role: "admin" });
+    const purged = await postForm(admin, "/admin", { intent: "purge-cache", confirmed: "yes" });
+    expect(purged.status).toBe(200);
+    expect(await purged.text()).toMatch(/Purged \d+ cache entries and [1-9]\d* stored large results\./);
+
+    for (const key of cached) {
+      expect(await env.RESULTS.head(key)).toBeNull();
+      expect(await env.COMPILE_CACHE.get(key)).toBeNull();
+    }
+    expect((await env.RESULTS.list({ prefix: "compile:" })).objects).toEqual([]);
+    // The job's owner can still download its result; the same compile is computed again.
+    expect(await env.RESULTS.head(`result:${id}`)).not.toBeNull();
+    const again = await call("/api/compile?format=text", browserCompile(body));
+    expect(again.status).toBe(200);
+    expect(again.headers.get("X-Cached")).toBe("false");
+    await again.text();
   });
 });

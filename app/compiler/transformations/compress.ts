@@ -11,9 +11,6 @@ import {
   simpleEtcHostsHostnameStartRange,
 } from "../rule";
 
-/** Called through constants: see `rule.ts`. */
-const { charCodeAt, substring } = String.prototype;
-
 /** What a line turns into (the low bits of its byte in `kinds`). */
 enum Kind {
   /** Not a plain blocking rule: stays as it is. */
@@ -125,7 +122,7 @@ export function compress(lines: LineList, observer?: StepObserver): LineList {
         writer.keep();
         break;
       case Kind.ToRule:
-        writer.write(`||${substring.call(hostnames.textOf(index), hostnames.startOf(index), hostnames.endOf(index))}^`);
+        writer.write(`||${hostnames.textOf(index).substring(hostnames.startOf(index), hostnames.endOf(index))}^`);
         break;
       case Kind.HostsLine:
         for (const id of parsedHostnameIds.get(index)!) writer.write(`||${hostnames.textOf(id)}^`);
@@ -142,7 +139,7 @@ function fieldCount(line: string): number {
   let count = 0;
   let inField = false;
   for (let index = 0; index < line.length; index++) {
-    const inside = !isJsWhitespace(charCodeAt.call(line, index));
+    const inside = !isJsWhitespace(line.charCodeAt(index));
     if (inside && !inField) count++;
     inField = inside;
   }
@@ -206,10 +203,10 @@ class Hostnames implements RangeKeys {
 function compressibleHostname(text: string, lineStart: number, lineEnd: number): string | null {
   let start = lineStart;
   let end = lineEnd;
-  while (start < end && isJsWhitespace(charCodeAt.call(text, start))) start++;
-  while (end > start && isJsWhitespace(charCodeAt.call(text, end - 1))) end--;
+  while (start < end && isJsWhitespace(text.charCodeAt(start))) start++;
+  while (end > start && isJsWhitespace(text.charCodeAt(end - 1))) end--;
   // An exception (`@@`) is never merged, and any other rule's pattern starts where the line does.
-  if (end - start < 4 || charCodeAt.call(text, start) !== 124 /* | */ || charCodeAt.call(text, start + 1) !== 124) {
+  if (end - start < 4 || text.charCodeAt(start) !== 124 /* | */ || text.charCodeAt(start + 1) !== 124) {
     return null;
   }
   const separator = optionsSeparator(text, start, end);
@@ -218,11 +215,11 @@ function compressibleHostname(text: string, lineStart: number, lineEnd: number):
   if (separator !== -1) {
     // `$` then commas only is no modifier at all; anything else is one
     for (let index = separator + 1; index < end; index++) {
-      if (charCodeAt.call(text, index) !== 44 /* , */) return null;
+      if (text.charCodeAt(index) !== 44 /* , */) return null;
     }
     end = separator;
   }
-  return isBlockedHostnameRuleRange(text, start, end) ? substring.call(text, start + 2, end - 1) : null;
+  return isBlockedHostnameRuleRange(text, start, end) ? text.substring(start + 2, end - 1) : null;
 }
 
 /** What `optionsSeparator` returns for a line whose every `$` is escaped. */
@@ -235,8 +232,8 @@ const ESCAPED_DOLLARS_ONLY = -2;
 function optionsSeparator(text: string, start: number, end: number): number {
   let found = -1;
   for (let index = end - 1; index >= start; index--) {
-    if (charCodeAt.call(text, index) !== 36 /* $ */) continue;
-    if (index === start || charCodeAt.call(text, index - 1) !== 92 /* \ */) return index;
+    if (text.charCodeAt(index) !== 36 /* $ */) continue;
+    if (index === start || text.charCodeAt(index - 1) !== 92 /* \ */) return index;
     found = ESCAPED_DOLLARS_ONLY;
   }
   return found;
@@ -253,7 +250,7 @@ function coveringParentStart(hostnames: Hostnames, id: number, blocked: RangeSet
   const end = hostnames.endOf(id);
   let hash = 0; // of the characters after `index`
   for (let index = end - 1; index >= start; index--) {
-    const code = charCodeAt.call(text, index);
+    const code = text.charCodeAt(index);
     if (code === 46 /* . */ && index + 1 < end && blocked.has(text, index + 1, end, hash)) return index + 1;
     hash = nextRangeHash(hash, code);
   }
@@ -273,7 +270,7 @@ function explainCompress(
   blocked: RangeSet,
   observer: StepObserver,
 ): void {
-  const hostnameOf = (id: number) => substring.call(hostnames.textOf(id), hostnames.startOf(id), hostnames.endOf(id));
+  const hostnameOf = (id: number) => hostnames.textOf(id).substring(hostnames.startOf(id), hostnames.endOf(id));
   for (let index = 0; index < lines.length; index++) {
     if (kinds[index] === Kind.ToRule) observer.changed(lines.get(index), `||${hostnameOf(index)}^`, "converted");
     if (kinds[index] === Kind.HostsLine) {
@@ -301,11 +298,7 @@ function explainCompress(
         (kind & ~COVERED) === Kind.ParsedRule
           ? hostnames.addParsed(compressibleHostname(line, 0, line.length)!)
           : index;
-      const parent = substring.call(
-        hostnames.textOf(id),
-        coveringParentStart(hostnames, id, blocked),
-        hostnames.endOf(id),
-      );
+      const parent = hostnames.textOf(id).substring(coveringParentStart(hostnames, id, blocked), hostnames.endOf(id));
       observer.removed(line, "covered", `||${parent}^`);
     }
   }

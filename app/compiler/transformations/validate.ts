@@ -15,9 +15,6 @@ import {
   simpleEtcHostsHostnameStartRange,
 } from "../rule";
 
-/** Called through constants, not looked up on each line: see `public-suffix.ts`. */
-const { charCodeAt, startsWith, substring } = String.prototype;
-
 /** What a validation variant tolerates beyond plain, specific domain rules. */
 export interface ValidationPolicy {
   allowIp: boolean;
@@ -99,7 +96,7 @@ function commonLineValidity(text: string, start: number, end: number, policy: Va
   const ruleHostnameStart = simpleRuleHostnameStart(text, start, end);
   if (ruleHostnameStart !== -1) {
     if (!isPublicSuffix(text, ruleHostnameStart, end - 1)) return Validity.Valid;
-    return validity(hostnameProblem(substring.call(text, ruleHostnameStart, end - 1), false, policy) === null);
+    return validity(hostnameProblem(text.substring(ruleHostnameStart, end - 1), false, policy) === null);
   }
   // `0.0.0.0 hostname`: what `isValidEtcHostsRule` would decide, without its parsing
   const hostsHostnameStart = simpleEtcHostsHostnameStartRange(text, start, end);
@@ -107,7 +104,7 @@ function commonLineValidity(text: string, start: number, end: number, policy: Va
     if (isPlainHostname(text, hostsHostnameStart, end) && !isPublicSuffix(text, hostsHostnameStart, end)) {
       return Validity.Valid;
     }
-    return validity(hostnameProblem(substring.call(text, hostsHostnameStart, end), false, policy) === null);
+    return validity(hostnameProblem(text.substring(hostsHostnameStart, end), false, policy) === null);
   }
   const modified = modifiedRuleValidity(text, start, end, policy);
   if (modified !== Validity.Unknown) return modified;
@@ -122,35 +119,35 @@ function commonLineValidity(text: string, start: number, end: number, policy: Va
  */
 function modifiedRuleValidity(text: string, start: number, end: number, policy: ValidationPolicy): Validity {
   let hostnameStart = -1;
-  if (startsWith.call(text, "||", start)) hostnameStart = start + 2;
-  else if (startsWith.call(text, "@@||", start)) hostnameStart = start + 4;
-  if (hostnameStart === -1 || hostnameStart >= end || !isLowercaseLetter(charCodeAt.call(text, hostnameStart))) {
+  if (text.startsWith("||", start)) hostnameStart = start + 2;
+  else if (text.startsWith("@@||", start)) hostnameStart = start + 4;
+  if (hostnameStart === -1 || hostnameStart >= end || !isLowercaseLetter(text.charCodeAt(hostnameStart))) {
     return Validity.Unknown;
   }
   let caret = hostnameStart;
-  while (caret < end && isHostnameCharacter(charCodeAt.call(text, caret))) caret++;
-  if (caret + 2 >= end || charCodeAt.call(text, caret) !== 94 /* ^ */ || charCodeAt.call(text, caret + 1) !== 36) {
+  while (caret < end && isHostnameCharacter(text.charCodeAt(caret))) caret++;
+  if (caret + 2 >= end || text.charCodeAt(caret) !== 94 /* ^ */ || text.charCodeAt(caret + 1) !== 36) {
     return Validity.Unknown;
   }
   const modifiersStart = caret + 2;
   for (let index = modifiersStart; index < end; index++) {
-    if (!isBareModifierCharacter(charCodeAt.call(text, index))) return Validity.Unknown;
+    if (!isBareModifierCharacter(text.charCodeAt(index))) return Validity.Unknown;
   }
   if (!isPlainHostname(text, hostnameStart, caret)) return Validity.Unknown;
   let hasLimitingModifier = false;
   let nameStart = modifiersStart;
   for (let index = modifiersStart; index <= end; index++) {
-    if (index < end && charCodeAt.call(text, index) !== 44 /* , */) continue;
+    if (index < end && text.charCodeAt(index) !== 44 /* , */) continue;
     // empty names (`$,important`, `$a,,b`) are dropped, as the reference's split does
     if (index > nameStart) {
-      const name = substring.call(text, nameStart, index);
+      const name = text.substring(nameStart, index);
       if (!SUPPORTED_MODIFIERS.has(name)) return Validity.Invalid;
       if (LIMITING_MODIFIERS.has(name)) hasLimitingModifier = true;
     }
     nameStart = index + 1;
   }
   if (!isPublicSuffix(text, hostnameStart, caret)) return Validity.Valid;
-  return validity(hostnameProblem(substring.call(text, hostnameStart, caret), hasLimitingModifier, policy) === null);
+  return validity(hostnameProblem(text.substring(hostnameStart, caret), hasLimitingModifier, policy) === null);
 }
 
 /**
@@ -160,16 +157,16 @@ function modifiedRuleValidity(text: string, start: number, end: number, policy: 
  * with `/` (a regular expression) or `:` (`://`).
  */
 function hasCharacterOutsideDomainPattern(text: string, start: number, end: number): boolean {
-  const patternStart = startsWith.call(text, "@@", start) ? start + 2 : start;
+  const patternStart = text.startsWith("@@", start) ? start + 2 : start;
   if (patternStart >= end) return false;
-  const first = charCodeAt.call(text, start);
-  const patternFirst = charCodeAt.call(text, patternStart);
+  const first = text.charCodeAt(start);
+  const patternFirst = text.charCodeAt(patternStart);
   if (first === 33 /* ! */ || first === 35 /* # */ || patternFirst === 47 /* / */ || patternFirst === 58 /* : */) {
     return false;
   }
   let outside = false;
   for (let index = start; index < end; index++) {
-    const code = charCodeAt.call(text, index);
+    const code = text.charCodeAt(index);
     if (code === 36 /* $ */ || isJsWhitespace(code)) return false;
     if (index >= patternStart && !isDomainPatternCharacter(code)) outside = true;
   }
@@ -226,10 +223,10 @@ function etcHostsRuleProblem(line: string, policy: ValidationPolicy): string | n
  */
 function simpleRuleHostnameStart(text: string, lineStart: number, lineEnd: number): number {
   let start = -1;
-  if (startsWith.call(text, "||", lineStart)) start = lineStart + 2;
-  else if (startsWith.call(text, "@@||", lineStart)) start = lineStart + 4;
+  if (text.startsWith("||", lineStart)) start = lineStart + 2;
+  else if (text.startsWith("@@||", lineStart)) start = lineStart + 4;
   const end = lineEnd - 1;
-  if (start === -1 || start > end || charCodeAt.call(text, end) !== 94 /* ^ */ || !isPlainHostname(text, start, end)) {
+  if (start === -1 || start > end || text.charCodeAt(end) !== 94 /* ^ */ || !isPlainHostname(text, start, end)) {
     return -1;
   }
   return start;

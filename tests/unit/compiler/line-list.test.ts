@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { LineList } from "~/compiler/line-list";
 import { RangeSet, rangeHash } from "~/compiler/range-set";
 import { splitSourceText } from "~/compiler/source-lines";
+import { deduplicate } from "~/compiler/transformations/deduplicate";
 import { Random } from "./support/random";
 
 const PIECES = ["a", "b", "||x.org^", " ", "\t", "\r", "\n", "\r\n", "\n\n", "\u2028", "\ufeff", "é", "例"];
@@ -144,3 +145,22 @@ function collidingPairs(): [string, string] {
     seen.set(hash, block);
   }
 }
+
+describe("Deduplicate in groups", () => {
+  it("keeps the last of each repeated rule across many groups, as a walk from the end with a Set does", () => {
+    // 100 000 rules: the rules are split into several groups by hash (see `deduplicate.ts`)
+    const random = new Random(13);
+    const lines: string[] = [];
+    for (let index = 0; index < 100_000; index++) {
+      lines.push(index > 0 && random.chance(0.3) ? random.pick(lines) : `||${randomText(random, 3)}${index}.org^`);
+    }
+    const seen = new Set<string>();
+    const expected: string[] = [];
+    for (let index = lines.length - 1; index >= 0; index--) {
+      if (seen.has(lines[index])) continue;
+      seen.add(lines[index]);
+      expected.push(lines[index]);
+    }
+    expect(deduplicate(LineList.fromArray(lines)).toArray()).toEqual(expected.reverse());
+  });
+});

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 // The built bin (`npm install` runs scripts/build-cli.mjs), as tests/unit/compiler/cli.test.ts runs it.
-const CLI = join(process.cwd(), "dist/bloqr.mjs");
+const CLI = join(process.cwd(), "dist/bloqr.cjs");
 const directory = mkdtempSync(join(tmpdir(), "bloqr-cli-formats-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
