@@ -46,7 +46,6 @@ export {
   convertCompiledList,
   DEFAULT_OUTPUT_FORMAT,
   describeFormatReport,
-  formatFileName,
   listFileName,
   OUTPUT_FORMATS,
   parseOutputFormats,

@@ -24,6 +24,7 @@ import packageJson from "../../package.json";
 import {
   type CompiledList,
   explanationKey,
+  jobExplanationKey,
   RESULT_CACHE_TTL_SECONDS,
   readCached,
   resultCacheKey,
@@ -140,12 +141,26 @@ export async function compileWithCache(
   return result.explained ? { ...outcome, explanation: result.explained.explanation } : outcome;
 }
 
+/** Whose explanation: a compile's by its configuration hash (1 h), or a job's by its id (7 days). */
+export type ExplainedOf = { configHash: string } | { jobId: string };
+
+const explainedKey = (of: ExplainedOf) => ("jobId" in of ? jobExplanationKey(of.jobId) : explanationKey(of.configHash));
+
+/** The explanation (and trace) of an explained compile or job; null when never explained or expired. */
+export const readExplained = (cache: KVNamespace, of: ExplainedOf) =>
+  readCached<ExplainedCompile>(cache, explainedKey(of));
+
 /**
- * "Why isn't `host` in my list?" for the explained compile `id` (its configuration hash), while
- * its result is cached; null when there is no such explanation (never explained, or expired).
+ * "Why isn't `host` in my list?" for an explained compile or job, while its result is kept; null
+ * when there is no such explanation (never explained, or expired). A job's is its owner's only:
+ * the caller checks that before asking.
  */
-export async function lookupExplainedHost(cache: KVNamespace, id: string, host: string): Promise<HostLookup | null> {
-  const explained = await readCached<ExplainedCompile>(cache, explanationKey(id));
+export async function lookupExplainedHost(
+  cache: KVNamespace,
+  of: ExplainedOf,
+  host: string,
+): Promise<HostLookup | null> {
+  const explained = await readExplained(cache, of);
   return explained ? lookupHost(explained, host) : null;
 }
 

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import type { LoadContext } from "~/load-context";
 import { compileWithCache, parseCompileRequest } from "./compilations.server";
-import { JOB_RESULT_TTL_SECONDS, jobResultKey, resultKey } from "./compile-cache.server";
+import { JOB_RESULT_TTL_SECONDS, jobResultKey, keepJobExplanation, resultKey } from "./compile-cache.server";
 import { failureCode, internalReason, isRetriable } from "./compile-errors.server";
 import { claimJob, completeJob, failJob, releaseJob } from "./jobs.server";
 import {
@@ -29,6 +29,7 @@ const jobMessage = z.object({ jobId: z.uuid() });
 const storedRequest = z.object({
   configuration: z.unknown(),
   preFetchedContent: z.record(z.string(), z.string()).optional(),
+  explain: z.boolean().optional(),
 });
 
 export async function consumeCompileBatch(batch: MessageBatch<unknown>, context: LoadContext) {
@@ -96,7 +97,7 @@ async function runJob(
     const configuration = parseCompileRequest(request.configuration, request.preFetchedContent);
     const outcome = await compileWithCache(
       { configuration, preFetchedContent: request.preFetchedContent },
-      { stores: services.results, loadSource: services.sources(request.preFetchedContent) },
+      { stores: services.results, loadSource: services.sources(request.preFetchedContent), explain: request.explain },
     );
     // The cache entry just written (or hit) is the job's result: copied as stored, not gzip'd again.
     const jobKey = jobResultKey(jobId);
@@ -108,6 +109,8 @@ async function runJob(
       JOB_RESULT_TTL_SECONDS,
     );
     if (!copied) await putList(services.results, jobKey, outcome, JOB_RESULT_TTL_SECONDS);
+    // Its explanation too, under the job's id: the owner looks hosts up as long as the result is kept.
+    if (outcome.explanation) await keepJobExplanation(services.results.kv, outcome.configHash, jobId);
     if (!(await completeJob(db, jobId, job.attempts, outcome))) {
       // Our lease ran out and another delivery took the job over: its result is the one that counts.
       analytics.record({

@@ -99,7 +99,7 @@ describe("results in R2", () => {
     const page = await call(`/dashboard/jobs/${id}`, { headers: { Cookie: account.cookie } });
     const html = await page.text();
     expect(html).toContain(job.result.rules[5]);
-    expect(html).toContain(`${job.result.rules.length - 200} more lines in the download`);
+    expect(html).toContain(`${(job.result.rules.length - 200).toLocaleString("en-US")} more lines in the download`);
   });
 
   it("a small job result stays in KV alone", async () => {

@@ -32,9 +32,9 @@ describe("bloqr --format", () => {
     const folder = join(directory, "out");
     const result = runCli("-c", configuration, "-o", folder, "--format", "dnsmasq", "--format", "rpz", "-v");
     expect(result.status).toBe(0);
-    expect(readdirSync(folder).sort()).toEqual(["My-List.dnsmasq.conf", "My-List.rpz.zone"]);
-    expect(readFileSync(join(folder, "My-List.dnsmasq.conf"), "utf8")).toContain("\naddress=/tracker.example.org/\n");
-    expect(readFileSync(join(folder, "My-List.rpz.zone"), "utf8")).toContain("\nads.example.com CNAME .\n");
+    expect(readdirSync(folder).sort()).toEqual(["my-list.dnsmasq.conf", "my-list.rpz.zone"]);
+    expect(readFileSync(join(folder, "my-list.dnsmasq.conf"), "utf8")).toContain("\naddress=/tracker.example.org/\n");
+    expect(readFileSync(join(folder, "my-list.rpz.zone"), "utf8")).toContain("\nads.example.com CNAME .\n");
     expect(result.stderr).toContain(
       "dnsmasq: 1 of 3 rules written; dropped: 1 allowlist_applied, 1 allowlisted; widened: 1 subdomains_added\n",
     );
