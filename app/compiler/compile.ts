@@ -149,8 +149,11 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
     // Deduplicate runs after every step that changes a rule, so the list's rules are unique then
     rulesUnique: configuration.transformations?.includes("Deduplicate") === true,
   });
-  // Other formats can be larger (an RPZ zone is about twice its adblock list): each is held to the same cap.
-  for (const output of outputs) budget.check("output_bytes", output.text.length, `${output.text.length} characters`);
+  // Other formats can be larger (an RPZ zone is about twice its adblock list): each is held to the
+  // same cap. The adblock output was checked before it was made (`compileList`).
+  for (const output of outputs) {
+    if (output.format !== "adblock") budget.check("output_bytes", output.byteLength, `${output.byteLength} bytes`);
+  }
   // The adblock output is the compiled list itself: `done` describes it.
   for (const output of outputs) if (output.format !== "adblock") compiled.emit({ type: "format", ...output.report });
   compiled.emit({ type: "done", lineCount: compiled.lineCount, ruleCount });

@@ -1,5 +1,5 @@
 import type { LineList } from "../line-list";
-import type { FormatOutput } from "./context";
+import { type FormatOutput, textOutput } from "./context";
 import { type FormatReport, ReportBuilder } from "./report";
 
 /**
@@ -11,7 +11,7 @@ export function writeAdblock(list: LineList, header: readonly string[], ruleCoun
   const listLength = list.length;
   const listText = list.takeText();
   const text = listLength === 0 ? header.join("\n") : `${header.join("\n")}\n${listText}`;
-  return { format: "adblock", text, report };
+  return textOutput("adblock", text, report);
 }
 
 /** The adblock pass's report: every rule written as it is. */

@@ -1,7 +1,7 @@
 import type { LineList } from "../line-list";
 import { SUPPORTED_MODIFIERS } from "../modifiers";
 import { isComment, parseAdblockRule } from "../rule";
-import { convertedHeader, type FormatContext, type FormatOutput } from "./context";
+import { bytesOutput, convertedHeader, type FormatContext, type FormatOutput } from "./context";
 import { isBlank, isCosmetic } from "./read-rule";
 import { ReportBuilder } from "./report";
 import { TextBuilder } from "./text-builder";
@@ -30,7 +30,7 @@ export function writeAdguardHome(list: LineList, context: FormatContext): Format
     }
     output.push(line);
   }
-  return { format: "adguard-home", text: output.text(), report: report.report };
+  return bytesOutput("adguard-home", output.blocks(), report.report);
 }
 
 function hasUnsupportedModifier(line: string): boolean {

@@ -57,6 +57,6 @@ export function convertCompiledList(
   const ruleCount = countRules(list);
   const context = { configuration: description, lastModified, compilerVersion, header, ruleCount };
   const output = writeFormats(list, [format], context)[0];
-  new CompileBudget(limits).check("output_bytes", output.text.length, `${output.text.length} characters in ${format}`);
+  new CompileBudget(limits).check("output_bytes", output.byteLength, `${output.byteLength} bytes in ${format}`);
   return output;
 }

@@ -10,7 +10,7 @@ import { nextRangeHash, RangeSet, rangeHash } from "../range-set";
 import { release } from "../release";
 import { isComment } from "../rule";
 import { Allowlist, HashFilter, isAllowRange } from "./allowlist";
-import { convertComment, convertedHeader, type FormatContext, type FormatOutput } from "./context";
+import { bytesOutput, convertComment, convertedHeader, type FormatContext, type FormatOutput } from "./context";
 import { HostKeys } from "./host-keys";
 import {
   type HostScope,
@@ -182,7 +182,7 @@ class HostListWriter {
     this.otherNames?.release();
     release(this.kinds);
     this.output.push("");
-    return { format: this.format.format, text: this.output.text(), report: this.report.report };
+    return bytesOutput(this.format.format, this.output.blocks(), this.report.report);
   }
 
   /**

@@ -5,32 +5,28 @@ const { charCodeAt, substring } = String.prototype;
 
 const NEWLINE = 10;
 /**
- * Bytes written before they are decoded into a piece of the text: small enough to add little to
- * the output's memory, large enough that the pieces of a million-line list stay a few hundred.
- * Above V8's largest ordinary object (128 KB) on purpose: a piece goes straight to the
- * large-object space. 64 KB pieces decoded 7× faster (no fresh mapping per string) but live in the
- * young generation, whose copying needs room for them twice: a compile in RPZ then needed 46 %
- * more memory than in adblock instead of 24 %, against issue 17's bound of 20 % (decision 0025).
+ * Bytes of one block of the output: a few hundred blocks for a million-line list, each its own
+ * buffer outside V8's heap, so the collector neither copies nor scans them (as strings, the
+ * output's pieces had to be decoded and then were copied by each young-generation collection:
+ * decision 0025).
  */
 const BLOCK_BYTES = 1 << 18;
 
 /**
- * A format's output, written as UTF-8 bytes into a block that is decoded into a piece of the text
- * each time it fills: an entry is copied character by character from the list's own text, so
- * writing a million entries makes no string per line (building each line as a string and joining
- * them took about 40 % of a hostname format's pass). The pieces are joined without copying
- * (V8 keeps `a + b` of long strings as a pair): the output costs its text and one block, where
- * one buffer for the whole output had cost its text twice (buffer and decoded string) and more.
+ * A format's output, written as UTF-8 bytes into blocks: an entry is copied character by character
+ * from the list's own text, so writing a million entries makes no string per line (building each
+ * line as a string and joining them took about 40 % of a hostname format's pass), and the output is
+ * never decoded into one (decoding the blocks and collecting the strings took up to half of a pass).
+ * A full block is kept as it is and the next written into a new one: the output costs its bytes.
  */
 export class TextBuilder {
-  /** Where the current piece is written; read by an entry begun with `beginEntry`. */
-  readonly block = new Uint8Array(BLOCK_BYTES);
+  /** Where the current block is written; read by an entry begun with `beginEntry`. */
+  block = new Uint8Array(BLOCK_BYTES);
   /** Bytes of `block` written. */
   private length = 0;
   private lineCount = 0;
-  private readonly pieces: string[] = [];
+  private readonly full: Uint8Array[] = [];
   private readonly encoder = new TextEncoder();
-  private readonly decoder = new TextDecoder();
 
   /** Starts a new line (a `\n` before every line but the first). */
   newLine(): void {
@@ -44,7 +40,7 @@ export class TextBuilder {
     if (this.length + end - start > BLOCK_BYTES) {
       this.flush();
       // longer than a block (a very long line): a piece of its own
-      if (end - start > BLOCK_BYTES) return void this.pieces.push(substring.call(text, start, end));
+      if (end - start > BLOCK_BYTES) return void this.full.push(this.encoder.encode(substring.call(text, start, end)));
     }
     const { block } = this;
     let position = this.length;
@@ -116,20 +112,14 @@ export class TextBuilder {
     this.write(line);
   }
 
-  /** The lines joined with `\n` (no newline after the last: push `""` for one). The builder is done. */
-  text(): string {
-    this.flush();
+  /**
+   * The lines joined with `\n` (no newline after the last: push `""` for one), as UTF-8 blocks,
+   * none ending inside a character. The builder is done.
+   */
+  blocks(): Uint8Array[] {
+    if (this.length > 0) this.full.push(this.block.slice(0, this.length));
     release(this.block);
-    let pieces = this.pieces;
-    // joined pairwise, so that the pairs V8 keeps form a shallow tree
-    while (pieces.length > 1) {
-      const joined: string[] = [];
-      for (let index = 0; index < pieces.length; index += 2) {
-        joined.push(index + 1 < pieces.length ? pieces[index] + pieces[index + 1] : pieces[index]);
-      }
-      pieces = joined;
-    }
-    return pieces[0] ?? "";
+    return this.full;
   }
 
   /** Non-ASCII text: encoded whole characters at a time, so a block never ends inside one. */
@@ -137,14 +127,15 @@ export class TextBuilder {
     // at most 3 bytes per UTF-16 code unit
     if (this.length + text.length * 3 > BLOCK_BYTES) {
       this.flush();
-      if (text.length * 3 > BLOCK_BYTES) return void this.pieces.push(text);
+      if (text.length * 3 > BLOCK_BYTES) return void this.full.push(this.encoder.encode(text));
     }
     this.length += this.encoder.encodeInto(text, this.block.subarray(this.length)).written;
   }
 
   private flush(): void {
     if (this.length === 0) return;
-    this.pieces.push(this.decoder.decode(this.block.subarray(0, this.length)));
+    this.full.push(this.block.subarray(0, this.length));
+    this.block = new Uint8Array(BLOCK_BYTES);
     this.length = 0;
   }
 }
