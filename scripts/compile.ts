@@ -115,12 +115,18 @@ async function compileAndWrite(request: CompileRequest): Promise<void> {
     formats,
     onEvent: progress?.onEvent,
   });
-  if (output === "-") process.stdout.write(result.text);
-  else if (formats.length === 1) await writeFile(output, result.text);
+  // a format other than adblock as the bytes its pass wrote: its text is never made
+  const [first] = result.outputs;
+  const data = first.format === "adblock" ? [result.text] : first.blocks;
+  if (output === "-") for (const block of data) process.stdout.write(block);
+  else if (formats.length === 1) await writeFile(output, data);
   else {
     await mkdir(output, { recursive: true });
-    for (const list of result.outputs)
-      await writeFile(join(output, listFileName(configuration.name, list.format)), list.text);
+    // each format as the bytes its pass wrote (the adblock list as its text)
+    for (const list of result.outputs) {
+      const file = join(output, listFileName(configuration.name, list.format));
+      await writeFile(file, list.format === "adblock" ? list.text : list.blocks);
+    }
   }
   progress?.finish(result.metrics.lineCount, result.ruleCount, output === "-" ? "stdout" : output);
   if (request.metrics) {

@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { outputFormatQuery } from "~/api/schemas";
 import { listFileName } from "~/compiler";
 import { requireUser } from "~/services/auth.server";
-import { inOutputFormat } from "~/services/compilations.server";
-import { textStream } from "~/services/compression.server";
+import { convertedOutput } from "~/services/compilations.server";
+import { bytesStream } from "~/services/compression.server";
 import { jobResult, jobResultHeader, jobResultText, ownJobOrNotFound } from "~/services/jobs.server";
 
 /**
@@ -36,10 +36,10 @@ export async function loader(args: LoaderFunctionArgs) {
     if (!stored) throw new Response("No result", { status: 404 });
     return new Response(stored.body, { headers });
   }
-  // Another format is converted from the whole list.
+  // Another format is converted from the whole list, and sent as the bytes the conversion wrote.
   const stored = await jobResult(stores, job);
   if (!stored) throw new Response("No result", { status: 404 });
-  return new Response(textStream(inOutputFormat(stored, format).text), { headers });
+  return new Response(bytesStream(convertedOutput(stored, format).blocks), { headers });
 }
 
 function ifNoneMatch(request: Request, etag: string): boolean {

@@ -13,6 +13,7 @@ import {
   convertCompiledList,
   type ExplainedCompile,
   type Explanation,
+  type FormatOutput,
   type HostLookup,
   type LoadSource,
   lookupHost,
@@ -237,18 +238,28 @@ export function inOutputFormat<List extends CompiledList>(
   onEvent?: (event: CompileEvent) => void,
 ): List {
   if (format === undefined || format === "adblock") return list;
-  let converted: ReturnType<typeof convertCompiledList>;
+  const converted = convertedOutput(list, format, onEvent);
+  return {
+    ...list,
+    text: converted.text,
+    metrics: { ...list.metrics, formats: [converted.report] },
+  };
+}
+
+/** The list converted to `format` (another than adblock), its report sent as a `format` event. */
+export function convertedOutput(
+  list: CompiledList,
+  format: OutputFormat,
+  onEvent?: (event: CompileEvent) => void,
+): FormatOutput {
+  let converted: FormatOutput;
   try {
     converted = convertCompiledList(list.text, format, new Date(list.compiledAt));
   } catch (error) {
     throw explainCompileError(error);
   }
   onEvent?.({ type: "format", ...converted.report });
-  return {
-    ...list,
-    text: converted.text,
-    metrics: { ...list.metrics, formats: [converted.report] },
-  };
+  return converted;
 }
 
 /** One row per finished sync, stream or batch compile: the usage history. */

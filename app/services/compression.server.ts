@@ -32,6 +32,17 @@ export function textStream(...texts: string[]): ReadableStream<Uint8Array> {
   });
 }
 
+/** Blocks of bytes (a format's output: `FormatOutput.blocks`), one after the other, as they are read. */
+export function bytesStream(blocks: readonly Uint8Array[]): ReadableStream<Uint8Array> {
+  let next = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (next === blocks.length) controller.close();
+      else controller.enqueue(blocks[next++]);
+    },
+  });
+}
+
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 export function gzipText(...texts: string[]): Promise<Uint8Array<ArrayBuffer>> {
