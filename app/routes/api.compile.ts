@@ -4,7 +4,7 @@ import { defineOperation } from "~/api/operation";
 import { compileResult } from "~/api/responses";
 import { compileQuery, MAX_COMPILE_BODY_BYTES } from "~/api/schemas";
 import { compileForCaller, compileResultBody, requestedOutputFormat } from "~/services/compilations.server";
-import { textStream } from "~/services/compression.server";
+import { bytesStream, textStream } from "~/services/compression.server";
 import { guard } from "~/services/guard.server";
 import { API_HEADERS, methodNotAllowed, parseQuery } from "~/services/http.server";
 import { streamedJsonResponse } from "~/services/list-json.server";
@@ -54,7 +54,7 @@ export const action = (args: ActionFunctionArgs) => {
       { signal: args.request.signal },
     );
     if (query.format === "text") {
-      return new Response(textStream(outcome.text), {
+      return new Response(outcome.blocks ? bytesStream(outcome.blocks) : textStream(outcome.text), {
         headers: {
           ...API_HEADERS,
           "Content-Type": "text/plain; charset=utf-8",

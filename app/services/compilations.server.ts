@@ -61,6 +61,8 @@ export interface CompileOutcome extends CompiledList {
   /** The cache entry's hash (see results.server.ts): a copy of it can be checked against it. */
   etag: string;
   durationMs: number;
+  /** In another format than adblock, its bytes (`FormatOutput.blocks`): `text` is decoded from them when read. */
+  blocks?: readonly Uint8Array[];
   /** With `explain`; its id (the configuration hash) is what `/api/compile/explain` looks up. */
   explanation?: Explanation;
 }
@@ -236,12 +238,16 @@ export function inOutputFormat<List extends CompiledList>(
   list: List,
   format: OutputFormat | undefined,
   onEvent?: (event: CompileEvent) => void,
-): List {
+): List & { blocks?: readonly Uint8Array[] } {
   if (format === undefined || format === "adblock") return list;
   const converted = convertedOutput(list, format, onEvent);
   return {
     ...list,
-    text: converted.text,
+    // decoded only when read: a plain-text response sends the blocks instead
+    get text() {
+      return converted.text;
+    },
+    blocks: converted.blocks,
     metrics: { ...list.metrics, formats: [converted.report] },
   };
 }
