@@ -6,6 +6,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
+import { NODE_BUNDLE_OPTIONS } from "./lib/node-bundle.mjs";
 
 /** What package.json's `bin` points at: it turns on Node's compile cache, then loads the CLI. */
 const BIN = "dist/bloqr.mjs";
@@ -22,17 +23,7 @@ const { outputFiles } = await build({
   entryPoints: ["scripts/compile.ts"],
   outfile: MAIN,
   write: false,
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  // tldts' ES module build shares the public-suffix trie that app/compiler/public-suffix.ts reads;
-  // its CommonJS build would bring a second copy.
-  mainFields: ["module", "main"],
-  // `node dist/bloqr.mjs` runs on the machine's own Node; the project supports 20 and later.
-  target: "node20",
-  minify: true,
-  legalComments: "none",
-  logLevel: "warning",
+  ...NODE_BUNDLE_OPTIONS,
 });
 
 // Node 22 keeps the compiled code of MAIN between runs (in the OS temp folder); Node 20 has no
