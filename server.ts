@@ -1,8 +1,8 @@
 /**
  * The Worker: each handler builds the load context once (`getLoadContext`); `fetch` hands requests
  * to Remix with it, `queue` hands batches to the compile consumer, `scheduled` (the cron trigger)
- * queues the published lists that are due; the rate limiter's Durable Object class is exported
- * for its binding.
+ * queues the published lists that are due and forgets job requests kept past their retention; the
+ * rate limiter's Durable Object class is exported for its binding.
  * Two checks hold for every request whatever route answers it: a cross-site page action is
  * refused before Remix runs it, and every response leaves with the security headers.
  */
@@ -14,6 +14,7 @@ import { EnvError } from "./app/services/env.server";
 import { renderStandaloneErrorPage } from "./app/services/error-page.server";
 import { PLAYGROUND_PATH, PLAYGROUND_TOO_LARGE_PATH, pageFormLimit } from "./app/services/forms.server";
 import { ApiError, isApiPath, jsonError, readBodyBytes } from "./app/services/http.server";
+import { forgetOldRequests } from "./app/services/jobs.server";
 import { listServicesOf, scheduleDueLists } from "./app/services/list-refresh.server";
 import { consumeCompileBatch } from "./app/services/queue-consumer.server";
 import { withSecurityHeaders } from "./app/services/security-headers.server";
@@ -96,7 +97,9 @@ export default {
   async scheduled(controller, env, ctx) {
     const context = getLoadContext(env, ctx);
     try {
-      await scheduleDueLists(listServicesOf(context), new Date(controller.scheduledTime));
+      const now = new Date(controller.scheduledTime);
+      await scheduleDueLists(listServicesOf(context), now);
+      await forgetOldRequests(context.database.db, now);
     } finally {
       await context.database.close();
     }

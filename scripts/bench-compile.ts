@@ -7,7 +7,7 @@
  *   text), one source each, compiled with Deduplicate, Validate, RemoveComments, Compress,
  *   TrimLines, RemoveEmptyLines and InsertFinalNewLine.
  * - Our compiler as it ships: the run first bundles `app/compiler` with esbuild, with the options the
- *   CLI's `dist/bloqr-main.mjs` is built with (`scripts/lib/node-bundle.mjs`; Wrangler bundles the
+ *   CLI's `dist/bloqr-main.cjs` is built with (`scripts/lib/node-bundle.mjs`; Wrangler bundles the
  *   Worker with esbuild too), and every child of ours loads that bundle, not the modules through tsx
  *   (bundled, the same source runs differently: decision 0026).
  * - Speed: every measurement runs in a child process that loads only one compiler and warms it up
@@ -49,28 +49,31 @@
  *   21) — CPU time of compiles with and without it, alternating in one warmed process, and the same
  *   heap-cap bisection for a compile with it against one without. Off, the steps run as before: the
  *   "off" row is the plain compile.
- * - Whole process: both command lines as a user runs them — our `bloqr` (dist/bloqr.mjs, which
+ * - Whole process: both command lines as a user runs them — our `bloqr` (dist/bloqr.cjs, which
  *   `npm install` builds) and the reference's `hostlist-compiler`, each an executable started
  *   through `#!/usr/bin/env node` with the same PATH, so the same Node — on the first corpus,
  *   alternating, wall time from spawn to exit (start-up, reading, compiling, writing the file);
- *   outputs compared as above. And our start-up alone: from the process's start to reading the
- *   configuration (`bloqr --metrics`' `startupMs`) on a two-line list, beside `node -e 0`.
+ *   outputs compared as above. And our start-up alone: from the process's start to its starting to
+ *   read the configuration (`bloqr --metrics`' `startupMs`) on a two-line list, alternating with
+ *   `node -e` (Node's own start-up to a script's first line), and the whole tiny compile from spawn
+ *   to exit beside `node -e`'s; with the machine's load average, as the machine is shared.
  *
  * Options: --lines 300000,1200000  --runs 5 (timed runs of ours per child)  --rounds 3
  *          --reference-budget 60 (seconds of reference wall time per size)  --no-memory  --budget
  *          --formats [--format-memory hosts,rpz|none]  --explain [--no-memory]
  *          --whole-process (only the whole-process rows, on the first size: ~1 min at 300k lines;
- *          with --lines 10000, seconds)
+ *          with --lines 10000, seconds)  --startup-only (only the start-up rows, ~30 s)
+ *          --startup-runs 31
  * Takes about ten minutes, four to five of them the reference's one compilation of the 1.2M corpus;
  * `--formats` about six, `--formats --format-memory none --lines 300000` under a minute.
  * The temporary directory is removed at the end.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -110,10 +113,10 @@ const HEAP_CAP_CEILING_MB = 512;
 const CHILD_TIMEOUT_MS = 30 * 60 * 1000;
 /** A memory child that takes longer than this is thrashing at its cap: counted as not fitting. */
 const MEMORY_CHILD_TIMEOUT_MS = 3 * 60 * 1000;
-/** Start-ups timed for the start-up row (each a few tens of milliseconds). */
-const STARTUP_RUNS = 15;
+/** Start-ups timed for the start-up row (each a few tens of milliseconds); medians of many, as the machine is shared. */
+const DEFAULT_STARTUP_RUNS = 31;
 const TARGET_STARTUP_MS = 100;
-const OUR_CLI = "dist/bloqr.mjs";
+const OUR_CLI = "dist/bloqr.cjs";
 const REFERENCE_CLI = "node_modules/.bin/hostlist-compiler";
 const VOLATILE_HEADER_LINE = /^! (Last modified: |Compiled by )/;
 /** The issue's bound on what one format pass adds to a compile's time or memory. */
@@ -191,7 +194,7 @@ let compilerBundle: string | undefined;
  */
 async function bundleCompiler(directory: string): Promise<string> {
   const outfile = join(directory, "compiler.mjs");
-  await build({ ...NODE_BUNDLE_OPTIONS, entryPoints: ["app/compiler/index.ts"], outfile });
+  await build({ ...NODE_BUNDLE_OPTIONS, format: "esm", entryPoints: ["app/compiler/index.ts"], outfile });
   return outfile;
 }
 
@@ -622,18 +625,18 @@ function printFormatTable(tables: FormatTable[]): void {
     value === undefined
       ? "–"
       : `${value >= 0 ? "+" : ""}${(value * 100).toFixed(0)} % ${value <= TARGET_FORMAT_PASS_SHARE ? "✓" : "✗"}`;
+  // the compile beside each pass: both measured in the same processes, so the ratio is of this run
   console.log(
-    `\n| corpus | format | pass (CPU) | time added | memory (above the baseline) | memory added |\n|---|---|---:|---:|---:|---:|`,
+    "\n| corpus | format | compile in adblock (CPU) | pass (CPU) | time added | compile's memory | memory in the format | memory added |\n" +
+      "|---|---|---:|---:|---:|---:|---:|---:|",
   );
   for (const { lines, compileMs, adblockMb, passes } of tables) {
     const corpus = `${lines.toLocaleString("en")} lines`;
-    console.log(
-      `| ${corpus} | adblock (the compile) | ${seconds(compileMs)} | | ${adblockMb === undefined ? "–" : `${adblockMb.toFixed(1)} MB`} | |`,
-    );
+    const megabytes = (value: number | undefined) => (value === undefined ? "–" : `${value.toFixed(1)} MB`);
     for (const pass of passes) {
       console.log(
-        `| ${corpus} | ${pass.format} | ${seconds(pass.passMs)} | ${share(pass.timeShare)} | ` +
-          `${pass.memoryMb === undefined ? "–" : `${pass.memoryMb.toFixed(1)} MB`} | ${share(pass.memoryShare)} |`,
+        `| ${corpus} | ${pass.format} | ${seconds(compileMs)} | ${seconds(pass.passMs)} | ${share(pass.timeShare)} | ` +
+          `${megabytes(adblockMb)} | ${megabytes(pass.memoryMb)} | ${share(pass.memoryShare)} |`,
       );
     }
   }
@@ -670,41 +673,107 @@ function measureWholeProcess(configuration: string, lines: number, rounds: numbe
 }
 
 interface Startup {
+  /** `bloqr --metrics`' `startupMs`: from the process's start to its starting to read the configuration. */
   firstWorkMs: number[];
   firstWorkCpuMs: number[];
   /** From the process's start to the two-line list written: the whole of a tiny compile but Node's exit. */
   tinyCompileMs: number[];
+  /** The same tiny compile from spawn to exit, as the shell sees it. */
+  tinyProcessMs: number[];
   /** The same measures for a script of one line: Node's own start-up, the floor. */
   nodeMs: number[];
   nodeCpuMs: number[];
+  nodeProcessMs: number[];
+  /** The machine's 1-minute load average before and after (2 cores, shared). */
+  load: [number, number];
+  node: string;
 }
 
 /** Our start-up to first work, alternating with Node's own start-up to a one-line script's first line. */
-function measureStartup(directory: string): Startup {
+function measureStartup(directory: string, runs: number, nodeFolder: string): Startup {
+  // the folder first on PATH: `#!/usr/bin/env node` and \`node -e\` then both run that Node
+  const env = { ...process.env, PATH: `${nodeFolder}${delimiter}${process.env.PATH}` };
   const list = join(directory, "startup.txt");
   writeFileSync(list, "||ads.example.com^\n0.0.0.0 tracker.example.net\n");
   const configuration = join(directory, "startup.json");
   writeFileSync(configuration, JSON.stringify({ name: "start-up", sources: [{ source: list }] }));
-  const result: Startup = { firstWorkMs: [], firstWorkCpuMs: [], tinyCompileMs: [], nodeMs: [], nodeCpuMs: [] };
-  for (let run = 0; run < STARTUP_RUNS; run++) {
-    const child = spawnSync(OUR_CLI, ["-c", configuration, "-o", join(directory, "startup-out.txt"), "--metrics"], {
-      encoding: "utf8",
-    });
-    if (child.status !== 0) throw new Error(`bloqr failed: ${child.stderr}`);
-    const metrics = JSON.parse(child.stdout);
+  const result: Startup = {
+    firstWorkMs: [],
+    firstWorkCpuMs: [],
+    tinyCompileMs: [],
+    tinyProcessMs: [],
+    nodeMs: [],
+    nodeCpuMs: [],
+    nodeProcessMs: [],
+    load: [loadavg()[0], 0],
+    node: spawnSync("node", ["--version"], { encoding: "utf8", env }).stdout.trim(),
+  };
+  const timed = (command: string, args: string[]) => {
+    const started = performance.now();
+    const child = spawnSync(command, args, { encoding: "utf8", env });
+    if (child.status !== 0) throw new Error(`${command} failed: ${child.stderr}`);
+    return { stdout: child.stdout, ms: performance.now() - started };
+  };
+  // untimed: the first run after a build may write the code cache (see scripts/lib/code-cache.ts)
+  timed(OUR_CLI, ["-c", configuration, "-o", join(directory, "startup-out.txt")]);
+  for (let run = 0; run < runs; run++) {
+    const ours = timed(OUR_CLI, ["-c", configuration, "-o", join(directory, "startup-out.txt"), "--metrics"]);
+    const metrics = JSON.parse(ours.stdout);
     result.firstWorkMs.push(metrics.startupMs);
     result.firstWorkCpuMs.push(metrics.startupCpuMs);
     result.tinyCompileMs.push(metrics.totalMs);
+    result.tinyProcessMs.push(ours.ms);
     const script =
       "const c = process.cpuUsage(); console.log(JSON.stringify([performance.now(), (c.user + c.system) / 1000]))";
-    const [nodeMs, nodeCpuMs] = JSON.parse(spawnSync("node", ["-e", script], { encoding: "utf8" }).stdout);
+    const node = timed("node", ["-e", script]);
+    const [nodeMs, nodeCpuMs] = JSON.parse(node.stdout);
     result.nodeMs.push(nodeMs);
     result.nodeCpuMs.push(nodeCpuMs);
+    result.nodeProcessMs.push(node.ms);
   }
+  result.load[1] = loadavg()[0];
   return result;
 }
 
-function printWholeProcess({ lines, oursMs, referenceMs, sameOutput }: WholeProcess, startup: Startup): void {
+/**
+ * The Nodes the start-up is measured on: the one first on PATH (under `npm run`, the project's
+ * Node 22 in node_modules/.bin, which `npx bloqr` also runs), and the machine's own, which an
+ * installed `bloqr` runs from a shell, when it is another.
+ */
+function startupNodes(): string[] {
+  const folders = (process.env.PATH ?? "").split(delimiter).filter((folder) => existsSync(join(folder, "node")));
+  const machines = folders.find((folder) => !folder.endsWith(join("node_modules", ".bin")));
+  return [...new Set([folders[0], machines].filter((folder) => folder !== undefined))];
+}
+
+/** Median and minimum, in milliseconds. */
+function ms(values: number[]): string {
+  return `${median(values).toFixed(0)} ms (min ${Math.min(...values).toFixed(0)})`;
+}
+
+function printStartup(startup: Startup): void {
+  const [wall, cpu] = [median(startup.firstWorkMs), median(startup.firstWorkCpuMs)];
+  console.log(
+    `  start-up    Node ${startup.node}, ${startup.firstWorkMs.length} runs alternating with Node alone, medians; ` +
+      `load average ${startup.load.map((load) => load.toFixed(1)).join(" → ")} on ${availableParallelism()} cores`,
+  );
+  console.log(
+    `              to first work (the process's start → reading the configuration): ${ms(startup.firstWorkMs)} wall, ` +
+      `${cpu.toFixed(0)} ms CPU: ${verdict(wall <= TARGET_STARTUP_MS)} ≤ ${TARGET_STARTUP_MS} ms`,
+  );
+  const [nodeWall, nodeCpu] = [median(startup.nodeMs), median(startup.nodeCpuMs)];
+  const more = (ms: number) => `${ms >= 0 ? "+" : "−"}${Math.abs(ms).toFixed(0)} ms`;
+  console.log(
+    `              Node alone to a one-line script's first line (\`node -e\`): ${ms(startup.nodeMs)} wall, ` +
+      `${nodeCpu.toFixed(0)} ms CPU; ours above it: ${more(wall - nodeWall)} wall, ${more(cpu - nodeCpu)} CPU`,
+  );
+  console.log(
+    `  tiny compile (two lines) from the process's start to the list written: ${ms(startup.tinyCompileMs)}; ` +
+      `spawn to exit ${ms(startup.tinyProcessMs)}, \`node -e\` spawn to exit ${ms(startup.nodeProcessMs)}`,
+  );
+}
+
+function printWholeProcess({ lines, oursMs, referenceMs, sameOutput }: WholeProcess, startups: Startup[]): void {
   const node = spawnSync("node", ["--version"], { encoding: "utf8" }).stdout.trim();
   console.log(
     `Whole process, ${lines.toLocaleString("en")} lines (\`${OUR_CLI} -c … -o …\` vs \`hostlist-compiler -c … -o …\`, ` +
@@ -716,19 +785,7 @@ function printWholeProcess({ lines, oursMs, referenceMs, sameOutput }: WholeProc
       `ratio ×${(median(referenceMs) / median(oursMs)).toFixed(1)}`,
   );
   console.log(`  output      ${sameOutput ? "identical to the reference's" : "DIFFERENT"}`);
-  const [wall, cpu] = [median(startup.firstWorkMs), median(startup.firstWorkCpuMs)];
-  console.log(
-    `  start-up    from the process's start to reading the configuration, ${STARTUP_RUNS} runs: ` +
-      `${wall.toFixed(0)} ms wall (min ${Math.min(...startup.firstWorkMs).toFixed(0)}), ${cpu.toFixed(0)} ms CPU; ` +
-      `Node alone to a script's first line: ${median(startup.nodeMs).toFixed(0)} ms wall ` +
-      `(min ${Math.min(...startup.nodeMs).toFixed(0)}), ${median(startup.nodeCpuMs).toFixed(0)} ms CPU: ` +
-      `${verdict(wall <= TARGET_STARTUP_MS)} ≤ ${TARGET_STARTUP_MS} ms in wall time, ` +
-      `${verdict(cpu <= TARGET_STARTUP_MS)} in CPU time`,
-  );
-  console.log(
-    `  tiny compile from the process's start to the two-line list written: ${median(startup.tinyCompileMs).toFixed(0)} ms ` +
-      `wall (min ${Math.min(...startup.tinyCompileMs).toFixed(0)})`,
-  );
+  for (const startup of startups) printStartup(startup);
 }
 
 function requireBuiltCli(): void {
@@ -767,19 +824,21 @@ async function parentMain(): Promise<void> {
   if (process.argv.includes("--formats")) return formatsBench(sizes, runs, rounds);
   if (process.argv.includes("--explain")) return explainBench(sizes, runs, rounds, withMemory);
   const wholeProcessOnly = process.argv.includes("--whole-process");
+  const startupRuns = Number(option("--startup-runs") ?? DEFAULT_STARTUP_RUNS);
   requireBuiltCli();
+  if (process.argv.includes("--startup-only")) return startupBench(startupRuns);
 
   const directory = mkdtempSync(join(tmpdir(), "bloqr-bench-"));
   const rows: Row[] = [];
   const configurations: string[] = [];
   const growths: Growth[] = [];
   let wholeProcess: WholeProcess | undefined;
-  let startup: Startup | undefined;
+  let startup: Startup[] | undefined;
   const started = performance.now();
   try {
     const wholeProcessConfiguration = writeCorpus(directory, sizes[0]);
     wholeProcess = measureWholeProcess(wholeProcessConfiguration, sizes[0], rounds, directory);
-    startup = measureStartup(directory);
+    startup = startupNodes().map((folder) => measureStartup(directory, startupRuns, folder));
     printWholeProcess(wholeProcess, startup);
     if (!wholeProcess.sameOutput) process.exitCode = 1;
     if (wholeProcessOnly) return printTable([], wholeProcess, startup);
@@ -1046,8 +1105,19 @@ function printSummary(rows: Row[], growths: Growth[]): void {
   }
 }
 
+/** `--startup-only`: the start-up rows alone, in seconds. */
+function startupBench(runs: number): void {
+  const directory = mkdtempSync(join(tmpdir(), "bloqr-bench-"));
+  try {
+    console.log("Start-up of `bloqr` (dist/bloqr.cjs, as a user runs it):");
+    for (const folder of startupNodes()) printStartup(measureStartup(directory, runs, folder));
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
 /** The results as the Markdown table the README's "Performance" section shows. */
-function printTable(rows: Row[], whole: WholeProcess, startup: Startup): void {
+function printTable(rows: Row[], whole: WholeProcess, startups: Startup[]): void {
   const count = (lines: number) => lines.toLocaleString("en");
   const perSecond = (lines: number, ms: number) => count(Math.round((lines / ms) * 1000));
   const runs = (timing: Timing) => `${timing.runs.length} run${timing.runs.length === 1 ? "" : "s"}`;
@@ -1067,11 +1137,13 @@ function printTable(rows: Row[], whole: WholeProcess, startup: Startup): void {
       `${perSecond(whole.lines, ours)} | ${seconds(reference)} (${whole.referenceMs.length} runs) | ` +
       `${perSecond(whole.lines, reference)} | ×${(reference / ours).toFixed(1)} | – |`,
   );
-  console.log(
-    `| CLI start-up to first work (wall / CPU) | ${median(startup.firstWorkMs).toFixed(0)} / ` +
-      `${median(startup.firstWorkCpuMs).toFixed(0)} ms | | Node alone: ${median(startup.nodeMs).toFixed(0)} / ` +
-      `${median(startup.nodeCpuMs).toFixed(0)} ms | | | – |`,
-  );
+  for (const startup of startups) {
+    console.log(
+      `| CLI start-up to first work, Node ${startup.node} (wall / CPU) | ${median(startup.firstWorkMs).toFixed(0)} / ` +
+        `${median(startup.firstWorkCpuMs).toFixed(0)} ms | | Node alone: ${median(startup.nodeMs).toFixed(0)} / ` +
+        `${median(startup.nodeCpuMs).toFixed(0)} ms | | | – |`,
+    );
+  }
 }
 
 /** Every run of ours gave one output, every run of the reference the same one. */

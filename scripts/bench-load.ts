@@ -9,8 +9,10 @@
  *    and `session` (GET /api/me with the key / the session token) in alternating rounds of
  *    ROUND_MS, ROUNDS times, with 1 and with 8 clients; the added p50 is guarded − bare over the
  *    pooled rounds, so machine load drifting during the run falls on both alike.
- * 2. Dashboard TTFB: each server-rendered dashboard page with the session cookie, one client, warm;
- *    p50 time to the response headers (Remix sends them once every loader has answered).
+ * 2. Dashboard TTFB: each server-rendered dashboard page with the session cookie, warm, in
+ *    alternating rounds beside `bare`, with 1 and with 8 clients; p50 time to the response headers
+ *    (Remix sends them once every loader has answered). Both parts print today's numbers from
+ *    before decision 0029 (BEFORE) beside the run's.
  * 3. Throughput with CONCURRENCY clients for DURATION_MS each:
  *
  *   bare       GET  /api/version               the baseline
@@ -52,7 +54,23 @@ const LATENCY_CLIENTS = [1, 8];
 const GUARD_BUDGET_MS = 2;
 const DASHBOARD_TTFB_TARGET_MS = 30;
 const DASHBOARD_PAGES = ["/dashboard", "/dashboard/keys", "/dashboard/jobs", "/dashboard/compile"];
+// Today's numbers before decision 0029 (commit e5e82db, this bench on 2026-12-07 at load 8.6; a
+// Postgres backend per connection), printed beside each run's. Only side-by-side ratios mean much
+// on a shared 2-core machine: re-measure both with POOL_SESSIONS=off for a fair pair.
+const BEFORE = {
+  addedP50: { "1 apiKey": -0.14, "1 session": 6.51, "8 apiKey": 63.62, "8 session": 242.74 } as Record<string, number>,
+  ttfbP50: {
+    "/dashboard": 279.0,
+    "/dashboard/keys": 168.2,
+    "/dashboard/jobs": 201.0,
+    "/dashboard/compile": 31.1,
+  } as Record<string, number>,
+};
 const LIST_RULES = 2_000;
+// POOL_SESSIONS=off: the local bridge starts a Postgres backend per connection, as before decision 0029.
+const POOL_SESSIONS = process.env.POOL_SESSIONS !== "off";
+// Which parts run (all by default): "latency,pages,throughput" — for a quick look at one of them.
+const PARTS = new Set((process.env.PARTS ?? "latency,pages,throughput").split(","));
 
 interface Sample {
   ms: number;
@@ -220,7 +238,7 @@ const sessionScenario = (token: string): Scenario => ({
 });
 
 const pageScenario = (path: string, cookie: string): Scenario => ({
-  name: "page",
+  name: path,
   what: `GET ${path}`,
   request: () => ({ path, init: { headers: { Cookie: cookie } } }),
 });
@@ -289,12 +307,13 @@ function scenarios(key: string, published: { path: string; etag: string }): Scen
 }
 
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : "-");
+const signed = (value: number, digits = 1) => (value >= 0 ? "+" : "") + fixed(value, digits);
 
 async function main() {
   buildApp();
 
   const dataDir = mkdtempSync(join(tmpdir(), "bloqr-bench-load-"));
-  const services = await startLocalServices({ dataDir });
+  const services = await startLocalServices({ dataDir, poolSessions: POOL_SESSIONS });
   const listSource = await startListSource();
   let worker: BenchWorker | undefined;
   try {
@@ -312,7 +331,7 @@ async function main() {
     const [load] = loadavg();
 
     const latency = [];
-    for (const clients of LATENCY_CLIENTS) {
+    for (const clients of PARTS.has("latency") ? LATENCY_CLIENTS : []) {
       const [bare, ...guarded] = await alternate(
         base,
         [bareScenario, apiKeyScenario(key), sessionScenario(session.token)],
@@ -322,14 +341,17 @@ async function main() {
     }
 
     const pages = [];
-    for (const path of DASHBOARD_PAGES) {
-      const scenario = pageScenario(path, session.cookie);
-      await run(base, scenario, WARMUP_MS, 1);
-      pages.push(await run(base, scenario, DURATION_MS, 1));
+    for (const clients of PARTS.has("pages") ? LATENCY_CLIENTS : []) {
+      const [bare, ...rendered] = await alternate(
+        base,
+        [bareScenario, ...DASHBOARD_PAGES.map((path) => pageScenario(path, session.cookie))],
+        clients,
+      );
+      pages.push({ clients, bare, rendered });
     }
 
     const results = [];
-    for (const scenario of scenarios(key, published)) {
+    for (const scenario of PARTS.has("throughput") ? scenarios(key, published) : []) {
       if (scenario.warmup !== false) await run(base, scenario, WARMUP_MS);
       results.push(await run(base, scenario, DURATION_MS));
     }
@@ -341,23 +363,31 @@ async function main() {
       `\nThe guard's added latency, warm (${ROUNDS} alternating rounds of ${ROUND_MS / 1000} s per scenario; budget +${GUARD_BUDGET_MS} ms p50 with 1 client, +${2 * GUARD_BUDGET_MS} ms with 8):\n`,
     );
     console.log(
-      `${"clients".padStart(7)} ${"bare p50".padStart(9)} ${"scenario".padEnd(8)} ${"p50 ms".padStart(7)} ${"added p50".padStart(10)} ${"p99 ms".padStart(7)} ${"req/s".padStart(7)} ${"5xx".padStart(4)}`,
+      `${"clients".padStart(7)} ${"bare p50".padStart(9)} ${"scenario".padEnd(8)} ${"p50 ms".padStart(7)} ${"added p50".padStart(10)} ${"before".padStart(8)} ${"p99 ms".padStart(7)} ${"req/s".padStart(7)} ${"5xx".padStart(4)}`,
     );
     for (const { clients, bare, guarded } of latency) {
       for (const result of guarded) {
         const added = result.p50 - bare.p50;
         const budget = clients === 1 ? GUARD_BUDGET_MS : 2 * GUARD_BUDGET_MS;
         console.log(
-          `${String(clients).padStart(7)} ${fixed(bare.p50, 2).padStart(9)} ${result.name.padEnd(8)} ${fixed(result.p50, 2).padStart(7)} ${`+${fixed(added, 2)}`.padStart(10)} ${fixed(result.p99).padStart(7)} ${fixed(result.perSecond).padStart(7)} ${String(result.serverErrors).padStart(4)}  ${added <= budget ? "within budget" : "OVER BUDGET"}`,
+          `${String(clients).padStart(7)} ${fixed(bare.p50, 2).padStart(9)} ${result.name.padEnd(8)} ${fixed(result.p50, 2).padStart(7)} ${signed(added, 2).padStart(10)} ${signed(BEFORE.addedP50[`${clients} ${result.name}`] ?? Number.NaN, 1).padStart(8)} ${fixed(result.p99).padStart(7)} ${fixed(result.perSecond).padStart(7)} ${String(result.serverErrors).padStart(4)}  ${added <= budget ? "within budget" : "OVER BUDGET"}`,
         );
       }
     }
 
-    console.log(`\nDashboard TTFB (session cookie, 1 client, warm; target p50 ≤ ${DASHBOARD_TTFB_TARGET_MS} ms):\n`);
-    for (const page of pages) {
+    console.log(
+      `\nDashboard TTFB (session cookie, warm, ${ROUNDS} alternating rounds of ${ROUND_MS / 1000} s beside the bare route; target p50 ≤ ${DASHBOARD_TTFB_TARGET_MS} ms with 1 client; before: 1 client):\n`,
+    );
+    for (const { clients, bare, rendered } of pages) {
       console.log(
-        `${page.what.padEnd(26)} TTFB p50 ${fixed(page.ttfbP50).padStart(6)} ms   full p50 ${fixed(page.p50).padStart(6)} ms   p99 ${fixed(page.p99).padStart(6)} ms   ${page.ok}/${page.requests} 2xx  ${page.ttfbP50 <= DASHBOARD_TTFB_TARGET_MS ? "within target" : "OVER TARGET"}`,
+        `${String(clients).padStart(2)} client(s)  ${bare.what.padEnd(22)} TTFB p50 ${fixed(bare.ttfbP50).padStart(6)} ms`,
       );
+      for (const page of rendered) {
+        const verdict = page.ttfbP50 <= DASHBOARD_TTFB_TARGET_MS ? "within target" : "OVER TARGET";
+        console.log(
+          `${String(clients).padStart(2)} client(s)  ${page.what.padEnd(22)} TTFB p50 ${fixed(page.ttfbP50).padStart(6)} ms${clients === 1 ? ` (before ${fixed(BEFORE.ttfbP50[page.name] ?? Number.NaN).padStart(5)})` : " ".repeat(15)}   full p50 ${fixed(page.p50).padStart(6)}   p99 ${fixed(page.p99).padStart(6)}   ${page.ok}/${page.requests} 2xx${clients === 1 ? `  ${verdict}` : ""}`,
+        );
+      }
     }
 
     console.log(
@@ -371,12 +401,15 @@ async function main() {
         `${result.name.padEnd(10)} ${result.what.padEnd(50)} ${String(result.requests).padStart(8)} ${fixed(result.perSecond).padStart(8)} ${fixed(result.p50).padStart(8)} ${fixed(result.p99).padStart(8)} ${String(result.ok).padStart(6)} ${String(result.limited).padStart(6)} ${String(result.otherClientErrors).padStart(5)} ${String(result.serverErrors).padStart(5)}`,
       );
     }
-    const everything = [...results, ...pages, ...latency.flatMap(({ bare, guarded }) => [bare, ...guarded])];
+    const everything = [
+      ...results,
+      ...pages.flatMap(({ bare, rendered }) => [bare, ...rendered]),
+      ...latency.flatMap(({ bare, guarded }) => [bare, ...guarded]),
+    ];
     const serverErrors = everything.reduce((sum, result) => sum + result.serverErrors, 0);
-    const anonymous = results.find((result) => result.name === "anonymous")!;
-    console.log(
-      `Anonymous compiles let through: ${anonymous.ok} (limit 10 a minute per IP); 5xx in total: ${serverErrors}`,
-    );
+    const anonymous = results.find((result) => result.name === "anonymous");
+    if (anonymous) console.log(`Anonymous compiles let through: ${anonymous.ok} (limit 10 a minute per IP)`);
+    console.log(`5xx in total: ${serverErrors}; load average at the end ${loadavg()[0].toFixed(1)}`);
     if (serverErrors > 0) process.exitCode = 1;
   } finally {
     await worker?.stop();

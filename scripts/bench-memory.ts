@@ -6,8 +6,9 @@
  *
  * - The stack: a real Postgres with its WebSocket bridge (startLocalServices, as `npm run dev`), a
  *   source server in this (parent) process, and for each measurement a child process that runs the
- *   consumer. KV and R2 are files in a temporary folder: in a Worker their values leave the isolate
- *   once written, as they leave the child's memory here.
+ *   consumer. KV and R2 are files in a temporary folder, one per child (so none finds the list in the
+ *   compile cache): in a Worker their values leave the isolate once written, as they leave the
+ *   child's memory here.
  * - Memory: as `bench:compile` measures it — the smallest `--max-heap-size` the job succeeds in,
  *   found by bisection over children, plus the peak of the array buffers (sampled at every typed
  *   array made and every few milliseconds; fetch and gzip make theirs natively). The baseline is the
@@ -374,7 +375,9 @@ async function memoryChild() {
   const { compilations } = await import("../app/db/schema");
   const { eq } = await import("drizzle-orm");
 
-  const store = option("--store")!;
+  // A store of its own: a child that found the previous one's list in the compile cache would only copy it.
+  mkdirSync(option("--store")!, { recursive: true });
+  const store = mkdtempSync(join(option("--store")!, "child-"));
   const env = {
     ...JSON.parse(readFileSync(option("--vars")!, "utf8")),
     COMPILE_CACHE: fileKv(join(store, "kv")),
@@ -426,6 +429,7 @@ async function memoryChild() {
   sample();
   const peakRssMb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? 0) / 1024;
   await database.close();
+  rmSync(store, { recursive: true, force: true });
   const result: ChildResult = {
     ok: row.status === "succeeded",
     error: row.status === "succeeded" ? undefined : `${row.status}: ${row.error}`,

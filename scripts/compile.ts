@@ -1,15 +1,13 @@
 /**
- * `bloqr` — compiles a filter list from a configuration in the `@adguard/hostlist-compiler`
- * format. Built to plain JavaScript (dist/bloqr.mjs, by scripts/build-cli.mjs when npm installs
- * the project), so nothing is transpiled at run time; `npm run compile --` runs the same file.
- * Sources may be local files (paths relative to the current directory; allowed here, never in the
- * Worker) or http(s) URLs. `--format <name>` picks the output format (repeatable: with several,
- * `-o` names a folder that gets one file per format). Exits 0 when the list is written, 1 with a one-line error when the
- * compilation fails, 2 when the arguments are wrong.
+ * The `bloqr` CLI's compile: reads the configuration, compiles, writes the list(s). Built to a
+ * CommonJS bundle (dist/bloqr-main.cjs) that the entry, scripts/bloqr.ts, loads through V8's code
+ * cache once it has read the arguments and started reading the configuration. Sources may be local
+ * files (paths relative to the current directory; allowed here, never in the Worker) or http(s)
+ * URLs. With several formats, `output` names a folder that gets one file per format.
  */
+import { fstatSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 // From the compiler's modules, not its index: the index also exports what the CLI never uses
 // (`lookupHost`, from `explain.ts`), and with it the bundle would load tldts' public-suffix trie at
 // start-up (docs/decisions/0025-cli-start-up-and-format-output.md).
@@ -17,61 +15,28 @@ import { NO_LIMITS } from "../app/compiler/budget";
 import { compile } from "../app/compiler/compile";
 import { parseConfiguration } from "../app/compiler/configuration";
 import type { CompileMetrics } from "../app/compiler/events";
-import { listFileName, OUTPUT_FORMATS, parseOutputFormats } from "../app/compiler/formats";
+import { listFileName, type OutputFormat } from "../app/compiler/formats";
 import { version } from "../package.json";
+import { CliError, describeError, reportError } from "./lib/cli-error";
 import { createProgress, type Progress } from "./lib/compile-progress";
 
-const HELP = `Usage: bloqr -c <config.json> -o <file | -> [options]
-
-Compiles the filter list a configuration describes (the @adguard/hostlist-compiler format).
-
-Options:
-  -c, --config <file>   the configuration (JSON)
-  -o, --output <file>   where the list goes; - for stdout
-      --format <name>   ${OUTPUT_FORMATS.join(", ")}
-                        (default adblock; repeatable: -o then names a folder, one file a format)
-  -q, --quiet           no progress, even on a terminal
-  -v, --verbose         progress on stderr even when it is not a terminal
-      --metrics         per-step line counts as JSON (on stdout; on stderr when -o -)
-  -h, --help            this help
-      --version         the version
-
-Progress (sources loaded, each step's lines in and out, lines/s) goes to stderr when it is a
-terminal. Exit status: 0 written, 1 compilation failed, 2 bad arguments.`;
-
-const USAGE = "usage: bloqr -c <config.json> -o <output file | -> (bloqr --help for more)";
-
-const OPTIONS = {
-  config: { type: "string", short: "c" },
-  output: { type: "string", short: "o" },
-  format: { type: "string", multiple: true },
-  quiet: { type: "boolean", short: "q" },
-  verbose: { type: "boolean", short: "v" },
-  metrics: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean" },
-} as const;
+/** What the entry has read from the arguments, and the configuration it has started reading. */
+export interface CompileRequest {
+  configurationPath: string;
+  configurationText: Promise<string>;
+  /** A file, `-` for stdout, or a folder when there are several formats. */
+  output: string;
+  formats: OutputFormat[];
+  quiet: boolean;
+  verbose: boolean;
+  metrics: boolean;
+  /** When the entry started reading the configuration (`performance.now()`), and the CPU used by then. */
+  startupMs: number;
+  startupCpu: NodeJS.CpuUsage;
+}
 
 /** A remote source that takes longer than this is treated as unavailable. */
 const FETCH_TIMEOUT_MS = 60_000;
-
-class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return `no such file: ${(error as NodeJS.ErrnoException).path}`;
-    return error.message.split("\n")[0];
-  }
-  return String(error);
-}
 
 async function readSource(source: string): Promise<string> {
   if (/^https?:\/\//i.test(source)) {
@@ -86,18 +51,10 @@ async function readSource(source: string): Promise<string> {
   }
 }
 
-function parseArguments() {
-  try {
-    return parseArgs({ options: OPTIONS, allowPositionals: false }).values;
-  } catch (error) {
-    throw new CliError(`${describeError(error)} (${USAGE})`, 2);
-  }
-}
-
-async function readConfiguration(path: string) {
+async function readConfiguration(path: string, reading: Promise<string>) {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await reading;
   } catch (error) {
     throw new CliError(`cannot read configuration: ${describeError(error)}`);
   }
@@ -109,36 +66,40 @@ async function readConfiguration(path: string) {
   }
 }
 
-function parseFormats(names: string[]) {
-  try {
-    return parseOutputFormats(names);
-  } catch (error) {
-    throw new CliError(describeError(error), 2);
-  }
-}
-
 /** What `--metrics` prints: the compiler's counts and how long this process took to get going. */
 interface MetricsReport extends CompileMetrics {
-  /** From the process's start to reading the configuration: Node's start-up and loading this file. */
+  /** From the process's start to the entry's starting to read the configuration: Node's start-up and loading the entry. */
   startupMs: number;
   /** CPU time of the same stretch (all of the process's threads): what a busy machine does not inflate. */
   startupCpuMs: number;
   totalMs: number;
 }
 
-async function main(): Promise<void> {
-  const values = parseArguments();
-  if (values.help) return void process.stdout.write(`${HELP}\n`);
-  if (values.version) return void process.stdout.write(`bloqr ${version}\n`);
-  if (!values.config || !values.output) throw new CliError(USAGE, 2);
-  const { config, output } = values;
-  const formats = parseFormats(values.format ?? []);
-  if (formats.length > 1 && output === "-") throw new CliError("several formats need -o <folder>, not -", 2);
+/**
+ * Whether stderr is a terminal. `process.stderr` is made on first use, and making it loads Node's
+ * streams; a terminal is a character device, so a file or a pipe is answered without it.
+ */
+function stderrIsTerminal(): boolean {
+  try {
+    return fstatSync(2).isCharacterDevice() && process.stderr.isTTY === true;
+  } catch {
+    return false; // stderr closed (`2>&-`)
+  }
+}
 
-  const startupMs = performance.now();
-  const startupCpu = process.cpuUsage();
-  const configuration = await readConfiguration(config);
-  const showProgress = !values.quiet && (values.verbose || process.stderr.isTTY === true);
+/** Compiles as `request` says; a failure is reported on stderr with the exit status it calls for. */
+export async function runCompile(request: CompileRequest): Promise<void> {
+  try {
+    await compileAndWrite(request);
+  } catch (error) {
+    reportError(error);
+  }
+}
+
+async function compileAndWrite(request: CompileRequest): Promise<void> {
+  const { output, formats } = request;
+  const configuration = await readConfiguration(request.configurationPath, request.configurationText);
+  const showProgress = !request.quiet && (request.verbose || stderrIsTerminal());
   const progress: Progress | undefined = showProgress
     ? createProgress((line) => process.stderr.write(`${line}\n`))
     : undefined;
@@ -162,14 +123,10 @@ async function main(): Promise<void> {
       await writeFile(join(output, listFileName(configuration.name, list.format)), list.text);
   }
   progress?.finish(result.metrics.lineCount, result.ruleCount, output === "-" ? "stdout" : output);
-  if (values.metrics) {
+  if (request.metrics) {
+    const { startupMs, startupCpu } = request;
     const startupCpuMs = (startupCpu.user + startupCpu.system) / 1000;
     const report: MetricsReport = { ...result.metrics, startupMs, startupCpuMs, totalMs: performance.now() };
     (output === "-" ? process.stderr : process.stdout).write(`${JSON.stringify(report, null, 2)}\n`);
   }
 }
-
-main().catch((error: unknown) => {
-  process.stderr.write(`error: ${describeError(error)}\n`);
-  process.exitCode = error instanceof CliError ? error.exitCode : 1;
-});

@@ -1,9 +1,10 @@
 /**
  * `npm run screenshots`: drives the running app (`npm run dev` in another terminal, or APP_URL)
  * in Chromium and saves a PNG of each main page into docs/screenshots/. It signs in through the
- * development sign-in as a fresh admin, creates a key and compiles the demo preset so the pages
- * have something to show, then shoots every page at 1280 and 390 px, light and dark
- * (`<page>-<width>-<scheme>.png`). It starts nothing and leaves nothing running.
+ * development sign-in as a fresh admin, creates a key and runs the demo preset as a job so the
+ * pages have something to show, then shoots every page at 1280 and 390 px, light and dark
+ * (`<page>-<width>-<scheme>.png`) — the playground after a compile, with its explanation, and the
+ * job's own page with its metrics and explanation. It starts nothing and leaves nothing running.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { chromium, type Page } from "@playwright/test";
@@ -23,6 +24,8 @@ const PAGES = [
   { name: "api-keys", path: "/dashboard/keys" },
   { name: "compile-playground", path: "/dashboard/compile", compile: true },
   { name: "jobs", path: "/dashboard/jobs" },
+  // the seeded job's page: its name, metrics, result and explanation
+  { name: "job", path: "job" },
   { name: "admin", path: "/admin" },
   // the reference is long: its first screen says what the page is
   { name: "api-docs", path: "/docs", fullPage: false },
@@ -41,8 +44,8 @@ async function shoot(page: Page, name: string, fullPage = true) {
   console.log(`${OUTPUT}/${name}.png`);
 }
 
-/** Signs in as a fresh pro admin and gives every page something to show: a key, a compile, a job. */
-async function seed(page: Page) {
+/** Signs in as a fresh pro admin and gives every page something to show: a key, a compile, a job (its path). */
+async function seed(page: Page): Promise<string> {
   await page.goto("/dashboard");
   await page.waitForLoadState("networkidle");
   await page.getByLabel("Email").fill(`admin-${Date.now()}@example.com`);
@@ -65,7 +68,9 @@ async function seed(page: Page) {
   await page.waitForLoadState("networkidle");
   await page.getByRole("button", { name: "Run async" }).click();
   await page.waitForURL("**/dashboard/jobs");
-  await page.getByTestId("jobs-table").locator("tbody tr").first().getByText("succeeded").waitFor({ timeout: 30_000 });
+  const newest = page.getByTestId("jobs-table").locator("tbody tr").first();
+  await newest.getByText("succeeded").waitFor({ timeout: 30_000 });
+  return (await newest.getByRole("link").first().getAttribute("href")) ?? "/dashboard/jobs";
 }
 
 async function main() {
@@ -76,18 +81,19 @@ async function main() {
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   try {
     const first = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 }, colorScheme: "light" });
-    await seed(await first.newPage());
+    const jobPath = await seed(await first.newPage());
     const cookies = await first.cookies();
     for (const { width, height, colorScheme } of VARIANTS) {
       const context = await browser.newContext({ baseURL, viewport: { width, height }, colorScheme });
       await context.addCookies(cookies);
       const page = await context.newPage();
       for (const shot of PAGES) {
-        await page.goto(shot.path);
+        await page.goto(shot.path === "job" ? jobPath : shot.path);
         if ("compile" in shot) {
           await page.waitForLoadState("networkidle");
           await page.getByRole("button", { name: "Compile", exact: true }).click();
           await page.getByTestId("playground-rule-count").waitFor();
+          await page.getByTestId("explanation").waitFor();
         }
         await shoot(page, `${shot.name}-${width}-${colorScheme}`, !("fullPage" in shot));
       }

@@ -13,6 +13,7 @@ import * as compileBatch from "../routes/api.compile.batch";
 import * as compileBatchAsync from "../routes/api.compile.batch.async";
 import * as compileExplain from "../routes/api.compile.explain";
 import * as compileJobs from "../routes/api.compile.jobs";
+import * as compileJobRerun from "../routes/api.compile.jobs.$id.rerun";
 import * as compileStream from "../routes/api.compile.stream";
 import * as health from "../routes/api.health";
 import * as apiKeys from "../routes/api.keys";
@@ -60,6 +61,7 @@ export const OPERATIONS: readonly Operation[] = [
   compileBatchAsync,
   compileExplain,
   compileJobs,
+  compileJobRerun,
   queueResult,
   lists,
   list,

@@ -95,6 +95,7 @@ const priority = z.enum(PRIORITIES);
 export const job = z
   .object({
     id: z.uuid(),
+    name: z.string().nullable().describe("The configuration's `name`: the list's name."),
     kind: z.enum(COMPILATION_KINDS),
     status: z.enum(COMPILATION_STATUSES),
     priority,
@@ -102,6 +103,10 @@ export const job = z
     durationMs: z.number().int().nullable(),
     attempts: z.number().int(),
     error: z.string().nullable(),
+    explain: z.boolean().describe("Submitted with `explain: true`: GET /api/compile/explain?id={id} looks hosts up."),
+    rerunnable: z
+      .boolean()
+      .describe("A finished async job whose request is kept: POST /api/compile/jobs/{id}/rerun runs it again."),
     createdAt: z.iso.datetime(),
     startedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),

@@ -65,6 +65,10 @@ export const asyncCompileBody = z.strictObject({
   preFetchedContent,
   turnstileToken,
   priority,
+  explain: explain.describe(
+    "Explain the compile: the job's page shows the explanation and `GET /api/compile/explain?id={requestId}` " +
+      "looks hosts up in it while the result is kept.",
+  ),
 });
 
 const batchItem = z.strictObject({
@@ -101,9 +105,13 @@ export const MAX_HOSTNAME_LENGTH = 253;
 
 export const explainQuery = z.strictObject({
   id: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/, "must be the explanation's id (64 hexadecimal characters)")
-    .describe("`explanation.id` of an explained compile (its result is kept for an hour)."),
+    .union([z.string().regex(/^[0-9a-f]{64}$/), z.uuid().describe("An async job's `requestId` (its owner only).")], {
+      error: "must be an explanation's id (64 hexadecimal characters) or a job's id",
+    })
+    .describe(
+      "`explanation.id` of an explained compile (kept for an hour), or the `requestId` of a job submitted with " +
+        "`explain: true` (kept as long as its result, 7 days; its owner only).",
+    ),
   host: z
     .string()
     .trim()

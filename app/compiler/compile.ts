@@ -10,8 +10,11 @@ import type { CompileEvent, CompileMetrics, SourceMetrics, StepMetrics, StepName
 import { applyExclusions, applyInclusions, loadPatterns } from "./exclusions";
 import type { ExplainedCompile, StepObserver } from "./explain";
 import { DEFAULT_OUTPUT_FORMAT, type FormatOutput, type OutputFormat, writeFormats } from "./formats";
+import { adblockReport } from "./formats/adblock";
+import type { FormatReport } from "./formats/report";
 import { listHeader, sourceHeader } from "./header";
 import { LineList } from "./line-list";
+import { listBytes } from "./list-bytes";
 import { countRules } from "./rule";
 import { type LoadSource, loadSourceLines } from "./source-lines";
 import { compress } from "./transformations/compress";
@@ -134,6 +137,71 @@ export interface CompileResult {
  * anything from the text that broke the cap.
  */
 export async function compile(input: Configuration, options: CompileOptions): Promise<CompileResult> {
+  const compiled = await compileList(input, options);
+  const { configuration, body, header, ruleCount, budget } = compiled;
+  const formats = options.formats?.length ? options.formats : [DEFAULT_OUTPUT_FORMAT];
+  const outputs = writeFormats(body, formats, {
+    configuration,
+    lastModified: compiled.lastModified,
+    compilerVersion: options.compilerVersion ?? DEFAULT_COMPILER_VERSION,
+    header,
+    ruleCount,
+    // Deduplicate runs after every step that changes a rule, so the list's rules are unique then
+    rulesUnique: configuration.transformations?.includes("Deduplicate") === true,
+  });
+  // Other formats can be larger (an RPZ zone is about twice its adblock list): each is held to the same cap.
+  for (const output of outputs) budget.check("output_bytes", output.text.length, `${output.text.length} characters`);
+  // The adblock output is the compiled list itself: `done` describes it.
+  for (const output of outputs) if (output.format !== "adblock") compiled.emit({ type: "format", ...output.report });
+  compiled.emit({ type: "done", lineCount: compiled.lineCount, ruleCount });
+  const { text } = outputs[0];
+  let lines: string[] | undefined;
+  return {
+    get lines() {
+      lines ??= text.split("\n");
+      return lines;
+    },
+    text,
+    ruleCount,
+    outputs,
+    explained: compiled.explained,
+    metrics: compiled.metrics(outputs.map((output) => output.report)),
+  };
+}
+
+export interface CompileBytesResult extends Pick<CompileResult, "ruleCount" | "metrics" | "explained"> {
+  /**
+   * The adblock list — `CompileResult.text`, byte for byte — as UTF-8 in blocks made as they are
+   * read. Reading it empties the compiled list: it can be read once.
+   */
+  bytes: Iterable<Uint8Array>;
+}
+
+/**
+ * `compile` for the adblock format only, without the text: its bytes are written block by block
+ * as the caller reads them, so the list is never held as one string (a million-line list is
+ * 25 MB of text, and then as much again as the bytes a store is given).
+ */
+export async function compileToBytes(
+  input: Configuration,
+  options: Omit<CompileOptions, "formats">,
+): Promise<CompileBytesResult> {
+  const compiled = await compileList(input, options);
+  const { body, header, ruleCount } = compiled;
+  compiled.emit({ type: "done", lineCount: compiled.lineCount, ruleCount });
+  return {
+    bytes: listBytes(header, body),
+    ruleCount,
+    explained: compiled.explained,
+    metrics: compiled.metrics([adblockReport(ruleCount)]),
+  };
+}
+
+/**
+ * The compile up to the output: every source loaded and transformed, the list-level pipeline run,
+ * the header made and the adblock output's size checked against the budget.
+ */
+async function compileList(input: Configuration, options: Omit<CompileOptions, "formats">) {
   const configuration = parseConfiguration(input);
   const { signal } = options;
   const budget = new CompileBudget(options.limits);
@@ -226,40 +294,24 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
   // The adblock output is the header and the body; refuse it before any format's text is built.
   const adblockBytes = header.join("\n").length + 1 + textLength(body);
   budget.check("output_bytes", adblockBytes, `${adblockBytes} characters`);
-  const formats = options.formats?.length ? options.formats : [DEFAULT_OUTPUT_FORMAT];
-  const outputs = writeFormats(body, formats, {
-    configuration,
-    lastModified,
-    compilerVersion: options.compilerVersion ?? DEFAULT_COMPILER_VERSION,
-    header,
-    ruleCount,
-    // Deduplicate runs after every step that changes a rule, so the list's rules are unique then
-    rulesUnique: configuration.transformations?.includes("Deduplicate") === true,
-  });
-  // Other formats can be larger (an RPZ zone is about twice its adblock list): each is held to the same cap.
-  for (const output of outputs) budget.check("output_bytes", output.text.length, `${output.text.length} characters`);
-  // The adblock output is the compiled list itself: `done` describes it.
-  for (const output of outputs) if (output.format !== "adblock") emit({ type: "format", ...output.report });
-  emit({ type: "done", lineCount, ruleCount });
-  const { text } = outputs[0];
-  let lines: string[] | undefined;
   return {
-    get lines() {
-      lines ??= text.split("\n");
-      return lines;
-    },
-    text,
+    configuration,
+    body,
+    header,
+    lastModified,
+    lineCount,
     ruleCount,
-    outputs,
+    budget,
     explained,
-    metrics: {
+    emit,
+    metrics: (formats: FormatReport[]): CompileMetrics => ({
       sources,
       steps,
-      formats: outputs.map((output) => output.report),
+      formats,
       linesLoaded: sources.reduce((total, source) => total + source.linesLoaded, 0),
       lineCount,
       ruleCount,
-    },
+    }),
   };
 }
 

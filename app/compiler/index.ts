@@ -13,8 +13,8 @@ export {
   NO_LIMITS,
   WORKER_LIMITS,
 } from "./budget";
-export type { CompileOptions, CompileResult } from "./compile";
-export { compile, DEFAULT_COMPILER_VERSION, TRANSFORMATION_ORDER } from "./compile";
+export type { CompileBytesResult, CompileOptions, CompileResult } from "./compile";
+export { compile, compileToBytes, DEFAULT_COMPILER_VERSION, TRANSFORMATION_ORDER } from "./compile";
 export type {
   Configuration,
   ConfigurationIssue,
@@ -46,7 +46,6 @@ export {
   convertCompiledList,
   DEFAULT_OUTPUT_FORMAT,
   describeFormatReport,
-  formatFileName,
   listFileName,
   OUTPUT_FORMATS,
   parseOutputFormats,

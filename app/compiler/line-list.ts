@@ -228,7 +228,8 @@ export class LineList {
     return blocks.join("\n");
   }
 
-  private clear(): void {
+  /** Empties the list and frees its storage now (see `release`). */
+  clear(): void {
     release(this.textIndexes, this.starts, this.ends);
     this.texts = [];
     this.textIndexes = this.starts = this.ends = new Int32Array(0);

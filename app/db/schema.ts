@@ -16,6 +16,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { CompileMetrics } from "../compiler/events";
 import {
   COMPILATION_KINDS,
   COMPILATION_STATUSES,
@@ -90,8 +91,15 @@ export const compilations = pgTable(
     status: text("status", { enum: COMPILATION_STATUSES }).notNull().default("queued"),
     priority: text("priority", { enum: PRIORITIES }).notNull().default("standard"),
     configHash: text("config_hash"),
-    // Async jobs keep their request here: a queue message carries only the job id.
+    // The list's name (the configuration's `name`), for the jobs pages and download file names.
+    name: text("name"),
+    // Async jobs keep their request here (a queue message carries only the job id), and after they
+    // end while it is small, for a re-run (jobs.server.ts KEPT_REQUEST_MAX_BYTES, REQUEST_RETENTION_MS).
     request: jsonb("request"),
+    // Compiled with `explain: true`: its explanation is kept beside its result for host lookups.
+    explain: boolean("explain").notNull().default(false),
+    // An async job's lines per source and step, for its page (the stored list expires, these stay).
+    metrics: jsonb("metrics").$type<CompileMetrics>(),
     ruleCount: integer("rule_count"),
     durationMs: integer("duration_ms"),
     error: text("error"),
@@ -104,6 +112,8 @@ export const compilations = pgTable(
   (t) => [
     index("compilations_user_created_idx").on(t.userId, t.createdAt),
     index("compilations_status_idx").on(t.status),
+    // The cron forgets kept requests past their retention: it finds them without reading the history.
+    index("compilations_kept_request_idx").on(t.finishedAt).where(sql`${t.request} is not null`),
     // The per-user cap on queued + running jobs counts these on every submit, however long the history.
     index("compilations_user_active_idx").on(t.userId).where(sql`${t.status} in ('queued', 'running')`),
     check("compilations_status_check", sql`${t.status} in ('queued', 'running', 'succeeded', 'failed')`),

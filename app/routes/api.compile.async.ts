@@ -43,7 +43,7 @@ export const action = (args: ActionFunctionArgs) => {
       args.context.services.queues,
       principal,
       body.priority,
-      [{ configuration: body.configuration, preFetchedContent: body.preFetchedContent }],
+      [{ configuration: body.configuration, preFetchedContent: body.preFetchedContent, explain: body.explain }],
       args.context.analytics,
     );
     const location = `/api/queue/results/${job.id}`;

@@ -86,13 +86,14 @@ export async function action(args: ActionFunctionArgs) {
             ),
     },
     async ({ body: { configuration }, db }) => {
+      const explain = pastedCharacters(preFetchedContent) <= PLAYGROUND_EXPLAIN_MAX_CHARACTERS;
       if (intent.kind === "async") {
         await enqueueJobs(
           db,
           args.context.services.queues,
           user,
           "standard",
-          [{ configuration, preFetchedContent }],
+          [{ configuration, preFetchedContent, explain }],
           args.context.analytics,
         );
         return redirect("/dashboard/jobs");
@@ -101,13 +102,14 @@ export async function action(args: ActionFunctionArgs) {
         configuration,
         preFetchedContent,
         outputFormat: input.outputFormat,
-        explain: pastedCharacters(preFetchedContent) <= PLAYGROUND_EXPLAIN_MAX_CHARACTERS,
+        explain,
       });
       return answer({
         input,
         result: {
           ruleCount: outcome.ruleCount,
           cached: outcome.cached,
+          compiledAt: outcome.compiledAt,
           preview: firstLines(outcome.text, PREVIEW_LINES),
           lineCount: lineCount(outcome.text),
           text: outcome.text,

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { outputFormatQuery } from "~/api/schemas";
-import { formatFileName } from "~/compiler";
+import { listFileName } from "~/compiler";
 import { requireUser } from "~/services/auth.server";
 import { inOutputFormat } from "~/services/compilations.server";
 import { textStream } from "~/services/compression.server";
@@ -23,7 +23,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const etag = `"${header.etag}-${format}"`;
   const headers = {
     "Content-Type": "text/plain; charset=utf-8",
-    "Content-Disposition": `attachment; filename="${formatFileName(`bloqr-${job.id.slice(0, 8)}`, format)}"`,
+    "Content-Disposition": `attachment; filename="${listFileName(job.name ?? "list", format, header.compiledAt)}"`,
     // Never kept by a browser or a shared cache (the list is its owner's); a client that keeps
     // the file itself revalidates with If-None-Match.
     "Cache-Control": "private, no-store",

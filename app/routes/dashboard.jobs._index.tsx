@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Link, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect } from "react";
 import { z } from "zod";
+import { formatCount } from "~/components/playground/explanation";
 import { Card, DataTable, formatDate, formatDuration, StatusBadge } from "~/components/ui";
 import { requireUser } from "~/services/auth.server";
 import { ApiError } from "~/services/http.server";
@@ -63,19 +64,32 @@ export default function Jobs() {
             rowProps={(job) => ({ "data-job-id": job.id })}
             columns={[
               {
-                header: "Job",
-                className: "font-mono",
+                header: "List",
                 cell: (job) => (
-                  <Link to={`/dashboard/jobs/${job.id}`} className="underline">
-                    {job.id.slice(0, 8)}
+                  <Link to={`/dashboard/jobs/${job.id}`} className="underline [overflow-wrap:anywhere]">
+                    {job.name ?? "Unnamed list"}
                   </Link>
                 ),
               },
+              { header: "Job", className: "font-mono", cell: (job) => job.id.slice(0, 8) },
               { header: "Kind", cell: (job) => job.kind },
               { header: "Status", cell: (job) => <StatusBadge status={job.status} /> },
               { header: "Started", cell: (job) => formatDate(job.startedAt ?? job.createdAt) },
               { header: "Duration", cell: (job) => formatDuration(job.durationMs) },
-              { header: "Rules", cell: (job) => job.ruleCount?.toLocaleString("en") ?? "—" },
+              { header: "Rules", cell: (job) => (job.ruleCount === null ? "—" : formatCount(job.ruleCount)) },
+              {
+                header: "Actions",
+                bare: true,
+                cell: (job) =>
+                  job.rerunnable && (
+                    // the job page's action: it queues the copy and opens the new job's page
+                    <Form method="post" action={`/dashboard/jobs/${job.id}`}>
+                      <button type="submit" name="intent" value="rerun" className="text-sm underline">
+                        Run again
+                      </button>
+                    </Form>
+                  ),
+              },
             ]}
           />
         )}

@@ -4,6 +4,7 @@
  */
 import { type LoaderFunctionArgs, redirect } from "@remix-run/cloudflare";
 import type { Tier } from "~/db/schema";
+import { SAFE_METHODS } from "./csrf.server";
 import { AuthenticationError, identify } from "./identity.server";
 import type { Principal } from "./principal";
 
@@ -33,8 +34,25 @@ export function safeRedirectPath(value: string | null | undefined, fallback = DE
   return url.origin === REDIRECT_BASE && isSameOriginPath(path) ? path : fallback;
 }
 
+/**
+ * A page's layout and route loaders run for the same request and each ask who is signed in: the
+ * session is verified once per request (by its load context, made per request in server.ts). Only
+ * reads share it: an action may change the user the loaders after it must see.
+ */
+const signedInByRequest = new WeakMap<object, Promise<SignedInPrincipal | null>>();
+
 /** The signed-in user of a page request, or null. An invalid session cookie counts as signed out. */
-export async function getSignedInUser(args: Args): Promise<SignedInPrincipal | null> {
+export function getSignedInUser(args: Args): Promise<SignedInPrincipal | null> {
+  if (!SAFE_METHODS.has(args.request.method)) return signedInUser(args);
+  let user = signedInByRequest.get(args.context);
+  if (!user) {
+    user = signedInUser(args);
+    signedInByRequest.set(args.context, user);
+  }
+  return user;
+}
+
+async function signedInUser(args: Args): Promise<SignedInPrincipal | null> {
   try {
     const principal = await identify(args);
     return principal.kind === "session" ? (principal as SignedInPrincipal) : null;

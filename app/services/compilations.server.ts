@@ -9,6 +9,7 @@ import {
   type CompileEvent,
   type Configuration,
   compile,
+  compileToBytes,
   convertCompiledList,
   type ExplainedCompile,
   type Explanation,
@@ -24,6 +25,7 @@ import packageJson from "../../package.json";
 import {
   type CompiledList,
   explanationKey,
+  jobExplanationKey,
   RESULT_CACHE_TTL_SECONDS,
   readCached,
   resultCacheKey,
@@ -34,7 +36,15 @@ import type { Database } from "./db.server";
 import { ApiError } from "./http.server";
 import { RulesArray } from "./list-json.server";
 import type { Principal } from "./principal";
-import { getList, type ListStores, putList } from "./results.server";
+import {
+  copyList,
+  getList,
+  getListHeader,
+  type ListStores,
+  type ListTarget,
+  putList,
+  putListBytes,
+} from "./results.server";
 
 export interface CompileRequest {
   /** Parsed: by the body schema at the edge, or by `parseCompileRequest`. */
@@ -121,13 +131,7 @@ export async function compileWithCache(
     return { ...hit, cached: true, configHash, durationMs, explanation: explainedHit.explanation };
   }
 
-  const result = await compile(request.configuration, {
-    loadSource: dependencies.loadSource,
-    onEvent: dependencies.onEvent,
-    signal: dependencies.signal,
-    compilerVersion: packageJson.version,
-    explain: dependencies.explain,
-  });
+  const result = await compile(request.configuration, compileOptions(dependencies));
   const list: CompiledList = {
     text: result.text,
     ruleCount: result.ruleCount,
@@ -140,12 +144,76 @@ export async function compileWithCache(
   return result.explained ? { ...outcome, explanation: result.explained.explanation } : outcome;
 }
 
+/** What both kinds of compile tell the compiler. */
+const compileOptions = (dependencies: CompileDependencies) => ({
+  loadSource: dependencies.loadSource,
+  onEvent: dependencies.onEvent,
+  signal: dependencies.signal,
+  compilerVersion: packageJson.version,
+  explain: dependencies.explain,
+});
+
 /**
- * "Why isn't `host` in my list?" for the explained compile `id` (its configuration hash), while
- * its result is cached; null when there is no such explanation (never explained, or expired).
+ * `compileWithCache` for an async job: its list is stored under `target`, and in the cache, as it
+ * is written — never held as one text, so a million-line list fits a Worker's 128 MB (decision
+ * 0028). A cached list is copied as it is stored.
  */
-export async function lookupExplainedHost(cache: KVNamespace, id: string, host: string): Promise<HostLookup | null> {
-  const explained = await readCached<ExplainedCompile>(cache, explanationKey(id));
+export async function compileToStore(
+  request: { configuration: Configuration; preFetchedContent?: Record<string, string> },
+  dependencies: CompileDependencies,
+  target: ListTarget,
+): Promise<Omit<CompileOutcome, "text">> {
+  const started = Date.now();
+  const { stores } = dependencies;
+  const { configHash, key: cacheKey } = await resultCacheKey(request.configuration, request.preFetchedContent);
+  const explainKey = explanationKey(configHash);
+  const hit = await getListHeader(stores, cacheKey);
+  const explainedHit = hit && dependencies.explain ? await readCached<ExplainedCompile>(stores.kv, explainKey) : null;
+  if (hit && (explainedHit || !dependencies.explain)) {
+    if (await copyList(stores, cacheKey, target.key, hit.etag, target.ttlSeconds)) {
+      const { ruleCount, compiledAt, metrics, etag } = hit;
+      const outcome = {
+        ruleCount,
+        compiledAt,
+        metrics,
+        etag,
+        cached: true,
+        configHash,
+        durationMs: Date.now() - started,
+      };
+      return explainedHit ? { ...outcome, explanation: explainedHit.explanation } : outcome;
+    }
+  }
+
+  const result = await compileToBytes(request.configuration, compileOptions(dependencies));
+  const list = { ruleCount: result.ruleCount, compiledAt: new Date().toISOString(), metrics: result.metrics };
+  const cacheTarget = { key: cacheKey, ttlSeconds: RESULT_CACHE_TTL_SECONDS };
+  const { etag } = await putListBytes(stores, [target, cacheTarget], list, result.bytes);
+  if (result.explained) await writeCached(stores.kv, explainKey, result.explained, RESULT_CACHE_TTL_SECONDS);
+  const outcome = { ...list, cached: false, configHash, etag, durationMs: Date.now() - started };
+  return result.explained ? { ...outcome, explanation: result.explained.explanation } : outcome;
+}
+
+/** Whose explanation: a compile's by its configuration hash (1 h), or a job's by its id (7 days). */
+export type ExplainedOf = { configHash: string } | { jobId: string };
+
+const explainedKey = (of: ExplainedOf) => ("jobId" in of ? jobExplanationKey(of.jobId) : explanationKey(of.configHash));
+
+/** The explanation (and trace) of an explained compile or job; null when never explained or expired. */
+export const readExplained = (cache: KVNamespace, of: ExplainedOf) =>
+  readCached<ExplainedCompile>(cache, explainedKey(of));
+
+/**
+ * "Why isn't `host` in my list?" for an explained compile or job, while its result is kept; null
+ * when there is no such explanation (never explained, or expired). A job's is its owner's only:
+ * the caller checks that before asking.
+ */
+export async function lookupExplainedHost(
+  cache: KVNamespace,
+  of: ExplainedOf,
+  host: string,
+): Promise<HostLookup | null> {
+  const explained = await readExplained(cache, of);
   return explained ? lookupHost(explained, host) : null;
 }
 

@@ -17,6 +17,8 @@ const RESULT_KEY_PREFIX = "compile:";
 const JOB_RESULT_KEY_PREFIX = "result:";
 /** An explained compile's explanation and trace, beside its list: what host lookups read. */
 const EXPLAIN_KEY_PREFIX = "explain:";
+/** A job's explanation, kept as long as its result and read only through its owner's job. */
+const JOB_EXPLAIN_KEY_PREFIX = "job-explain:";
 // KV list pages hold at most 1000 keys; counting stops here so the admin page stays fast.
 const CACHE_COUNT_LIMIT = 10_000;
 
@@ -44,6 +46,15 @@ export const jobResultKey = (jobId: string) => `${JOB_RESULT_KEY_PREFIX}${jobId}
 
 /** The explanation of the compile whose configuration hash is `configHash` (its explain `id`). */
 export const explanationKey = (configHash: string) => `${EXPLAIN_KEY_PREFIX}${configHash}`;
+
+/** Where the explanation of job `jobId` is kept (looked up only after its owner is checked). */
+export const jobExplanationKey = (jobId: string) => `${JOB_EXPLAIN_KEY_PREFIX}${jobId}`;
+
+/** Copies a compile's cached explanation (as stored) to its job, for the job result's lifetime. */
+export async function keepJobExplanation(cache: KVNamespace, configHash: string, jobId: string) {
+  const stored = await cache.get(explanationKey(configHash), "arrayBuffer");
+  if (stored) await cache.put(jobExplanationKey(jobId), stored, { expirationTtl: JOB_RESULT_TTL_SECONDS });
+}
 
 export async function readCached<Value>(cache: KVNamespace, key: string): Promise<Value | null> {
   const stored = await cache.get(key, "arrayBuffer");

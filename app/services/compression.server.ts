@@ -38,6 +38,27 @@ export function gzipText(...texts: string[]): Promise<Uint8Array<ArrayBuffer>> {
   return collect(textStream(...texts).pipeThrough(gzipStep(new CompressionStream("gzip"))));
 }
 
+/**
+ * A gzip written a chunk at a time. A write resolves once the chunk is compressed — a compression
+ * stream compresses each chunk as it is written — so the caller may then write over it.
+ */
+export function gzipWriter() {
+  const gzip = gzipStep(new CompressionStream("gzip"));
+  const compressed = collect(gzip.readable);
+  // a failed write also fails the read: this keeps that rejection from going unhandled
+  compressed.catch(() => {});
+  const writer = gzip.writable.getWriter();
+  return {
+    write: (chunk: Uint8Array) => writer.write(chunk),
+    abort: (reason: unknown) => writer.abort(reason).catch(() => {}),
+    /** All written: the gzip. */
+    close: async () => {
+      await writer.close();
+      return compressed;
+    },
+  };
+}
+
 export function gunzipStream(bytes: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
   return bytes.pipeThrough(gzipStep(new DecompressionStream("gzip")));
 }

@@ -9,8 +9,9 @@ import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { API_KEY_SCOPES, grantedScopes, type User } from "~/db/schema";
 import { API_KEY_PREFIX, authenticateApiKey } from "./api-keys.server";
 import { clerkFrontendApiOrigin } from "./clerk-instance.server";
+import { sha256Hex } from "./digest.server";
 import type { Principal } from "./principal";
-import { sessionUserCache } from "./principal-cache.server";
+import { sessionUserCache, verifiedBearerTokens } from "./principal-cache.server";
 import { sessionClaimsProblem } from "./session-claims.server";
 import { clerkPublicMetadata, ensureUserForSession } from "./users.server";
 
@@ -145,10 +146,41 @@ export function requestForClerk(request: Request): Request {
   return new Request(request, { headers });
 }
 
-/** The session's Clerk user and claims, or null when the request carries no session at all. */
-async function verifiedSession(args: Args, credential: Credential & { type: "bearer" | "cookie" }) {
+/** The session's Clerk user and claims, verified (a session that is not valid throws). */
+async function verifiedSession(
+  args: Args,
+  credential: Credential & { type: "bearer" | "cookie" },
+): Promise<{ clerkUserId: string; claims: Record<string, unknown> }> {
   assertPlausibleSessionToken(credential.token);
   for (const cookie of sessionCookieValues(args.request)) assertPlausibleSessionToken(cookie);
+  const session =
+    credential.type === "bearer" ? await bearerSession(args, credential.token) : await verifiedByClerk(args);
+  const problem = sessionClaimsProblem(session.claims, {
+    issuer: clerkFrontendApiOrigin(args.context.config.CLERK_PUBLISHABLE_KEY),
+    origin: args.request.headers.get("Origin"),
+  });
+  if (problem) throw new AuthenticationError(`The session token ${problem}.`);
+  return session;
+}
+
+/**
+ * A Bearer token verified a moment ago in this isolate is not verified again before its `exp`
+ * (principal-cache.server.ts). Cookies always go through Clerk, whose cookie handshake rules
+ * (a sign-out elsewhere) such a cache would skip.
+ */
+async function bearerSession(args: Args, token: string) {
+  const tokenHash = await sha256Hex(token);
+  const now = Date.now();
+  const known = verifiedBearerTokens.get(tokenHash, now);
+  if (known && now < known.expiresAt) return known;
+  const session = await verifiedByClerk(args);
+  const { exp } = session.claims;
+  if (typeof exp === "number") verifiedBearerTokens.set(tokenHash, { ...session, expiresAt: exp * 1000 }, now);
+  return session;
+}
+
+/** Clerk's full verification of the request's session (signature, expiry, authorized parties). */
+async function verifiedByClerk(args: Args) {
   const { config } = args.context;
   // getAuth's type admits only secretKey, but it reads every root-loader option at runtime.
   const options = {
@@ -166,13 +198,7 @@ async function verifiedSession(args: Args, credential: Credential & { type: "bea
     throw thrown;
   }
   if (!auth.userId) throw new AuthenticationError("The session token is invalid or expired.");
-  const claims = (auth.sessionClaims ?? {}) as Record<string, unknown>;
-  const problem = sessionClaimsProblem(claims, {
-    issuer: clerkFrontendApiOrigin(config.CLERK_PUBLISHABLE_KEY),
-    origin: args.request.headers.get("Origin"),
-  });
-  if (problem) throw new AuthenticationError(`The session token ${problem}.`);
-  return { clerkUserId: auth.userId, claims };
+  return { clerkUserId: auth.userId, claims: (auth.sessionClaims ?? {}) as Record<string, unknown> };
 }
 
 /**

@@ -1,13 +1,15 @@
 /**
  * Async compile jobs. The `compilations` row is written first (status `queued`) and holds the
- * request until the job ends; the queue message carries only the job id (Queues caps a message
- * at 128 KB). The consumer claims a job atomically, so a redelivered message never compiles twice.
+ * request; the queue message carries only the job id (Queues caps a message at 128 KB). The
+ * consumer claims a job atomically, so a redelivered message never compiles twice. A small request
+ * is kept after the job ends so its owner can run it again (decision 0030).
  */
 import { and, count, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
+import type { CompileMetrics } from "~/compiler";
 import { type Compilation, compilations, type Tier, users } from "~/db/schema";
 import { type Analytics, logOnlyAnalytics } from "./analytics.server";
-import { jobResultKey } from "./compile-cache.server";
+import { JOB_RESULT_TTL_SECONDS, jobResultKey } from "./compile-cache.server";
 import type { Database } from "./db.server";
 import { ApiError } from "./http.server";
 import { ownerOf, type Principal } from "./principal";
@@ -37,17 +39,44 @@ export const TOO_MANY_JOBS_RETRY_AFTER_SECONDS = 30;
 const ACTIVE_STATUSES = ["queued", "running"] as const;
 
 /**
- * What every end of a job sets: the time, and no request any more. The request (up to 10 MB) is
- * only needed to compile; the config hash, counts, error and result key are what the pages show.
+ * A finished job's request is kept up to this size (as JSON) for a re-run: configurations and
+ * pasted lists of a few thousand rules fit; a 10 MB request would make the job history the
+ * biggest table for a button that the playground's own upload replaces.
  */
-const ended = () => ({ finishedAt: new Date(), request: null });
+export const KEPT_REQUEST_MAX_BYTES = 1024 * 1024;
+// A request is kept as long as the job's result (7 days): re-running is offered beside the result.
+export const REQUEST_RETENTION_MS = JOB_RESULT_TTL_SECONDS * 1000;
+
+/**
+ * What every end of a job sets: the time, and the request only while it is small enough to keep.
+ * It holds the configuration and pasted lists as sent, never the Turnstile token or the API key.
+ */
+const ended = () => ({
+  finishedAt: new Date(),
+  request: sql`case when octet_length(${compilations.request}::text) <= ${KEPT_REQUEST_MAX_BYTES} then ${compilations.request} end`,
+});
+
+/** What a job compiles: stored in its row as it is (the configuration is parsed again by the consumer). */
+export interface JobRequest {
+  configuration: unknown;
+  preFetchedContent?: Record<string, string>;
+  explain?: boolean;
+}
+
+// A configuration's `name` as the jobs pages show it; the compiler does not cap it, the pages do.
+const JOB_NAME_MAX = 200;
+
+const listNameOf = (configuration: unknown): string | null => {
+  const name = (configuration as { name?: unknown } | null)?.name;
+  return typeof name === "string" && name.trim() ? name.trim().slice(0, JOB_NAME_MAX) : null;
+};
 
 export async function enqueueJobs(
   db: Database,
   queues: CompileQueues,
   principal: Principal,
   priority: Priority,
-  requests: unknown[],
+  requests: JobRequest[],
   analytics: Analytics = logOnlyAnalytics,
 ): Promise<Compilation[]> {
   const { userId, tier } = ownerOf(principal);
@@ -79,6 +108,8 @@ export async function enqueueJobs(
           kind: "async" as const,
           status: "queued" as const,
           priority,
+          name: listNameOf(request.configuration),
+          explain: request.explain === true,
           request,
         })),
       )
@@ -151,13 +182,14 @@ export async function completeJob(
   db: Database,
   jobId: string,
   attempt: number,
-  result: { ruleCount: number; durationMs: number; configHash: string },
+  result: { ruleCount: number; durationMs: number; configHash: string; metrics: CompileMetrics },
 ): Promise<boolean> {
   const updated = await db
     .update(compilations)
     .set({
       status: "succeeded",
       ruleCount: result.ruleCount,
+      metrics: result.metrics,
       durationMs: result.durationMs,
       configHash: result.configHash,
       resultKey: jobResultKey(jobId),
@@ -245,9 +277,14 @@ export async function listOwnJobs(db: Database, userId: string, { limit, cursor 
   return { jobs: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
 }
 
+/** A finished async job whose request was kept: its owner may run it again. */
+export const canRerun = (job: Compilation) =>
+  job.kind === "async" && (job.status === "succeeded" || job.status === "failed") && job.request !== null;
+
 export function publicJob(job: Compilation) {
   return {
     id: job.id,
+    name: job.name,
     kind: job.kind,
     status: job.status,
     priority: job.priority,
@@ -255,6 +292,8 @@ export function publicJob(job: Compilation) {
     durationMs: job.durationMs,
     attempts: job.attempts,
     error: job.error,
+    explain: job.explain,
+    rerunnable: canRerun(job),
     createdAt: job.createdAt.toISOString(),
     startedAt: job.startedAt?.toISOString() ?? null,
     finishedAt: job.finishedAt?.toISOString() ?? null,
@@ -318,4 +357,50 @@ export async function retryJob(db: Database, queues: CompileQueues, jobId: strin
     .returning();
   if (!job) throw new ApiError(404, "No failed async job with that id.");
   await queueFor(queues, job.priority).send({ jobId } satisfies JobMessage, { contentType: "json" });
+}
+
+/**
+ * Runs a finished job's kept request again as a new job of the same user (the caller's own rate
+ * limit and job cap apply, as for any submission); 404 for someone else's job, 409 when the job
+ * is still active or its request was not kept.
+ */
+export async function rerunJob(
+  db: Database,
+  queues: CompileQueues,
+  principal: Principal,
+  jobId: string,
+  analytics: Analytics = logOnlyAnalytics,
+): Promise<Compilation> {
+  const job = await findOwnJob(db, ownerOf(principal).userId, jobId);
+  if (!canRerun(job)) {
+    const why =
+      job.kind !== "async"
+        ? "Only async jobs can be run again; compile it again in the playground."
+        : job.status === "queued" || job.status === "running"
+          ? "The job has not finished yet."
+          : `The job's request is no longer kept (over ${KEPT_REQUEST_MAX_BYTES / 1024 / 1024} MB, or finished ` +
+            `more than ${REQUEST_RETENTION_MS / 86_400_000} days ago); submit it again.`;
+    throw new ApiError(409, why, { code: "not_rerunnable" });
+  }
+  const request = job.request as JobRequest;
+  // `high` is the submitter's tier's privilege: a re-run by a downgraded user runs at `standard`.
+  const { tier } = ownerOf(principal);
+  const priority = job.priority === "high" && (tier === "pro" || tier === "admin") ? "high" : "standard";
+  const [rerun] = await enqueueJobs(db, queues, principal, priority, [request], analytics);
+  return rerun;
+}
+
+/** Drops the requests kept past their retention (the cron runs this); returns how many. */
+export async function forgetOldRequests(db: Database, now = new Date()): Promise<number> {
+  const forgotten = await db
+    .update(compilations)
+    .set({ request: null })
+    .where(
+      and(
+        sql`${compilations.request} is not null`,
+        lt(compilations.finishedAt, new Date(now.getTime() - REQUEST_RETENTION_MS)),
+      ),
+    )
+    .returning({ id: compilations.id });
+  return forgotten.length;
 }

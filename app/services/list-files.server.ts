@@ -9,7 +9,7 @@
  * Postgres is never read on this path.
  */
 import { z } from "zod";
-import { FORMAT_FILE_SUFFIXES, OUTPUT_FORMATS, type OutputFormat } from "~/compiler/formats";
+import { FORMAT_FILE_SUFFIXES, listFileName, OUTPUT_FORMATS, type OutputFormat } from "~/compiler/formats";
 import type { ListFile } from "~/db/schema";
 import { gunzipText, gzipText } from "./compression.server";
 import { sha256Hex } from "./digest.server";
@@ -23,6 +23,8 @@ const INDEX_PREFIX = "list:";
 /** The KV record of a slug: what `/l/{slug}.{ext}` serves. */
 const indexRecord = z.object({
   listId: z.string(),
+  // The list's name when the version was published: the file's name (records written before it have none).
+  name: z.string().optional(),
   version: z.number(),
   publishedAt: z.string(),
   files: z.record(z.string(), z.object({ key: z.string(), sha256: z.string(), bytes: z.number() })),
@@ -125,6 +127,8 @@ export async function serveListFile(
     "Cache-Control": `public, max-age=${SUBSCRIBE_MAX_AGE_SECONDS}`,
     Vary: "Accept-Encoding",
     "X-Bloqr-List-Version": String(record.version),
+    // Shown in the browser, saved under the name every list download has.
+    "Content-Disposition": `inline; filename="${listFileName(record.name ?? parsed.slug, parsed.format, lastModified)}"`,
   });
   const ifNoneMatch = request.headers.get("If-None-Match");
   const ifModifiedSince = request.headers.get("If-Modified-Since");

@@ -219,6 +219,7 @@ export function indexRecordOf(list: List, version: ListVersion): ListIndexRecord
   const files = Object.fromEntries(Object.entries(version.files).filter(([format]) => list.formats.includes(format)));
   return {
     listId: list.id,
+    name: list.name,
     version: version.number,
     publishedAt: (version.publishedAt ?? version.createdAt).toISOString(),
     files,

@@ -8,8 +8,8 @@
  */
 import { z } from "zod";
 import type { LoadContext } from "~/load-context";
-import { compileWithCache, parseCompileRequest } from "./compilations.server";
-import { JOB_RESULT_TTL_SECONDS, jobResultKey, resultKey } from "./compile-cache.server";
+import { compileToStore, parseCompileRequest } from "./compilations.server";
+import { JOB_RESULT_TTL_SECONDS, jobResultKey, keepJobExplanation } from "./compile-cache.server";
 import { failureCode, internalReason, isRetriable } from "./compile-errors.server";
 import { claimJob, completeJob, failJob, releaseJob } from "./jobs.server";
 import {
@@ -20,7 +20,6 @@ import {
   refreshList,
 } from "./list-refresh.server";
 import { deliverWebhook, failDelivery, scheduleRetry, webhookDeliveryMessage } from "./list-webhooks.server";
-import { copyList, putList } from "./results.server";
 import { retryDelaySeconds } from "./retry-backoff";
 
 const DEAD_LETTER_QUEUE = "bloqr-compile-dlq";
@@ -29,6 +28,7 @@ const jobMessage = z.object({ jobId: z.uuid() });
 const storedRequest = z.object({
   configuration: z.unknown(),
   preFetchedContent: z.record(z.string(), z.string()).optional(),
+  explain: z.boolean().optional(),
 });
 
 export async function consumeCompileBatch(batch: MessageBatch<unknown>, context: LoadContext) {
@@ -94,20 +94,17 @@ async function runJob(
   try {
     const request = storedRequest.parse(job.request);
     const configuration = parseCompileRequest(request.configuration, request.preFetchedContent);
-    const outcome = await compileWithCache(
+    const outcome = await compileToStore(
       { configuration, preFetchedContent: request.preFetchedContent },
-      { stores: services.results, loadSource: services.sources(request.preFetchedContent) },
+      {
+        stores: services.results,
+        loadSource: services.sources(request.preFetchedContent),
+        explain: request.explain,
+      },
+      { key: jobResultKey(jobId), ttlSeconds: JOB_RESULT_TTL_SECONDS },
     );
-    // The cache entry just written (or hit) is the job's result: copied as stored, not gzip'd again.
-    const jobKey = jobResultKey(jobId);
-    const copied = await copyList(
-      services.results,
-      resultKey(outcome.configHash),
-      jobKey,
-      outcome.etag,
-      JOB_RESULT_TTL_SECONDS,
-    );
-    if (!copied) await putList(services.results, jobKey, outcome, JOB_RESULT_TTL_SECONDS);
+    // Its explanation too, under the job's id: the owner looks hosts up as long as the result is kept.
+    if (outcome.explanation) await keepJobExplanation(services.results.kv, outcome.configHash, jobId);
     if (!(await completeJob(db, jobId, job.attempts, outcome))) {
       // Our lease ran out and another delivery took the job over: its result is the one that counts.
       analytics.record({

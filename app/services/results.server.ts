@@ -9,7 +9,7 @@
  * (README, "Configuration for production").
  */
 import type { CompiledList } from "./compile-cache.server";
-import { gunzipStream, gunzipText, gzipText, textStream } from "./compression.server";
+import { gunzipStream, gunzipText, gzipText, gzipWriter, textStream } from "./compression.server";
 import { sha256Hex } from "./digest.server";
 import { lineCount } from "./list-json.server";
 
@@ -38,6 +38,12 @@ export interface StoredList extends CompiledList {
   etag: string;
 }
 
+/** Where a list is stored, and for how long. */
+export interface ListTarget {
+  key: string;
+  ttlSeconds: number;
+}
+
 /** Stores `list` under `key` for `ttlSeconds`: in KV when small, else in R2 with a pointer in KV. */
 export async function putList(
   stores: ListStores,
@@ -45,25 +51,66 @@ export async function putList(
   list: CompiledList,
   ttlSeconds: number,
 ): Promise<ListHeader> {
-  const body = await gzipText(list.text);
+  const { text, ...about } = list;
+  const body = await gzipText(text);
+  return storeGzipped(stores, [{ key, ttlSeconds }], { ...about, lineCount: lineCount(text) }, body, async () => text);
+}
+
+/**
+ * Stores a list given as blocks of UTF-8 (`compileToBytes`) under each target, gzip'd as the
+ * blocks are made: its text is never held whole, only its gzip (a fifth of it or less). Each block
+ * is compressed before the next is asked for (it may be the same buffer written again).
+ */
+export async function putListBytes(
+  stores: ListStores,
+  targets: readonly ListTarget[],
+  list: Omit<CompiledList, "text">,
+  bytes: Iterable<Uint8Array>,
+): Promise<ListHeader> {
+  const gzip = gzipWriter();
+  let lines = 1;
+  try {
+    for (const block of bytes) {
+      for (let at = block.indexOf(NEWLINE); at !== -1; at = block.indexOf(NEWLINE, at + 1)) lines++;
+      await gzip.write(block);
+    }
+  } catch (error) {
+    await gzip.abort(error);
+    throw error;
+  }
+  const body = await gzip.close();
+  return storeGzipped(stores, targets, { ...list, lineCount: lines }, body, () => gunzipText(body.buffer));
+}
+
+const NEWLINE = 10;
+
+/** `body` (the gzip'd text) under each target: in R2 with a pointer in KV when large, else in KV. */
+async function storeGzipped(
+  stores: ListStores,
+  targets: readonly ListTarget[],
+  about: Omit<ListHeader, "etag" | "inR2">,
+  body: Uint8Array<ArrayBuffer>,
+  text: () => Promise<string>,
+): Promise<ListHeader> {
   const etag = await sha256Hex(body);
   const header: ListHeader = {
-    ruleCount: list.ruleCount,
-    lineCount: lineCount(list.text),
-    compiledAt: list.compiledAt,
-    metrics: list.metrics,
+    ruleCount: about.ruleCount,
+    lineCount: about.lineCount,
+    compiledAt: about.compiledAt,
+    metrics: about.metrics,
     etag,
     inR2: body.byteLength > KV_INLINE_MAX_BYTES,
   };
-  if (header.inR2) {
-    await stores.r2.put(key, body, {
-      httpMetadata: { contentType: "text/plain; charset=utf-8", contentEncoding: "gzip" },
-      customMetadata: { etag, expiresAt: expiresAt(ttlSeconds) },
-    });
-    await stores.kv.put(key, await gzipText(`${JSON.stringify(header)}\n`), { expirationTtl: ttlSeconds });
-  } else {
-    // The header line, then the text: one gzip of both, so a small list is one KV value.
-    await stores.kv.put(key, await gzipText(`${JSON.stringify(header)}\n`, list.text), { expirationTtl: ttlSeconds });
+  // The header line, then for a small list its text: one gzip of both, so a small list is one KV value.
+  const entry = await gzipText(`${JSON.stringify(header)}\n`, ...(header.inR2 ? [] : [await text()]));
+  for (const { key, ttlSeconds } of targets) {
+    if (header.inR2) {
+      await stores.r2.put(key, body, {
+        httpMetadata: { contentType: "text/plain; charset=utf-8", contentEncoding: "gzip" },
+        customMetadata: { etag, expiresAt: expiresAt(ttlSeconds) },
+      });
+    }
+    await stores.kv.put(key, entry, { expirationTtl: ttlSeconds });
   }
   return header;
 }

@@ -13,9 +13,16 @@ import { startWsBridge } from "./ws-bridge.mjs";
 const isLoopbackDatabase = (url) => ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname);
 
 /**
- * @param {{ dataDir: string, databaseUrl?: string, turnstile?: boolean, log?: (line: string) => void }} options
+ * @param {{ dataDir: string, databaseUrl?: string, turnstile?: boolean, poolSessions?: boolean, log?: (line: string) => void }} options
+ *   `poolSessions: false`: the bridge starts a Postgres backend per connection (no pooler in front)
  */
-export async function startLocalServices({ dataDir, databaseUrl, turnstile = true, log = () => {} }) {
+export async function startLocalServices({
+  dataDir,
+  databaseUrl,
+  turnstile = true,
+  poolSessions = true,
+  log = () => {},
+}) {
   const stops = [];
   const stop = async () => {
     for (const fn of stops.reverse()) await fn().catch(() => {});
@@ -32,7 +39,7 @@ export async function startLocalServices({ dataDir, databaseUrl, turnstile = tru
     // Neon itself speaks WebSocket; only a plain local Postgres needs the bridge.
     let wsProxy;
     if (isLoopbackDatabase(url)) {
-      const bridge = await startWsBridge();
+      const bridge = await startWsBridge({ pool: poolSessions });
       stops.push(bridge.close);
       wsProxy = `127.0.0.1:${bridge.port}`;
     }

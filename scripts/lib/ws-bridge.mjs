@@ -6,9 +6,12 @@
  * (scripts cannot suppress it), so any web page open on the developer's machine — or one that
  * rebinds its DNS name to 127.0.0.1 — would otherwise reach the dev Postgres. The Worker (workerd)
  * and Node's `ws` send no Origin.
+ *
+ * Postgres sessions are kept warm between connections (pg-session-pool.mjs), as Neon's pooled
+ * endpoint or Hyperdrive keep them in production; `pool: false` pipes every connection straight.
  */
 import { createRequire } from "node:module";
-import { connect } from "node:net";
+import { createSessionPool, pipeStraight } from "./pg-session-pool.mjs";
 
 // require(), not import: under vitest's resolver an import of "ws" picks its browser stub.
 const { WebSocketServer } = createRequire(import.meta.url)("ws");
@@ -24,8 +27,12 @@ export function parseTarget(url) {
   return { host: match[1].replace(/^\[|\]$/g, ""), port };
 }
 
-/** @returns {Promise<{ port: number, close: () => Promise<void> }>} */
-export function startWsBridge({ port = 0 } = {}) {
+/**
+ * @param {{ port?: number, pool?: boolean }} [options] `pool: false`: every connection starts its own backend
+ * @returns {Promise<{ port: number, close: () => Promise<void> }>}
+ */
+export function startWsBridge({ port = 0, pool = true } = {}) {
+  const sessions = pool ? createSessionPool() : null;
   const server = new WebSocketServer({
     host: "127.0.0.1",
     port,
@@ -37,13 +44,8 @@ export function startWsBridge({ port = 0 } = {}) {
       socket.close(1008, "address must be a loopback host:port");
       return;
     }
-    const tcp = connect(target);
-    tcp.on("data", (data) => socket.readyState === socket.OPEN && socket.send(data));
-    tcp.on("close", () => socket.close());
-    tcp.on("error", () => socket.close());
-    socket.on("message", (data) => tcp.write(data));
-    socket.on("close", () => tcp.destroy());
-    socket.on("error", () => tcp.destroy());
+    if (sessions) sessions.serve(socket, target);
+    else pipeStraight(socket, target);
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
@@ -53,6 +55,7 @@ export function startWsBridge({ port = 0 } = {}) {
         close: () =>
           new Promise((done) => {
             for (const client of server.clients) client.terminate();
+            sessions?.close();
             server.close(() => done());
           }),
       }),

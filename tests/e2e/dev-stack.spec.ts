@@ -117,16 +117,17 @@ test("npm run dev: PORT honoured, data persists across restarts, DB hang → 503
   const email = `persist-${Date.now()}@example.com`;
   await stack.query("insert into users (clerk_user_id, email) values ($1, $2)", [`user_${Date.now()}`, email]);
 
-  // A hung database (SIGSTOP) must not hang the health check.
-  const { postgresPid } = stack.state();
-  process.kill(postgresPid, "SIGSTOP");
+  // A hung database (SIGSTOP) must not hang the health check. Its backends too: the bridge keeps
+  // sessions open between requests (scripts/lib/pg-session-pool.mjs).
+  const hung = descendantsOf(stack.state().postgresPid);
+  for (const pid of hung) process.kill(pid, "SIGSTOP");
   try {
     const degraded = await health(appUrl);
     expect(degraded.status).toBe(503);
     expect(degraded.body).toMatchObject({ status: "degraded", db: "down" });
     expect(degraded.ms).toBeLessThan(2_000);
   } finally {
-    process.kill(postgresPid, "SIGCONT");
+    for (const pid of hung) process.kill(pid, "SIGCONT");
   }
   await expect.poll(async () => (await health(appUrl)).status, { timeout: 10_000 }).toBe(200);
 

@@ -1,5 +1,11 @@
 /** Shared steps of the browser tests: signing in through the development sign-in form. */
 import { expect, type Page } from "@playwright/test";
+import { FORMAT_FILE_SUFFIXES, fileSlug } from "../../app/compiler/formats/names";
+import type { OutputFormat } from "../../app/compiler/formats/report";
+
+/** Every list download's name: `<slug of the list's name>-<YYYYMMDD of the compile>.<format's suffix>`. */
+export const downloadName = (listName: string, format: OutputFormat = "adblock") =>
+  new RegExp(`^${fileSlug(listName)}-\\d{8}\\.${FORMAT_FILE_SUFFIXES[format].replaceAll(".", "\\.")}$`);
 
 export const uniqueEmail = (label: string) => `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
 

@@ -3,7 +3,7 @@
  * kept across submits without JavaScript, errors beside their field, and the rate limit explained.
  */
 import { expect, test } from "@playwright/test";
-import { CONFIGURATION_LABEL, gotoHydrated, replaceSources, signInAt } from "./fixtures";
+import { CONFIGURATION_LABEL, downloadName, gotoHydrated, replaceSources, signInAt } from "./fixtures";
 
 const configurationText = (name: string) =>
   JSON.stringify({ name, transformations: ["RemoveComments", "Compress", "Deduplicate", "RemoveEmptyLines"] }, null, 2);
@@ -31,7 +31,7 @@ test("raw-text sources: a pasted list and an uploaded file (hosts syntax) compil
   const preview = page.getByTestId("playground-preview");
   // the pasted duplicate and the file's hosts line for the same host are one rule; the file's other host is in
   await expect(preview).toContainText("||ads.example.com^\n||tracker.example.net^");
-  await expect(page.getByTestId("playground-download")).toHaveText(`Download ${name.replace(" ", "-")}.txt`);
+  await expect(page.getByTestId("playground-download")).toHaveAttribute("download", downloadName(name));
 });
 
 test("an empty source box and broken JSON are named beside their fields, with line and column", async ({ page }) => {
@@ -92,7 +92,7 @@ test.describe("without JavaScript", () => {
     await expect(page.getByLabel(CONFIGURATION_LABEL)).toHaveValue(configurationText(name));
     await expect(page.getByLabel("Text of source 2")).toHaveValue("0.0.0.0 three.example");
     await expect(page.getByTestId("playground-format")).toHaveValue("hosts");
-    await expect(page.getByTestId("playground-download")).toHaveText(`Download ${name.replaceAll(" ", "-")}.hosts.txt`);
+    await expect(page.getByTestId("playground-download")).toHaveAttribute("download", downloadName(name, "hosts"));
   });
 });
 

@@ -133,12 +133,12 @@ describe("outputFormat on the stream and the batch", () => {
 });
 
 describe("outputFormat on a finished job", () => {
-  async function finishedJob(account: TestAccount): Promise<string> {
+  async function finishedJob(account: TestAccount, config = configuration()): Promise<string> {
     const { secret } = await createKey(account, { name: "async", scopes: ["compile", "compile:async"] });
     const accepted = await bodyOf(
       await call("/api/compile/async", {
         method: "POST",
-        ...jsonBody({ configuration: configuration(), preFetchedContent }, { "X-API-Key": secret }),
+        ...jsonBody({ configuration: config, preFetchedContent }, { "X-API-Key": secret }),
       }),
     );
     await vi.waitFor(
@@ -153,7 +153,8 @@ describe("outputFormat on a finished job", () => {
 
   it("GET /api/queue/results/:id?outputFormat= converts the stored list; the dashboard download names the file", async () => {
     const account = await signIn();
-    const id = await finishedJob(account);
+    const uuid = crypto.randomUUID();
+    const id = await finishedJob(account, configuration({ name: `Ads & Trackers ${uuid}` }));
     const job = await bodyOf(
       await call(`/api/queue/results/${id}?outputFormat=adguard-home`, { headers: account.headers }),
     );
@@ -170,9 +171,11 @@ describe("outputFormat on a finished job", () => {
       headers: { Cookie: account.cookie },
     });
     expect(download.status).toBe(200);
-    expect(download.headers.get("Content-Disposition")).toBe(`attachment; filename="bloqr-${id.slice(0, 8)}.rpz.zone"`);
+    // <slug of the list's name>-<YYYYMMDD of the compile>.<format's suffix>, as every list download
+    const stem = `ads-trackers-${uuid}-${job.result.compiledAt.slice(0, 10).replaceAll("-", "")}`;
+    expect(download.headers.get("Content-Disposition")).toBe(`attachment; filename="${stem}.rpz.zone"`);
     expect(await download.text()).toContain("\nmalware.example.com CNAME .\n");
     const adblock = await call(`/dashboard/jobs/${id}/download`, { headers: { Cookie: account.cookie } });
-    expect(adblock.headers.get("Content-Disposition")).toBe(`attachment; filename="bloqr-${id.slice(0, 8)}.txt"`);
+    expect(adblock.headers.get("Content-Disposition")).toBe(`attachment; filename="${stem}.txt"`);
   });
 });

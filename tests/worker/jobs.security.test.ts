@@ -102,28 +102,31 @@ describe("job routes need the jobs:read scope", () => {
   });
 });
 
-describe("an ended job keeps its configuration hash, not its request", () => {
-  it("succeeded → request dropped; config hash, rule count and the result stay", async () => {
+describe("an ended job keeps its configuration hash, and its request only as sent (no token) for a re-run", () => {
+  it("succeeded → request kept without the Turnstile token; config hash, rule count and the result stay", async () => {
     const account = await signIn();
     const key = await keyWith(account, ["compile:async"]);
-    const { requestId } = await bodyOf(await submit(key, { configuration: configuration(), preFetchedContent }));
+    const config = configuration();
+    const body = { configuration: config, preFetchedContent, turnstileToken: "XXXX.DUMMY.TOKEN.XXXX" };
+    const { requestId } = await bodyOf(await submit(key, body));
     await waitForJob(key, requestId, "succeeded");
     const row = await jobRow(requestId);
-    expect(row.request).toBeNull();
+    expect(row.request).toEqual({ configuration: config, preFetchedContent });
+    expect(JSON.stringify(row)).not.toContain("DUMMY.TOKEN");
     expect(row.configHash).toMatch(/^[0-9a-f]{64}$/);
     expect(row.ruleCount).toBe(3);
     const job = await bodyOf(await call(`/api/queue/results/${requestId}`, { headers: key }));
     expect(job.result.ruleCount).toBe(3);
   });
 
-  it("failed → request dropped, the reason stays", async () => {
+  it("failed → request kept for a re-run, the reason stays", async () => {
     const account = await signIn();
     const key = await keyWith(account, ["compile:async"]);
     const config = configuration({ sources: [{ source: "http://169.254.169.254/latest/meta-data" }] });
     const { requestId } = await bodyOf(await submit(key, { configuration: config }));
     await waitForJob(key, requestId, "failed");
     const row = await jobRow(requestId);
-    expect(row.request).toBeNull();
+    expect(row.request).toEqual({ configuration: config });
     expect(row.error).toContain("169.254.169.254");
   });
 });

@@ -92,6 +92,9 @@ describe("published lists", () => {
     expect(etag).toMatch(/^"[0-9a-f]{64}"$/);
     expect(response.headers.get("Cache-Control")).toBe("public, max-age=300");
     expect(response.headers.get("Last-Modified")).toBe(new Date(refreshed.currentVersion.publishedAt).toUTCString());
+    // saved under the list's name and the version's date, as every list download is
+    const published = refreshed.currentVersion.publishedAt.slice(0, 10).replaceAll("-", "");
+    expect(response.headers.get("Content-Disposition")).toBe(`inline; filename="test-list-${published}.txt"`);
     const text = await response.text();
     expect(text).toContain("! Expires: 1 day\n");
     expect(text).toContain("||ads-9.example^");

@@ -12,6 +12,7 @@ import { devClerkUserId } from "~/services/session-token.server";
 import { createKey, signIn, type TestAccount, withDatabase } from "./accounts";
 import { deletedEvent, deliver, userEvent } from "./clerk-webhooks";
 import { bodyOf, call } from "./helpers";
+import { carriers, sessionClaims, signSession } from "./session-tokens";
 
 const me = (headers: Record<string, string>, bindings = {}) => call("/api/me", { headers }, bindings);
 const keyRow = (id: string) =>
@@ -87,6 +88,32 @@ describe("user changes by Clerk's webhook with a warm cache", () => {
     expect((await deliver(deletedEvent(await devClerkUserId(account.email)))).status).toBe(200);
     expect((await me(asKey)).status).toBe(401);
     expect((await me(account.headers)).status).toBe(401);
+  });
+});
+
+describe("verified Bearer session tokens in the isolate", () => {
+  it("a token accepted a moment ago with its payload changed (same signature) → 401", async () => {
+    const claims = sessionClaims();
+    const token = await signSession(claims);
+    expect((await me(carriers.bearer(token) as Record<string, string>)).status).toBe(200);
+    const [header, , signature] = token.split(".");
+    const otherUser = btoa(JSON.stringify({ ...claims, sub: `${claims.sub}x` }))
+      .replaceAll("+", "-")
+      .replaceAll("/", "_")
+      .replace(/=+$/, "");
+    const forged = `${header}.${otherUser}.${signature}`;
+    expect((await me(carriers.bearer(forged) as Record<string, string>)).status).toBe(401);
+  });
+
+  it("a token accepted while valid → 401 once its exp has passed, though the cache's own 30 s have not", async () => {
+    const claims = sessionClaims();
+    claims.exp = (claims.iat as number) + 15;
+    const asToken = carriers.bearer(await signSession(claims)) as Record<string, string>;
+    expect((await me(asToken)).status).toBe(200);
+    // Past exp and Clerk's 5 s clock-skew allowance, well within PRINCIPAL_CACHE_TTL_MS.
+    vi.useFakeTimers({ toFake: ["Date"], now: ((claims.exp as number) + 6) * 1000 });
+    expect(Date.now() - (claims.iat as number) * 1000).toBeLessThan(PRINCIPAL_CACHE_TTL_MS);
+    expect((await me(asToken)).status).toBe(401);
   });
 });
 

@@ -3,8 +3,10 @@
  * above KV_INLINE_MAX_BYTES are stored gzip'd in the RESULTS bucket with a small pointer in KV.
  */
 import { describe, expect, it, vi } from "vitest";
+import { type Configuration, compile } from "~/compiler";
 import { RULES_JSON_CHUNK_CHARS } from "~/services/list-json.server";
 import { KV_INLINE_MAX_BYTES } from "~/services/results.server";
+import packageJson from "../../package.json";
 import { createKey, jsonBody, postForm, signIn } from "./accounts";
 import { browserCompile, configuration } from "./compile-fixtures";
 import { bodyOf, call, env } from "./helpers";
@@ -51,15 +53,12 @@ describe("one copy of a list", () => {
 });
 
 describe("results in R2", () => {
-  async function finishedJob(list: string) {
+  async function finishedJob(list: string, config = bigConfiguration()) {
     const account = await signIn();
     const { secret } = await createKey(account, { name: "r2", scopes: ["compile", "compile:async", "jobs:read"] });
     const submitted = await call("/api/compile/async", {
       method: "POST",
-      ...jsonBody(
-        { configuration: bigConfiguration(), preFetchedContent: { [LIST_URL]: list } },
-        { "X-API-Key": secret },
-      ),
+      ...jsonBody({ configuration: config, preFetchedContent: { [LIST_URL]: list } }, { "X-API-Key": secret }),
     });
     expect(submitted.status).toBe(202);
     const { requestId } = await bodyOf(submitted);
@@ -99,7 +98,36 @@ describe("results in R2", () => {
     const page = await call(`/dashboard/jobs/${id}`, { headers: { Cookie: account.cookie } });
     const html = await page.text();
     expect(html).toContain(job.result.rules[5]);
-    expect(html).toContain(`${job.result.rules.length - 200} more lines in the download`);
+    expect(html).toContain(`${(job.result.rules.length - 200).toLocaleString("en-US")} more lines in the download`);
+  });
+
+  it("a job's list is gzip'd into R2 as it is compiled: downloaded identical to the compiler's text, and cached", async () => {
+    // Non-ASCII rules among the ASCII ones, so that characters of several bytes meet block ends.
+    const list = [bigList(20_000), ...Array.from({ length: 3_000 }, (_, index) => `||bücher-${index}.ü.example^`)].join(
+      "\n",
+    );
+    const config = bigConfiguration();
+    const { account, id } = await finishedJob(list, config);
+    expect((await env.RESULTS.head(`result:${id}`))?.size).toBeGreaterThan(KV_INLINE_MAX_BYTES);
+
+    const download = await call(`/dashboard/jobs/${id}/download`, { headers: { Cookie: account.cookie } });
+    expect(download.status).toBe(200);
+    const downloaded = await download.text();
+    const expected = await compile(config as Configuration, {
+      loadSource: async () => list,
+      compilerVersion: packageJson.version,
+    });
+    const withoutDate = (text: string) => text.split("\n").filter((line) => !line.startsWith("! Last modified:"));
+    expect(withoutDate(downloaded)).toEqual(withoutDate(expected.text));
+    expect(downloaded.length).toBe(expected.text.length);
+
+    // The job filled the compile cache too: a sync compile of the same request is that list.
+    const cached = await call(
+      "/api/compile?format=text",
+      browserCompile({ configuration: config, preFetchedContent: { [LIST_URL]: list } }),
+    );
+    expect(cached.headers.get("X-Cached")).toBe("true");
+    expect(await cached.text()).toBe(downloaded);
   });
 
   it("a small job result stays in KV alone", async () => {

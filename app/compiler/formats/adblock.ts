@@ -1,16 +1,22 @@
 import type { LineList } from "../line-list";
 import type { FormatOutput } from "./context";
-import { ReportBuilder } from "./report";
+import { type FormatReport, ReportBuilder } from "./report";
 
 /**
  * The compiled list as it is — the reference's output, byte for byte. It takes the list's text
  * (`LineList.takeText`), so it is the last pass over the list.
  */
 export function writeAdblock(list: LineList, header: readonly string[], ruleCount: number): FormatOutput {
-  const report = new ReportBuilder("adblock").report;
-  report.rulesRead = report.rulesWritten = ruleCount;
+  const report = adblockReport(ruleCount);
   const listLength = list.length;
   const listText = list.takeText();
   const text = listLength === 0 ? header.join("\n") : `${header.join("\n")}\n${listText}`;
   return { format: "adblock", text, report };
+}
+
+/** The adblock pass's report: every rule written as it is. */
+export function adblockReport(ruleCount: number): FormatReport {
+  const { report } = new ReportBuilder("adblock");
+  report.rulesRead = report.rulesWritten = ruleCount;
+  return report;
 }

@@ -3,13 +3,21 @@ import { nextRangeHash, RangeSet } from "../range-set";
 import { release } from "../release";
 import { isJsWhitespace } from "../rule";
 import { HostKeys } from "./host-keys";
-import { hasUppercase, hostnameProblem, type RuleHosts, readRule } from "./read-rule";
+import {
+  type HostScope,
+  hasUppercase,
+  hostnameProblem,
+  isPlainSubtreeRange,
+  type RuleHosts,
+  readRule,
+} from "./read-rule";
 import type { ReportBuilder } from "./report";
 
 /** Called through constants: see `substring-matcher.ts`. */
 const { charCodeAt, substring } = String.prototype;
 
 const DOT = 46;
+const AT = 64;
 /** Filter bits per allowlist name: about 1 lookup in 16 of a name not there passes the filter. */
 const FILTER_BITS_PER_NAME = 16;
 const MIN_FILTER_BITS = 1 << 12;
@@ -38,9 +46,10 @@ export class Allowlist {
   /**
    * Reads the `@@` rules of the list as `add` is given them (a line `isAllowRange` accepted), each
    * counted: applied, or dropped with its reason. `build` then makes the allowlist, or null when
-   * no rule was applied.
+   * no rule was applied. `withParents`: whether `isParentOfAllowed` will be asked (only a format
+   * with entries that cover subdomains asks; keeping every parent domain was half of the build).
    */
-  static builder(list: LineList, rule: RuleHosts, report: ReportBuilder) {
+  static builder(list: LineList, rule: RuleHosts, report: ReportBuilder, withParents: boolean) {
     let sets: { keys: HostKeys; exact: RangeSet; subtree: RangeSet; parents: RangeSet } | null = null;
     // the hashes of the names each set took, for the filters (sized once every name is known)
     const subtreeHashes: number[] = [];
@@ -49,42 +58,57 @@ export class Allowlist {
     const parentHashes: number[] = [];
     return {
       add(index: number): void {
-        const line = list.get(index);
-        const problem = readRule(line, rule) ?? hostnameProblem(line, rule.starts[0], rule.ends[0]);
-        if (problem !== null) {
-          report.dropped(problem, line);
-          return;
+        const lineStart = list.startOf(index);
+        const lineEnd = list.endOf(index);
+        let line: string | null = null;
+        // `@@||host^` with a plain name (most `@@` rules): what `readRule` would find, read in place
+        if (isPlainAllowRange(list.textOf(index), lineStart, lineEnd)) {
+          report.droppedLine("allowlist_applied", list, index);
+        } else {
+          line = list.get(index);
+          const problem = readRule(line, rule) ?? hostnameProblem(line, rule.starts[0], rule.ends[0]);
+          if (problem !== null) {
+            report.dropped(problem, line);
+            return;
+          }
+          report.dropped("allowlist_applied", line);
         }
-        report.dropped("allowlist_applied", line);
         if (sets === null) {
           const keys = new HostKeys(list);
           sets = { keys, exact: new RangeSet(keys), subtree: new RangeSet(keys), parents: new RangeSet(keys) };
         }
         const { keys, parents } = sets;
-        const start = rule.starts[0];
-        const end = rule.ends[0];
-        const id = hasUppercase(line, start, end)
-          ? keys.addCopy(substring.call(line, start, end).toLowerCase())
-          : keys.addRange(index, start, end);
+        let id: number;
+        let scope: HostScope = "subtree";
+        if (line === null) {
+          id = keys.addRange(index, 4, lineEnd - lineStart - 1);
+        } else {
+          scope = rule.scope;
+          const start = rule.starts[0];
+          const end = rule.ends[0];
+          id = hasUppercase(line, start, end)
+            ? keys.addCopy(substring.call(line, start, end).toLowerCase())
+            : keys.addRange(index, start, end);
+        }
         // one walk from the end hashes the name and, at each dot, the parent domain after it
         const text = keys.textOf(id);
         let hash = 0;
-        parentOffsets.length = 0;
-        parentHashes.length = 0;
+        let parentCount = 0;
         for (let offset = keys.endOf(id) - 1; offset >= keys.startOf(id); offset--) {
           const code = charCodeAt.call(text, offset);
-          if (code === DOT) {
-            parentOffsets.push(offset + 1);
-            parentHashes.push(hash);
+          if (code === DOT && withParents) {
+            parentOffsets[parentCount] = offset + 1;
+            parentHashes[parentCount] = hash;
+            parentCount++;
           }
           hash = nextRangeHash(hash, code);
         }
-        if (!(rule.scope === "subtree" ? sets.subtree : sets.exact).add(id, hash)) {
+        if (!(scope === "subtree" ? sets.subtree : sets.exact).add(id, hash)) {
           keys.pop(); // allowed twice: its parents are in already
           return;
         }
-        (rule.scope === "subtree" ? subtreeHashes : otherHashes).push(hash);
-        for (let parent = 0; parent < parentOffsets.length; parent++) {
+        (scope === "subtree" ? subtreeHashes : otherHashes).push(hash);
+        for (let parent = 0; parent < parentCount; parent++) {
           if (parents.add(keys.addSuffix(id, parentOffsets[parent]), parentHashes[parent])) {
             otherHashes.push(parentHashes[parent]);
           } else keys.pop();
@@ -104,16 +128,23 @@ export class Allowlist {
 
   /** Whether `@@||…^` allows the name: it or a parent domain of it. Sets `lastHash`. */
   covers(text: string, start: number, end: number): boolean {
-    const filter = this.subtreeFilter;
     let hash = 0;
     for (let offset = end - 1; offset >= start; offset--) {
       const code = charCodeAt.call(text, offset);
       // the hash so far is the parent domain's after the dot
-      if (code === DOT && filter.mayHave(hash) && this.subtree.has(text, offset + 1, end, hash)) return true;
+      if (code === DOT && this.allowsSubtree(text, offset + 1, end, hash)) return true;
       hash = nextRangeHash(hash, code);
     }
     this.lastHash = hash;
-    return filter.mayHave(hash) && this.subtree.has(text, start, end, hash);
+    return this.allowsSubtree(text, start, end, hash);
+  }
+
+  /**
+   * Whether `@@||name^` allows `text.substring(start, end)` (hash `hash`) with its subdomains: one
+   * step of `covers`, for a caller that walks the name itself.
+   */
+  allowsSubtree(text: string, start: number, end: number, hash: number): boolean {
+    return this.subtreeFilter.mayHave(hash) && this.subtree.has(text, start, end, hash);
   }
 
   /** Whether `@@|name^` allows the name itself (`hash`: its `rangeHash`). */
@@ -121,7 +152,10 @@ export class Allowlist {
     return this.otherFilter.mayHave(hash) && this.exact.has(text, start, end, hash);
   }
 
-  /** Whether an allowed name is below this one: an entry covering its subdomains would block it. */
+  /**
+   * Whether an allowed name is below this one: an entry covering its subdomains would block it.
+   * Only for an allowlist built `withParents`.
+   */
   isParentOfAllowed(text: string, start: number, end: number, hash: number): boolean {
     return this.otherFilter.mayHave(hash) && this.parents.has(text, start, end, hash);
   }
@@ -164,9 +198,18 @@ export class HashFilter {
   }
 }
 
+/** `@@||host^` with a plain name (`isPlainSubtreeRange`), nothing before it. */
+function isPlainAllowRange(text: string, start: number, end: number): boolean {
+  return (
+    charCodeAt.call(text, start) === AT &&
+    charCodeAt.call(text, start + 1) === AT &&
+    isPlainSubtreeRange(text, start + 2, end)
+  );
+}
+
 /** `@@` after any leading white space (`readRule` trims), read without making the line a string. */
 export function isAllowRange(text: string, start: number, end: number): boolean {
   let offset = start;
   while (offset < end && isJsWhitespace(charCodeAt.call(text, offset))) offset++;
-  return end - offset >= 2 && charCodeAt.call(text, offset) === 64 && charCodeAt.call(text, offset + 1) === 64;
+  return end - offset >= 2 && charCodeAt.call(text, offset) === AT && charCodeAt.call(text, offset + 1) === AT;
 }

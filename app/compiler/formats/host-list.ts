@@ -6,7 +6,7 @@
  * the plain `||host^` rules, then the entries.
  */
 import type { LineList } from "../line-list";
-import { RangeSet, rangeHash } from "../range-set";
+import { nextRangeHash, RangeSet, rangeHash } from "../range-set";
 import { release } from "../release";
 import { isComment } from "../rule";
 import { Allowlist, HashFilter, isAllowRange } from "./allowlist";
@@ -17,6 +17,7 @@ import {
   hasUppercase,
   hostnameProblem,
   isBlank,
+  isModifiedRuleRange,
   isPlainSubtreeRange,
   RuleHosts,
   readRule,
@@ -25,7 +26,9 @@ import { type DropReason, type NarrowReason, type OutputFormat, ReportBuilder } 
 import { TextBuilder } from "./text-builder";
 
 /** Called through constants: see `substring-matcher.ts`. */
-const { substring } = String.prototype;
+const { charCodeAt, substring } = String.prototype;
+
+const DOT = 46;
 
 /** A hostname format: how it writes comments and entries, and which kinds of entry it has. */
 export interface HostFormat {
@@ -46,6 +49,25 @@ export interface EntryLine {
   after: string;
 }
 
+/** An entry's lines (one or two) as ASCII bytes, copied into the output without a string per line. */
+interface EntryBytes {
+  before: Uint8Array[];
+  after: Uint8Array[];
+  lines: number;
+  /** Bytes of the entry besides its names: newlines, befores and afters. */
+  fixedBytes: number;
+}
+
+const encoder = new TextEncoder();
+
+function entryBytes(lines: readonly EntryLine[]): EntryBytes {
+  if (lines.length < 1 || lines.length > 2) throw new Error("an entry is one or two lines");
+  const before = lines.map((line) => encoder.encode(line.before));
+  const after = lines.map((line) => encoder.encode(line.after));
+  const fixedBytes = lines.reduce((total, _, index) => total + 1 + before[index].length + after[index].length, 0);
+  return { before, after, lines: lines.length, fixedBytes };
+}
+
 export function writeHostFormat(
   format: HostFormat,
   list: LineList,
@@ -59,13 +81,30 @@ export function writeHostFormat(
   return writer.finish();
 }
 
+/**
+ * What `scan` found a line to be (`HostListWriter.kinds`): 0 for a comment or a rule with names to
+ * write (read again when written), else one of these; a drop reason is `DROPPED` + its index in
+ * `reasons`.
+ */
+/** `||host^` with a plain lowercase name (`isPlainSubtreeRange`): written from the list's text. */
+const PLAIN = 1;
+/** An `@@` rule: read into the allowlist and counted by `scan`. */
+const ALLOW = 2;
+const BLANK = 3;
+const DROPPED = 4;
+
 /** One pass of a hostname format over the list (a class, so V8 sees one shape at every call). */
 class HostListWriter {
   readonly output: TextBuilder;
   private readonly report: ReportBuilder;
   private readonly rule = new RuleHosts();
-  /** 1 for a plain `||host^` line (`isPlainSubtreeRange`), read once by `scan`. */
-  private readonly plain: Uint8Array;
+  /**
+   * Each line's kind, read once by `scan`: the writing pass then reads no rule twice (a rule it
+   * cannot write is counted from here, its line made a string only if it becomes an example).
+   */
+  private readonly kinds: Uint8Array;
+  /** The drop reasons `kinds` refers to. */
+  private readonly reasons: DropReason[] = [];
   private readonly allowlist: Allowlist | null;
   private readonly keys: HostKeys;
   private readonly exactWritten: RangeSet;
@@ -79,6 +118,9 @@ class HostListWriter {
    * Null: every name is looked up.
    */
   private readonly otherNames: HashFilter | null;
+  /** The entry lines of each kind, as bytes (`TextBuilder.writeEntry`). */
+  private readonly exactEntry: EntryBytes | null;
+  private readonly subtreeEntry: EntryBytes | null;
 
   constructor(
     private readonly format: HostFormat,
@@ -87,7 +129,9 @@ class HostListWriter {
   ) {
     this.report = new ReportBuilder(format.format);
     this.output = new TextBuilder();
-    this.plain = new Uint8Array(list.length);
+    this.exactEntry = format.exact && entryBytes(format.exact);
+    this.subtreeEntry = format.subtree && entryBytes(format.subtree);
+    this.kinds = new Uint8Array(list.length);
     const { allowlist, otherNames } = this.scan(rulesUnique);
     this.allowlist = allowlist;
     this.otherNames = otherNames;
@@ -101,23 +145,25 @@ class HostListWriter {
 
   writeLine(index: number): void {
     const { report, rule, list } = this;
+    const kind = this.kinds[index];
     // most lines of a compiled list are `||hostname^`: marked by `scan`, written from the list's text
-    if (this.plain[index] === 1) {
-      this.writeHost(null, index, list.startOf(index) + 2, list.endOf(index) - 1, "subtree", true);
+    if (kind === PLAIN) {
+      if (this.otherNames === null) {
+        this.writeHost(null, index, list.startOf(index) + 2, list.endOf(index) - 1, "subtree", true);
+      } else this.writePlain(index);
+      return;
+    }
+    if (kind === ALLOW || kind === BLANK) return;
+    if (kind >= DROPPED) {
+      report.droppedLine(this.reasons[kind - DROPPED], list, index);
       return;
     }
     const line = list.get(index);
-    if (isBlank(line)) return;
     if (isComment(line)) {
       this.output.push(convertComment(line, this.format.comment));
       return;
     }
-    if (isAllowRange(line, 0, line.length)) return; // read and counted by `scan`
-    const problem = readRule(line, rule);
-    if (problem !== null) {
-      report.dropped(problem, line);
-      return;
-    }
+    readRule(line, rule); // null: `scan` read it
     const offset = list.startOf(index);
     for (let host = 0; host < rule.count; host++) {
       const start = rule.starts[host];
@@ -134,40 +180,58 @@ class HostListWriter {
     this.keys.release();
     this.allowlist?.release();
     this.otherNames?.release();
-    release(this.plain);
+    release(this.kinds);
     this.output.push("");
     return { format: this.format.format, text: this.output.text(), report: this.report.report };
   }
 
   /**
-   * The first pass: marks the plain `||host^` lines (most of a compiled list: read in place, no
-   * string made), reads the `@@` rules into the allowlist, and, when the rules are unique, hashes
-   * the names of the other rules (`otherNames`).
+   * The first pass: marks each line's kind — the plain `||host^` lines (most of a compiled list:
+   * read in place, no string made), blank lines, and the rules that cannot be written with their
+   * reason — reads the `@@` rules into the allowlist, and, when the rules are unique, hashes the
+   * names of the other rules (`otherNames`).
    */
   private scan(rulesUnique: boolean): { allowlist: Allowlist | null; otherNames: HashFilter | null } {
-    const { list, rule, plain } = this;
-    const allowlist = Allowlist.builder(list, rule, this.report);
+    const { list, rule, kinds } = this;
+    const allowlist = Allowlist.builder(list, rule, this.report, this.format.subtree !== null);
     const hashes: number[] = [];
     for (let index = 0; index < list.length; index++) {
       const text = list.textOf(index);
       const start = list.startOf(index);
       const end = list.endOf(index);
       if (isPlainSubtreeRange(text, start, end)) {
-        plain[index] = 1;
-      } else if (isAllowRange(text, start, end)) {
+        kinds[index] = PLAIN;
+        continue;
+      }
+      if (isAllowRange(text, start, end)) {
+        kinds[index] = ALLOW;
         allowlist.add(index);
-      } else if (rulesUnique) {
-        const line = list.get(index);
-        if (isBlank(line) || isComment(line) || readRule(line, rule) !== null) continue;
-        for (let host = 0; host < rule.count; host++) {
-          const hostStart = rule.starts[host];
-          const hostEnd = rule.ends[host];
-          hashes.push(
-            hasUppercase(line, hostStart, hostEnd)
-              ? rangeHash(substring.call(line, hostStart, hostEnd).toLowerCase(), 0, hostEnd - hostStart)
-              : rangeHash(line, hostStart, hostEnd),
-          );
-        }
+        continue;
+      }
+      if (isModifiedRuleRange(text, start, end)) {
+        kinds[index] = this.droppedKind("has_modifiers");
+        continue;
+      }
+      const line = list.get(index);
+      if (isBlank(line)) {
+        kinds[index] = BLANK;
+        continue;
+      }
+      if (isComment(line)) continue;
+      const problem = readRule(line, rule);
+      if (problem !== null) {
+        kinds[index] = this.droppedKind(problem);
+        continue;
+      }
+      if (!rulesUnique) continue;
+      for (let host = 0; host < rule.count; host++) {
+        const hostStart = rule.starts[host];
+        const hostEnd = rule.ends[host];
+        hashes.push(
+          hasUppercase(line, hostStart, hostEnd)
+            ? rangeHash(substring.call(line, hostStart, hostEnd).toLowerCase(), 0, hostEnd - hostStart)
+            : rangeHash(line, hostStart, hostEnd),
+        );
       }
     }
     let otherNames: HashFilter | null = null;
@@ -178,13 +242,71 @@ class HostListWriter {
     return { allowlist: allowlist.build(), otherNames };
   }
 
-  private writeEntry(lines: readonly EntryLine[], text: string, start: number, end: number): void {
-    for (const line of lines) {
-      this.output.newLine();
-      this.output.write(line.before);
-      this.output.write(text, start, end);
-      this.output.write(line.after);
+  /** The kind of a line dropped for `reason`. */
+  private droppedKind(reason: DropReason): number {
+    let code = this.reasons.indexOf(reason);
+    if (code === -1) code = this.reasons.push(reason) - 1;
+    return DROPPED + code;
+  }
+
+  /** The entry of `entry`'s kind for the name at `start`–`end` of `text` (ASCII: `hostnameProblem` let it through). */
+  private writeEntry(entry: EntryBytes, text: string, start: number, end: number): void {
+    this.output.writeEntry(entry.before[0], text, start, end, entry.after[0]);
+    if (entry.before.length > 1) this.output.writeEntry(entry.before[1], text, start, end, entry.after[1]);
+  }
+
+  /**
+   * `writeHost` for a plain `||host^` line of a list whose rules are unique, as one straight path:
+   * the name is read where it is and, unless `otherNames` may have it, goes in no set. Most of
+   * the pass is this.
+   */
+  private writePlain(index: number): void {
+    const { list, allowlist, report, output } = this;
+    const text = list.textOf(index);
+    const start = list.startOf(index) + 2;
+    const end = list.endOf(index) - 1;
+    const plainEntry = this.subtreeEntry ?? this.exactEntry!;
+    let narrowed: NarrowReason | null = this.subtreeEntry === null ? "subdomains_not_covered" : null;
+    // One walk from the end hashes the name, asks the allowlist about each parent domain (as
+    // `Allowlist.covers`) and copies the name to where the entry's first line has it.
+    const nameStart = output.beginEntry(plainEntry.before[0], plainEntry.fixedBytes + plainEntry.lines * (end - start));
+    const { block } = output;
+    let hash = 0;
+    let allowed = false;
+    for (let offset = end - 1; offset >= start; offset--) {
+      const code = charCodeAt.call(text, offset);
+      block[nameStart + offset - start] = code;
+      if (code === DOT && allowlist !== null && allowlist.allowsSubtree(text, offset + 1, end, hash)) {
+        allowed = true;
+        break;
+      }
+      hash = nextRangeHash(hash, code);
     }
+    let entry = plainEntry;
+    if (allowlist !== null) {
+      allowed ||= allowlist.allowsSubtree(text, start, end, hash) || allowlist.allowsExactly(text, start, end, hash);
+      if (!allowed && narrowed === null && allowlist.isParentOfAllowed(text, start, end, hash)) {
+        allowed = this.exactEntry === null;
+        entry = this.exactEntry ?? entry;
+        narrowed = "subdomain_allowlisted";
+      }
+      if (allowed) {
+        report.droppedLine("allowlisted", list, index);
+        return;
+      }
+    }
+    // another rule may name it too: the sets decide (rarely; see `otherNames`)
+    if (this.otherNames!.mayHave(hash)) {
+      this.writeHost(null, index, start, end, "subtree", true);
+      return;
+    }
+    if (entry.before[0] === plainEntry.before[0]) {
+      const nameEnd = nameStart + end - start;
+      output.endEntry(nameEnd, entry.after[0]);
+      if (entry.lines === 2) output.repeatEntry(entry.before[1], nameStart, nameEnd, entry.after[1]);
+    } else this.writeEntry(entry, text, start, end);
+    report.written();
+    if (narrowed !== null) report.narrowedLine(narrowed, list, index);
   }
 
   /**
@@ -242,17 +364,17 @@ class HostListWriter {
     }
     if (problem === null && id === -1) {
       if (otherNames!.mayHave(hash)) id = keys.addRange(index, start - lineOffset, end - lineOffset);
-      else this.writeEntry(written === "exact" ? format.exact! : format.subtree!, text, keyStart, keyEnd);
+      else this.writeEntry(written === "exact" ? this.exactEntry! : this.subtreeEntry!, text, keyStart, keyEnd);
     }
     if (problem === null && id !== -1) {
       if (written === "exact") {
         if (this.subtreeWritten.has(text, keyStart, keyEnd, hash) || !this.exactWritten.add(id, hash)) {
           problem = "duplicate";
-        } else this.writeEntry(format.exact!, text, keyStart, keyEnd);
+        } else this.writeEntry(this.exactEntry!, text, keyStart, keyEnd);
       } else if (!this.subtreeWritten.add(id, hash)) {
         problem = "duplicate";
       } else {
-        this.writeEntry(format.subtree!, text, keyStart, keyEnd);
+        this.writeEntry(this.subtreeEntry!, text, keyStart, keyEnd);
       }
     }
     if (problem !== null) {

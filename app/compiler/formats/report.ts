@@ -79,6 +79,15 @@ export class ReportBuilder {
     count(this.report.dropped, reason, rule);
   }
 
+  /** `dropped` for line `index` of `list`, made a string only if it becomes an example. */
+  droppedLine(reason: DropReason, list: LineList, index: number): void {
+    const entry = this.report.dropped[reason];
+    if (entry !== undefined && entry.examples.length >= MAX_REPORT_EXAMPLES) {
+      this.report.rulesRead++;
+      entry.count++;
+    } else this.dropped(reason, list.get(index));
+  }
+
   /** For a rule also counted as written. */
   narrowed(reason: NarrowReason, rule: string): void {
     count(this.report.narrowed, reason, rule);

@@ -37,6 +37,7 @@ interface Progress {
 interface StreamResult {
   rules: string[];
   ruleCount: number;
+  compiledAt: string;
   cached: boolean;
   explanation?: ExplanationResult;
 }
@@ -83,6 +84,7 @@ function progressText(event: StreamEvent): string | null {
 interface SubmittedResult {
   ruleCount: number;
   cached: boolean;
+  compiledAt: string;
   preview: string[];
   lineCount: number;
   text: string;
@@ -160,12 +162,8 @@ export function Playground(props: {
       configuration: composed.configuration,
       preFetchedContent: composed.preFetchedContent,
       // a job keeps the adblock list; its page downloads it in any format
-      ...(intent === "compile"
-        ? {
-            outputFormat: input.outputFormat,
-            explain: pastedCharacters(composed.preFetchedContent) <= PLAYGROUND_EXPLAIN_MAX_CHARACTERS,
-          }
-        : {}),
+      ...(intent === "compile" ? { outputFormat: input.outputFormat } : {}),
+      explain: pastedCharacters(composed.preFetchedContent) <= PLAYGROUND_EXPLAIN_MAX_CHARACTERS,
       turnstileToken: token,
     });
     if (new Blob([body]).size > maxFormBytes) {
@@ -246,7 +244,7 @@ export function Playground(props: {
   const explanation = result ? result.explanation : serverResult?.explanation;
 
   const blocked = running || (hydrated && rateLimit !== null);
-  const fileName = listFileName(resultName, resultFormat);
+  const fileName = listFileName(resultName, resultFormat, result?.compiledAt ?? serverResult?.compiledAt);
 
   return (
     <div className="grid gap-6 lg:grid-cols-2">

@@ -1,6 +1,6 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { version } from "../../../package.json";
 
 /** The file package.json's `bin` names, built as `npm install` builds it, run as a user runs it. */
-const CLI = join(process.cwd(), "dist/bloqr.mjs");
+const CLI = join(process.cwd(), "dist/bloqr.cjs");
 const directory = mkdtempSync(join(tmpdir(), "bloqr-cli-"));
 beforeAll(() => execFileSync(process.execPath, ["scripts/build-cli.mjs"]));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -115,6 +115,12 @@ describe("bloqr (the CLI)", () => {
     expect(runCli("--version").stdout).toBe(`bloqr ${version}\n`);
   });
 
+  it("node dist/bloqr.mjs (the bin of earlier builds) runs the same CLI", () => {
+    const child = spawnSync(process.execPath, ["dist/bloqr.mjs", "-c", configuration, "-o", "-"], { encoding: "utf8" });
+    expect(child.status).toBe(0);
+    expect(child.stdout.endsWith("\n||ads.example.com^\n||tracker.example.org^\n")).toBe(true);
+  });
+
   it("npx bloqr runs the same CLI from the project folder", () => {
     const child = spawnSync("npx", ["--no-install", "bloqr", "-c", configuration, "-o", "-"], {
       encoding: "utf8",
@@ -198,5 +204,65 @@ describe("bloqr (the CLI)", () => {
     expect(unknown.status).toBe(2);
     expect(unknown.stdout).toBe("");
     expect(unknown.stderr).toMatch(/^error: Unknown option '--fast'.*\(usage: bloqr .*\)\n$/);
+  });
+});
+
+describe("the compiler's code caches (dist/cache, scripts/lib/code-cache.ts)", () => {
+  const CACHE = join(process.cwd(), "dist/cache");
+  /** `<bundle hash>-<Node version>-<architecture>.v8` */
+  const CACHE_FILE = /^[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8$/;
+  const cacheFiles = () => readdirSync(CACHE).filter((name) => CACHE_FILE.test(name));
+  const modified = () => cacheFiles().map((name) => statSync(join(CACHE, name)).mtimeMs);
+  const expectCompiled = () => {
+    const output = join(directory, "cached.txt");
+    expect(runCli("-c", configuration, "-o", output).status).toBe(0);
+    expect(readFileSync(output, "utf8").endsWith("\n||ads.example.com^\n||tracker.example.org^\n")).toBe(true);
+  };
+  // Validate reads the public-suffix trie, which has a bundle and a cache of its own: `||co.uk^` goes
+  const validating = file(
+    "validating.json",
+    JSON.stringify({
+      name: "validating",
+      sources: [{ source: file("validating.txt", "||ads.example.com^\n||co.uk^\n||tracker.example.org^\n") }],
+      transformations: ["Validate", "InsertFinalNewLine"],
+    }),
+  );
+  const expectValidated = () => {
+    const result = runCli("-c", validating, "-o", "-");
+    expect(result.status).toBe(0);
+    expect(result.stdout.endsWith("!\n||ads.example.com^\n||tracker.example.org^\n")).toBe(true);
+  };
+
+  it("absent → a run compiles from the source and saves a cache; the trie's comes with the first compile that validates; later runs leave both as they are", () => {
+    rmSync(CACHE, { recursive: true, force: true });
+    expectCompiled();
+    expect(cacheFiles()).toHaveLength(1);
+    expectValidated();
+    expect(cacheFiles()).toHaveLength(2);
+    // a rejected cache would be written again (the bytes may come out the same, the time would not)
+    const times = modified();
+    expectCompiled();
+    expectValidated();
+    expect(modified()).toEqual(times);
+  });
+
+  it("caches V8 rejects (corrupt, or made by another Node with the same name) → the same lists, and good caches replace them", () => {
+    expectValidated();
+    const garbage = Buffer.alloc(4096, 7);
+    for (const name of cacheFiles()) writeFileSync(join(CACHE, name), garbage);
+    expectValidated();
+    for (const name of cacheFiles()) expect(readFileSync(join(CACHE, name)).equals(garbage)).toBe(false);
+    const times = modified();
+    expectValidated();
+    expectCompiled();
+    expect(modified()).toEqual(times);
+  });
+
+  it("a build removes the caches of other bundles, whose names hold another hash", () => {
+    const stale = join(CACHE, "0123456789abcdef-v20.0.0-x64.v8");
+    writeFileSync(stale, "bytecode of an older bundle");
+    execFileSync(process.execPath, ["scripts/build-cli.mjs"]);
+    expect(readdirSync(CACHE)).not.toContain("0123456789abcdef-v20.0.0-x64.v8");
+    expectCompiled();
   });
 });

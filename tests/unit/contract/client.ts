@@ -139,9 +139,16 @@ export async function compileLater(): Promise<string> {
   });
   const jobs = await client.GET("/api/compile/jobs", { params: { query: { limit: 20 } } });
   const job = result.data;
+  // a finished job whose request is kept runs again as a new job
+  const again = job?.rerunnable
+    ? await client.POST("/api/compile/jobs/{id}/rerun", { params: { path: { id: job.id } } })
+    : null;
+  const rerun = again?.data ? `again: ${again.data.location}` : (again?.error?.error.code ?? "");
   const rules = job?.result ? job.result.rules.join("\n") : job?.resultExpired ? "expired" : (job?.error ?? "");
   const page = jobs.data ? `${jobs.data.jobs.map((each) => each.status)} next: ${jobs.data.nextCursor}` : "";
-  return [queued.data.location, queued.data.priority, ...locations, job?.status, rules, page].join("\n");
+  return [queued.data.location, queued.data.priority, ...locations, job?.status, job?.name, rules, page, rerun].join(
+    "\n",
+  );
 }
 
 export async function operatorsSummary(): Promise<string> {

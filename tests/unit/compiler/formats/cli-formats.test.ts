@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 // The built bin (`npm install` runs scripts/build-cli.mjs), as tests/unit/compiler/cli.test.ts runs it.
-const CLI = join(process.cwd(), "dist/bloqr.mjs");
+const CLI = join(process.cwd(), "dist/bloqr.cjs");
 const directory = mkdtempSync(join(tmpdir(), "bloqr-cli-formats-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
@@ -32,9 +32,9 @@ describe("bloqr --format", () => {
     const folder = join(directory, "out");
     const result = runCli("-c", configuration, "-o", folder, "--format", "dnsmasq", "--format", "rpz", "-v");
     expect(result.status).toBe(0);
-    expect(readdirSync(folder).sort()).toEqual(["My-List.dnsmasq.conf", "My-List.rpz.zone"]);
-    expect(readFileSync(join(folder, "My-List.dnsmasq.conf"), "utf8")).toContain("\naddress=/tracker.example.org/\n");
-    expect(readFileSync(join(folder, "My-List.rpz.zone"), "utf8")).toContain("\nads.example.com CNAME .\n");
+    expect(readdirSync(folder).sort()).toEqual(["my-list.dnsmasq.conf", "my-list.rpz.zone"]);
+    expect(readFileSync(join(folder, "my-list.dnsmasq.conf"), "utf8")).toContain("\naddress=/tracker.example.org/\n");
+    expect(readFileSync(join(folder, "my-list.rpz.zone"), "utf8")).toContain("\nads.example.com CNAME .\n");
     expect(result.stderr).toContain(
       "dnsmasq: 1 of 3 rules written; dropped: 1 allowlist_applied, 1 allowlisted; widened: 1 subdomains_added\n",
     );
