@@ -6,6 +6,10 @@
  *   ~10 % duplicates, comments, invalid and blank lines; fixed seeds, so every run compiles the same
  *   text), one source each, compiled with Deduplicate, Validate, RemoveComments, Compress,
  *   TrimLines, RemoveEmptyLines and InsertFinalNewLine.
+ * - Our compiler as it ships: the run first bundles `app/compiler` with esbuild, with the options the
+ *   CLI's `dist/bloqr-main.cjs` is built with (`scripts/lib/node-bundle.mjs`; Wrangler bundles the
+ *   Worker with esbuild too), and every child of ours loads that bundle, not the modules through tsx
+ *   (bundled, the same source runs differently: decision 0026).
  * - Speed: every measurement runs in a child process that loads only one compiler and warms it up
  *   (untimed compilations of a 10k-line corpus: at least 5 and for at least a second), then times
  *   compilations in a row, in wall time and in CPU time. For each size the children alternate,
@@ -71,7 +75,8 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
 import {
   MAX_INCLUDES,
   MAX_INPUT_BYTES,
@@ -83,6 +88,7 @@ import {
 } from "../app/compiler";
 import { BENCHMARK_TRANSFORMATIONS, generateBenchmarkCorpus } from "../tests/unit/compiler/support/generator";
 import { Random } from "../tests/unit/compiler/support/random";
+import { NODE_BUNDLE_OPTIONS } from "./lib/node-bundle.mjs";
 import { countTypedArrays } from "./lib/typed-arrays";
 
 const DEFAULT_LINES = [300_000, 1_200_000];
@@ -117,6 +123,9 @@ const VOLATILE_HEADER_LINE = /^! (Last modified: |Compiled by )/;
 const TARGET_FORMAT_PASS_SHARE = 0.2;
 const DEFAULT_FORMAT_MEMORY: OutputFormat[] = ["hosts", "rpz"];
 const MB = 2 ** 20;
+
+/** The children's option naming the bundle of our compiler they load. */
+const COMPILER_BUNDLE_OPTION = "--compiler-bundle";
 
 type Implementation = "ours" | "reference";
 type Compiler = () => Promise<string>;
@@ -175,11 +184,32 @@ function writeCorpus(directory: string, lines: number): string {
   return configurationPath;
 }
 
+/** Set in the parent: the bundle of our compiler its children load (see `bundleCompiler`). */
+let compilerBundle: string | undefined;
+
+/**
+ * Bundles `app/compiler` with esbuild as the CLI is built (and as Wrangler builds the Worker), so
+ * that the children time the code that ships: under tsx, each module loaded on its own, the same
+ * source ran ×1.55–1.70 slower in places (docs/decisions/0026-engine-string-reads-and-grouped-deduplicate.md).
+ */
+async function bundleCompiler(directory: string): Promise<string> {
+  const outfile = join(directory, "compiler.mjs");
+  await build({ ...NODE_BUNDLE_OPTIONS, format: "esm", entryPoints: ["app/compiler/index.ts"], outfile });
+  return outfile;
+}
+
+/** Our compiler as a child loads it: the parent's bundle. */
+async function importCompiler(): Promise<typeof import("../app/compiler")> {
+  const bundle = option(COMPILER_BUNDLE_OPTION);
+  if (!bundle) throw new Error(`a child needs ${COMPILER_BUNDLE_OPTION}`);
+  return import(pathToFileURL(bundle).href);
+}
+
 /** Loads one compiler bound to a configuration file; only that compiler's modules are imported. */
 async function loadCompiler(implementation: Implementation, configurationPath: string): Promise<Compiler> {
   const configuration = JSON.parse(readFileSync(configurationPath, "utf8"));
   if (implementation === "ours") {
-    const { compile } = await import("../app/compiler");
+    const { compile } = await importCompiler();
     const loadSource = (path: string) => readFile(path, "utf8");
     return async () => (await compile(structuredClone(configuration), { loadSource, limits: NO_LIMITS })).text;
   }
@@ -296,7 +326,7 @@ async function memoryChild(): Promise<void> {
   }
   // The budget shapes are compiled within the Worker's limits (the default), the corpora without.
   const limits = process.argv.includes("--worker-limits") ? undefined : NO_LIMITS;
-  const { compile } = await import("../app/compiler");
+  const { compile } = await importCompiler();
   collect();
   collect();
   const baseline = process.memoryUsage();
@@ -324,7 +354,14 @@ async function memoryChild(): Promise<void> {
 function runChild<T>(nodeOptions: string[], args: string[], timeoutMs = CHILD_TIMEOUT_MS): T | null {
   const child = spawnSync(
     process.execPath,
-    [...nodeOptions, "--import", "tsx", fileURLToPath(import.meta.url), ...args],
+    [
+      ...nodeOptions,
+      "--import",
+      "tsx",
+      fileURLToPath(import.meta.url),
+      ...args,
+      ...(compilerBundle ? [COMPILER_BUNDLE_OPTION, compilerBundle] : []),
+    ],
     {
       encoding: "utf8",
       timeout: timeoutMs,
@@ -409,7 +446,7 @@ interface Row {
  * wall time of one compile moved by more than that).
  */
 async function formatChild(): Promise<void> {
-  const { OUTPUT_FORMATS } = await import("../app/compiler");
+  const { OUTPUT_FORMATS } = await importCompiler();
   const runs = Number(option("--runs"));
   const warmup = await corpusCompiler(option("--warmup-configuration")!);
   for (let done = 0; done < WARMUP_RUNS; done++) await warmup({ formats: [...OUTPUT_FORMATS] });
@@ -453,7 +490,7 @@ function timesOverRounds(
 
 /** Compiles a bench configuration's one source, read once, with the given options. */
 async function corpusCompiler(path: string) {
-  const { compile } = await import("../app/compiler");
+  const { compile } = await importCompiler();
   const configuration = JSON.parse(readFileSync(path, "utf8"));
   const text = readFileSync(configuration.sources[0].source, "utf8");
   return (options: { formats?: OutputFormat[]; explain?: boolean }) =>
@@ -766,6 +803,17 @@ async function main(): Promise<void> {
   if (process.argv.includes("--growth-child")) return growthChild();
   const child = option("--child") as Implementation | undefined;
   if (child) return timingChild(child);
+  const bundleDirectory = mkdtempSync(join(tmpdir(), "bloqr-bench-compiler-"));
+  try {
+    compilerBundle = await bundleCompiler(bundleDirectory);
+    console.log("Our compiler: an esbuild bundle of app/compiler built as the CLI's, as it ships (not tsx).\n");
+    await parentMain();
+  } finally {
+    rmSync(bundleDirectory, { recursive: true, force: true });
+  }
+}
+
+async function parentMain(): Promise<void> {
   if (process.argv.includes("--budget")) return measureBudget();
 
   const sizes = option("--lines")?.split(",").map(Number) ?? DEFAULT_LINES;

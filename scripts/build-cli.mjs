@@ -22,6 +22,7 @@ import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { NODE_BUNDLE_OPTIONS } from "./lib/node-bundle.mjs";
 
 const BIN = "dist/bloqr.cjs";
 /** For `node dist/bloqr.mjs`, which earlier builds made the `bin`: an ES module that runs BIN. */
@@ -41,21 +42,7 @@ function writeAtomically(path, contents, mode = 0o644) {
   renameSync(partial, path);
 }
 
-const common = {
-  bundle: true,
-  write: false,
-  platform: "node",
-  // tldts' ES module build shares the public-suffix trie that app/compiler/public-suffix.ts reads;
-  // its CommonJS build would bring a second copy.
-  mainFields: ["module", "main"],
-  // `node dist/bloqr.mjs` runs on the machine's own Node; the project supports 20 and later.
-  target: "node20",
-  minify: true,
-  // the default, relied on: scripts/lib/code-cache.ts reads the bundle as Latin-1, one byte a character
-  charset: "ascii",
-  legalComments: "none",
-  logLevel: "warning",
-};
+const common = { ...NODE_BUNDLE_OPTIONS, write: false };
 
 /** The trie's module as tldts (`./data/trie`) and app/compiler/public-suffix.ts import it: left to TRIE. */
 const trieApart = {

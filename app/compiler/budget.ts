@@ -9,6 +9,8 @@
  * use the whole budget under a V8 heap cap (docs/compiler.md, "Budgets").
  */
 
+import { sourceLineCount } from "./line-breaks";
+
 /**
  * Bytes of source text per compile (as V8 holds it: one a character, two when a text has one
  * beyond U+00FF), each use counted. The shapes that use it all (one source, 32 sources of one
@@ -112,16 +114,6 @@ export function textBytes(text: string): number {
 
 const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 
-/** Never fewer than the lines `text` splits into: one more than its LFs and its CRs not before an LF. */
-function lineCountBound(text: string): number {
-  let count = 1;
-  for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) count++;
-  for (let at = text.indexOf("\r"); at !== -1; at = text.indexOf("\r", at + 1)) {
-    if (text.charCodeAt(at + 1) !== 10) count++;
-  }
-  return count;
-}
-
 /** One compile's counts against its limits. */
 export class CompileBudget {
   private inputBytes = 0;
@@ -154,10 +146,15 @@ export class CompileBudget {
   private measure(text: string, source: string): { length: number; bytes: number; lines: number } {
     let size = this.sizes.get(source);
     if (size?.length !== text.length) {
-      size = { length: text.length, bytes: textBytes(text), lines: lineCountBound(text) };
+      size = { length: text.length, bytes: textBytes(text), lines: sourceLineCount(text) };
       this.sizes.set(source, size);
     }
     return size;
+  }
+
+  /** The lines `text` splits into, as charged (counted once, when the text was first charged). */
+  lineCount(text: string, source: string): number {
+    return this.measure(text, source).lines;
   }
 
   chargeInclude(line: string): void {

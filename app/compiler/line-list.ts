@@ -1,11 +1,11 @@
 import { CompileTooLargeError } from "./budget";
+import { LineBreaks, sourceLineCount, sourceTextRange } from "./line-breaks";
 import { release } from "./release";
-import { containsNonAscii, isJsWhitespace } from "./rule";
+import { containsNonAscii } from "./rule";
 
 /** New lines are collected and joined into one string once they hold this many characters. */
 const PENDING_TEXT_CHARACTERS = 1 << 16;
 const NEWLINE = 10;
-const CARRIAGE_RETURN = 13;
 /** Room for the few header lines `prepend` puts before a source's lines, so they fit without a copy. */
 const HEADER_SLACK = 8;
 
@@ -41,18 +41,13 @@ export class LineList {
   /**
    * The lines of a source's text the way the reference splits it: `text.trim().split(/[\r\n]+/)`,
    * so empty lines disappear and an empty text is one empty line. The lines are ranges of `text`.
+   * `lineCount` is `sourceLineCount(text)`, which the compile's budget has already counted.
    */
-  static fromText(text: string): LineList {
-    let from = 0;
-    let to = text.length;
-    while (from < to && isJsWhitespace(text.charCodeAt(from))) from++;
-    while (to > from && isJsWhitespace(text.charCodeAt(to - 1))) to--;
+  static fromText(text: string, lineCount = sourceLineCount(text)): LineList {
+    const [from, to] = sourceTextRange(text);
     const breaks = new LineBreaks(text, from, to);
-    let count = 1;
-    while (breaks.next()) count++;
-    const list = new LineList(count + HEADER_SLACK);
+    const list = new LineList(lineCount + HEADER_SLACK);
     list.texts.push(text);
-    breaks.restart();
     let lineStart = from;
     while (breaks.next()) {
       list.pushRange(0, lineStart, breaks.start);
@@ -397,51 +392,6 @@ export class LineWriter {
  * natively: splitting the 37 MB benchmark corpus took about 1 s with a loop over every character,
  * 0.1 s this way.
  */
-class LineBreaks {
-  /** The current run of line breaks. */
-  start = 0;
-  end = 0;
-  private nextNewline = 0;
-  private nextCarriageReturn = 0;
-
-  constructor(
-    private readonly text: string,
-    private readonly from: number,
-    private readonly to: number,
-  ) {
-    this.restart();
-  }
-
-  restart(): void {
-    this.end = this.from;
-    this.nextNewline = this.find("\n", this.from);
-    this.nextCarriageReturn = this.find("\r", this.from);
-  }
-
-  /** Moves to the next run; false when there is none. */
-  next(): boolean {
-    const start = Math.min(this.nextNewline, this.nextCarriageReturn);
-    if (start >= this.to) return false;
-    let end = start;
-    while (end < this.to && isLineBreak(this.text.charCodeAt(end))) end++;
-    this.start = start;
-    this.end = end;
-    if (this.nextNewline < end) this.nextNewline = this.find("\n", end);
-    if (this.nextCarriageReturn < end) this.nextCarriageReturn = this.find("\r", end);
-    return true;
-  }
-
-  /** The next `character` at or after `position`, or `to` when there is none before it. */
-  private find(character: string, position: number): number {
-    const index = this.text.indexOf(character, position);
-    return index === -1 || index > this.to ? this.to : index;
-  }
-}
-
-function isLineBreak(code: number): boolean {
-  return code === NEWLINE || code === CARRIAGE_RETURN;
-}
-
 export function grow(array: Int32Array, size: number): Int32Array {
   const grown = new Int32Array(size);
   grown.set(array);

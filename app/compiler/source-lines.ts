@@ -41,7 +41,7 @@ export async function loadSourceLines(
   signal?: AbortSignal,
 ) {
   const text = await loadSource(location, signal);
-  if (!text.includes(DIRECTIVE_PREFIX)) return LineList.fromText(text);
+  if (!text.includes(DIRECTIVE_PREFIX)) return LineList.fromText(text, budget.lineCount(text, location));
   budget.chargeSplit(text, location);
   const expansion: Expansion = { loadSource, signal, budget };
   return LineList.fromArray(await expandDirectives(splitSourceText(text), location, 0, expansion));

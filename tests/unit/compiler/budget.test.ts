@@ -128,6 +128,19 @@ describe("the compile budget", () => {
     expect(stats.loads).toBe(1);
   });
 
+  it("lines are counted as the list holds them: blank lines and CRLF take none, one more line → lines", async () => {
+    const limits = { ...WORKER_LIMITS, lines: 3 };
+    const { loadSource } = memorySources({ "blank.txt": "\n\na\r\n\r\n\nb\n\n\rc\r\n\n" });
+    const result = await compile({ name: "Blank", sources: [{ source: "blank.txt" }] }, { loadSource, limits });
+    expect(result.lines.slice(-3)).toEqual(["a", "b", "c"]);
+    const { error } = await refusal(
+      { name: "Four", sources: [{ source: "four.txt" }] },
+      { "four.txt": "a\n\nb\nc\rd" },
+      { limits },
+    );
+    expect(error.limit).toBe("lines");
+  });
+
   it("one hosts line naming more hostnames than Compress may parse (each counts as 4 lines) → lines", async () => {
     const hosts = Array.from({ length: MAX_LINES / 4 + 10 }, (_, index) => `h${index}.io`).join(" ");
     const { error } = await refusal(
