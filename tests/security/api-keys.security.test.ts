@@ -131,6 +131,7 @@ const REQUIRED_SCOPE: Record<string, ApiKeyScope | null> = {
   "POST /api/compile/async": "compile:async",
   "POST /api/compile/batch/async": "compile:async",
   "GET /api/compile/jobs": "jobs:read",
+  [`POST /api/compile/jobs/${SAMPLE_ID}/rerun`]: "compile:async",
   "GET /api/compile/explain": "compile",
   [`GET /api/queue/results/${SAMPLE_ID}`]: "jobs:read",
   "GET /api/lists": "lists:read",

@@ -86,6 +86,13 @@ export const API_ENDPOINTS: ApiEndpoint[] = [
     auth: "required",
   },
   { method: "GET", path: "/api/compile/jobs", file: "api.compile.jobs", body: null, auth: "required" },
+  {
+    method: "POST",
+    path: `/api/compile/jobs/${SAMPLE_ID}/rerun`,
+    file: "api.compile.jobs.$id.rerun",
+    body: null,
+    auth: "required",
+  },
   { method: "GET", path: "/api/compile/explain", file: "api.compile.explain", body: null, auth: "optional" },
   {
     method: "GET",
