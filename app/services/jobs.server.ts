@@ -26,6 +26,8 @@ export interface CompileQueues {
   high: Queue;
 }
 
+const mayUseHighPriority = (tier: Tier) => tier === "pro" || tier === "admin";
+
 const queueFor = (queues: CompileQueues, priority: Priority) => (priority === "high" ? queues.high : queues.standard);
 // Longer than any compile can run in a Worker: a `running` job older than this was abandoned by a crashed consumer.
 export const JOB_LEASE_MS = 5 * 60_000;
@@ -80,7 +82,7 @@ export async function enqueueJobs(
   analytics: Analytics = logOnlyAnalytics,
 ): Promise<Compilation[]> {
   const { userId, tier } = ownerOf(principal);
-  if (priority === "high" && tier !== "pro" && tier !== "admin") {
+  if (priority === "high" && !mayUseHighPriority(tier)) {
     throw new ApiError(403, 'priority "high" is for the pro and admin tiers.', { code: "priority_not_allowed" });
   }
   const jobs = await db.transaction(async (tx) => {
@@ -371,7 +373,8 @@ export async function rerunJob(
   jobId: string,
   analytics: Analytics = logOnlyAnalytics,
 ): Promise<Compilation> {
-  const job = await findOwnJob(db, ownerOf(principal).userId, jobId);
+  const owner = ownerOf(principal);
+  const job = await findOwnJob(db, owner.userId, jobId);
   if (!canRerun(job)) {
     const why =
       job.kind !== "async"
@@ -384,8 +387,7 @@ export async function rerunJob(
   }
   const request = job.request as JobRequest;
   // `high` is the submitter's tier's privilege: a re-run by a downgraded user runs at `standard`.
-  const { tier } = ownerOf(principal);
-  const priority = job.priority === "high" && (tier === "pro" || tier === "admin") ? "high" : "standard";
+  const priority = job.priority === "high" && mayUseHighPriority(owner.tier) ? "high" : "standard";
   const [rerun] = await enqueueJobs(db, queues, principal, priority, [request], analytics);
   return rerun;
 }
