@@ -122,16 +122,11 @@ export async function compileWithCache(
 ): Promise<CompileOutcome> {
   const started = Date.now();
   const { configHash, key: cacheKey } = await resultCacheKey(request.configuration, request.preFetchedContent);
-  const explainKey = explanationKey(configHash);
-  const cache = dependencies.stores.kv;
   const hit = await getList(dependencies.stores, cacheKey);
-  if (hit && !dependencies.explain) return { ...hit, cached: true, configHash, durationMs: Date.now() - started };
-  // an explained request is served from the cache only when its explanation is there too
-  const explainedHit = hit && (await readCached<ExplainedCompile>(cache, explainKey));
-  if (hit && explainedHit) {
-    dependencies.onEvent?.({ type: "explanation", explanation: explainedHit.explanation });
-    const durationMs = Date.now() - started;
-    return { ...hit, cached: true, configHash, durationMs, explanation: explainedHit.explanation };
+  const served = hit && (await servedFromCache(dependencies, configHash));
+  if (hit && served) {
+    if (served.explanation) dependencies.onEvent?.({ type: "explanation", explanation: served.explanation });
+    return { ...hit, ...served, cached: true, configHash, durationMs: Date.now() - started };
   }
 
   const result = await compile(request.configuration, compileOptions(dependencies));
@@ -142,9 +137,24 @@ export async function compileWithCache(
     metrics: result.metrics,
   };
   const { etag } = await putList(dependencies.stores, cacheKey, list, RESULT_CACHE_TTL_SECONDS);
-  if (result.explained) await writeCached(cache, explainKey, result.explained, RESULT_CACHE_TTL_SECONDS);
+  if (result.explained) {
+    await writeCached(dependencies.stores.kv, explanationKey(configHash), result.explained, RESULT_CACHE_TTL_SECONDS);
+  }
   const outcome = { ...list, cached: false, configHash, etag, durationMs: Date.now() - started };
   return result.explained ? { ...outcome, explanation: result.explained.explanation } : outcome;
+}
+
+/**
+ * Whether a cached list serves this request: always without `explain`; with it, only when the
+ * explanation is cached too (then it comes along). null: compile again.
+ */
+async function servedFromCache(
+  dependencies: CompileDependencies,
+  configHash: string,
+): Promise<{ explanation?: Explanation } | null> {
+  if (!dependencies.explain) return {};
+  const explained = await readCached<ExplainedCompile>(dependencies.stores.kv, explanationKey(configHash));
+  return explained ? { explanation: explained.explanation } : null;
 }
 
 /** What both kinds of compile tell the compiler. */
@@ -169,30 +179,29 @@ export async function compileToStore(
   const started = Date.now();
   const { stores } = dependencies;
   const { configHash, key: cacheKey } = await resultCacheKey(request.configuration, request.preFetchedContent);
-  const explainKey = explanationKey(configHash);
   const hit = await getListHeader(stores, cacheKey);
-  const explainedHit = hit && dependencies.explain ? await readCached<ExplainedCompile>(stores.kv, explainKey) : null;
-  if (hit && (explainedHit || !dependencies.explain)) {
-    if (await copyList(stores, cacheKey, target.key, hit.etag, target.ttlSeconds)) {
-      const { ruleCount, compiledAt, metrics, etag } = hit;
-      const outcome = {
-        ruleCount,
-        compiledAt,
-        metrics,
-        etag,
-        cached: true,
-        configHash,
-        durationMs: Date.now() - started,
-      };
-      return explainedHit ? { ...outcome, explanation: explainedHit.explanation } : outcome;
-    }
+  const served = hit && (await servedFromCache(dependencies, configHash));
+  if (hit && served && (await copyList(stores, cacheKey, target.key, hit.etag, target.ttlSeconds))) {
+    const { ruleCount, compiledAt, metrics, etag } = hit;
+    return {
+      ruleCount,
+      compiledAt,
+      metrics,
+      etag,
+      ...served,
+      cached: true,
+      configHash,
+      durationMs: Date.now() - started,
+    };
   }
 
   const result = await compileToBytes(request.configuration, compileOptions(dependencies));
   const list = { ruleCount: result.ruleCount, compiledAt: new Date().toISOString(), metrics: result.metrics };
   const cacheTarget = { key: cacheKey, ttlSeconds: RESULT_CACHE_TTL_SECONDS };
   const { etag } = await putListBytes(stores, [target, cacheTarget], list, result.bytes);
-  if (result.explained) await writeCached(stores.kv, explainKey, result.explained, RESULT_CACHE_TTL_SECONDS);
+  if (result.explained) {
+    await writeCached(stores.kv, explanationKey(configHash), result.explained, RESULT_CACHE_TTL_SECONDS);
+  }
   const outcome = { ...list, cached: false, configHash, etag, durationMs: Date.now() - started };
   return result.explained ? { ...outcome, explanation: result.explained.explanation } : outcome;
 }
