@@ -197,29 +197,30 @@ export class LineList {
    */
   takeText(leading: readonly string[] = []): string {
     this.flush();
-    const lineCount = leading.length + this.length;
-    let size = Math.max(lineCount - 1, 0);
-    for (const line of leading) size += line.length;
+    const head = leading.join("\n");
+    const headSeparator = leading.length > 0 && this.length > 0 ? 1 : 0;
+    let size = head.length + headSeparator + Math.max(this.length - 1, 0);
     for (let index = 0; index < this.length; index++) size += this.ends[index] - this.starts[index];
     const bytes = new Uint8Array(size);
+    // past the buffer's end, or more bytes than characters: the head is not ASCII
+    const { read, written } = new TextEncoder().encodeInto(head, bytes);
+    let position = written + headSeparator;
+    if (headSeparator === 1) bytes[written] = NEWLINE;
     const { texts, textIndexes, starts, ends } = this;
     // every code unit ORed together: past 0x7F, some line is not ASCII and the bytes are not the text
     let codes = 0;
-    let position = 0;
-    for (let line = 0; line < lineCount; line++) {
-      if (line > 0) bytes[position++] = NEWLINE;
-      const index = line - leading.length;
-      const text = index < 0 ? leading[line] : texts[textIndexes[index]];
-      const end = index < 0 ? text.length : ends[index];
-      for (let offset = index < 0 ? 0 : starts[index]; offset < end; offset++) {
+    for (let index = 0; index < this.length; index++) {
+      if (index > 0) bytes[position++] = NEWLINE;
+      const text = texts[textIndexes[index]];
+      for (let offset = starts[index], end = ends[index]; offset < end; offset++) {
         const code = text.charCodeAt(offset);
         codes |= code;
         bytes[position++] = code;
       }
     }
-    if (codes > 0x7f) {
+    if (codes > 0x7f || read !== head.length || written !== head.length) {
       release(bytes);
-      return this.joinInBlocks(leading);
+      return this.joinInBlocks(leading.length > 0 ? head : null);
     }
     this.clear();
     const text = new TextDecoder().decode(bytes);
@@ -227,8 +228,9 @@ export class LineList {
     return text;
   }
 
-  private joinInBlocks(leading: readonly string[]): string {
-    const blocks: string[] = leading.length > 0 ? [leading.join("\n")] : [];
+  /** The lines joined as strings, after `head` unless it is null. */
+  private joinInBlocks(head: string | null): string {
+    const blocks: string[] = head === null ? [] : [head];
     const blockLines = 1 << 16;
     for (let blockStart = 0; blockStart < this.length; blockStart += blockLines) {
       const block: string[] = [];

@@ -107,15 +107,16 @@ function commonLineValidity(text: string, start: number, end: number, policy: Va
     }
     const modified = modifiedRuleValidity(text, ruleHostnameStart, hostnameEnd, end, policy);
     if (modified !== Validity.Unknown) return modified;
-  } else {
-    // `0.0.0.0 hostname`: what `isValidEtcHostsRule` would decide, without its parsing
-    const hostsHostnameStart = simpleEtcHostsHostnameStartRange(text, start, end);
-    if (hostsHostnameStart !== -1) {
-      if (hostname.scan(text, hostsHostnameStart, end) === end && hostname.plain) {
-        return hostnameValidity(text, hostsHostnameStart, end, false, policy);
-      }
-      return validity(hostnameProblem(text.substring(hostsHostnameStart, end), false, policy) === null);
+    // `||…` and the hostname characters the scan read are all characters of a domain pattern
+    return hasCharacterOutsideDomainPattern(text, start, end, hostnameEnd) ? Validity.Invalid : Validity.Unknown;
+  }
+  // `0.0.0.0 hostname`: what `isValidEtcHostsRule` would decide, without its parsing
+  const hostsHostnameStart = simpleEtcHostsHostnameStartRange(text, start, end);
+  if (hostsHostnameStart !== -1) {
+    if (hostname.scan(text, hostsHostnameStart, end) === end && hostname.plain) {
+      return hostnameValidity(text, hostsHostnameStart, end, false, policy);
     }
+    return validity(hostnameProblem(text.substring(hostsHostnameStart, end), false, policy) === null);
   }
   return hasCharacterOutsideDomainPattern(text, start, end) ? Validity.Invalid : Validity.Unknown;
 }
@@ -186,9 +187,10 @@ function modifiedRuleValidity(
  * A rule without modifiers whose pattern has a character `DOMAIN_PATTERN_CHARS` refuses (`##.ad`,
  * `/ads/*`): `isValidAdblockRule` drops it whatever else it finds. Lines it could read otherwise
  * are left to it: comments, white space (an /etc/hosts line, trimming), a `$`, a pattern starting
- * with `/` (a regular expression) or `:` (`://`).
+ * with `/` (a regular expression) or `:` (`://`). The characters before `from` are known to be
+ * characters of a domain pattern (or the `@@` before it).
  */
-function hasCharacterOutsideDomainPattern(text: string, start: number, end: number): boolean {
+function hasCharacterOutsideDomainPattern(text: string, start: number, end: number, from = start): boolean {
   const patternStart = text.startsWith("@@", start) ? start + 2 : start;
   if (patternStart >= end) return false;
   const first = text.charCodeAt(start);
@@ -197,7 +199,7 @@ function hasCharacterOutsideDomainPattern(text: string, start: number, end: numb
     return false;
   }
   let outside = false;
-  for (let index = start; index < end; index++) {
+  for (let index = from; index < end; index++) {
     const code = text.charCodeAt(index);
     if (code === 36 /* $ */ || isJsWhitespace(code)) return false;
     if (index >= patternStart && !isDomainPatternCharacter(code)) outside = true;

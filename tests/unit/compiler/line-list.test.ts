@@ -78,6 +78,18 @@ describe("LineList", () => {
     expect(new LineList().takeText()).toBe("");
   });
 
+  it("puts the leading lines before the list's, as one join of both, whichever of them is not ASCII", () => {
+    const heads = [[], [""], ["! Title: list"], ["! Title: Liste für Kinder", "!"], ["! \ud83d\ude00"]];
+    const bodies = [[], [""], ["||a.org^", "b"], ["||пример.рф^", "x"], ["a", "\ud800"]];
+    for (const head of heads) {
+      for (const body of bodies) {
+        const lines = LineList.fromArray(body);
+        expect(lines.takeText(head), JSON.stringify([head, body])).toBe([...head, ...body].join("\n"));
+        expect(lines.length).toBe(0);
+      }
+    }
+  });
+
   it("appends another list's lines after its own", () => {
     const list = LineList.fromText("one\ntwo");
     list.push("!");
