@@ -47,12 +47,19 @@ export class LineList {
     const breaks = new LineBreaks(text, from, to);
     const list = new LineList(lineCount + HEADER_SLACK);
     list.texts.push(text);
+    // every line is a range of text 0, and the index starts zeroed: only the ranges are written
+    const { starts, ends } = list;
+    let line = 0;
     let lineStart = from;
     while (breaks.next()) {
-      list.pushRange(0, lineStart, breaks.start);
+      if (line === lineCount) throw new Error("the line count given to LineList.fromText is too small");
+      starts[line] = lineStart;
+      ends[line++] = breaks.start;
       lineStart = breaks.end;
     }
-    list.pushRange(0, lineStart, to);
+    starts[line] = lineStart;
+    ends[line++] = to;
+    list.length = line;
     return list;
   }
 
