@@ -129,20 +129,6 @@ export class LineList {
     other.clear();
   }
 
-  /**
-   * Keeps the lines `keep` returns true for; it reads line `index` as
-   * `text.substring(start, end)` in place, so a step that looks at a few characters of each line
-   * makes no string per line.
-   */
-  filterRanges(keep: (text: string, start: number, end: number) => boolean): this {
-    let kept = 0;
-    for (let index = 0; index < this.length; index++) {
-      if (keep(this.texts[this.textIndexes[index]], this.starts[index], this.ends[index])) this.move(index, kept++);
-    }
-    this.length = kept;
-    return this;
-  }
-
   /** Strips the characters `isTrimmed` accepts from both ends of every line: only its range changes. */
   trimRanges(isTrimmed: (code: number) => boolean): this {
     for (let index = 0; index < this.length; index++) {

@@ -24,7 +24,7 @@ describe("LineList", () => {
 
   it("filters, maps, trims and prepends in place, and joins the result with \\n", () => {
     const lines = LineList.fromText("b\n  keep  \n!drop\nbblastb");
-    lines.filterRanges((text, start) => !text.startsWith("!", start));
+    lines.keepFlagged(Uint8Array.from(lines.toArray(), (line) => (line.startsWith("!") ? 0 : 1)));
     lines.map((line) => line.trim());
     lines.trimRanges((code) => code === 98 /* b */);
     lines.prepend(["! header", "!"]);
