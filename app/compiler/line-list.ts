@@ -197,10 +197,26 @@ export class LineList {
     const bytes = new Uint8Array(size);
     // past the buffer's end, or more bytes than characters: the head is not ASCII
     const { read, written } = new TextEncoder().encodeInto(head, bytes);
-    let position = written + headSeparator;
     if (headSeparator === 1) bytes[written] = NEWLINE;
+    const ascii = this.copyAscii(bytes, written + headSeparator) && read === head.length && written === head.length;
+    if (!ascii) {
+      release(bytes);
+      return this.joinInBlocks(leading.length > 0 ? head : null);
+    }
+    this.clear();
+    const text = new TextDecoder().decode(bytes);
+    release(bytes);
+    return text;
+  }
+
+  /**
+   * Copies the lines, joined with `\n`, into `bytes` from `position`; false when some line is not
+   * ASCII (then the bytes are not the text). A method of its own, so that no local of `takeText`
+   * holds the list's texts while the result is decoded: the source texts can go by then.
+   */
+  private copyAscii(bytes: Uint8Array, position: number): boolean {
     const { texts, textIndexes, starts, ends } = this;
-    // every code unit ORed together: past 0x7F, some line is not ASCII and the bytes are not the text
+    // every code unit ORed together: past 0x7F, some line is not ASCII
     let codes = 0;
     for (let index = 0; index < this.length; index++) {
       if (index > 0) bytes[position++] = NEWLINE;
@@ -211,14 +227,7 @@ export class LineList {
         bytes[position++] = code;
       }
     }
-    if (codes > 0x7f || read !== head.length || written !== head.length) {
-      release(bytes);
-      return this.joinInBlocks(leading.length > 0 ? head : null);
-    }
-    this.clear();
-    const text = new TextDecoder().decode(bytes);
-    release(bytes);
-    return text;
+    return codes <= 0x7f;
   }
 
   /** The lines joined as strings, after `head` unless it is null. */
