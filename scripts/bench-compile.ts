@@ -113,6 +113,8 @@ const BUDGET_TARGET_MB = 100;
 /** The heap-cap bisection stops when the bounds are this close (MB). */
 const HEAP_CAP_RESOLUTION_MB = 1;
 const HEAP_CAP_CEILING_MB = 512;
+/** Times the cap the bisection ends at must fit again (the edge still moves by a megabyte or so). */
+const HEAP_CAP_CONFIRMATIONS = 2;
 const CHILD_TIMEOUT_MS = 30 * 60 * 1000;
 /** A memory child that takes longer than this is thrashing at its cap: counted as not fitting. */
 const MEMORY_CHILD_TIMEOUT_MS = 3 * 60 * 1000;
@@ -451,6 +453,17 @@ function measureMemory(configuration: string, warmupConfiguration: string, extra
       fits = result;
     } else {
       low = middle;
+    }
+  }
+  // A cap at the edge can fit once by luck: it counts once it fits again and again.
+  for (let confirmed = 0; confirmed < HEAP_CAP_CONFIRMATIONS && high < HEAP_CAP_CEILING_MB; ) {
+    const result = attempt(high);
+    if (result) {
+      confirmed++;
+      fits = result;
+    } else {
+      high += HEAP_CAP_RESOLUTION_MB;
+      confirmed = 0;
     }
   }
   return { heapCapMb: high, result: fits };
