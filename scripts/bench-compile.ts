@@ -31,7 +31,11 @@
  *   baseline, what a 128 MB Worker must hold. The children collect garbage on one thread
  *   (`--single-threaded-gc`): with V8's concurrent marking, whether a compilation fit in a given
  *   heap depended on how the machine scheduled the helper threads, and the same cap passed or
- *   failed from one run to the next (31–39 MB at 300k lines).
+ *   failed from one run to the next (31–39 MB at 300k lines). A child exits as soon as its compile
+ *   has returned (a collection after it had failed caps the compile fit), and the cap the bisection
+ *   ends at must fit twice more (decision 0036): run to run it moves by about a megabyte.
+ *   `--memory-only` prints just these rows, each size bisected `--memory-runs` times, and what is
+ *   live after each step of one compile (collected at every event: the diagnosis, not the figure).
  *
  * - `--budget` instead measures the compile budget (`app/compiler/budget.ts`): configurations that
  *   use all of it — one source of the whole input budget; the most sources, all naming one text;
@@ -63,7 +67,7 @@
  *          --formats [--format-memory hosts,rpz|none]  --explain [--no-memory]
  *          --whole-process (only the whole-process rows, on the first size: ~1 min at 300k lines;
  *          with --lines 10000, seconds)  --startup-only (only the start-up rows, ~30 s)
- *          --startup-runs 31
+ *          --startup-runs 31  --memory-only [--memory-runs 2] (about 2 minutes a run of both sizes)
  * Takes about ten minutes, four to five of them the reference's one compilation of the 1.2M corpus;
  * `--formats` about six, `--formats --format-memory none --lines 300000` under a minute.
  * The temporary directory is removed at the end.
