@@ -334,7 +334,7 @@ export class LineList {
 /**
  * V8 keeps the subject of the last successful regular-expression match (`RegExp.lastMatch`), and a
  * line read as a substring of its text keeps that whole text alive: after a 1.2M-line compile its
- * 36 MB source stayed reachable so until some later match, beside the output being built. A match
+ * 36 MB source stayed reachable until some later match, beside the output being built. A match
  * on the empty string replaces the subject.
  */
 const ANY = /(?:)/;
