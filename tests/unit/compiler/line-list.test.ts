@@ -117,8 +117,11 @@ const LARGE_TEXT_BYTES = 8 * 2 ** 20;
 
 /** A text of `LARGE_TEXT_BYTES` one-byte characters: lines of 16, each long enough to be read as a slice. */
 function largeText(): string {
-  const lines = LARGE_TEXT_BYTES / 16;
-  return Array.from({ length: lines }, (_, index) => `rule-${index.toString(36).padStart(10, "0")}`).join("\n") + "\n";
+  const lines = Array.from(
+    { length: LARGE_TEXT_BYTES / 16 },
+    (_, index) => `rule-${index.toString(36).padStart(10, "0")}\n`,
+  );
+  return lines.join("");
 }
 
 function heapUsedAfterCollecting(): number {
