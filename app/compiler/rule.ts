@@ -1,3 +1,5 @@
+import { forwardRangeHash, nextHashPower } from "./range-set";
+
 /**
  * How the reference (`@adguard/hostlist-compiler`) reads a single line: comments, /etc/hosts entries,
  * bare domains and adblock-style rules with `$modifiers`. Every transformation classifies lines
@@ -339,5 +341,61 @@ export function isBlockedHostnameRuleRange(text: string, start: number, end: num
     const code = text.charCodeAt(i);
     if (!isLowercaseAlphanumeric(code) && code !== 45 && code !== 46) return false;
   }
+  return true;
+}
+
+/** A hostname a scan found in a line: where it starts, and its `rangeHash` (computed as it was read). */
+export interface ScannedHostname {
+  start: number;
+  hash: number;
+}
+
+/**
+ * `isBlockedHostnameRuleRange(text, start, end)`, and when true the hostname between `||` and `^`
+ * in `found`, hashed in the same scan: Compress reads each line once to classify and hash it.
+ */
+export function scanBlockedHostnameRule(text: string, start: number, end: number, found: ScannedHostname): boolean {
+  if (
+    end - start < 4 ||
+    text.charCodeAt(start) !== 124 /* | */ ||
+    text.charCodeAt(start + 1) !== 124 ||
+    text.charCodeAt(end - 1) !== 94 /* ^ */
+  ) {
+    return false;
+  }
+  let hash = 0;
+  let power = 1;
+  for (let i = start + 2; i < end - 1; i++) {
+    const code = text.charCodeAt(i);
+    if (!isLowercaseAlphanumeric(code) && code !== 45 && code !== 46) return false;
+    hash = forwardRangeHash(hash, code, power);
+    power = nextHashPower(power);
+  }
+  found.start = start + 2;
+  found.hash = hash;
+  return true;
+}
+
+/**
+ * `simpleEtcHostsHostnameStartRange(text, start, end) !== -1`, and when true the hostname (from
+ * there to the end) in `found`, hashed in the same scan.
+ */
+export function scanSimpleEtcHostsHostname(text: string, start: number, end: number, found: ScannedHostname): boolean {
+  let index = start;
+  while (index < end && isHostsAddressChar(text.charCodeAt(index))) index++;
+  if (index === start || index >= end || !isJsWhitespace(text.charCodeAt(index))) return false;
+  while (index < end && isJsWhitespace(text.charCodeAt(index))) index++;
+  const hostnameStart = index;
+  let hash = 0;
+  let power = 1;
+  for (; index < end; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 35 /* # */ || isJsWhitespace(code)) return false;
+    hash = forwardRangeHash(hash, code, power);
+    power = nextHashPower(power);
+  }
+  if (hostnameStart === end) return false;
+  found.start = hostnameStart;
+  found.hash = hash;
   return true;
 }

@@ -1,6 +1,6 @@
 import type { StepObserver } from "../explain";
 import type { LineList } from "../line-list";
-import { nextRangeHash, type RangeKeys, RangeSet } from "../range-set";
+import { nextRangeHash, type RangeKeys, RangeSet, rangeHash } from "../range-set";
 import { release } from "../release";
 import {
   etcHostsHostnames,
@@ -8,7 +8,9 @@ import {
   isEtcHostsRuleRange,
   isJsWhitespace,
   isJustDomainRange,
-  simpleEtcHostsHostnameStartRange,
+  type ScannedHostname,
+  scanBlockedHostnameRule,
+  scanSimpleEtcHostsHostname,
 } from "../rule";
 
 /** What a line turns into (the low bits of its byte in `kinds`). */
@@ -50,66 +52,15 @@ const PARSED_HOSTNAME_LINES = 4;
 export function compress(lines: LineList, observer?: StepObserver): LineList {
   const kinds = new Uint8Array(lines.length);
   const hostnames = new Hostnames(lines, kinds);
-  // filtered: the second pass asks for every parent domain, and few of them are blocked
-  const blocked = new RangeSet(hostnames, lines.length, true);
   /** For `ParsedRule` and `HostsLine`: the ids of the hostnames the line keeps. */
   const parsedHostnameIds = new Map<number, number[]>();
-  let parsedHostnames = 0;
-
-  for (let index = 0; index < lines.length; index++) {
-    // read in place: most lines are decided without a string of their own
-    const text = lines.textOf(index);
-    const start = lines.startOf(index);
-    const end = lines.endOf(index);
-    const hostsHostnameStart = simpleEtcHostsHostnameStartRange(text, start, end);
-    if (hostsHostnameStart !== -1 && hostsHostnameStart - start <= MAX_HOSTNAME_OFFSET) {
-      hostnames.setStart(index, hostsHostnameStart - start);
-      kinds[index] = Kind.ToRule;
-    } else if (isEtcHostsRuleRange(text, start, end)) {
-      const line = lines.get(index);
-      parsedHostnames += fieldCount(line);
-      lines.checkLines(lines.length + parsedHostnames * PARSED_HOSTNAME_LINES);
-      const lineHostnames = etcHostsHostnames(line);
-      // The reference crashes on an /etc/hosts line without hostnames (`1  #x`); we keep the line.
-      if (lineHostnames.length > 0) {
-        kinds[index] = Kind.HostsLine;
-        const ids = lineHostnames.map((hostname) => hostnames.addParsed(hostname));
-        parsedHostnameIds.set(
-          index,
-          ids.filter((id) => blocked.add(id)),
-        );
-      }
-    } else if (isJustDomainRange(text, start, end)) {
-      kinds[index] = Kind.ToRule;
-    } else if (isBlockedHostnameRuleRange(text, start, end)) {
-      // `||example.org^`: what `compressibleHostname` finds, without trimming or parsing
-      hostnames.setStart(index, 2);
-      kinds[index] = Kind.Rule;
-    } else {
-      const hostname = compressibleHostname(text, start, end);
-      if (hostname !== null) {
-        const id = hostnames.addParsed(hostname);
-        kinds[index] = blocked.add(id) ? Kind.ParsedRule : Kind.Dropped;
-        parsedHostnameIds.set(index, [id]);
-      }
-    }
-    // the kind is set first: `hostnames` reads it to find the hostname
-    const kind = kinds[index];
-    if ((kind === Kind.ToRule || kind === Kind.Rule) && !blocked.add(index)) kinds[index] = Kind.Dropped;
-  }
-
-  // A covered line keeps its kind, flagged: `hostnames` reads the kind to find the hostname, and
-  // the hostname may still be a parent of another.
-  for (let index = 0; index < lines.length; index++) {
-    const kind = kinds[index] as Kind;
-    if (kind === Kind.ToRule || kind === Kind.Rule) {
-      if (coveringParentStart(hostnames, index, blocked) !== -1) kinds[index] |= COVERED;
-    } else if (kind === Kind.ParsedRule || kind === Kind.HostsLine) {
-      const ids = parsedHostnameIds.get(index)!.filter((id) => coveringParentStart(hostnames, id, blocked) === -1);
-      if (kind === Kind.ParsedRule && ids.length === 0) kinds[index] |= COVERED;
-      parsedHostnameIds.set(index, ids);
-    }
-  }
+  const hashes = new Int32Array(lines.length);
+  const hostnameCount = classifyLines(lines, kinds, hostnames, hashes, parsedHostnameIds);
+  // filtered: the third pass asks for every parent domain, and few of them are blocked
+  const blocked = new RangeSet(hostnames, hostnameCount, true);
+  keepFirstHostnames(kinds, hashes, parsedHostnameIds, blocked);
+  release(hashes);
+  markCoveredLines(kinds, hostnames, parsedHostnameIds, blocked);
 
   if (observer) explainCompress(lines, kinds, hostnames, parsedHostnameIds, blocked, observer);
   blocked.release();
@@ -132,6 +83,125 @@ export function compress(lines: LineList, observer?: StepObserver): LineList {
   hostnames.release();
   release(kinds);
   return lines;
+}
+
+/**
+ * The first pass: each line's kind, and for a line that blocks one hostname its range and hash
+ * (`hashes`, by line), computed while the line is in the processor's cache. Returns how many
+ * hostnames the lines block, repeats included: the size of the set of them.
+ */
+function classifyLines(
+  lines: LineList,
+  kinds: Uint8Array,
+  hostnames: Hostnames,
+  hashes: Int32Array,
+  parsedHostnameIds: Map<number, number[]>,
+): number {
+  let hostnameCount = 0;
+  let parsedHostnames = 0;
+  const found: ScannedHostname = { start: 0, hash: 0 };
+  for (let index = 0; index < lines.length; index++) {
+    // read in place: most lines are decided without a string of their own
+    const text = lines.textOf(index);
+    const start = lines.startOf(index);
+    const end = lines.endOf(index);
+    if (start === end) continue;
+    const first = text.charCodeAt(start);
+    // a line starting with `|` is no /etc/hosts line or domain, one with white space can only be
+    // a rule `compressibleHostname` trims, and one starting otherwise is no `||` rule
+    if (first === 124 /* | */) {
+      if (scanBlockedHostnameRule(text, start, end, found)) {
+        // `||example.org^`: what `compressibleHostname` finds, without trimming or parsing
+        hostnames.setStart(index, 2);
+        kinds[index] = Kind.Rule;
+        hashes[index] = found.hash;
+        hostnameCount++;
+        continue;
+      }
+    } else if (!isJsWhitespace(first)) {
+      if (scanSimpleEtcHostsHostname(text, start, end, found) && found.start - start <= MAX_HOSTNAME_OFFSET) {
+        hostnames.setStart(index, found.start - start);
+        kinds[index] = Kind.ToRule;
+        hashes[index] = found.hash;
+        hostnameCount++;
+      } else if (isEtcHostsRuleRange(text, start, end)) {
+        const line = lines.get(index);
+        parsedHostnames += fieldCount(line);
+        lines.checkLines(lines.length + parsedHostnames * PARSED_HOSTNAME_LINES);
+        const lineHostnames = etcHostsHostnames(line);
+        // The reference crashes on an /etc/hosts line without hostnames (`1  #x`); we keep the line.
+        if (lineHostnames.length > 0) {
+          kinds[index] = Kind.HostsLine;
+          parsedHostnameIds.set(
+            index,
+            lineHostnames.map((hostname) => hostnames.addParsed(hostname)),
+          );
+          hostnameCount += lineHostnames.length;
+        }
+      } else if (isJustDomainRange(text, start, end)) {
+        kinds[index] = Kind.ToRule;
+        hashes[index] = rangeHash(text, start, end);
+        hostnameCount++;
+      }
+      continue;
+    }
+    const hostname = compressibleHostname(text, start, end);
+    if (hostname !== null) {
+      kinds[index] = Kind.ParsedRule;
+      parsedHostnameIds.set(index, [hostnames.addParsed(hostname)]);
+      hostnameCount++;
+    }
+  }
+  return hostnameCount;
+}
+
+/**
+ * The second pass, in line order: a hostname seen before drops its line (or, on an /etc/hosts
+ * line of several, is left out). A loop of little else than the set's random reads, so that the
+ * processor overlaps them.
+ */
+function keepFirstHostnames(
+  kinds: Uint8Array,
+  hashes: Int32Array,
+  parsedHostnameIds: Map<number, number[]>,
+  blocked: RangeSet,
+): void {
+  for (let index = 0; index < kinds.length; index++) {
+    const kind = kinds[index] as Kind;
+    if (kind === Kind.ToRule || kind === Kind.Rule) {
+      if (!blocked.add(index, hashes[index])) kinds[index] = Kind.Dropped;
+    } else if (kind === Kind.ParsedRule) {
+      if (!blocked.add(parsedHostnameIds.get(index)![0])) kinds[index] = Kind.Dropped;
+    } else if (kind === Kind.HostsLine) {
+      parsedHostnameIds.set(
+        index,
+        parsedHostnameIds.get(index)!.filter((id) => blocked.add(id)),
+      );
+    }
+  }
+}
+
+/**
+ * The third pass: flags the lines whose hostname a blocked parent domain covers, and leaves such
+ * hostnames out of /etc/hosts lines. A covered line keeps its kind: `hostnames` reads the kind to
+ * find the hostname, and the hostname may still be a parent of another.
+ */
+function markCoveredLines(
+  kinds: Uint8Array,
+  hostnames: Hostnames,
+  parsedHostnameIds: Map<number, number[]>,
+  blocked: RangeSet,
+): void {
+  for (let index = 0; index < kinds.length; index++) {
+    const kind = kinds[index] as Kind;
+    if (kind === Kind.ToRule || kind === Kind.Rule) {
+      if (coveringParentStart(hostnames, index, blocked) !== -1) kinds[index] |= COVERED;
+    } else if (kind === Kind.ParsedRule || kind === Kind.HostsLine) {
+      const ids = parsedHostnameIds.get(index)!.filter((id) => coveringParentStart(hostnames, id, blocked) === -1);
+      if (kind === Kind.ParsedRule && ids.length === 0) kinds[index] |= COVERED;
+      parsedHostnameIds.set(index, ids);
+    }
+  }
 }
 
 /** Runs of characters other than white space: at least the hostnames of an /etc/hosts line. */
