@@ -344,10 +344,14 @@ export function isBlockedHostnameRuleRange(text: string, start: number, end: num
   return true;
 }
 
-/** A hostname a scan found in a line: where it starts, and its `rangeHash` (computed as it was read). */
+/**
+ * A hostname a scan found in a line: where it starts, its `rangeHash` (computed as it was read),
+ * and its first dot's offset in it (-1: none).
+ */
 export interface ScannedHostname {
   start: number;
   hash: number;
+  firstDot: number;
 }
 
 /**
@@ -365,14 +369,22 @@ export function scanBlockedHostnameRule(text: string, start: number, end: number
   }
   let hash = 0;
   let power = 1;
+  let firstDot = -1;
   for (let i = start + 2; i < end - 1; i++) {
     const code = text.charCodeAt(i);
-    if (!isLowercaseAlphanumeric(code) && code !== 45 && code !== 46) return false;
+    if (!isLowercaseAlphanumeric(code)) {
+      if (code === 46 /* . */) {
+        if (firstDot === -1) firstDot = i;
+      } else if (code !== 45 /* - */) {
+        return false;
+      }
+    }
     hash = forwardRangeHash(hash, code, power);
     power = nextHashPower(power);
   }
   found.start = start + 2;
   found.hash = hash;
+  found.firstDot = firstDot === -1 ? -1 : firstDot - found.start;
   return true;
 }
 
@@ -388,14 +400,17 @@ export function scanSimpleEtcHostsHostname(text: string, start: number, end: num
   const hostnameStart = index;
   let hash = 0;
   let power = 1;
+  let firstDot = -1;
   for (; index < end; index++) {
     const code = text.charCodeAt(index);
-    if (code === 35 /* # */ || isJsWhitespace(code)) return false;
+    if (code === 46 /* . */ && firstDot === -1) firstDot = index;
+    else if (code === 35 /* # */ || isJsWhitespace(code)) return false;
     hash = forwardRangeHash(hash, code, power);
     power = nextHashPower(power);
   }
   if (hostnameStart === end) return false;
   found.start = hostnameStart;
   found.hash = hash;
+  found.firstDot = firstDot === -1 ? -1 : firstDot - hostnameStart;
   return true;
 }

@@ -39,6 +39,8 @@ const MAX_HOSTNAME_OFFSET = 255;
  * it counts four times against the list's `lines` limit — before the line is split.
  */
 const PARSED_HOSTNAME_LINES = 4;
+/** `Hostnames`' first-dot offset when it does not fit its byte: the parent walk reads the whole hostname. */
+const WHOLE_HOSTNAME = 255;
 
 /**
  * Converts /etc/hosts lines and bare domains to `||hostname^` rules, keeps the first rule for each
@@ -99,7 +101,7 @@ function classifyLines(
 ): number {
   let hostnameCount = 0;
   let parsedHostnames = 0;
-  const found: ScannedHostname = { start: 0, hash: 0 };
+  const found: ScannedHostname = { start: 0, hash: 0, firstDot: -1 };
   for (let index = 0; index < lines.length; index++) {
     // read in place: most lines are decided without a string of their own
     const text = lines.textOf(index);
@@ -112,7 +114,7 @@ function classifyLines(
     if (first === 124 /* | */) {
       if (scanBlockedHostnameRule(text, start, end, found)) {
         // `||example.org^`: what `compressibleHostname` finds, without trimming or parsing
-        hostnames.setStart(index, 2);
+        hostnames.setRange(index, 2, found.firstDot, end - 1 - found.start);
         kinds[index] = Kind.Rule;
         hashes[index] = found.hash;
         hostnameCount++;
@@ -120,7 +122,7 @@ function classifyLines(
       }
     } else if (!isJsWhitespace(first)) {
       if (scanSimpleEtcHostsHostname(text, start, end, found) && found.start - start <= MAX_HOSTNAME_OFFSET) {
-        hostnames.setStart(index, found.start - start);
+        hostnames.setRange(index, found.start - start, found.firstDot, end - found.start);
         kinds[index] = Kind.ToRule;
         hashes[index] = found.hash;
         hostnameCount++;
@@ -139,6 +141,9 @@ function classifyLines(
           hostnameCount += lineHostnames.length;
         }
       } else if (isJustDomainRange(text, start, end)) {
+        let dot = start;
+        while (text.charCodeAt(dot) !== 46 /* . */) dot++; // a domain has one
+        hostnames.setRange(index, 0, dot - start, end - start);
         kinds[index] = Kind.ToRule;
         hashes[index] = rangeHash(text, start, end);
         hostnameCount++;
@@ -225,6 +230,12 @@ function fieldCount(line: string): number {
 class Hostnames implements RangeKeys {
   private readonly lineCount: number;
   private readonly startOffsets: Uint8Array;
+  /**
+   * For a line's hostname: where its first dot is, from its start; `WHOLE_HOSTNAME` when unknown.
+   * The parent domains all start after it, so the walk for them (`coveringParentStart`) stops
+   * there: the first label, about a third of a hostname, is not read again.
+   */
+  private readonly firstDotOffsets: Uint8Array;
   private readonly parsed: string[] = [];
 
   constructor(
@@ -233,21 +244,35 @@ class Hostnames implements RangeKeys {
   ) {
     this.lineCount = lines.length;
     this.startOffsets = new Uint8Array(lines.length);
+    this.firstDotOffsets = new Uint8Array(lines.length).fill(WHOLE_HOSTNAME);
   }
 
   /** Frees the hostname offsets (see `release`); no hostname can be read afterwards. */
   release(): void {
-    release(this.startOffsets);
+    release(this.startOffsets, this.firstDotOffsets);
   }
 
-  setStart(index: number, startOffset: number): void {
+  /**
+   * Line `index`'s hostname starts `startOffset` characters into the line, has its first dot
+   * `firstDotOffset` characters into the hostname (-1: none) and is `length` characters long.
+   */
+  setRange(index: number, startOffset: number, firstDotOffset: number, length: number): void {
     this.startOffsets[index] = startOffset;
+    // a hostname without a dot has no parent domain: the walk for one reads nothing
+    const offset = firstDotOffset === -1 ? length : firstDotOffset;
+    if (offset < WHOLE_HOSTNAME) this.firstDotOffsets[index] = offset;
   }
 
   /** Returns the id of a hostname found by parsing. */
   addParsed(hostname: string): number {
     this.parsed.push(hostname);
     return this.lineCount + this.parsed.length - 1;
+  }
+
+  /** Where the walk for the parent domains of hostname `id` may stop: its first dot, or its start. */
+  parentsStartOf(id: number): number {
+    if (id >= this.lineCount || this.firstDotOffsets[id] === WHOLE_HOSTNAME) return this.startOf(id);
+    return this.startOf(id) + this.firstDotOffsets[id];
   }
 
   textOf(id: number): string {
@@ -316,10 +341,10 @@ function optionsSeparator(text: string, start: number, end: number): number {
  */
 function coveringParentStart(hostnames: Hostnames, id: number, blocked: RangeSet): number {
   const text = hostnames.textOf(id);
-  const start = hostnames.startOf(id);
+  const stop = hostnames.parentsStartOf(id);
   const end = hostnames.endOf(id);
   let hash = 0; // of the characters after `index`
-  for (let index = end - 1; index >= start; index--) {
+  for (let index = end - 1; index >= stop; index--) {
     const code = text.charCodeAt(index);
     if (code === 46 /* . */ && index + 1 < end && blocked.has(text, index + 1, end, hash)) return index + 1;
     hash = nextRangeHash(hash, code);
