@@ -329,14 +329,7 @@ export function isBlockedHostnameRule(pattern: string): boolean {
 
 /** `isBlockedHostnameRule(text.substring(start, end))`, read in place. */
 export function isBlockedHostnameRuleRange(text: string, start: number, end: number): boolean {
-  if (
-    end - start < 4 ||
-    text.charCodeAt(start) !== 124 /* | */ ||
-    text.charCodeAt(start + 1) !== 124 ||
-    text.charCodeAt(end - 1) !== 94 /* ^ */
-  ) {
-    return false;
-  }
+  if (!hasBlockedRuleFrame(text, start, end)) return false;
   for (let i = start + 2; i < end - 1; i++) {
     const code = text.charCodeAt(i);
     if (!isLowercaseAlphanumeric(code) && code !== 45 && code !== 46) return false;
@@ -359,14 +352,7 @@ export interface ScannedHostname {
  * in `found`, hashed in the same scan: Compress reads each line once to classify and hash it.
  */
 export function scanBlockedHostnameRule(text: string, start: number, end: number, found: ScannedHostname): boolean {
-  if (
-    end - start < 4 ||
-    text.charCodeAt(start) !== 124 /* | */ ||
-    text.charCodeAt(start + 1) !== 124 ||
-    text.charCodeAt(end - 1) !== 94 /* ^ */
-  ) {
-    return false;
-  }
+  if (!hasBlockedRuleFrame(text, start, end)) return false;
   let hash = 0;
   let power = 1;
   let firstDot = -1;
@@ -413,4 +399,14 @@ export function scanSimpleEtcHostsHostname(text: string, start: number, end: num
   found.hash = hash;
   found.firstDot = firstDot === -1 ? -1 : firstDot - hostnameStart;
   return true;
+}
+
+/** `||`, at least one character, then `^`: the frame of a `||hostname^` rule. */
+function hasBlockedRuleFrame(text: string, start: number, end: number): boolean {
+  return (
+    end - start >= 4 &&
+    text.charCodeAt(start) === 124 /* | */ &&
+    text.charCodeAt(start + 1) === 124 &&
+    text.charCodeAt(end - 1) === 94 /* ^ */
+  );
 }
