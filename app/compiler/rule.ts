@@ -32,7 +32,7 @@ export function isComment(line: string): boolean {
 
 /**
  * `isComment(text.substring(start, end))`, read in place: the steps that look at a few characters
- * of each line (see `LineList.filterRanges`) then make no string per line.
+ * of each line (`LineList.textOf`) then make no string per line.
  */
 export function isCommentRange(text: string, start: number, end: number): boolean {
   if (end <= start) return false;

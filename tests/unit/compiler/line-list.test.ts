@@ -24,7 +24,7 @@ describe("LineList", () => {
 
   it("filters, maps, trims and prepends in place, and joins the result with \\n", () => {
     const lines = LineList.fromText("b\n  keep  \n!drop\nbblastb");
-    lines.filterRanges((text, start) => !text.startsWith("!", start));
+    lines.keepFlagged(Uint8Array.from(lines.toArray(), (line) => (line.startsWith("!") ? 0 : 1)));
     lines.map((line) => line.trim());
     lines.trimRanges((code) => code === 98 /* b */);
     lines.prepend(["! header", "!"]);
@@ -76,6 +76,18 @@ describe("LineList", () => {
     const ascii = LineList.fromArray(["a", "b"]);
     expect(ascii.takeText()).toBe("a\nb");
     expect(new LineList().takeText()).toBe("");
+  });
+
+  it("puts the leading lines before the list's, as one join of both, whichever of them is not ASCII", () => {
+    const heads = [[], [""], ["! Title: list"], ["! Title: Liste für Kinder", "!"], ["! \ud83d\ude00"]];
+    const bodies = [[], [""], ["||a.org^", "b"], ["||пример.рф^", "x"], ["a", "\ud800"]];
+    for (const head of heads) {
+      for (const body of bodies) {
+        const lines = LineList.fromArray(body);
+        expect(lines.takeText(head), JSON.stringify([head, body])).toBe([...head, ...body].join("\n"));
+        expect(lines.length).toBe(0);
+      }
+    }
   });
 
   it("appends another list's lines after its own", () => {
