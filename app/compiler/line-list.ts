@@ -28,6 +28,13 @@ export class LineList {
   /** Lines added since the last join, and their total length: they become `texts[texts.length]`. */
   private pending: string[] = [];
   private pendingLength = 0;
+  /**
+   * 1 for each line known to be a `||hostname^` rule no other line of the list equals (Compress
+   * marks the rules it keeps or writes, see `markUniqueRules`), so Deduplicate need not look at it;
+   * null when nothing is known. Removing lines (`keepFlagged`) keeps what is known; any change of
+   * a line's text and any line added from elsewhere forget it, as either can make a duplicate.
+   */
+  private uniqueRuleFlags: Uint8Array | null = null;
   /** The compile's `lines` limit: a list that would grow past it (Compress expanding hosts lines) throws. */
   maxLines = Number.POSITIVE_INFINITY;
 
@@ -100,12 +107,14 @@ export class LineList {
 
   /** Appends a line; it can be read once the change that added it has finished (`flush`). */
   push(line: string): void {
+    this.forgetUniqueRules();
     this.ensureCapacity(this.length + 1);
     this.writeNew(this.length++, line);
   }
 
   /** Inserts `lines` before the first line. */
   prepend(lines: readonly string[]): void {
+    this.forgetUniqueRules();
     this.flush();
     this.ensureCapacity(this.length + lines.length);
     for (const array of [this.textIndexes, this.starts, this.ends]) {
@@ -118,6 +127,7 @@ export class LineList {
 
   /** Appends all lines of `other`, which must not be used afterwards. */
   append(other: LineList): void {
+    this.forgetUniqueRules();
     this.flush();
     other.flush();
     const textOffset = this.texts.length;
@@ -131,6 +141,7 @@ export class LineList {
 
   /** Strips the characters `isTrimmed` accepts from both ends of every line: only its range changes. */
   trimRanges(isTrimmed: (code: number) => boolean): this {
+    this.forgetUniqueRules();
     for (let index = 0; index < this.length; index++) {
       const text = this.texts[this.textIndexes[index]];
       let start = this.starts[index];
@@ -145,9 +156,12 @@ export class LineList {
 
   /** Keeps the lines whose flag is set. */
   keepFlagged(keep: Uint8Array): this {
+    const unique = this.uniqueRuleFlags;
     let kept = 0;
     for (let index = 0; index < this.length; index++) {
-      if (keep[index]) this.move(index, kept++);
+      if (!keep[index]) continue;
+      if (unique !== null) unique[kept] = unique[index];
+      this.move(index, kept++);
     }
     this.length = kept;
     return this;
@@ -155,6 +169,7 @@ export class LineList {
 
   /** Replaces each line with what `transform` returns; a line it returns unchanged is not copied. */
   map(transform: (line: string) => string): this {
+    this.forgetUniqueRules();
     for (let index = 0; index < this.length; index++) {
       const line = this.get(index);
       const changed = transform(line);
@@ -172,6 +187,7 @@ export class LineList {
    * a queue (only when lines expand into several before enough were dropped).
    */
   rewrite(each: (index: number, writer: LineWriter) => void): this {
+    this.forgetUniqueRules();
     const writer = new LineWriter(this);
     for (let index = 0; index < this.length; index++) {
       writer.read(index);
@@ -180,6 +196,26 @@ export class LineList {
     this.length = writer.finish();
     this.flush();
     return this;
+  }
+
+  /**
+   * Marks the lines whose flag is 1 (`flags` has one for each line) as `||hostname^` rules that no
+   * other line equals, until a change forgets it (see `uniqueRuleFlags`).
+   */
+  markUniqueRules(flags: Uint8Array): void {
+    if (flags.length < this.length) throw new Error("markUniqueRules needs a flag for each line");
+    this.uniqueRuleFlags = flags;
+  }
+
+  /** Per line, 1 for a rule no other line equals (see `markUniqueRules`); null when none is known. */
+  uniqueRules(): Uint8Array | null {
+    return this.uniqueRuleFlags;
+  }
+
+  private forgetUniqueRules(): void {
+    if (this.uniqueRuleFlags === null) return;
+    release(this.uniqueRuleFlags);
+    this.uniqueRuleFlags = null;
   }
 
   /**
@@ -276,6 +312,7 @@ export class LineList {
 
   /** Empties the list and frees its storage now (see `release`). */
   clear(): void {
+    this.forgetUniqueRules();
     release(this.textIndexes, this.starts, this.ends);
     this.texts = [];
     forgetLastMatch();

@@ -329,8 +329,13 @@ export function isBlockedHostnameRule(pattern: string): boolean {
 
 /** `isBlockedHostnameRule(text.substring(start, end))`, read in place. */
 export function isBlockedHostnameRuleRange(text: string, start: number, end: number): boolean {
-  if (!hasBlockedRuleFrame(text, start, end)) return false;
-  for (let i = start + 2; i < end - 1; i++) {
+  return hasBlockedRuleFrame(text, start, end) && isRuleHostnameRange(text, start + 2, end - 1);
+}
+
+/** Whether `||hostname^` is a blocked-hostname rule (`isBlockedHostnameRuleRange`) for this hostname. */
+export function isRuleHostnameRange(text: string, start: number, end: number): boolean {
+  if (start >= end) return false;
+  for (let i = start; i < end; i++) {
     const code = text.charCodeAt(i);
     if (!isLowercaseAlphanumeric(code) && code !== 45 && code !== 46) return false;
   }

@@ -8,6 +8,7 @@ import {
   isEtcHostsRuleRange,
   isJsWhitespace,
   isJustDomainRange,
+  isRuleHostnameRange,
   type ScannedHostname,
   scanBlockedHostnameRule,
   scanSimpleEtcHostsHostname,
@@ -68,25 +69,67 @@ export function compress(lines: LineList, observer?: StepObserver): LineList {
 
   if (observer) explainCompress(lines, kinds, hostnames, parsedHostnameIds, blocked, observer);
   blocked.release();
+  const unique = new UniqueRules(lines.length);
   lines.rewrite((index, writer) => {
     // a covered line (its `COVERED` bit set) matches no case: it is dropped
     switch (kinds[index] as Kind) {
       case Kind.Other:
-      case Kind.Rule:
       case Kind.ParsedRule:
         writer.keep();
+        unique.add(false);
         break;
-      case Kind.ToRule:
-        writer.write(`||${hostnames.textOf(index).substring(hostnames.startOf(index), hostnames.endOf(index))}^`);
+      case Kind.Rule:
+        writer.keep();
+        unique.add(true);
         break;
+      case Kind.ToRule: {
+        const text = hostnames.textOf(index);
+        const start = hostnames.startOf(index);
+        const end = hostnames.endOf(index);
+        writer.write(`||${text.substring(start, end)}^`);
+        unique.add(isRuleHostnameRange(text, start, end));
+        break;
+      }
       case Kind.HostsLine:
-        for (const id of parsedHostnameIds.get(index)!) writer.write(`||${hostnames.textOf(id)}^`);
+        for (const id of parsedHostnameIds.get(index)!) {
+          const hostname = hostnames.textOf(id);
+          writer.write(`||${hostname}^`);
+          unique.add(isRuleHostnameRange(hostname, 0, hostname.length));
+        }
         break;
     }
   });
+  lines.markUniqueRules(unique.flags);
   hostnames.release();
   release(kinds);
   return lines;
+}
+
+/**
+ * Which lines Compress leaves are `||hostname^` rules no other line equals, by their index after
+ * it: each hostname keeps one line, and any line that reads `||hostname^` with a hostname of
+ * `isRuleHostnameRange` is a `Kind.Rule` of that hostname (a written rule whose hostname has an
+ * upper-case letter or a `_` could equal a line kept as it is). Deduplicate skips them (see
+ * `LineList.markUniqueRules`).
+ */
+class UniqueRules {
+  flags: Uint8Array;
+  private count = 0;
+
+  constructor(lineCount: number) {
+    this.flags = new Uint8Array(lineCount);
+  }
+
+  /** The next line written (or kept) is such a rule, or not. */
+  add(unique: boolean): void {
+    if (this.count === this.flags.length) {
+      const grown = new Uint8Array(Math.ceil(this.flags.length * 1.5) + 16);
+      grown.set(this.flags);
+      release(this.flags);
+      this.flags = grown;
+    }
+    this.flags[this.count++] = unique ? 1 : 0;
+  }
 }
 
 /**

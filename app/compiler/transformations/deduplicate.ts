@@ -22,14 +22,19 @@ const GROUP_RULES = 1 << 14;
  */
 export function deduplicate(lines: LineList, observer?: StepObserver): LineList {
   const marks = new Uint8Array(lines.length);
-  // the groups are sized for every line a rule: comments and empty lines are rare in a list
-  const bits = lines.length > GROUP_RULES ? 32 - Math.clz32(Math.ceil(lines.length / GROUP_RULES) - 1) : 0;
+  // rules known to have no duplicate (see `LineList.markUniqueRules`) stay without being read
+  const unique = lines.uniqueRules();
+  let candidates = lines.length;
+  if (unique !== null) for (let index = 0; index < lines.length; index++) candidates -= unique[index];
+  // the groups are sized for every other line a rule: comments and empty lines are rare in a list
+  const bits = candidates > GROUP_RULES ? 32 - Math.clz32(Math.ceil(candidates / GROUP_RULES) - 1) : 0;
   // a counting sort of the rules by group: `next[group]` is where the group's next rule goes
   const next = new Int32Array((1 << bits) + 1);
   /** Each rule's hash, by line; freed once the rules are grouped. */
   const lineHashes = new Int32Array(lines.length);
   let rules = 0;
   for (let index = 0; index < lines.length; index++) {
+    if (unique !== null && unique[index] === 1) continue;
     const text = lines.textOf(index);
     const start = lines.startOf(index);
     const end = lines.endOf(index);
@@ -46,7 +51,7 @@ export function deduplicate(lines: LineList, observer?: StepObserver): LineList 
   const hashes = new Int32Array(rules);
   // from the last line up, so that in each group the occurrence added first is the one kept
   for (let index = lines.length - 1; index >= 0; index--) {
-    if (marks[index] === LineMark.CommentOrEmpty) continue;
+    if (marks[index] === LineMark.CommentOrEmpty || (unique !== null && unique[index] === 1)) continue;
     const hash = lineHashes[index];
     const position = next[hashGroup(hash, bits)]++;
     ids[position] = index;
