@@ -69,67 +69,49 @@ export function compress(lines: LineList, observer?: StepObserver): LineList {
 
   if (observer) explainCompress(lines, kinds, hostnames, parsedHostnameIds, blocked, observer);
   blocked.release();
-  const unique = new UniqueRules(lines.length);
+  // Which lines left are `||hostname^` rules no other line equals, by their index after the
+  // rewrite: each hostname keeps one line, and any line reading `||hostname^` with a hostname of
+  // `isRuleHostnameRange` is a `Kind.Rule` of that hostname (a written rule whose hostname has an
+  // upper-case letter or a `_` could equal a line kept as it is). Deduplicate skips them.
+  let writtenHostnames = 0;
+  for (const ids of parsedHostnameIds.values()) writtenHostnames += ids.length;
+  const unique = new Uint8Array(lines.length + writtenHostnames);
+  let written = 0;
   lines.rewrite((index, writer) => {
     // a covered line (its `COVERED` bit set) matches no case: it is dropped
     switch (kinds[index] as Kind) {
       case Kind.Other:
       case Kind.ParsedRule:
         writer.keep();
-        unique.add(false);
+        written++;
         break;
       case Kind.Rule:
         writer.keep();
-        unique.add(true);
+        unique[written++] = 1;
         break;
       case Kind.ToRule: {
         const text = hostnames.textOf(index);
         const start = hostnames.startOf(index);
         const end = hostnames.endOf(index);
         writer.write(`||${text.substring(start, end)}^`);
-        unique.add(isRuleHostnameRange(text, start, end));
+        if (isRuleHostnameRange(text, start, end)) unique[written] = 1;
+        written++;
         break;
       }
       case Kind.HostsLine:
         for (const id of parsedHostnameIds.get(index)!) {
           const hostname = hostnames.textOf(id);
           writer.write(`||${hostname}^`);
-          unique.add(isRuleHostnameRange(hostname, 0, hostname.length));
+          if (isRuleHostnameRange(hostname, 0, hostname.length)) unique[written] = 1;
+          written++;
         }
         break;
     }
   });
-  lines.markUniqueRules(unique.flags);
+  lines.markUniqueRules(unique);
   hostnames.release();
   release(kinds);
   return lines;
-}
-
-/**
- * Which lines Compress leaves are `||hostname^` rules no other line equals, by their index after
- * it: each hostname keeps one line, and any line that reads `||hostname^` with a hostname of
- * `isRuleHostnameRange` is a `Kind.Rule` of that hostname (a written rule whose hostname has an
- * upper-case letter or a `_` could equal a line kept as it is). Deduplicate skips them (see
- * `LineList.markUniqueRules`).
- */
-class UniqueRules {
-  flags: Uint8Array;
-  private count = 0;
-
-  constructor(lineCount: number) {
-    this.flags = new Uint8Array(lineCount);
-  }
-
-  /** The next line written (or kept) is such a rule, or not. */
-  add(unique: boolean): void {
-    if (this.count === this.flags.length) {
-      const grown = new Uint8Array(Math.ceil(this.flags.length * 1.5) + 16);
-      grown.set(this.flags);
-      release(this.flags);
-      this.flags = grown;
-    }
-    this.flags[this.count++] = unique ? 1 : 0;
-  }
 }
 
 /**

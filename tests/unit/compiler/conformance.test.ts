@@ -110,6 +110,42 @@ describe("conformance with @adguard/hostlist-compiler", () => {
     }
   });
 
+  it("a rule Compress left unique is deduplicated again once a step rewrites lines into it or another source repeats it", async () => {
+    const files = {
+      "a.txt": [
+        "||mod.example^",
+        "||mod.example^$third-party",
+        "0.0.0.0 inv.example",
+        "@@||inv.example^",
+        "Upper.Example",
+        "||Upper.Example^",
+        "0.0.0.0 under_score.example",
+        "||under_score.example^",
+        "||both.example^",
+      ].join("\n"),
+      "b.txt": ["! repeated", "||both.example^", "0.0.0.0 inv.example"].join("\n"),
+    };
+    const cases: [TransformationName[], TransformationName[]][] = [
+      [[], ["Compress", "RemoveModifiers", "Deduplicate"]],
+      [[], ["Compress", "InvertAllow", "Deduplicate"]],
+      [[], ["Compress", "Validate", "Deduplicate"]],
+      [["Compress"], ["Deduplicate"]],
+      [["Compress", "RemoveModifiers"], ["InvertAllow", "Deduplicate"]],
+    ];
+    for (const [sourceTransformations, transformations] of cases) {
+      const configuration = {
+        name: "Unique rules",
+        sources: [
+          { source: "a.txt", transformations: sourceTransformations },
+          { source: "b.txt", transformations: sourceTransformations },
+        ],
+        transformations,
+      };
+      const label = `${sourceTransformations.join()} / ${transformations.join()}`;
+      expect(await expectSameOutput({ configuration, files }), label).toBe(true);
+    }
+  });
+
   it("hostnames whose hashes collide are told apart by Compress and Deduplicate, in every order of lines, parsed or not", async () => {
     // pairs of different hostnames with the same `rangeHash` (found by search)
     const [a, b] = ["neovkgio.example", "b13cmdf4.example"];
