@@ -350,6 +350,8 @@ export interface ScannedHostname {
   start: number;
   hash: number;
   firstDot: number;
+  /** Whether `||hostname^` is a blocked-hostname rule (`isRuleHostnameRange`). */
+  ruleHostname: boolean;
 }
 
 /**
@@ -376,6 +378,7 @@ export function scanBlockedHostnameRule(text: string, start: number, end: number
   found.start = start + 2;
   found.hash = hash;
   found.firstDot = firstDot === -1 ? -1 : firstDot - found.start;
+  found.ruleHostname = true;
   return true;
 }
 
@@ -392,10 +395,19 @@ export function scanSimpleEtcHostsHostname(text: string, start: number, end: num
   let hash = 0;
   let power = 1;
   let firstDot = -1;
+  let ruleHostname = true;
   for (; index < end; index++) {
     const code = text.charCodeAt(index);
-    if (code === 46 /* . */ && firstDot === -1) firstDot = index;
-    else if (code === 35 /* # */ || isJsWhitespace(code)) return false;
+    // the characters of a rule's hostname first: most hostnames have no other
+    if (!isLowercaseAlphanumeric(code)) {
+      if (code === 46 /* . */) {
+        if (firstDot === -1) firstDot = index;
+      } else if (code === 35 /* # */ || isJsWhitespace(code)) {
+        return false;
+      } else if (code !== 45 /* - */) {
+        ruleHostname = false;
+      }
+    }
     hash = forwardRangeHash(hash, code, power);
     power = nextHashPower(power);
   }
@@ -403,6 +415,7 @@ export function scanSimpleEtcHostsHostname(text: string, start: number, end: num
   found.start = hostnameStart;
   found.hash = hash;
   found.firstDot = firstDot === -1 ? -1 : firstDot - hostnameStart;
+  found.ruleHostname = ruleHostname;
   return true;
 }
 

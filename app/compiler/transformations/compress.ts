@@ -89,21 +89,14 @@ export function compress(lines: LineList, observer?: StepObserver): LineList {
         writer.keep();
         unique[written++] = 1;
         break;
-      case Kind.ToRule: {
-        const text = hostnames.textOf(index);
-        const start = hostnames.startOf(index);
-        const end = hostnames.endOf(index);
-        writer.write(`||${text.substring(start, end)}^`);
-        if (isRuleHostnameRange(text, start, end)) unique[written] = 1;
-        written++;
+      case Kind.ToRule:
+        writer.write(`||${hostnames.textOf(index).substring(hostnames.startOf(index), hostnames.endOf(index))}^`);
+        unique[written++] = hostnames.ruleHostnameFlag(index);
         break;
-      }
       case Kind.HostsLine:
         for (const id of parsedHostnameIds.get(index)!) {
-          const hostname = hostnames.textOf(id);
-          writer.write(`||${hostname}^`);
-          if (isRuleHostnameRange(hostname, 0, hostname.length)) unique[written] = 1;
-          written++;
+          writer.write(`||${hostnames.textOf(id)}^`);
+          unique[written++] = hostnames.ruleHostnameFlag(id);
         }
         break;
     }
@@ -128,7 +121,7 @@ function classifyLines(
 ): number {
   let hostnameCount = 0;
   let parsedHostnames = 0;
-  const found: ScannedHostname = { start: 0, hash: 0, firstDot: -1 };
+  const found: ScannedHostname = { start: 0, hash: 0, firstDot: -1, ruleHostname: false };
   for (let index = 0; index < lines.length; index++) {
     // read in place: most lines are decided without a string of their own
     const text = lines.textOf(index);
@@ -141,7 +134,7 @@ function classifyLines(
     if (first === 124 /* | */) {
       if (scanBlockedHostnameRule(text, start, end, found)) {
         // `||example.org^`: what `compressibleHostname` finds, without trimming or parsing
-        hostnames.setRange(index, 2, found.firstDot, end - 1 - found.start);
+        hostnames.setRange(index, 2, found.firstDot, end - 1 - found.start, true);
         kinds[index] = Kind.Rule;
         hashes[index] = found.hash;
         hostnameCount++;
@@ -149,7 +142,7 @@ function classifyLines(
       }
     } else if (!isJsWhitespace(first)) {
       if (scanSimpleEtcHostsHostname(text, start, end, found) && found.start - start <= MAX_HOSTNAME_OFFSET) {
-        hostnames.setRange(index, found.start - start, found.firstDot, end - found.start);
+        hostnames.setRange(index, found.start - start, found.firstDot, end - found.start, found.ruleHostname);
         kinds[index] = Kind.ToRule;
         hashes[index] = found.hash;
         hostnameCount++;
@@ -170,7 +163,7 @@ function classifyLines(
       } else if (isJustDomainRange(text, start, end)) {
         let dot = start;
         while (text.charCodeAt(dot) !== 46 /* . */) dot++; // a domain has one
-        hostnames.setRange(index, 0, dot - start, end - start);
+        hostnames.setRange(index, 0, dot - start, end - start, isRuleHostnameRange(text, start, end));
         kinds[index] = Kind.ToRule;
         hashes[index] = rangeHash(text, start, end);
         hostnameCount++;
@@ -265,6 +258,8 @@ class Hostnames implements RangeKeys {
    * there: the first label, about a third of a hostname, is not read again.
    */
   private readonly firstDotOffsets: Uint8Array;
+  /** For a line's hostname: 1 when it is a hostname of `isRuleHostnameRange`. */
+  private readonly ruleHostnames: Uint8Array;
   private readonly parsed: string[] = [];
 
   constructor(
@@ -274,19 +269,22 @@ class Hostnames implements RangeKeys {
     this.lineCount = lines.length;
     this.startOffsets = new Uint8Array(lines.length);
     this.firstDotOffsets = new Uint8Array(lines.length).fill(WHOLE_HOSTNAME);
+    this.ruleHostnames = new Uint8Array(lines.length);
   }
 
   /** Frees the hostname offsets (see `release`); no hostname can be read afterwards. */
   release(): void {
-    release(this.startOffsets, this.firstDotOffsets);
+    release(this.startOffsets, this.firstDotOffsets, this.ruleHostnames);
   }
 
   /**
    * Line `index`'s hostname starts `startOffset` characters into the line, has its first dot
-   * `firstDotOffset` characters into the hostname (-1: none) and is `length` characters long.
+   * `firstDotOffset` characters into the hostname (-1: none) and is `length` characters long;
+   * `ruleHostname`: it is a hostname of `isRuleHostnameRange`.
    */
-  setRange(index: number, startOffset: number, firstDotOffset: number, length: number): void {
+  setRange(index: number, startOffset: number, firstDotOffset: number, length: number, ruleHostname: boolean): void {
     this.startOffsets[index] = startOffset;
+    if (ruleHostname) this.ruleHostnames[index] = 1;
     // a hostname without a dot has no parent domain: the walk for one reads nothing
     const offset = firstDotOffset === -1 ? length : firstDotOffset;
     if (offset < WHOLE_HOSTNAME) this.firstDotOffsets[index] = offset;
@@ -296,6 +294,13 @@ class Hostnames implements RangeKeys {
   addParsed(hostname: string): number {
     this.parsed.push(hostname);
     return this.lineCount + this.parsed.length - 1;
+  }
+
+  /** 1 when hostname `id` is one of `isRuleHostnameRange`, else 0. */
+  ruleHostnameFlag(id: number): number {
+    if (id < this.lineCount) return this.ruleHostnames[id];
+    const hostname = this.parsed[id - this.lineCount];
+    return isRuleHostnameRange(hostname, 0, hostname.length) ? 1 : 0;
   }
 
   /** Where the walk for the parent domains of hostname `id` may stop: its first dot, or its start. */

@@ -130,7 +130,10 @@ describe("conformance with @adguard/hostlist-compiler", () => {
       [[], ["Compress", "InvertAllow", "Deduplicate"]],
       [[], ["Compress", "Validate", "Deduplicate"]],
       [["Compress"], ["Deduplicate"]],
-      [["Compress", "RemoveModifiers"], ["InvertAllow", "Deduplicate"]],
+      [
+        ["Compress", "RemoveModifiers"],
+        ["InvertAllow", "Deduplicate"],
+      ],
     ];
     for (const [sourceTransformations, transformations] of cases) {
       const configuration = {

@@ -124,7 +124,7 @@ describe("line classification matches the reference's rule.js", () => {
 
   it("Compress's hashing scans decide as the plain checks do, and hash and find the dot as rangeHash and indexOf", () => {
     const random = new Random(101);
-    const found: ScannedHostname = { start: -1, hash: 0, firstDot: -2 };
+    const found: ScannedHostname = { start: -1, hash: 0, firstDot: -2, ruleHostname: false };
     let hosts = 0;
     let rules = 0;
     for (let round = 0; round < 20_000; round++) {
@@ -141,6 +141,7 @@ describe("line classification matches the reference's rule.js", () => {
         expect(found.start - start, context).toBe(hostnameStart);
         expect(found.hash, context).toBe(rangeHash(line, hostnameStart, line.length));
         expect(found.firstDot, context).toBe(line.substring(hostnameStart).indexOf("."));
+        expect(found.ruleHostname, context).toBe(isBlockedHostnameRule(`||${line.substring(hostnameStart)}^`));
       }
       expect(scanBlockedHostnameRule(text, start, end, found), context).toBe(isBlockedHostnameRule(line));
       if (isBlockedHostnameRule(line)) {
