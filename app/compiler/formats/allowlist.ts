@@ -3,14 +3,8 @@ import { nextRangeHash, RangeSet } from "../range-set";
 import { release } from "../release";
 import { isJsWhitespace } from "../rule";
 import { HostKeys } from "./host-keys";
-import {
-  type HostScope,
-  hasUppercase,
-  hostnameProblem,
-  isPlainSubtreeRange,
-  type RuleHosts,
-  readRule,
-} from "./read-rule";
+import type { ListBytes } from "./list-bytes";
+import { type HostScope, hasUppercase, hostnameProblem, isPlainSubtree, type RuleHosts, readRule } from "./read-rule";
 import type { ReportBuilder } from "./report";
 
 /** Called through constants: see `substring-matcher.ts`. */
@@ -44,12 +38,12 @@ export class Allowlist {
   ) {}
 
   /**
-   * Reads the `@@` rules of the list as `add` is given them (a line `isAllowRange` accepted), each
-   * counted: applied, or dropped with its reason. `build` then makes the allowlist, or null when
+   * Reads the `@@` rules of the list as `add` is given them (a line `isAllowRange` accepted, in
+   * `bytes` when it is ASCII), each counted: applied, or dropped with its reason. `build` then makes the allowlist, or null when
    * no rule was applied. `withParents`: whether `isParentOfAllowed` will be asked (only a format
    * with entries that cover subdomains asks; keeping every parent domain was half of the build).
    */
-  static builder(list: LineList, rule: RuleHosts, report: ReportBuilder, withParents: boolean) {
+  static builder(list: LineList, bytes: ListBytes, rule: RuleHosts, report: ReportBuilder, withParents: boolean) {
     let sets: { keys: HostKeys; exact: RangeSet; subtree: RangeSet; parents: RangeSet } | null = null;
     // the hashes of the names each set took, for the filters (sized once every name is known)
     const subtreeHashes: number[] = [];
@@ -62,7 +56,7 @@ export class Allowlist {
         const lineEnd = list.endOf(index);
         let line: string | null = null;
         // `@@||host^` with a plain name (most `@@` rules): what `readRule` would find, read in place
-        if (isPlainAllowRange(list.textOf(index), lineStart, lineEnd)) {
+        if (bytes.load(index) && isPlainAllow(bytes.bytes, lineStart - bytes.offset, lineEnd - bytes.offset)) {
           report.droppedLine("allowlist_applied", list, index);
         } else {
           line = list.get(index);
@@ -198,13 +192,9 @@ export class HashFilter {
   }
 }
 
-/** `@@||host^` with a plain name (`isPlainSubtreeRange`), nothing before it. */
-function isPlainAllowRange(text: string, start: number, end: number): boolean {
-  return (
-    charCodeAt.call(text, start) === AT &&
-    charCodeAt.call(text, start + 1) === AT &&
-    isPlainSubtreeRange(text, start + 2, end)
-  );
+/** `@@||host^` with a plain name (`isPlainSubtree`), nothing before it. */
+function isPlainAllow(bytes: Uint8Array, start: number, end: number): boolean {
+  return bytes[start] === AT && bytes[start + 1] === AT && isPlainSubtree(bytes, start + 2, end);
 }
 
 /** `@@` after any leading white space (`readRule` trims), read without making the line a string. */
