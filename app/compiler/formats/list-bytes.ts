@@ -5,10 +5,11 @@ import { release } from "../release";
 const { substring } = String.prototype;
 
 /**
- * The largest window of a text encoded at a time: few enough bytes to stay in the CPU's caches,
- * enough that encoding costs one native call per thousand lines or so.
+ * The largest window of a text encoded at a time: few enough bytes to stay in the CPU's caches
+ * (and to add little to the pass's memory, four of them), enough that encoding costs one native
+ * call per few hundred lines.
  */
-const MAX_WINDOW_BYTES = 1 << 16;
+const MAX_WINDOW_BYTES = 1 << 14;
 /**
  * A window's first size, and its size again after a line was not where the reading was: a list
  * read out of order, or with non-ASCII lines, costs at most this much encoding per line.
