@@ -24,6 +24,18 @@ export { RateLimiterObject } from "./app/services/rate-limiter-object.server";
 // Production mode everywhere: Remix's development mode would send stack traces to clients.
 const handleRemixRequest = createRequestHandler(build, "production");
 
+/** How long a client should wait before retrying when the database cannot be reached. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** 503 + Retry-After instead of a 500 when the request failed because Postgres was unreachable. */
+function databaseUnavailable(isApi: boolean): Response {
+  const headers = { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) };
+  if (isApi) return jsonError(503, "The database is unavailable right now; try again shortly.", { headers });
+  const page = renderStandaloneErrorPage(503);
+  page.headers.set("Retry-After", headers["Retry-After"]);
+  return page;
+}
+
 function internalError(request: Request): Response {
   return isApiPath(new URL(request.url).pathname)
     ? jsonError(500, "The server is misconfigured. The operators have been told.")
@@ -73,6 +85,10 @@ async function respond(incoming: Request, env: Env, ctx: ExecutionContext, isApi
   }
   try {
     const response = await handleRemixRequest(request, context);
+    if (response.status === 500 && context.database.unreachable) {
+      await response.body?.cancel();
+      return databaseUnavailable(isApi);
+    }
     return isApi ? ensureApiErrorShape(response) : response;
   } finally {
     ctx.waitUntil(context.database.close());

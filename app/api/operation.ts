@@ -73,6 +73,7 @@ function guardResponses(guard: GuardOptions<unknown>, method: Method): Partial<R
     guard.turnstile && "a failed Turnstile check (browsers and anonymous callers)",
   ].filter(Boolean);
   const unavailable = [
+    "the database cannot be reached (`Retry-After`)",
     (guard.auth === "optional" || guard.adminKey) && "the rate limiter's store is down (`Retry-After`)",
     guard.turnstile && "the Turnstile verifier is down",
   ].filter(Boolean);
@@ -90,7 +91,7 @@ function guardResponses(guard: GuardOptions<unknown>, method: Method): Partial<R
       415: "the body is not `application/json`",
     }),
     429: "over the rate limit (see the `RateLimit-*` headers and `Retry-After`)",
-    ...(unavailable.length > 0 && { 503: unavailable.join("; ") }),
+    503: unavailable.join("; "),
   };
 }
 

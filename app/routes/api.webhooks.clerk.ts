@@ -39,6 +39,7 @@ export const operations = [
       405: "not POST",
       413: `over ${MAX_WEBHOOK_BODY_BYTES / 1024} KB`,
       500: "the event could not be stored; Svix delivers it again",
+      503: "the database cannot be reached (`Retry-After`); Svix delivers it again",
     },
   }),
 ];

@@ -34,11 +34,18 @@ export interface DatabaseHandle {
   keepOpenUntil(work: Promise<unknown>): void;
   /** Ends the pool if it was opened, after any kept work. Safe to call more than once. */
   close(): Promise<void>;
+  /**
+   * True when this request tried to connect and never got a connection: Postgres refused or did
+   * not finish its handshake within the connect timeout. A failure then is the database's.
+   */
+  readonly unreachable: boolean;
 }
 
 export function openDatabase(env: AppEnv): DatabaseHandle {
   let pool: Pool | undefined;
   let db: Database | undefined;
+  let connectFailed = false;
+  let connected = false;
   const kept = new Set<Promise<unknown>>();
   return {
     get db() {
@@ -48,9 +55,19 @@ export function openDatabase(env: AppEnv): DatabaseHandle {
         // An idle client that loses its socket emits 'error' on the pool; without a listener
         // that would crash the isolate. The query that needed it reports the failure itself.
         pool.on("error", () => {});
+        // emitted once a client has finished Postgres' start-up handshake
+        pool.on("connect", () => {
+          connected = true;
+        });
+        onFailedConnect(pool, () => {
+          connectFailed = true;
+        });
         db = drizzle({ client: pool, schema });
       }
       return db;
+    },
+    get unreachable() {
+      return connectFailed && !connected;
     },
     keepOpenUntil(work) {
       kept.add(work);
@@ -64,6 +81,30 @@ export function openDatabase(env: AppEnv): DatabaseHandle {
       await open?.end().catch(() => {});
     },
   };
+}
+
+type ConnectCallback = (error: Error | undefined, ...client: unknown[]) => void;
+
+/**
+ * Calls `onFailure` whenever the pool fails to hand out a connection. `Pool.query` gets its client
+ * through `this.connect(callback)` too, so wrapping the instance's method sees every attempt.
+ */
+function onFailedConnect(pool: Pool, onFailure: () => void): void {
+  const connect = pool.connect.bind(pool) as (callback?: ConnectCallback) => Promise<unknown> | undefined;
+  Object.assign(pool, {
+    connect(callback?: ConnectCallback) {
+      if (callback) {
+        return connect((error, ...client) => {
+          if (error) onFailure();
+          callback(error, ...client);
+        });
+      }
+      return connect()?.catch((error: unknown) => {
+        onFailure();
+        throw error;
+      });
+    },
+  });
 }
 
 class TimeoutError extends Error {

@@ -24,14 +24,15 @@ afterEach(() => vi.restoreAllMocks());
 describe.each(databases().map((database) => [database.name, database] as const))("Postgres %s", (_, database) => {
   const down = { DATABASE_URL: database.DATABASE_URL };
 
-  it("a signed-in page → the styled 500 page, with security headers, within 2 s", async () => {
+  it("a signed-in page → the styled 503 page with Retry-After and security headers, within 2 s", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     const account = await signIn();
     const { response, responseMs } = await timedCall("/dashboard", { headers: { Cookie: account.cookie } }, down);
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(503);
+    expect(response.headers.get("Retry-After")).toBe("5");
     expect(responseMs).toBeLessThan(ANSWER_WITHIN_MS);
     const html = await response.text();
-    expect(html).toContain("Something went wrong");
+    expect(html).toContain("Temporarily unavailable");
     expect(html).not.toMatch(/\bat \S+ \(|Failed query|params:/);
     expect(response.headers.get("Content-Security-Policy")).toContain("frame-ancestors 'none'");
     expect(response.headers.get("Cache-Control")).toBe("private, no-store");
@@ -53,17 +54,20 @@ describe.each(databases().map((database) => [database.name, database] as const))
     expect(await bodyOf(response)).toMatchObject({ status: "degraded", db: "down" });
   });
 
-  it("an API call that needs the database → JSON 500 in the error shape within 2 s, no details", async () => {
+  it("an API call that needs the database → JSON 503 with Retry-After in the error shape within 2 s, no details", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     const account = await signIn();
     const { secret } = await createKey(account);
     const { response, responseMs } = await timedCall("/api/me", { headers: { "X-API-Key": secret } }, down);
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(503);
+    expect(response.headers.get("Retry-After")).toBe("5");
     expect(responseMs).toBeLessThan(ANSWER_WITHIN_MS);
-    expect(await bodyOf(response)).toEqual({ error: { code: "internal_error", message: expect.any(String) } });
+    expect(await bodyOf(response)).toEqual({
+      error: { code: "service_unavailable", message: "The database is unavailable right now; try again shortly." },
+    });
   });
 
-  it("a Clerk webhook → 500 within 2 s, so Svix delivers it again later", async () => {
+  it("a Clerk webhook → 503 within 2 s, so Svix delivers it again later", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     const payload = JSON.stringify(userEvent("user.created", { id: newClerkUserId() }));
     const { response, responseMs } = await timedCall(
@@ -71,7 +75,7 @@ describe.each(databases().map((database) => [database.name, database] as const))
       { method: "POST", headers: svixHeaders(payload), body: payload },
       down,
     );
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(503);
     expect(responseMs).toBeLessThan(ANSWER_WITHIN_MS);
   });
 });
