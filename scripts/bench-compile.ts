@@ -31,7 +31,11 @@
  *   baseline, what a 128 MB Worker must hold. The children collect garbage on one thread
  *   (`--single-threaded-gc`): with V8's concurrent marking, whether a compilation fit in a given
  *   heap depended on how the machine scheduled the helper threads, and the same cap passed or
- *   failed from one run to the next (31–39 MB at 300k lines).
+ *   failed from one run to the next (31–39 MB at 300k lines). A child exits as soon as its compile
+ *   has returned (a collection after it had failed caps the compile fit), and the cap the bisection
+ *   ends at must fit twice more (decision 0036): run to run it moves by about a megabyte.
+ *   `--memory-only` prints just these rows, each size bisected `--memory-runs` times, and what is
+ *   live after each step of one compile (collected at every event: the diagnosis, not the figure).
  *
  * - `--budget` instead measures the compile budget (`app/compiler/budget.ts`): configurations that
  *   use all of it — one source of the whole input budget; the most sources, all naming one text;
@@ -63,14 +67,14 @@
  *          --formats [--format-memory hosts,rpz|none]  --explain [--no-memory]
  *          --whole-process (only the whole-process rows, on the first size: ~1 min at 300k lines;
  *          with --lines 10000, seconds)  --startup-only (only the start-up rows, ~30 s)
- *          --startup-runs 31
+ *          --startup-runs 31  --memory-only [--memory-runs 2] (about 2 minutes a run of both sizes)
  * Takes about ten minutes, four to five of them the reference's one compilation of the 1.2M corpus;
  * `--formats` about six, `--formats --format-memory none --lines 300000` under a minute.
  * The temporary directory is removed at the end.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -78,6 +82,7 @@ import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import {
+  type CompileEvent,
   MAX_INCLUDES,
   MAX_INPUT_BYTES,
   MAX_LINES,
@@ -95,6 +100,8 @@ const DEFAULT_LINES = [300_000, 1_200_000];
 const WARMUP_LINES = 10_000;
 const DEFAULT_RUNS = 5;
 const DEFAULT_ROUNDS = 3;
+/** `--memory-only` bisects each size this many times over, to show how far the figure moves. */
+const DEFAULT_MEMORY_RUNS = 2;
 const WARMUP_RUNS = 5;
 const WARMUP_SECONDS = 1;
 const DEFAULT_REFERENCE_BUDGET_SECONDS = 60;
@@ -110,6 +117,8 @@ const BUDGET_TARGET_MB = 100;
 /** The heap-cap bisection stops when the bounds are this close (MB). */
 const HEAP_CAP_RESOLUTION_MB = 1;
 const HEAP_CAP_CEILING_MB = 512;
+/** Times the cap the bisection ends at must fit again (the edge still moves by a megabyte or so). */
+const HEAP_CAP_CONFIRMATIONS = 2;
 const CHILD_TIMEOUT_MS = 30 * 60 * 1000;
 /** A memory child that takes longer than this is thrashing at its cap: counted as not fitting. */
 const MEMORY_CHILD_TIMEOUT_MS = 3 * 60 * 1000;
@@ -153,6 +162,15 @@ interface MemoryResult {
   peakExternalMb: number;
   baselineRssMb: number;
   peakRssMb: number;
+  /** With `--live-steps`: what is live after each step, collected (see `memoryChild`). */
+  liveSteps?: LiveStep[];
+}
+
+/** Heap and typed arrays still reachable at a compile event, above the baseline, in MB. */
+interface LiveStep {
+  event: string;
+  heapMb: number;
+  typedArraysMb: number;
 }
 
 /** A memory figure of this process from `/proc/self/status` (`VmRSS`, `VmHWM`), in MB. */
@@ -335,11 +353,26 @@ async function memoryChild(): Promise<void> {
   writeFileSync("/proc/self/clear_refs", "5"); // peak RSS from now on
   const formats = option("--formats")?.split(",") as OutputFormat[] | undefined;
   const explain = process.argv.includes("--explain");
+  // Collecting at every event changes when V8 collects, so a child does this or runs under a cap.
+  const liveSteps: LiveStep[] | undefined = process.argv.includes("--live-steps") ? [] : undefined;
+  const onEvent = liveSteps
+    ? (event: CompileEvent) => {
+        collect();
+        const now = process.memoryUsage();
+        const step = event.type === "transformation" ? `${event.scope} ${event.name}` : event.type;
+        liveSteps.push({
+          event: step,
+          heapMb: (now.heapUsed - baseline.heapUsed) / MB,
+          typedArraysMb: (now.arrayBuffers - baseline.arrayBuffers) / MB,
+        });
+      }
+    : undefined;
   await compile(configuration, {
     loadSource: async (path) => files.get(path)!.toString("utf8"),
     limits,
     formats,
     explain,
+    onEvent,
   });
   const result: MemoryResult = {
     baselineHeapMb: baseline.heapUsed / MB,
@@ -347,8 +380,13 @@ async function memoryChild(): Promise<void> {
     peakExternalMb: peakExternal / MB,
     baselineRssMb: baselineRss,
     peakRssMb: procStatusMb("VmHWM"),
+    liveSteps,
   };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  // Exit at once: the compile has completed. Left to run, V8 finishes the marking it started during
+  // the compile, with everything allocated since counted live, and that collection could hit the
+  // cap after the compile fit (half the failures at a cap near the edge were such late ones).
+  writeSync(1, `${JSON.stringify(result)}\n`);
+  process.exit(0);
 }
 
 function runChild<T>(nodeOptions: string[], args: string[], timeoutMs = CHILD_TIMEOUT_MS): T | null {
@@ -419,6 +457,17 @@ function measureMemory(configuration: string, warmupConfiguration: string, extra
       fits = result;
     } else {
       low = middle;
+    }
+  }
+  // A cap at the edge can fit once by luck: it counts once it fits again and again.
+  for (let confirmed = 0; confirmed < HEAP_CAP_CONFIRMATIONS && high < HEAP_CAP_CEILING_MB; ) {
+    const result = attempt(high);
+    if (result) {
+      confirmed++;
+      fits = result;
+    } else {
+      high += HEAP_CAP_RESOLUTION_MB;
+      confirmed = 0;
     }
   }
   return { heapCapMb: high, result: fits };
@@ -823,6 +872,9 @@ async function parentMain(): Promise<void> {
   const withMemory = !process.argv.includes("--no-memory");
   if (process.argv.includes("--formats")) return formatsBench(sizes, runs, rounds);
   if (process.argv.includes("--explain")) return explainBench(sizes, runs, rounds, withMemory);
+  if (process.argv.includes("--memory-only")) {
+    return memoryBench(sizes, Number(option("--memory-runs") ?? DEFAULT_MEMORY_RUNS));
+  }
   const wholeProcessOnly = process.argv.includes("--whole-process");
   const startupRuns = Number(option("--startup-runs") ?? DEFAULT_STARTUP_RUNS);
   requireBuiltCli();
@@ -934,17 +986,7 @@ function printRow({ lines, inputMb, ours, reference, memory, baseline }: Row): v
       `ratio ×${(cpuMs(reference) / cpuMs(ours)).toFixed(1)}`,
   );
   console.log(`  peak RSS    ours ${ours.peakRssMb.toFixed(0)} MB   reference ${reference.peakRssMb.toFixed(0)} MB`);
-  if (memory && baseline) {
-    const { heapCapMb, result } = memory;
-    const aboveBaseline = memoryAboveBaseline(memory, baseline);
-    const typedArraysMb = result.peakExternalMb - result.baselineExternalMb;
-    console.log(
-      `  ours' need  V8 heap cap ${heapCapMb} MB (the baseline's ${baseline.heapCapMb} MB) + ` +
-        `${typedArraysMb.toFixed(1)} MB of typed arrays: ${aboveBaseline.toFixed(1)} MB above the baseline = ` +
-        `×${(aboveBaseline / inputMb).toFixed(2)} the input; ${memoryInAll(memory, baseline).toFixed(0)} MB in all ` +
-        `(RSS at that cap: ${(result.peakRssMb - result.baselineRssMb).toFixed(0)} MB above its start)`,
-    );
-  }
+  if (memory && baseline) console.log(`  ours' need  ${memoryNeed(memory, baseline, inputMb)}`);
   console.log(`  output      ${sameOutput({ ours, reference }) ? "identical to the reference's" : "DIFFERENT"}`);
 }
 
@@ -1014,6 +1056,59 @@ function writeBudgetShapes(directory: string): { name: string; configuration: st
   });
 }
 
+/**
+ * `--memory-only`: the memory rows alone, each size bisected `runs` times over (to see how steady the
+ * figure is), then what is live after each step of one compile at each size.
+ */
+async function memoryBench(sizes: number[], runs: number): Promise<void> {
+  const directory = mkdtempSync(join(tmpdir(), "bloqr-bench-"));
+  const started = performance.now();
+  try {
+    const warmupConfiguration = writeCorpus(directory, WARMUP_LINES);
+    const baseline = measureMemory(warmupConfiguration, warmupConfiguration);
+    if (!baseline) throw new Error("the baseline did not complete");
+    console.log(
+      `Memory of ours; the baseline (Node with the compiler loaded): V8 heap cap ${baseline.heapCapMb} MB.\n`,
+    );
+    for (const lines of sizes) {
+      const configuration = writeCorpus(directory, lines);
+      const inputMb = readFileSync(JSON.parse(readFileSync(configuration, "utf8")).sources[0].source).length / MB;
+      console.log(`${lines.toLocaleString("en")} lines (${inputMb.toFixed(1)} MB in):`);
+      for (let run = 0; run < runs; run++) {
+        const memory = measureMemory(configuration, warmupConfiguration);
+        if (!memory) throw new Error(`the memory child failed at ${lines} lines`);
+        const perInput = memoryAboveBaseline(memory, baseline) / inputMb;
+        console.log(
+          `  ${memoryNeed(memory, baseline, inputMb)}: ${verdict(perInput <= TARGET_MEMORY_PER_INPUT)} ≤ ` +
+            `×${TARGET_MEMORY_PER_INPUT}`,
+        );
+      }
+      const live = runChild<MemoryResult>(
+        [`--max-heap-size=${HEAP_CAP_CEILING_MB}`, "--expose-gc"],
+        [
+          "--memory-child",
+          "--live-steps",
+          "--configuration",
+          configuration,
+          "--warmup-configuration",
+          warmupConfiguration,
+        ],
+      );
+      if (!live?.liveSteps) throw new Error(`the live-steps child failed at ${lines} lines`);
+      console.log("  live after each step (collected; heap + typed arrays above the baseline, MB):");
+      for (const step of live.liveSteps) {
+        console.log(
+          `    ${step.event.padEnd(28)} ${step.heapMb.toFixed(1).padStart(6)} + ${step.typedArraysMb.toFixed(1).padStart(5)}` +
+            ` = ${(step.heapMb + step.typedArraysMb).toFixed(1).padStart(6)}`,
+        );
+      }
+    }
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+  console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);
+}
+
 /** `--budget`: each full-budget compile, within the Worker's limits, under the heap-cap bisection. */
 async function measureBudget(): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), "bloqr-budget-"));
@@ -1050,6 +1145,19 @@ async function measureBudget(): Promise<void> {
     rmSync(directory, { recursive: true, force: true });
   }
   if (!allFit) process.exitCode = 1;
+}
+
+/** One compile's memory as the rows print it. */
+function memoryNeed(memory: Memory, baseline: Memory, inputMb: number): string {
+  const { heapCapMb, result } = memory;
+  const aboveBaseline = memoryAboveBaseline(memory, baseline);
+  const typedArraysMb = result.peakExternalMb - result.baselineExternalMb;
+  return (
+    `V8 heap cap ${heapCapMb} MB (the baseline's ${baseline.heapCapMb} MB) + ` +
+    `${typedArraysMb.toFixed(1)} MB of typed arrays: ${aboveBaseline.toFixed(1)} MB above the baseline = ` +
+    `×${(aboveBaseline / inputMb).toFixed(2)} the input; ${memoryInAll(memory, baseline).toFixed(0)} MB in all ` +
+    `(RSS at that cap: ${(result.peakRssMb - result.baselineRssMb).toFixed(0)} MB above its start)`
+  );
 }
 
 const memoryAboveBaseline = ({ heapCapMb, result }: Memory, baseline: Memory) =>

@@ -236,6 +236,7 @@ async function compileList(input: Configuration, options: Omit<CompileOptions, "
     const record = (name: StepName, transform: Transformation) => {
       const linesBefore = lines.length;
       lines = transform(lines, explainer?.step(scope, sourceIndex, name, linesBefore));
+      lines.releaseUnusedTexts();
       const step: StepMetrics = { scope, sourceIndex, name, linesBefore, linesAfter: lines.length };
       steps.push(step);
       emit({ type: "transformation", ...step });

@@ -45,10 +45,22 @@ export class LineBreaks {
 
   /** Moves to the next run; false when there is none. */
   next(): boolean {
+    const { text, to } = this;
+    // most texts have no CR: then one `indexOf` a line, and a run is LFs only
+    if (this.nextCarriageReturn === to) {
+      const start = this.nextNewline;
+      if (start >= to) return false;
+      let end = start + 1;
+      while (end < to && text.charCodeAt(end) === NEWLINE) end++;
+      this.start = start;
+      this.end = end;
+      this.nextNewline = this.find("\n", end);
+      return true;
+    }
     const start = Math.min(this.nextNewline, this.nextCarriageReturn);
-    if (start >= this.to) return false;
-    let end = start;
-    while (end < this.to && isLineBreak(this.text.charCodeAt(end))) end++;
+    if (start >= to) return false;
+    let end = start + 1;
+    while (end < to && isLineBreak(text.charCodeAt(end))) end++;
     this.start = start;
     this.end = end;
     if (this.nextNewline < end) this.nextNewline = this.find("\n", end);

@@ -16,6 +16,108 @@ import { exceptions, rules, type SuffixTrie } from "tldts/dist/es6/src/data/trie
 const ICANN = 1;
 const MAX_HOSTNAME_LENGTH = 255;
 const MAX_LABEL_LENGTH = 63;
+/** A name of at most 255 characters has at most 128 labels (`a.a.…`): room for all of them. */
+const MAX_LABELS = 128;
+/** Label hashes are kept to 30 bits: small integers, and -1 marks a free slot of a node's table. */
+const LABEL_HASH_MASK = 0x3fffffff;
+const FREE_SLOT = -1;
+
+/**
+ * One forward scan over a run of hostname characters (`a-z`, `0-9`, `.`, `-`) that learns all that
+ * `isPlainHostname` and `isPublicSuffix` need: where the run ends, whether it is a plain hostname,
+ * and where each label starts with its hash, by which the suffix trie's nodes key their children.
+ * Validate classifies most lines with one such scan; the checks used to read a name up to five
+ * times (the plain-hostname check, the fast-path suffixes, a search for a dot, then each label
+ * backwards to find it, to hash it and to compare it).
+ */
+export class HostnameScan {
+  /** Where the run of hostname characters stopped: the end of the name when it is plain. */
+  end = 0;
+  /** Whether the run is a plain hostname (see `isPlainHostname`). */
+  plain = false;
+  private labelCount = 0;
+  private readonly labelStarts = new Int32Array(MAX_LABELS);
+  private readonly labelHashes = new Int32Array(MAX_LABELS);
+
+  /** Scans `text` from `start` up to at most `limit`; returns where the hostname characters stop. */
+  scan(text: string, start: number, limit: number): number {
+    let labels = 0;
+    let labelStart = start;
+    let hash = 0;
+    let plain = true;
+    let hasNonDigit = false;
+    let index = start;
+    for (; index < limit; index++) {
+      const code = text.charCodeAt(index);
+      if (code === 46 /* . */) {
+        plain = this.addLabel(labels++, text, labelStart, index, hash) && plain;
+        labelStart = index + 1;
+        hash = 0;
+        continue;
+      }
+      if ((code >= 97 && code <= 122) || code === 45 /* - */) hasNonDigit = true;
+      else if (code < 48 || code > 57) break;
+      hash = (Math.imul(hash, 31) + code) | 0;
+    }
+    plain = this.addLabel(labels++, text, labelStart, index, hash) && plain;
+    this.end = index;
+    this.labelCount = labels;
+    this.plain = plain && hasNonDigit && index - start <= MAX_HOSTNAME_LENGTH;
+    return index;
+  }
+
+  /** Records label number `label`; false when it is no label of a plain hostname. */
+  private addLabel(label: number, text: string, start: number, end: number, hash: number): boolean {
+    // more labels than a plain hostname can have: the name is too long, nothing to record
+    if (label >= MAX_LABELS) return false;
+    this.labelStarts[label] = start;
+    this.labelHashes[label] = hash & LABEL_HASH_MASK;
+    return isLabel(text, start, end);
+  }
+
+  /**
+   * `getPublicSuffix(hostname) === hostname` in tldts 7.0.28 with its default options, for the
+   * scanned name, which must be plain.
+   */
+  isPublicSuffix(text: string): boolean {
+    // A single label is its own suffix: a known TLD, or an unknown one under the implicit `*` rule.
+    if (this.labelCount === 1) return true;
+    // tldts answers these suffixes before looking at its trie: the suffix is then shorter than the name
+    if (isFastPathSuffix(text, this.labelStarts[this.labelCount - 1], this.end)) return false;
+    // The longest matching rule covers all the labels only if the trie has an ICANN rule for the
+    // whole name; an exception rule (`!www.ck`) always leaves a shorter suffix.
+    return this.wholeNameIsRule(text) && !this.matchesAnException(text);
+  }
+
+  /** Where label `label` ends: before the dot that starts the next one, or at the end of the name. */
+  private labelEnd(label: number): number {
+    return label + 1 < this.labelCount ? this.labelStarts[label + 1] - 1 : this.end;
+  }
+
+  /** Walks the labels from the last one; the node reached after the first label must be an ICANN rule. */
+  private wholeNameIsRule(text: string): boolean {
+    let node: Node | undefined = rulesRoot;
+    for (let label = this.labelCount - 1; ; label--) {
+      node = child(node, this.labelHashes[label], text, this.labelStarts[label], this.labelEnd(label));
+      if (node === undefined) return false;
+      if (label === 0) return (node.flags & ICANN) !== 0;
+    }
+  }
+
+  /** Whether any node on the hostname's path through the exception rules is an ICANN rule. */
+  private matchesAnException(text: string): boolean {
+    let node: Node | undefined = exceptionsRoot;
+    for (let label = this.labelCount - 1; ; label--) {
+      node = child(node, this.labelHashes[label], text, this.labelStarts[label], this.labelEnd(label));
+      if (node === undefined) return false;
+      if ((node.flags & ICANN) !== 0) return true;
+      if (label === 0) return false;
+    }
+  }
+}
+
+/** The scan behind the functions below, which answer for one name at a time. */
+const scan = new HostnameScan();
 
 /**
  * Whether `text` (or `text.substring(start, end)`, without cutting it) is a hostname tldts takes as
@@ -25,26 +127,10 @@ const MAX_LABEL_LENGTH = 63;
  * may rewrite or refuse; such names must go through tldts itself.
  */
 export function isPlainHostname(text: string, start = 0, end = text.length): boolean {
-  if (end <= start || end - start > MAX_HOSTNAME_LENGTH) return false;
-  let labelStart = start;
-  let hasNonDigit = false;
-  for (let index = start; index < end; index++) {
-    const code = text.charCodeAt(index);
-    if (code >= 97 && code <= 122) {
-      hasNonDigit = true;
-    } else if (code === 46 /* . */) {
-      if (!isLabel(text, labelStart, index)) return false;
-      labelStart = index + 1;
-    } else if (code === 45 /* - */) {
-      hasNonDigit = true;
-    } else if (code < 48 || code > 57) {
-      return false;
-    }
-  }
-  return hasNonDigit && isLabel(text, labelStart, end);
+  return scan.scan(text, start, end) === end && scan.plain;
 }
 
-/** A label of `isPlainHostname` (its characters are checked there): 1–63 long, no `-` at either end. */
+/** A label of a plain hostname (its characters are checked by the scan): 1–63 long, no `-` at either end. */
 function isLabel(text: string, start: number, end: number): boolean {
   const length = end - start;
   return (
@@ -58,59 +144,46 @@ function isLabel(text: string, start: number, end: number): boolean {
 /**
  * `getPublicSuffix(hostname) === hostname` in tldts 7.0.28 with its default options, for a hostname
  * that `isPlainHostname` accepts (for anything else the answer is undefined). The hostname may be
- * `text.substring(start, end)`: read in place, so the common case allocates nothing but labels.
+ * `text.substring(start, end)`: read in place.
  */
 export function isPublicSuffix(text: string, start = 0, end = text.length): boolean {
-  // tldts answers these suffixes before looking at its trie: the suffix is then shorter than the name
-  if (hasFastPathSuffix(text, start, end)) return false;
-  // A single label is its own suffix: a known TLD, or an unknown one under the implicit `*` rule.
-  if (!hasDot(text, start, end)) return true;
-  // The longest matching rule covers all the labels only if the trie has an ICANN rule for the
-  // whole name; an exception rule (`!www.ck`) always leaves a shorter suffix.
-  return wholeNameIsRule(text, start, end) && !matchesAnException(text, start, end);
+  scan.scan(text, start, end);
+  return scan.isPublicSuffix(text);
 }
 
 /**
- * Whether `text.substring(start, end)` has a dot. A loop rather than `lastIndexOf`, which would
- * search on before `start`, through the rest of a source's text when the name is read in place.
+ * tldts' `fastPathLookup` for a name of two labels or more whose last label is `text.substring(start,
+ * end)`: `com`, `org`, `edu`, `gov`, `net` and `de`.
  */
-function hasDot(text: string, start: number, end: number): boolean {
-  for (let index = start; index < end; index++) {
-    if (text.charCodeAt(index) === 46 /* . */) return true;
-  }
-  return false;
-}
-
-/** tldts' `fastPathLookup`: `.com`, `.org`, `.edu`, `.gov`, `.net` and `.de`. */
-function hasFastPathSuffix(text: string, start: number, end: number): boolean {
-  if (end - start <= 3) return false;
-  const c3 = text.charCodeAt(end - 1);
-  const c2 = text.charCodeAt(end - 2);
-  const c1 = text.charCodeAt(end - 3);
-  const c0 = text.charCodeAt(end - 4);
-  if (c1 === 46 /* . */) return c2 === 100 /* d */ && c3 === 101 /* e */;
-  if (c0 !== 46) return false;
+function isFastPathSuffix(text: string, start: number, end: number): boolean {
+  const length = end - start;
+  const c0 = text.charCodeAt(start);
+  const c1 = text.charCodeAt(start + 1);
+  if (length === 2) return c0 === 100 /* d */ && c1 === 101 /* e */;
+  if (length !== 3) return false;
+  const c2 = text.charCodeAt(start + 2);
   return (
-    (c1 === 99 && c2 === 111 && c3 === 109) /* com */ ||
-    (c1 === 111 && c2 === 114 && c3 === 103) /* org */ ||
-    (c1 === 101 && c2 === 100 && c3 === 117) /* edu */ ||
-    (c1 === 103 && c2 === 111 && c3 === 118) /* gov */ ||
-    (c1 === 110 && c2 === 101 && c3 === 116) /* net */
+    (c0 === 99 && c1 === 111 && c2 === 109) /* com */ ||
+    (c0 === 111 && c1 === 114 && c2 === 103) /* org */ ||
+    (c0 === 101 && c1 === 100 && c2 === 117) /* edu */ ||
+    (c0 === 103 && c1 === 111 && c2 === 118) /* gov */ ||
+    (c0 === 110 && c1 === 101 && c2 === 116) /* net */
   );
 }
 
 /**
- * A trie node with its children in a `Map` keyed by the hash of their label (`labelHash`): the
- * label being looked up is then read in place, where cutting it out of the name as a string and
- * looking that up (among an object's keys, or a `Map`'s string keys) cost more than the rest of
- * the check. Nodes are converted when first visited, so a compilation pays only for the part of
- * the list it walks.
+ * A trie node with its children in an open-addressed table keyed by the hash of their label (the
+ * scan's `labelHashes`): the label being looked up is then read in place and compared only on a
+ * hit. A `Map` keyed by the hash did the same at several times the cost per lookup. Nodes are
+ * converted when first visited, so a compilation pays only for the part of the list it walks.
  */
 interface Node {
   flags: number;
-  /** `null` until first visited. */
-  children: Map<number, Edge> | null;
-  /** The `*` child, where a label without a child of its own leads; set with `children`. */
+  /** `null` until first visited; a power of two long, `FREE_SLOT` where no child is. */
+  hashes: Int32Array | null;
+  /** The first child with the hash in the same slot of `hashes`. */
+  edges: Edge[];
+  /** The `*` child, where a label without a child of its own leads; set with `hashes`. */
   wildcard: Node | undefined;
   source: SuffixTrie;
 }
@@ -128,7 +201,7 @@ const converted = new Map<SuffixTrie, Node>();
 function nodeOf(source: SuffixTrie): Node {
   let node = converted.get(source);
   if (node === undefined) {
-    node = { flags: source[0], children: null, wildcard: undefined, source };
+    node = { flags: source[0], hashes: null, edges: [], wildcard: undefined, source };
     converted.set(source, node);
   }
   return node;
@@ -137,30 +210,45 @@ function nodeOf(source: SuffixTrie): Node {
 const rulesRoot = nodeOf(rules);
 const exceptionsRoot = nodeOf(exceptions);
 
-/** The hash a node's children are keyed by: a small integer, which V8 keeps unboxed as a `Map` key. */
-function labelHash(text: string, start: number, end: number): number {
+/** The hash the scan computes for a label, for the labels of the trie. */
+function labelHash(label: string): number {
   let hash = 0;
-  for (let index = start; index < end; index++) hash = (Math.imul(hash, 31) + text.charCodeAt(index)) | 0;
-  return hash & 0x3fffffff;
+  for (let index = 0; index < label.length; index++) hash = (Math.imul(hash, 31) + label.charCodeAt(index)) | 0;
+  return hash & LABEL_HASH_MASK;
+}
+
+/** Fills a node's table of children; at most half full, so a lookup ends after a probe or two. */
+function convertChildren(node: Node): Int32Array {
+  const labels = Object.entries(node.source[1]);
+  let size = 4;
+  while (size < labels.length * 2) size *= 2;
+  const hashes = new Int32Array(size).fill(FREE_SLOT);
+  for (const [label, source] of labels) {
+    const hash = labelHash(label);
+    let slot = hash & (size - 1);
+    while (hashes[slot] !== FREE_SLOT && hashes[slot] !== hash) slot = (slot + 1) & (size - 1);
+    hashes[slot] = hash;
+    node.edges[slot] = { label, node: nodeOf(source), next: node.edges[slot] };
+  }
+  node.hashes = hashes;
+  node.wildcard = node.source[1]["*"] === undefined ? undefined : nodeOf(node.source[1]["*"]);
+  return hashes;
 }
 
 /**
- * tldts' step from a node to the child for the label `text.substring(start, end)`, or to its `*`
- * child when there is none (`*` itself is never a label here: plain hostnames have no `*`).
+ * tldts' step from a node to the child for the label `text.substring(start, end)` of hash `hash`,
+ * or to its `*` child when there is none (`*` itself is never a label here: plain hostnames have
+ * no `*`).
  */
-function child(node: Node, text: string, start: number, end: number): Node | undefined {
-  let children = node.children;
-  if (children === null) {
-    children = new Map();
-    for (const [label, source] of Object.entries(node.source[1])) {
-      const hash = labelHash(label, 0, label.length);
-      children.set(hash, { label, node: nodeOf(source), next: children.get(hash) });
+function child(node: Node, hash: number, text: string, start: number, end: number): Node | undefined {
+  const hashes = node.hashes ?? convertChildren(node);
+  const mask = hashes.length - 1;
+  for (let slot = hash & mask; hashes[slot] !== FREE_SLOT; slot = (slot + 1) & mask) {
+    if (hashes[slot] !== hash) continue;
+    for (let edge: Edge | undefined = node.edges[slot]; edge !== undefined; edge = edge.next) {
+      if (labelEquals(edge.label, text, start, end)) return edge.node;
     }
-    node.children = children;
-    node.wildcard = child(node, "*", 0, 1);
-  }
-  for (let edge = children.get(labelHash(text, start, end)); edge !== undefined; edge = edge.next) {
-    if (labelEquals(edge.label, text, start, end)) return edge.node;
+    break;
   }
   return node.wildcard;
 }
@@ -172,38 +260,4 @@ function labelEquals(label: string, text: string, start: number, end: number): b
     if (label.charCodeAt(offset) !== text.charCodeAt(start + offset)) return false;
   }
   return true;
-}
-
-/** Where the label ending at `labelEnd` starts: after the dot before it, or at `start`. */
-function labelStart(text: string, start: number, labelEnd: number): number {
-  let index = labelEnd;
-  while (index > start && text.charCodeAt(index - 1) !== 46 /* . */) index--;
-  return index;
-}
-
-/** Walks the labels from the last one; the node reached after the first label must be an ICANN rule. */
-function wholeNameIsRule(text: string, start: number, end: number): boolean {
-  let node: Node | undefined = rulesRoot;
-  let labelEnd = end;
-  for (;;) {
-    const label = labelStart(text, start, labelEnd);
-    node = child(node, text, label, labelEnd);
-    if (node === undefined) return false;
-    if (label === start) return (node.flags & ICANN) !== 0;
-    labelEnd = label - 1;
-  }
-}
-
-/** Whether any node on the hostname's path through the exception rules is an ICANN rule. */
-function matchesAnException(text: string, start: number, end: number): boolean {
-  let node: Node | undefined = exceptionsRoot;
-  let labelEnd = end;
-  for (;;) {
-    const label = labelStart(text, start, labelEnd);
-    node = child(node, text, label, labelEnd);
-    if (node === undefined) return false;
-    if ((node.flags & ICANN) !== 0) return true;
-    if (label === start) return false;
-    labelEnd = label - 1;
-  }
 }

@@ -35,6 +35,21 @@ export function nextRangeHash(hash: number, code: number): number {
 }
 
 /**
+ * `rangeHash` computed from the first character on, for a scan that reads a range forwards anyway:
+ * from `hash = 0` and `power = 1`, each character's code goes through `forwardRangeHash(hash, code,
+ * power)` then `power = nextHashPower(power)`; after the last, `hash` is the range's `rangeHash`.
+ * The two products are independent, so this costs a scan about what `rangeHash` alone costs.
+ */
+export function forwardRangeHash(hash: number, code: number, power: number): number {
+  return (hash + Math.imul(code, power)) | 0;
+}
+
+/** See `forwardRangeHash`. */
+export function nextHashPower(power: number): number {
+  return Math.imul(power, HASH_BASE);
+}
+
+/**
  * Where the keys of a `RangeSet` are: key `id` is `textOf(id).substring(startOf(id), endOf(id))`.
  * A `LineList` is one (the id is the line's index).
  */
@@ -102,9 +117,14 @@ export class RangeSet {
     for (let probe = 0; probe < MAX_PROBES; probe++) {
       const entry = table[slot * 2 + 1];
       if (entry === 0) {
-        if (this.overflowHashes?.has(hash) && this.overflow!.has(this.keyString(id))) return false;
+        if (this.overflowHashes?.has(hash) && this.overflow!.has(this.keyString(id))) {
+          return false;
+        }
+        table[slot * 2] = hash;
+        table[slot * 2 + 1] = id + 1;
         if (this.filter.length > 0) this.setFilterBit(hash);
-        return this.insert(slot, hash, id);
+        if (++this.count > slots * MAX_LOAD) this.rehash(slots * 2);
+        return true;
       }
       if (table[slot * 2] === hash && this.idsEqual(entry - 1, id)) return false;
       slot = slot + 1 === slots ? 0 : slot + 1;
@@ -159,13 +179,6 @@ export class RangeSet {
     this.overflowHashes ??= new Set();
     this.overflow.add(key);
     this.overflowHashes.add(hash);
-  }
-
-  private insert(slot: number, hash: number, id: number): true {
-    this.table[slot * 2] = hash;
-    this.table[slot * 2 + 1] = id + 1;
-    if (++this.count > this.slots * MAX_LOAD) this.rehash(this.slots * 2);
-    return true;
   }
 
   private keyEquals(id: number, text: string, start: number, end: number): boolean {

@@ -1,3 +1,5 @@
+import { forwardRangeHash, nextHashPower } from "./range-set";
+
 /**
  * How the reference (`@adguard/hostlist-compiler`) reads a single line: comments, /etc/hosts entries,
  * bare domains and adblock-style rules with `$modifiers`. Every transformation classifies lines
@@ -30,7 +32,7 @@ export function isComment(line: string): boolean {
 
 /**
  * `isComment(text.substring(start, end))`, read in place: the steps that look at a few characters
- * of each line (see `LineList.filterRanges`) then make no string per line.
+ * of each line (`LineList.textOf`) then make no string per line.
  */
 export function isCommentRange(text: string, start: number, end: number): boolean {
   if (end <= start) return false;
@@ -327,17 +329,84 @@ export function isBlockedHostnameRule(pattern: string): boolean {
 
 /** `isBlockedHostnameRule(text.substring(start, end))`, read in place. */
 export function isBlockedHostnameRuleRange(text: string, start: number, end: number): boolean {
-  if (
-    end - start < 4 ||
-    text.charCodeAt(start) !== 124 /* | */ ||
-    text.charCodeAt(start + 1) !== 124 ||
-    text.charCodeAt(end - 1) !== 94 /* ^ */
-  ) {
-    return false;
-  }
+  if (!hasBlockedRuleFrame(text, start, end)) return false;
   for (let i = start + 2; i < end - 1; i++) {
     const code = text.charCodeAt(i);
     if (!isLowercaseAlphanumeric(code) && code !== 45 && code !== 46) return false;
   }
   return true;
+}
+
+/**
+ * A hostname a scan found in a line: where it starts, its `rangeHash` (computed as it was read),
+ * and its first dot's offset in it (-1: none).
+ */
+export interface ScannedHostname {
+  start: number;
+  hash: number;
+  firstDot: number;
+}
+
+/**
+ * `isBlockedHostnameRuleRange(text, start, end)`, and when true the hostname between `||` and `^`
+ * in `found`, hashed in the same scan: Compress reads each line once to classify and hash it.
+ */
+export function scanBlockedHostnameRule(text: string, start: number, end: number, found: ScannedHostname): boolean {
+  if (!hasBlockedRuleFrame(text, start, end)) return false;
+  let hash = 0;
+  let power = 1;
+  let firstDot = -1;
+  for (let i = start + 2; i < end - 1; i++) {
+    const code = text.charCodeAt(i);
+    if (!isLowercaseAlphanumeric(code)) {
+      if (code === 46 /* . */) {
+        if (firstDot === -1) firstDot = i;
+      } else if (code !== 45 /* - */) {
+        return false;
+      }
+    }
+    hash = forwardRangeHash(hash, code, power);
+    power = nextHashPower(power);
+  }
+  found.start = start + 2;
+  found.hash = hash;
+  found.firstDot = firstDot === -1 ? -1 : firstDot - found.start;
+  return true;
+}
+
+/**
+ * `simpleEtcHostsHostnameStartRange(text, start, end) !== -1`, and when true the hostname (from
+ * there to the end) in `found`, hashed in the same scan.
+ */
+export function scanSimpleEtcHostsHostname(text: string, start: number, end: number, found: ScannedHostname): boolean {
+  let index = start;
+  while (index < end && isHostsAddressChar(text.charCodeAt(index))) index++;
+  if (index === start || index >= end || !isJsWhitespace(text.charCodeAt(index))) return false;
+  while (index < end && isJsWhitespace(text.charCodeAt(index))) index++;
+  const hostnameStart = index;
+  let hash = 0;
+  let power = 1;
+  let firstDot = -1;
+  for (; index < end; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 46 /* . */ && firstDot === -1) firstDot = index;
+    else if (code === 35 /* # */ || isJsWhitespace(code)) return false;
+    hash = forwardRangeHash(hash, code, power);
+    power = nextHashPower(power);
+  }
+  if (hostnameStart === end) return false;
+  found.start = hostnameStart;
+  found.hash = hash;
+  found.firstDot = firstDot === -1 ? -1 : firstDot - hostnameStart;
+  return true;
+}
+
+/** `||`, at least one character, then `^`: the frame of a `||hostname^` rule. */
+function hasBlockedRuleFrame(text: string, start: number, end: number): boolean {
+  return (
+    end - start >= 4 &&
+    text.charCodeAt(start) === 124 /* | */ &&
+    text.charCodeAt(start + 1) === 124 &&
+    text.charCodeAt(end - 1) === 94 /* ^ */
+  );
 }

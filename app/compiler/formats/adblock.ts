@@ -7,11 +7,7 @@ import { type FormatReport, ReportBuilder } from "./report";
  * (`LineList.takeText`), so it is the last pass over the list.
  */
 export function writeAdblock(list: LineList, header: readonly string[], ruleCount: number): FormatOutput {
-  const report = adblockReport(ruleCount);
-  const listLength = list.length;
-  const listText = list.takeText();
-  const text = listLength === 0 ? header.join("\n") : `${header.join("\n")}\n${listText}`;
-  return textOutput("adblock", text, report);
+  return textOutput("adblock", list.takeText(header), adblockReport(ruleCount));
 }
 
 /** The adblock pass's report: every rule written as it is. */

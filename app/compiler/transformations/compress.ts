@@ -1,6 +1,6 @@
 import type { StepObserver } from "../explain";
 import type { LineList } from "../line-list";
-import { nextRangeHash, type RangeKeys, RangeSet } from "../range-set";
+import { nextRangeHash, type RangeKeys, RangeSet, rangeHash } from "../range-set";
 import { release } from "../release";
 import {
   etcHostsHostnames,
@@ -8,7 +8,9 @@ import {
   isEtcHostsRuleRange,
   isJsWhitespace,
   isJustDomainRange,
-  simpleEtcHostsHostnameStartRange,
+  type ScannedHostname,
+  scanBlockedHostnameRule,
+  scanSimpleEtcHostsHostname,
 } from "../rule";
 
 /** What a line turns into (the low bits of its byte in `kinds`). */
@@ -37,79 +39,32 @@ const MAX_HOSTNAME_OFFSET = 255;
  * it counts four times against the list's `lines` limit — before the line is split.
  */
 const PARSED_HOSTNAME_LINES = 4;
+/** `Hostnames`' first-dot offset when it does not fit its byte: the parent walk reads the whole hostname. */
+const WHOLE_HOSTNAME = 255;
 
 /**
  * Converts /etc/hosts lines and bare domains to `||hostname^` rules, keeps the first rule for each
  * hostname, and drops rules already covered by a rule for a parent domain (`||sub.example.org^`
  * when `||example.org^` exists). Rules that do not block a plain hostname pass through unchanged.
  *
- * Three passes: the first collects every blocked hostname, the second drops the lines a blocked
- * parent domain covers, and the third writes the result in place. Hostnames stay ranges of their
- * lines (see `Hostnames`), so the set of them costs a few bytes per line.
+ * Four passes: the first classifies each line and hashes its hostname, the second keeps the first
+ * line of each hostname, the third drops the lines a blocked parent domain covers, and the fourth
+ * writes the result in place. Hostnames stay ranges of their lines (see `Hostnames`), so the set
+ * of them costs a few bytes per line.
  */
 export function compress(lines: LineList, observer?: StepObserver): LineList {
   const kinds = new Uint8Array(lines.length);
   const hostnames = new Hostnames(lines, kinds);
-  // filtered: the second pass asks for every parent domain, and few of them are blocked
-  const blocked = new RangeSet(hostnames, lines.length, true);
   /** For `ParsedRule` and `HostsLine`: the ids of the hostnames the line keeps. */
   const parsedHostnameIds = new Map<number, number[]>();
-  let parsedHostnames = 0;
-
-  for (let index = 0; index < lines.length; index++) {
-    // read in place: most lines are decided without a string of their own
-    const text = lines.textOf(index);
-    const start = lines.startOf(index);
-    const end = lines.endOf(index);
-    const hostsHostnameStart = simpleEtcHostsHostnameStartRange(text, start, end);
-    if (hostsHostnameStart !== -1 && hostsHostnameStart - start <= MAX_HOSTNAME_OFFSET) {
-      hostnames.setStart(index, hostsHostnameStart - start);
-      kinds[index] = Kind.ToRule;
-    } else if (isEtcHostsRuleRange(text, start, end)) {
-      const line = lines.get(index);
-      parsedHostnames += fieldCount(line);
-      lines.checkLines(lines.length + parsedHostnames * PARSED_HOSTNAME_LINES);
-      const lineHostnames = etcHostsHostnames(line);
-      // The reference crashes on an /etc/hosts line without hostnames (`1  #x`); we keep the line.
-      if (lineHostnames.length > 0) {
-        kinds[index] = Kind.HostsLine;
-        const ids = lineHostnames.map((hostname) => hostnames.addParsed(hostname));
-        parsedHostnameIds.set(
-          index,
-          ids.filter((id) => blocked.add(id)),
-        );
-      }
-    } else if (isJustDomainRange(text, start, end)) {
-      kinds[index] = Kind.ToRule;
-    } else if (isBlockedHostnameRuleRange(text, start, end)) {
-      // `||example.org^`: what `compressibleHostname` finds, without trimming or parsing
-      hostnames.setStart(index, 2);
-      kinds[index] = Kind.Rule;
-    } else {
-      const hostname = compressibleHostname(text, start, end);
-      if (hostname !== null) {
-        const id = hostnames.addParsed(hostname);
-        kinds[index] = blocked.add(id) ? Kind.ParsedRule : Kind.Dropped;
-        parsedHostnameIds.set(index, [id]);
-      }
-    }
-    // the kind is set first: `hostnames` reads it to find the hostname
-    const kind = kinds[index];
-    if ((kind === Kind.ToRule || kind === Kind.Rule) && !blocked.add(index)) kinds[index] = Kind.Dropped;
-  }
-
-  // A covered line keeps its kind, flagged: `hostnames` reads the kind to find the hostname, and
-  // the hostname may still be a parent of another.
-  for (let index = 0; index < lines.length; index++) {
-    const kind = kinds[index] as Kind;
-    if (kind === Kind.ToRule || kind === Kind.Rule) {
-      if (coveringParentStart(hostnames, index, blocked) !== -1) kinds[index] |= COVERED;
-    } else if (kind === Kind.ParsedRule || kind === Kind.HostsLine) {
-      const ids = parsedHostnameIds.get(index)!.filter((id) => coveringParentStart(hostnames, id, blocked) === -1);
-      if (kind === Kind.ParsedRule && ids.length === 0) kinds[index] |= COVERED;
-      parsedHostnameIds.set(index, ids);
-    }
-  }
+  const hashes = new Int32Array(lines.length);
+  const hostnameCount = classifyLines(lines, kinds, hostnames, hashes, parsedHostnameIds);
+  // sized for the hostnames found, not every line; filtered: the third pass asks for every parent
+  // domain, and few of them are blocked
+  const blocked = new RangeSet(hostnames, hostnameCount, true);
+  keepFirstHostnames(kinds, hashes, parsedHostnameIds, blocked);
+  release(hashes);
+  markCoveredLines(kinds, hostnames, parsedHostnameIds, blocked);
 
   if (observer) explainCompress(lines, kinds, hostnames, parsedHostnameIds, blocked, observer);
   blocked.release();
@@ -134,6 +89,130 @@ export function compress(lines: LineList, observer?: StepObserver): LineList {
   return lines;
 }
 
+/**
+ * The first pass: each line's kind, and for a line that blocks one hostname its range and hash
+ * (`hashes`, by line), computed while the line is in the processor's cache. Returns how many
+ * hostnames the lines block, repeats included: the size of the set of them.
+ */
+function classifyLines(
+  lines: LineList,
+  kinds: Uint8Array,
+  hostnames: Hostnames,
+  hashes: Int32Array,
+  parsedHostnameIds: Map<number, number[]>,
+): number {
+  let hostnameCount = 0;
+  let parsedHostnames = 0;
+  const found: ScannedHostname = { start: 0, hash: 0, firstDot: -1 };
+  for (let index = 0; index < lines.length; index++) {
+    // read in place: most lines are decided without a string of their own
+    const text = lines.textOf(index);
+    const start = lines.startOf(index);
+    const end = lines.endOf(index);
+    if (start === end) continue;
+    const first = text.charCodeAt(start);
+    // a line starting with `|` is no /etc/hosts line or domain, one with white space can only be
+    // a rule `compressibleHostname` trims, and one starting otherwise is no `||` rule
+    if (first === 124 /* | */) {
+      if (scanBlockedHostnameRule(text, start, end, found)) {
+        // `||example.org^`: what `compressibleHostname` finds, without trimming or parsing
+        hostnames.setRange(index, 2, found.firstDot, end - 1 - found.start);
+        kinds[index] = Kind.Rule;
+        hashes[index] = found.hash;
+        hostnameCount++;
+        continue;
+      }
+    } else if (!isJsWhitespace(first)) {
+      if (scanSimpleEtcHostsHostname(text, start, end, found) && found.start - start <= MAX_HOSTNAME_OFFSET) {
+        hostnames.setRange(index, found.start - start, found.firstDot, end - found.start);
+        kinds[index] = Kind.ToRule;
+        hashes[index] = found.hash;
+        hostnameCount++;
+      } else if (isEtcHostsRuleRange(text, start, end)) {
+        const line = lines.get(index);
+        parsedHostnames += fieldCount(line);
+        lines.checkLines(lines.length + parsedHostnames * PARSED_HOSTNAME_LINES);
+        const lineHostnames = etcHostsHostnames(line);
+        // The reference crashes on an /etc/hosts line without hostnames (`1  #x`); we keep the line.
+        if (lineHostnames.length > 0) {
+          kinds[index] = Kind.HostsLine;
+          parsedHostnameIds.set(
+            index,
+            lineHostnames.map((hostname) => hostnames.addParsed(hostname)),
+          );
+          hostnameCount += lineHostnames.length;
+        }
+      } else if (isJustDomainRange(text, start, end)) {
+        let dot = start;
+        while (text.charCodeAt(dot) !== 46 /* . */) dot++; // a domain has one
+        hostnames.setRange(index, 0, dot - start, end - start);
+        kinds[index] = Kind.ToRule;
+        hashes[index] = rangeHash(text, start, end);
+        hostnameCount++;
+      }
+      continue;
+    }
+    const hostname = compressibleHostname(text, start, end);
+    if (hostname !== null) {
+      kinds[index] = Kind.ParsedRule;
+      parsedHostnameIds.set(index, [hostnames.addParsed(hostname)]);
+      hostnameCount++;
+    }
+  }
+  return hostnameCount;
+}
+
+/**
+ * The second pass, in line order: a hostname seen before drops its line (or, on an /etc/hosts
+ * line of several, is left out). A loop of little else than the set's random reads, which the
+ * processor then overlaps: adding each hostname as its line was classified took about a tenth
+ * longer than the two passes, although a repeated hostname is compared with the first while its
+ * line is still in the cache there.
+ */
+function keepFirstHostnames(
+  kinds: Uint8Array,
+  hashes: Int32Array,
+  parsedHostnameIds: Map<number, number[]>,
+  blocked: RangeSet,
+): void {
+  for (let index = 0; index < kinds.length; index++) {
+    const kind = kinds[index] as Kind;
+    if (kind === Kind.ToRule || kind === Kind.Rule) {
+      if (!blocked.add(index, hashes[index])) kinds[index] = Kind.Dropped;
+    } else if (kind === Kind.ParsedRule) {
+      if (!blocked.add(parsedHostnameIds.get(index)![0])) kinds[index] = Kind.Dropped;
+    } else if (kind === Kind.HostsLine) {
+      parsedHostnameIds.set(
+        index,
+        parsedHostnameIds.get(index)!.filter((id) => blocked.add(id)),
+      );
+    }
+  }
+}
+
+/**
+ * The third pass: flags the lines whose hostname a blocked parent domain covers, and leaves such
+ * hostnames out of /etc/hosts lines. A covered line keeps its kind: `hostnames` reads the kind to
+ * find the hostname, and the hostname may still be a parent of another.
+ */
+function markCoveredLines(
+  kinds: Uint8Array,
+  hostnames: Hostnames,
+  parsedHostnameIds: Map<number, number[]>,
+  blocked: RangeSet,
+): void {
+  for (let index = 0; index < kinds.length; index++) {
+    const kind = kinds[index] as Kind;
+    if (kind === Kind.ToRule || kind === Kind.Rule) {
+      if (coveringParentStart(hostnames, index, blocked) !== -1) kinds[index] |= COVERED;
+    } else if (kind === Kind.ParsedRule || kind === Kind.HostsLine) {
+      const ids = parsedHostnameIds.get(index)!.filter((id) => coveringParentStart(hostnames, id, blocked) === -1);
+      if (kind === Kind.ParsedRule && ids.length === 0) kinds[index] |= COVERED;
+      parsedHostnameIds.set(index, ids);
+    }
+  }
+}
+
 /** Runs of characters other than white space: at least the hostnames of an /etc/hosts line. */
 function fieldCount(line: string): number {
   let count = 0;
@@ -155,6 +234,12 @@ function fieldCount(line: string): number {
 class Hostnames implements RangeKeys {
   private readonly lineCount: number;
   private readonly startOffsets: Uint8Array;
+  /**
+   * For a line's hostname: where its first dot is, from its start; `WHOLE_HOSTNAME` when unknown.
+   * The parent domains all start after it, so the walk for them (`coveringParentStart`) stops
+   * there: the first label, about a third of a hostname, is not read again.
+   */
+  private readonly firstDotOffsets: Uint8Array;
   private readonly parsed: string[] = [];
 
   constructor(
@@ -163,21 +248,35 @@ class Hostnames implements RangeKeys {
   ) {
     this.lineCount = lines.length;
     this.startOffsets = new Uint8Array(lines.length);
+    this.firstDotOffsets = new Uint8Array(lines.length).fill(WHOLE_HOSTNAME);
   }
 
   /** Frees the hostname offsets (see `release`); no hostname can be read afterwards. */
   release(): void {
-    release(this.startOffsets);
+    release(this.startOffsets, this.firstDotOffsets);
   }
 
-  setStart(index: number, startOffset: number): void {
+  /**
+   * Line `index`'s hostname starts `startOffset` characters into the line, has its first dot
+   * `firstDotOffset` characters into the hostname (-1: none) and is `length` characters long.
+   */
+  setRange(index: number, startOffset: number, firstDotOffset: number, length: number): void {
     this.startOffsets[index] = startOffset;
+    // a hostname without a dot has no parent domain: the walk for one reads nothing
+    const offset = firstDotOffset === -1 ? length : firstDotOffset;
+    if (offset < WHOLE_HOSTNAME) this.firstDotOffsets[index] = offset;
   }
 
   /** Returns the id of a hostname found by parsing. */
   addParsed(hostname: string): number {
     this.parsed.push(hostname);
     return this.lineCount + this.parsed.length - 1;
+  }
+
+  /** Where the walk for the parent domains of hostname `id` may stop: its first dot, or its start. */
+  parentsStartOf(id: number): number {
+    if (id >= this.lineCount || this.firstDotOffsets[id] === WHOLE_HOSTNAME) return this.startOf(id);
+    return this.startOf(id) + this.firstDotOffsets[id];
   }
 
   textOf(id: number): string {
@@ -246,10 +345,10 @@ function optionsSeparator(text: string, start: number, end: number): number {
  */
 function coveringParentStart(hostnames: Hostnames, id: number, blocked: RangeSet): number {
   const text = hostnames.textOf(id);
-  const start = hostnames.startOf(id);
+  const stop = hostnames.parentsStartOf(id);
   const end = hostnames.endOf(id);
   let hash = 0; // of the characters after `index`
-  for (let index = end - 1; index >= start; index--) {
+  for (let index = end - 1; index >= stop; index--) {
     const code = text.charCodeAt(index);
     if (code === 46 /* . */ && index + 1 < end && blocked.has(text, index + 1, end, hash)) return index + 1;
     hash = nextRangeHash(hash, code);

@@ -3,7 +3,7 @@ import type { StepObserver } from "../explain";
 import { classifyIpPattern, type IpPattern, isSubnetWildcard } from "../ip-pattern";
 import type { LineList } from "../line-list";
 import { LIMITING_MODIFIERS, SUPPORTED_MODIFIERS } from "../modifiers";
-import { isPlainHostname, isPublicSuffix } from "../public-suffix";
+import { HostnameScan, isPlainHostname, isPublicSuffix } from "../public-suffix";
 import { LineMark, removeWithPrecedingComments } from "../remove-with-preceding-comments";
 import {
   etcHostsHostnames,
@@ -87,53 +87,87 @@ enum Validity {
   Unknown,
 }
 
+/** The scan of the hostname of the line being classified (see `commonLineValidity`). */
+const hostname = new HostnameScan();
+
 /**
- * The two shapes most lines of a blocklist have, decided for line `text.substring(start, end)` in
- * place — without parsing the rule, and without tldts unless the hostname is a public suffix.
+ * The shapes most lines of a blocklist have, decided for line `text.substring(start, end)` in
+ * place — one scan of the hostname, without parsing the rule, and without tldts unless the hostname
+ * is a public suffix.
  */
 function commonLineValidity(text: string, start: number, end: number, policy: ValidationPolicy): Validity {
-  // `||hostname^`, `@@||hostname^`
-  const ruleHostnameStart = simpleRuleHostnameStart(text, start, end);
+  const ruleHostnameStart = adblockHostnameStart(text, start, end);
   if (ruleHostnameStart !== -1) {
-    if (!isPublicSuffix(text, ruleHostnameStart, end - 1)) return Validity.Valid;
-    return validity(hostnameProblem(text.substring(ruleHostnameStart, end - 1), false, policy) === null);
+    const hostnameEnd = hostname.scan(text, ruleHostnameStart, end);
+    // `||hostname^`, `@@||hostname^`: every check of `isValidAdblockRule` passes (no modifiers; an
+    // exact domain, so no length limit; allowed characters; not IP-like, as a plain hostname has a
+    // letter or `-`) up to the last one, `hostnameProblem`
+    if (hostnameEnd === end - 1 && text.charCodeAt(hostnameEnd) === 94 /* ^ */ && hostname.plain) {
+      return hostnameValidity(text, ruleHostnameStart, hostnameEnd, false, policy);
+    }
+    const modified = modifiedRuleValidity(text, ruleHostnameStart, hostnameEnd, end, policy);
+    if (modified !== Validity.Unknown) return modified;
+    // `||…` and the hostname characters the scan read are all characters of a domain pattern
+    return hasCharacterOutsideDomainPattern(text, start, end, hostnameEnd) ? Validity.Invalid : Validity.Unknown;
   }
   // `0.0.0.0 hostname`: what `isValidEtcHostsRule` would decide, without its parsing
   const hostsHostnameStart = simpleEtcHostsHostnameStartRange(text, start, end);
   if (hostsHostnameStart !== -1) {
-    if (isPlainHostname(text, hostsHostnameStart, end) && !isPublicSuffix(text, hostsHostnameStart, end)) {
-      return Validity.Valid;
+    if (hostname.scan(text, hostsHostnameStart, end) === end && hostname.plain) {
+      return hostnameValidity(text, hostsHostnameStart, end, false, policy);
     }
     return validity(hostnameProblem(text.substring(hostsHostnameStart, end), false, policy) === null);
   }
-  const modified = modifiedRuleValidity(text, start, end, policy);
-  if (modified !== Validity.Unknown) return modified;
   return hasCharacterOutsideDomainPattern(text, start, end) ? Validity.Invalid : Validity.Unknown;
+}
+
+/** Where the hostname of `||…` or `@@||…` starts, or -1 for a line that starts otherwise. */
+function adblockHostnameStart(text: string, start: number, end: number): number {
+  // the length first: `startsWith` would read on past the line, into the rest of its text
+  if (end - start >= 2 && text.startsWith("||", start)) return start + 2;
+  if (end - start >= 4 && text.startsWith("@@||", start)) return start + 4;
+  return -1;
+}
+
+/** What `hostnameProblem` decides for the plain hostname the scan has just read. */
+function hostnameValidity(
+  text: string,
+  start: number,
+  end: number,
+  hasLimitingModifier: boolean,
+  policy: ValidationPolicy,
+): Validity {
+  if (!hostname.isPublicSuffix(text)) return Validity.Valid;
+  return validity(hostnameProblem(text.substring(start, end), hasLimitingModifier, policy) === null);
 }
 
 /**
  * `||hostname^$modifiers` and `@@||hostname^$modifiers`, with a plain hostname that starts with a
  * letter (so no IP pattern) and modifiers that are bare names of `a-z`, `~` and `-` separated by
  * commas (so no escapes, values or second `$`): what `isValidAdblockRule` decides for such a rule
- * — an unsupported modifier drops it, else its hostname decides — without parsing it.
+ * — an unsupported modifier drops it, else its hostname decides — without parsing it. The scan of
+ * the hostname, from `hostnameStart`, stopped at `caret`.
  */
-function modifiedRuleValidity(text: string, start: number, end: number, policy: ValidationPolicy): Validity {
-  let hostnameStart = -1;
-  if (text.startsWith("||", start)) hostnameStart = start + 2;
-  else if (text.startsWith("@@||", start)) hostnameStart = start + 4;
-  if (hostnameStart === -1 || hostnameStart >= end || !isLowercaseLetter(text.charCodeAt(hostnameStart))) {
-    return Validity.Unknown;
-  }
-  let caret = hostnameStart;
-  while (caret < end && isHostnameCharacter(text.charCodeAt(caret))) caret++;
-  if (caret + 2 >= end || text.charCodeAt(caret) !== 94 /* ^ */ || text.charCodeAt(caret + 1) !== 36) {
+function modifiedRuleValidity(
+  text: string,
+  hostnameStart: number,
+  caret: number,
+  end: number,
+  policy: ValidationPolicy,
+): Validity {
+  if (
+    !hostname.plain ||
+    !isLowercaseLetter(text.charCodeAt(hostnameStart)) ||
+    caret + 2 >= end ||
+    text.charCodeAt(caret) !== 94 /* ^ */ ||
+    text.charCodeAt(caret + 1) !== 36 /* $ */
+  ) {
     return Validity.Unknown;
   }
   const modifiersStart = caret + 2;
   for (let index = modifiersStart; index < end; index++) {
     if (!isBareModifierCharacter(text.charCodeAt(index))) return Validity.Unknown;
   }
-  if (!isPlainHostname(text, hostnameStart, caret)) return Validity.Unknown;
   let hasLimitingModifier = false;
   let nameStart = modifiersStart;
   for (let index = modifiersStart; index <= end; index++) {
@@ -146,17 +180,17 @@ function modifiedRuleValidity(text: string, start: number, end: number, policy: 
     }
     nameStart = index + 1;
   }
-  if (!isPublicSuffix(text, hostnameStart, caret)) return Validity.Valid;
-  return validity(hostnameProblem(text.substring(hostnameStart, caret), hasLimitingModifier, policy) === null);
+  return hostnameValidity(text, hostnameStart, caret, hasLimitingModifier, policy);
 }
 
 /**
  * A rule without modifiers whose pattern has a character `DOMAIN_PATTERN_CHARS` refuses (`##.ad`,
  * `/ads/*`): `isValidAdblockRule` drops it whatever else it finds. Lines it could read otherwise
  * are left to it: comments, white space (an /etc/hosts line, trimming), a `$`, a pattern starting
- * with `/` (a regular expression) or `:` (`://`).
+ * with `/` (a regular expression) or `:` (`://`). The characters before `from` are known to be
+ * characters of a domain pattern (or the `@@` before it).
  */
-function hasCharacterOutsideDomainPattern(text: string, start: number, end: number): boolean {
+function hasCharacterOutsideDomainPattern(text: string, start: number, end: number, from = start): boolean {
   const patternStart = text.startsWith("@@", start) ? start + 2 : start;
   if (patternStart >= end) return false;
   const first = text.charCodeAt(start);
@@ -165,7 +199,7 @@ function hasCharacterOutsideDomainPattern(text: string, start: number, end: numb
     return false;
   }
   let outside = false;
-  for (let index = start; index < end; index++) {
+  for (let index = from; index < end; index++) {
     const code = text.charCodeAt(index);
     if (code === 36 /* $ */ || isJsWhitespace(code)) return false;
     if (index >= patternStart && !isDomainPatternCharacter(code)) outside = true;
@@ -175,11 +209,6 @@ function hasCharacterOutsideDomainPattern(text: string, start: number, end: numb
 
 function isLowercaseLetter(code: number): boolean {
   return code >= 97 && code <= 122;
-}
-
-/** `a-z`, `0-9`, `.` and `-`: what a plain hostname is made of. */
-function isHostnameCharacter(code: number): boolean {
-  return isLowercaseLetter(code) || (code >= 48 && code <= 57) || code === 46 || code === 45;
 }
 
 /** `a-z`, `~`, `-` and the `,` between modifiers. */
@@ -213,23 +242,6 @@ function etcHostsRuleProblem(line: string, policy: ValidationPolicy): string | n
     if (problem !== null) return problem;
   }
   return null;
-}
-
-/**
- * Where the hostname of `||hostname^` or `@@||hostname^` starts (it ends before the `^`) when it is
- * a plain hostname (`isPlainHostname`), else -1. For such a line every check of
- * `isValidAdblockRule` passes (no modifiers; an exact domain, so no length limit; allowed
- * characters; not IP-like, as it has a letter or `-`) up to the last one, `hostnameProblem`.
- */
-function simpleRuleHostnameStart(text: string, lineStart: number, lineEnd: number): number {
-  let start = -1;
-  if (text.startsWith("||", lineStart)) start = lineStart + 2;
-  else if (text.startsWith("@@||", lineStart)) start = lineStart + 4;
-  const end = lineEnd - 1;
-  if (start === -1 || start > end || text.charCodeAt(end) !== 94 /* ^ */ || !isPlainHostname(text, start, end)) {
-    return -1;
-  }
-  return start;
 }
 
 function hostnameProblem(hostname: string, hasLimitingModifier: boolean, policy: ValidationPolicy): string | null {

@@ -86,6 +86,63 @@ describe("conformance with @adguard/hostlist-compiler", () => {
     }
   });
 
+  it("Compress's parent walk (from the end back to the first dot) drops what the reference drops: first labels past a byte's reach, leading and trailing dots, no dot", async () => {
+    const lines = [
+      `||${"a".repeat(300)}.blocked.example^`,
+      `0.0.0.0 ${"b".repeat(254)}.blocked.example`,
+      `0.0.0.0 ${"c".repeat(255)}.blocked.example`,
+      `127.0.0.1 x.${"d".repeat(250)}.kept.example`,
+      "||blocked.example^",
+      "||.lead.example^",
+      "0.0.0.0 lead.example",
+      "0.0.0.0 localhost",
+      "||localhost^",
+      "trail.example.",
+      "0.0.0.0 example.",
+      "||sub.nodot^",
+      "nodot.example",
+      "||nodot^",
+    ];
+    const files = { "list.txt": lines.join("\n") };
+    for (const transformations of [["Compress"], ["Compress", "Deduplicate"]] as TransformationName[][]) {
+      const configuration = { name: "Parents", sources: [{ source: "list.txt" }], transformations };
+      expect(await expectSameOutput({ configuration, files }), transformations.join()).toBe(true);
+    }
+  });
+
+  it("hostnames whose hashes collide are told apart by Compress and Deduplicate, in every order of lines, parsed or not", async () => {
+    // pairs of different hostnames with the same `rangeHash` (found by search)
+    const [a, b] = ["neovkgio.example", "b13cmdf4.example"];
+    const [c, d] = ["gxmvf9am.example", "gkxk3f2m.example"];
+    const [e, f] = ["cmhkor2t.example", "jhn3tnrg.example"];
+    const lines = [
+      `||${a}^`,
+      `0.0.0.0 ${b}`,
+      b,
+      `||${a}^`,
+      ` ||${b}^\t`,
+      `0.0.0.0 x.${a} ${b} ${a}`,
+      ` ||${d}^ `,
+      `||${c}^`,
+      `0.0.0.0 ${d}`,
+      c,
+      `||${e}^`,
+      `0.0.0.0 ${f}`,
+      ` ||${f}^\t`,
+      `127.0.0.1 ${e} ${f} y.${f}`,
+      f,
+    ];
+    const files = { "list.txt": lines.join("\n") };
+    for (const transformations of [
+      ["Compress"],
+      ["Compress", "Deduplicate"],
+      ["Deduplicate"],
+    ] as TransformationName[][]) {
+      const configuration = { name: "Collisions", sources: [{ source: "list.txt" }], transformations };
+      expect(await expectSameOutput({ configuration, files }), transformations.join()).toBe(true);
+    }
+  });
+
   it(`${RANDOM_CASES} random configurations (transformations combined, exclusions, inclusions, directives) give the same output`, async () => {
     let succeeded = 0;
     for (let seed = 1; seed <= RANDOM_CASES; seed++) {

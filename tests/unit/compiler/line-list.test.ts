@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { LineList } from "~/compiler/line-list";
 import { RangeSet, rangeHash } from "~/compiler/range-set";
@@ -24,7 +26,7 @@ describe("LineList", () => {
 
   it("filters, maps, trims and prepends in place, and joins the result with \\n", () => {
     const lines = LineList.fromText("b\n  keep  \n!drop\nbblastb");
-    lines.filterRanges((text, start) => !text.startsWith("!", start));
+    lines.keepFlagged(Uint8Array.from(lines.toArray(), (line) => (line.startsWith("!") ? 0 : 1)));
     lines.map((line) => line.trim());
     lines.trimRanges((code) => code === 98 /* b */);
     lines.prepend(["! header", "!"]);
@@ -78,13 +80,73 @@ describe("LineList", () => {
     expect(new LineList().takeText()).toBe("");
   });
 
+  it("puts the leading lines before the list's, as one join of both, whichever of them is not ASCII", () => {
+    const heads = [[], [""], ["! Title: list"], ["! Title: Liste für Kinder", "!"], ["! \ud83d\ude00"]];
+    const bodies = [[], [""], ["||a.org^", "b"], ["||пример.рф^", "x"], ["a", "\ud800"]];
+    for (const head of heads) {
+      for (const body of bodies) {
+        const lines = LineList.fromArray(body);
+        expect(lines.takeText(head), JSON.stringify([head, body])).toBe([...head, ...body].join("\n"));
+        expect(lines.length).toBe(0);
+      }
+    }
+  });
+
   it("appends another list's lines after its own", () => {
     const list = LineList.fromText("one\ntwo");
     list.push("!");
     list.append(LineList.fromText("three\nfour"));
     expect(list.toArray()).toEqual(["one", "two", "!", "three", "four"]);
   });
+
+  it("lets go of a text once no line is a range of it", () => {
+    const before = heapUsedAfterCollecting();
+    const list = (() => {
+      const source = LineList.fromText(largeText());
+      source.append(LineList.fromText("kept one\nkept two"));
+      const keep = new Uint8Array(source.length);
+      for (let index = 0; index < source.length; index++) {
+        keep[index] = source.textOf(index).startsWith("kept", source.startOf(index)) ? 1 : 0;
+      }
+      return source.keepFlagged(keep);
+    })();
+    list.releaseUnusedTexts();
+    expect(heapUsedAfterCollecting() - before).toBeLessThan(LARGE_TEXT_BYTES / 4);
+    expect(list.toArray()).toEqual(["kept one", "kept two"]);
+  });
+
+  it("takes its text without its sources staying reachable through RegExp's last match", () => {
+    const before = heapUsedAfterCollecting();
+    const text = (() => {
+      const list = LineList.fromText(largeText());
+      // a line read as a string is a slice of the source, and the last match keeps its subject
+      expect(/rule/.test(list.get(5))).toBe(true);
+      return list.takeText();
+    })();
+    // the output alone, not the output and its source
+    expect(heapUsedAfterCollecting() - before).toBeLessThan(LARGE_TEXT_BYTES * 1.5);
+    expect(text.length).toBe(LARGE_TEXT_BYTES - 1);
+  });
 });
+
+const LARGE_TEXT_BYTES = 8 * 2 ** 20;
+
+/** A text of `LARGE_TEXT_BYTES` one-byte characters: lines of 16, each long enough to be read as a slice. */
+function largeText(): string {
+  const lines = Array.from(
+    { length: LARGE_TEXT_BYTES / 16 },
+    (_, index) => `rule-${index.toString(36).padStart(10, "0")}\n`,
+  );
+  return lines.join("");
+}
+
+function heapUsedAfterCollecting(): number {
+  setFlagsFromString("--expose-gc");
+  const collect = runInNewContext("gc") as () => void;
+  collect();
+  collect();
+  return process.memoryUsage().heapUsed;
+}
 
 describe("RangeSet", () => {
   it("agrees with a Set of the same strings", () => {

@@ -1,12 +1,17 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
+import { rangeHash } from "~/compiler/range-set";
 import {
   adblockRuleToString,
   etcHostsHostnames,
+  isBlockedHostnameRule,
   isComment,
   isEtcHostsRule,
   isJustDomain,
   parseAdblockRule,
+  type ScannedHostname,
+  scanBlockedHostnameRule,
+  scanSimpleEtcHostsHostname,
   simpleEtcHostsHostnameStart,
 } from "~/compiler/rule";
 import { Random } from "./support/random";
@@ -115,6 +120,38 @@ describe("line classification matches the reference's rule.js", () => {
       expect(etcHostsHostnames(line), JSON.stringify(line)).toEqual([line.substring(start)]);
     }
     expect(applied).toBeGreaterThan(1000);
+  });
+
+  it("Compress's hashing scans decide as the plain checks do, and hash and find the dot as rangeHash and indexOf", () => {
+    const random = new Random(101);
+    const found: ScannedHostname = { start: -1, hash: 0, firstDot: -2 };
+    let hosts = 0;
+    let rules = 0;
+    for (let round = 0; round < 20_000; round++) {
+      const body = randomLine(random);
+      // inside a longer text, as a line of a source: the scans must stay in their range
+      const line = random.pick([`0.0.0.0 ${body}`, `||${body}^`, body]);
+      const text = `x.${line}.y`;
+      const [start, end] = [2, 2 + line.length];
+      const context = JSON.stringify(line);
+      const hostnameStart = simpleEtcHostsHostnameStart(line);
+      expect(scanSimpleEtcHostsHostname(text, start, end, found), context).toBe(hostnameStart !== -1);
+      if (hostnameStart !== -1) {
+        hosts++;
+        expect(found.start - start, context).toBe(hostnameStart);
+        expect(found.hash, context).toBe(rangeHash(line, hostnameStart, line.length));
+        expect(found.firstDot, context).toBe(line.substring(hostnameStart).indexOf("."));
+      }
+      expect(scanBlockedHostnameRule(text, start, end, found), context).toBe(isBlockedHostnameRule(line));
+      if (isBlockedHostnameRule(line)) {
+        rules++;
+        expect(found.start - start, context).toBe(2);
+        expect(found.hash, context).toBe(rangeHash(line, 2, line.length - 1));
+        expect(found.firstDot, context).toBe(line.substring(2, line.length - 1).indexOf("."));
+      }
+    }
+    expect(hosts).toBeGreaterThan(1000);
+    expect(rules).toBeGreaterThan(100);
   });
 
   // The reference's regular expression backtracks quadratically on this line.
