@@ -119,7 +119,7 @@ export interface CompileResult {
    * `lines.join("\n")` — exactly the file the reference's CLI writes: it ends with a newline only
    * when the last line is empty, which is what `InsertFinalNewLine` arranges.
    */
-  text: string;
+  readonly text: string;
   /** Lines that are neither blank nor comments. */
   ruleCount: number;
   metrics: CompileMetrics;
@@ -157,14 +157,16 @@ export async function compile(input: Configuration, options: CompileOptions): Pr
   // The adblock output is the compiled list itself: `done` describes it.
   for (const output of outputs) if (output.format !== "adblock") compiled.emit({ type: "format", ...output.report });
   compiled.emit({ type: "done", lineCount: compiled.lineCount, ruleCount });
-  const { text } = outputs[0];
   let lines: string[] | undefined;
   return {
     get lines() {
-      lines ??= text.split("\n");
+      lines ??= outputs[0].text.split("\n");
       return lines;
     },
-    text,
+    // read when asked for: a converted format's text is decoded from its bytes (`FormatOutput.text`)
+    get text() {
+      return outputs[0].text;
+    },
     ruleCount,
     outputs,
     explained: compiled.explained,

@@ -383,6 +383,14 @@ export class LineList {
     this.ensureCapacity(this.length + 1);
     this.setRange(this.length++, textIndex, start, end);
   }
+
+  /**
+   * `fitCapacity` for the other output formats, whose passes only read the list: called before
+   * their outputs are written beside it, as `takeText` does before the adblock text.
+   */
+  fitIndex(): void {
+    this.fitCapacity();
+  }
 }
 
 /**

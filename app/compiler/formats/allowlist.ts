@@ -1,16 +1,10 @@
-import type { LineList } from "../line-list";
+import { grow, type LineList } from "../line-list";
 import { nextRangeHash, RangeSet } from "../range-set";
 import { release } from "../release";
 import { isJsWhitespace } from "../rule";
 import { HostKeys } from "./host-keys";
-import {
-  type HostScope,
-  hasUppercase,
-  hostnameProblem,
-  isPlainSubtreeRange,
-  type RuleHosts,
-  readRule,
-} from "./read-rule";
+import type { ListBytes } from "./list-bytes";
+import { hasUppercase, hostnameProblem, isPlainSubtree, type RuleHosts, readRule } from "./read-rule";
 import type { ReportBuilder } from "./report";
 
 /** Called through constants: see `substring-matcher.ts`. */
@@ -44,84 +38,104 @@ export class Allowlist {
   ) {}
 
   /**
-   * Reads the `@@` rules of the list as `add` is given them (a line `isAllowRange` accepted), each
-   * counted: applied, or dropped with its reason. `build` then makes the allowlist, or null when
-   * no rule was applied. `withParents`: whether `isParentOfAllowed` will be asked (only a format
-   * with entries that cover subdomains asks; keeping every parent domain was half of the build).
+   * Reads the `@@` rules of the list as `add` is given them (a line `isAllowRange` accepted, in
+   * `bytes` when it is ASCII), each counted: applied, or dropped with its reason; each name is kept
+   * and hashed there, its parent domains found. `build` then makes the allowlist, its sets sized
+   * for every name (growing them as names came was a tenth of the pass), or null when no rule was
+   * applied. `withParents`: whether `isParentOfAllowed` will be asked (only a format with entries
+   * that cover subdomains asks; keeping every parent domain was half of the build).
    */
-  static builder(list: LineList, rule: RuleHosts, report: ReportBuilder, withParents: boolean) {
-    let sets: { keys: HostKeys; exact: RangeSet; subtree: RangeSet; parents: RangeSet } | null = null;
-    // the hashes of the names each set took, for the filters (sized once every name is known)
-    const subtreeHashes: number[] = [];
-    const otherHashes: number[] = [];
-    const parentOffsets: number[] = [];
-    const parentHashes: number[] = [];
+  static builder(list: LineList, bytes: ListBytes, rule: RuleHosts, report: ReportBuilder, withParents: boolean) {
+    const keys = new HostKeys(list);
+    // per name (its key's id): its hash, 1 for `@@||…^`, and where its parents end in `parentOffsets`
+    const hashes = new Int32List();
+    const subtrees = new Int32List();
+    let subtreeCount = 0;
+    const parentEnds = new Int32List();
+    // each name's parent domains, from the shortest: where it starts in the key's text, its hash
+    const parentOffsets = new Int32List();
+    const parentHashes = new Int32List();
+    // a name read from a string (not `bytes`), as bytes for `walk`: a hostname is at most 253 of them
+    const scratch = new Uint8Array(256);
+    const encoder = new TextEncoder();
+    /**
+     * One walk from the end of the name at `from`–`to` of `source` (a byte there is the key's
+     * character `shift` further on) hashes it and, at each dot, the parent domain after it.
+     */
+    const walk = (source: Uint8Array, from: number, to: number, shift: number, subtree: boolean) => {
+      let hash = 0;
+      for (let offset = to - 1; offset >= from; offset--) {
+        const code = source[offset];
+        if (code === DOT && withParents) {
+          parentOffsets.push(offset + 1 + shift);
+          parentHashes.push(hash);
+        }
+        hash = nextRangeHash(hash, code);
+      }
+      hashes.push(hash);
+      subtrees.push(subtree ? 1 : 0);
+      if (subtree) subtreeCount++;
+      parentEnds.push(parentOffsets.length);
+    };
     return {
       add(index: number): void {
         const lineStart = list.startOf(index);
         const lineEnd = list.endOf(index);
-        let line: string | null = null;
         // `@@||host^` with a plain name (most `@@` rules): what `readRule` would find, read in place
-        if (isPlainAllowRange(list.textOf(index), lineStart, lineEnd)) {
+        if (bytes.load(index) && isPlainAllow(bytes.bytes, lineStart - bytes.offset, lineEnd - bytes.offset)) {
           report.droppedLine("allowlist_applied", list, index);
-        } else {
-          line = list.get(index);
-          const problem = readRule(line, rule) ?? hostnameProblem(line, rule.starts[0], rule.ends[0]);
-          if (problem !== null) {
-            report.dropped(problem, line);
-            return;
-          }
-          report.dropped("allowlist_applied", line);
-        }
-        if (sets === null) {
-          const keys = new HostKeys(list);
-          sets = { keys, exact: new RangeSet(keys), subtree: new RangeSet(keys), parents: new RangeSet(keys) };
-        }
-        const { keys, parents } = sets;
-        let id: number;
-        let scope: HostScope = "subtree";
-        if (line === null) {
-          id = keys.addRange(index, 4, lineEnd - lineStart - 1);
-        } else {
-          scope = rule.scope;
-          const start = rule.starts[0];
-          const end = rule.ends[0];
-          id = hasUppercase(line, start, end)
-            ? keys.addCopy(substring.call(line, start, end).toLowerCase())
-            : keys.addRange(index, start, end);
-        }
-        // one walk from the end hashes the name and, at each dot, the parent domain after it
-        const text = keys.textOf(id);
-        let hash = 0;
-        let parentCount = 0;
-        for (let offset = keys.endOf(id) - 1; offset >= keys.startOf(id); offset--) {
-          const code = charCodeAt.call(text, offset);
-          if (code === DOT && withParents) {
-            parentOffsets[parentCount] = offset + 1;
-            parentHashes[parentCount] = hash;
-            parentCount++;
-          }
-          hash = nextRangeHash(hash, code);
-        }
-        if (!(scope === "subtree" ? sets.subtree : sets.exact).add(id, hash)) {
-          keys.pop(); // allowed twice: its parents are in already
+          keys.addRange(index, 4, lineEnd - lineStart - 1);
+          walk(bytes.bytes, lineStart + 4 - bytes.offset, lineEnd - 1 - bytes.offset, bytes.offset, true);
           return;
         }
-        (scope === "subtree" ? subtreeHashes : otherHashes).push(hash);
-        for (let parent = 0; parent < parentCount; parent++) {
-          if (parents.add(keys.addSuffix(id, parentOffsets[parent]), parentHashes[parent])) {
-            otherHashes.push(parentHashes[parent]);
-          } else keys.pop();
+        const line = list.get(index);
+        const problem = readRule(line, rule) ?? hostnameProblem(line, rule.starts[0], rule.ends[0]);
+        if (problem !== null) {
+          report.dropped(problem, line);
+          return;
         }
+        report.dropped("allowlist_applied", line);
+        const start = rule.starts[0];
+        const end = rule.ends[0];
+        const id = hasUppercase(line, start, end)
+          ? keys.addCopy(substring.call(line, start, end).toLowerCase())
+          : keys.addRange(index, start, end);
+        // ASCII: `hostnameProblem` let it through
+        const { written } = encoder.encodeInto(
+          substring.call(keys.textOf(id), keys.startOf(id), keys.endOf(id)),
+          scratch,
+        );
+        walk(scratch, 0, written, keys.startOf(id), rule.scope === "subtree");
       },
       build(): Allowlist | null {
-        if (sets === null) return null;
-        const names = subtreeHashes.length + otherHashes.length;
-        const subtreeFilter = new HashFilter(names);
-        const otherFilter = new HashFilter(names);
-        for (const hash of subtreeHashes) subtreeFilter.add(hash);
-        for (const hash of otherHashes) otherFilter.add(hash);
-        return new Allowlist(sets.keys, sets.exact, sets.subtree, sets.parents, subtreeFilter, otherFilter);
+        const names = hashes.length;
+        if (names === 0) return null;
+        const parentCount = withParents ? parentOffsets.length : 0;
+        const exact = new RangeSet(keys, names);
+        const subtree = new RangeSet(keys, names);
+        const parents = new RangeSet(keys, parentCount);
+        // each filter sized for what it holds: one that holds little stays in the CPU's caches (a list
+        // with no `@@|name^` rule asks an empty one about every name it writes)
+        const subtreeFilter = new HashFilter(subtreeCount);
+        const otherFilter = new HashFilter(names - subtreeCount + parentCount);
+        for (let id = 0; id < names; id++) {
+          const hash = hashes.values[id];
+          const isSubtree = subtrees.values[id] === 1;
+          if (!(isSubtree ? subtree : exact).add(id, hash)) continue; // allowed twice: its parents are in already
+          (isSubtree ? subtreeFilter : otherFilter).add(hash);
+          // from the longest parent: once one is in, so are all of its own (they went in with it)
+          const firstParent = id === 0 ? 0 : parentEnds.values[id - 1];
+          for (let parent = parentEnds.values[id] - 1; parent >= firstParent; parent--) {
+            const parentHash = parentHashes.values[parent];
+            if (!parents.add(keys.addSuffix(id, parentOffsets.values[parent]), parentHash)) {
+              keys.pop();
+              break;
+            }
+            otherFilter.add(parentHash);
+          }
+        }
+        release(hashes.values, subtrees.values, parentEnds.values, parentOffsets.values, parentHashes.values);
+        return new Allowlist(keys, exact, subtree, parents, subtreeFilter, otherFilter);
       },
     };
   }
@@ -170,6 +184,17 @@ export class Allowlist {
   }
 }
 
+/** Numbers pushed one by one (hashes, offsets): in a JS array, a hash past 2^30 would be a boxed number each. */
+class Int32List {
+  values: Int32Array = new Int32Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.values.length) this.values = grow(this.values, this.length * 2);
+    this.values[this.length++] = value;
+  }
+}
+
 /** One bit per hash (multiplied, top bits): "maybe in the set" or "surely not". */
 export class HashFilter {
   private readonly bits: Uint32Array;
@@ -198,13 +223,9 @@ export class HashFilter {
   }
 }
 
-/** `@@||host^` with a plain name (`isPlainSubtreeRange`), nothing before it. */
-function isPlainAllowRange(text: string, start: number, end: number): boolean {
-  return (
-    charCodeAt.call(text, start) === AT &&
-    charCodeAt.call(text, start + 1) === AT &&
-    isPlainSubtreeRange(text, start + 2, end)
-  );
+/** `@@||host^` with a plain name (`isPlainSubtree`), nothing before it. */
+function isPlainAllow(bytes: Uint8Array, start: number, end: number): boolean {
+  return bytes[start] === AT && bytes[start + 1] === AT && isPlainSubtree(bytes, start + 2, end);
 }
 
 /** `@@` after any leading white space (`readRule` trims), read without making the line a string. */

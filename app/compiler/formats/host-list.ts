@@ -12,13 +12,14 @@ import { isComment } from "../rule";
 import { Allowlist, HashFilter, isAllowRange } from "./allowlist";
 import { bytesOutput, convertComment, convertedHeader, type FormatContext, type FormatOutput } from "./context";
 import { HostKeys } from "./host-keys";
+import { ListBytes } from "./list-bytes";
 import {
   type HostScope,
   hasUppercase,
   hostnameProblem,
   isBlank,
   isModifiedRuleRange,
-  isPlainSubtreeRange,
+  isPlainSubtree,
   RuleHosts,
   readRule,
 } from "./read-rule";
@@ -26,7 +27,7 @@ import { type DropReason, type NarrowReason, type OutputFormat, ReportBuilder } 
 import { TextBuilder } from "./text-builder";
 
 /** Called through constants: see `substring-matcher.ts`. */
-const { charCodeAt, substring } = String.prototype;
+const { substring } = String.prototype;
 
 const DOT = 46;
 
@@ -86,7 +87,7 @@ export function writeHostFormat(
  * write (read again when written), else one of these; a drop reason is `DROPPED` + its index in
  * `reasons`.
  */
-/** `||host^` with a plain lowercase name (`isPlainSubtreeRange`): written from the list's text. */
+/** `||host^` with a plain lowercase name (`isPlainSubtree`): written from the list's bytes. */
 const PLAIN = 1;
 /** An `@@` rule: read into the allowlist and counted by `scan`. */
 const ALLOW = 2;
@@ -98,6 +99,8 @@ class HostListWriter {
   readonly output: TextBuilder;
   private readonly report: ReportBuilder;
   private readonly rule = new RuleHosts();
+  /** The list's text as bytes, where the plain lines are read (both passes go through it in order). */
+  private readonly bytes: ListBytes;
   /**
    * Each line's kind, read once by `scan`: the writing pass then reads no rule twice (a rule it
    * cannot write is counted from here, its line made a string only if it becomes an example).
@@ -132,6 +135,7 @@ class HostListWriter {
     this.exactEntry = format.exact && entryBytes(format.exact);
     this.subtreeEntry = format.subtree && entryBytes(format.subtree);
     this.kinds = new Uint8Array(list.length);
+    this.bytes = new ListBytes(list);
     const { allowlist, otherNames } = this.scan(rulesUnique);
     this.allowlist = allowlist;
     this.otherNames = otherNames;
@@ -180,6 +184,7 @@ class HostListWriter {
     this.keys.release();
     this.allowlist?.release();
     this.otherNames?.release();
+    this.bytes.release();
     release(this.kinds);
     this.output.push("");
     return bytesOutput(this.format.format, this.output.blocks(), this.report.report);
@@ -192,14 +197,14 @@ class HostListWriter {
    * names of the other rules (`otherNames`).
    */
   private scan(rulesUnique: boolean): { allowlist: Allowlist | null; otherNames: HashFilter | null } {
-    const { list, rule, kinds } = this;
-    const allowlist = Allowlist.builder(list, rule, this.report, this.format.subtree !== null);
+    const { list, rule, kinds, bytes } = this;
+    const allowlist = Allowlist.builder(list, bytes, rule, this.report, this.format.subtree !== null);
     const hashes: number[] = [];
     for (let index = 0; index < list.length; index++) {
       const text = list.textOf(index);
       const start = list.startOf(index);
       const end = list.endOf(index);
-      if (isPlainSubtreeRange(text, start, end)) {
+      if (bytes.load(index) && isPlainSubtree(bytes.bytes, start - bytes.offset, end - bytes.offset)) {
         kinds[index] = PLAIN;
         continue;
       }
@@ -261,22 +266,27 @@ class HostListWriter {
    * the pass is this.
    */
   private writePlain(index: number): void {
-    const { list, allowlist, report, output } = this;
+    const { list, allowlist, report, output, bytes } = this;
     const text = list.textOf(index);
     const start = list.startOf(index) + 2;
     const end = list.endOf(index) - 1;
+    bytes.load(index); // true: `scan` found the line plain there
+    const source = bytes.bytes;
+    // the name in `source`: a byte there is the character `shift` further on in `text`
+    const shift = bytes.offset;
     const plainEntry = this.subtreeEntry ?? this.exactEntry!;
     let narrowed: NarrowReason | null = this.subtreeEntry === null ? "subdomains_not_covered" : null;
     // One walk from the end hashes the name, asks the allowlist about each parent domain (as
     // `Allowlist.covers`) and copies the name to where the entry's first line has it.
     const nameStart = output.beginEntry(plainEntry.before[0], plainEntry.fixedBytes + plainEntry.lines * (end - start));
     const { block } = output;
+    const copyShift = nameStart - (start - shift);
     let hash = 0;
     let allowed = false;
-    for (let offset = end - 1; offset >= start; offset--) {
-      const code = charCodeAt.call(text, offset);
-      block[nameStart + offset - start] = code;
-      if (code === DOT && allowlist !== null && allowlist.allowsSubtree(text, offset + 1, end, hash)) {
+    for (let offset = end - 1 - shift; offset >= start - shift; offset--) {
+      const code = source[offset];
+      block[copyShift + offset] = code;
+      if (code === DOT && allowlist !== null && allowlist.allowsSubtree(text, offset + shift + 1, end, hash)) {
         allowed = true;
         break;
       }

@@ -24,6 +24,8 @@ export function writeFormats(
   context: FormatContext & { header: readonly string[]; ruleCount: number; rulesUnique?: boolean },
 ): FormatOutput[] {
   const outputs = new Map<OutputFormat, FormatOutput>();
+  // the steps leave the index sized for every line they removed (decision 0036): not beside the outputs
+  if (formats.some((format) => format !== "adblock")) list.fitIndex();
   for (const format of formats) {
     if (format === "adblock" || outputs.has(format)) continue;
     const hostFormat = HOST_FORMATS[format];
