@@ -99,6 +99,30 @@ describe("LineList", () => {
     expect(list.toArray()).toEqual(["one", "two", "!", "three", "four"]);
   });
 
+  it("keeps its unique-rule flags with their lines while lines are removed, and forgets them on any other change", () => {
+    const marked = () => {
+      const lines = LineList.fromText("||a.org^\n!c\n||b.org^\nx");
+      lines.markUniqueRules(Uint8Array.of(1, 0, 1, 0));
+      return lines;
+    };
+    const kept = marked().keepFlagged(Uint8Array.of(0, 1, 1, 1));
+    expect(kept.toArray()).toEqual(["!c", "||b.org^", "x"]);
+    expect([...kept.uniqueRules()!.subarray(0, kept.length)]).toEqual([0, 1, 0]);
+    const changes: [string, (lines: LineList) => void][] = [
+      ["map", (lines) => lines.map((line) => line)],
+      ["rewrite", (lines) => lines.rewrite((_, writer) => writer.keep())],
+      ["trimRanges", (lines) => lines.trimRanges(() => false)],
+      ["push", (lines) => lines.push("||a.org^")],
+      ["prepend", (lines) => lines.prepend(["||a.org^"])],
+      ["append", (lines) => lines.append(LineList.fromText("||b.org^"))],
+    ];
+    for (const [name, change] of changes) {
+      const lines = marked();
+      change(lines);
+      expect(lines.uniqueRules(), name).toBeNull();
+    }
+  });
+
   it("lets go of a text once no line is a range of it", () => {
     const before = heapUsedAfterCollecting();
     const list = (() => {
