@@ -153,15 +153,16 @@ describe("error pages", () => {
     await expectDocumentHeaders(response, "403");
   });
 
-  it("500 from the error boundary (the database refuses a signed-in page)", async () => {
+  it("503 when the database refuses a signed-in page (the standalone page, with Retry-After)", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     const response = await call(
       "/dashboard",
       { headers: { Cookie: user.cookie } },
       { DATABASE_URL: "postgres://postgres:postgres@127.0.0.1:1/postgres" },
     );
-    expect(response.status).toBe(500);
-    await expectDocumentHeaders(response, "boundary 500");
+    expect(response.status).toBe(503);
+    expect(response.headers.get("Retry-After")).toBe("5");
+    expect(await expectDocumentHeaders(response, "database 503")).toContain("Temporarily unavailable");
   });
 
   it("the standalone 500 (configuration invalid, Remix never runs)", async () => {

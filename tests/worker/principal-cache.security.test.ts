@@ -118,7 +118,7 @@ describe("verified Bearer session tokens in the isolate", () => {
 });
 
 describe("what a warm request needs from Postgres", () => {
-  it("Postgres down: a warm key and session keep working; a key not seen yet → 500", async () => {
+  it("Postgres down: a warm key and session keep working; a key not seen yet → 503", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     const account = await signIn();
     const { asKey } = await warmKey(account);
@@ -126,7 +126,7 @@ describe("what a warm request needs from Postgres", () => {
     const cold = await createKey(account);
     expect((await me(asKey, DATABASE_DOWN)).status).toBe(200);
     expect((await me(account.headers, DATABASE_DOWN)).status).toBe(200);
-    expect((await me({ "X-API-Key": cold.secret }, DATABASE_DOWN)).status).toBe(500);
+    expect((await me({ "X-API-Key": cold.secret }, DATABASE_DOWN)).status).toBe(503);
   });
 
   it("last_used_at: written after the first use, then at most once a minute", async () => {
