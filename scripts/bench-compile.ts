@@ -315,6 +315,11 @@ async function growthChild(): Promise<void> {
       .split(",")
       .map((path) => loadCompiler("ours", path)),
   );
+  // as the timing children: each corpus compiled untimed first
+  for (let done = 0; done < CORPUS_WARMUP_RUNS; done++) {
+    await smaller();
+    await larger();
+  }
   const result: GrowthResult = { smallerMs: [], largerMs: [] };
   const time = async (compiler: Compiler, into: number[]) => {
     const started = performance.now();
