@@ -7,7 +7,7 @@ const FEATURES = [
   },
   {
     title: "Fast",
-    body: "A linear-time compiler: 1,200,000 lines in 1.51 s on an idle 2-core machine, ×73.8 the speed of the reference compiler on the same list.",
+    body: "A linear-time compiler: 1,200,000 lines in 0.84 s on an idle 2-core machine (source in memory), ×172.9 the speed of the reference compiler on the same list.",
   },
   {
     title: "Built for scripts too",
